@@ -1,0 +1,195 @@
+import CLibPQ
+import Foundation
+
+/// One libpq session.
+///
+/// `@unchecked Sendable`: libpq handles are not thread-safe, but a `Connection` is only ever used by
+/// the single task that holds it from the pool, and every libpq call runs on a thread-pool thread
+/// inside that task's `runIfActive`, so no two threads touch the handle at once.
+final class Connection: @unchecked Sendable {
+    private let handle: OpaquePointer
+    private var preparedStatements: [String: String] = [:]
+    private static let maxPreparedStatements = 256
+
+    /// Set once the session is known to be unusable; the pool then discards it.
+    private(set) var isBroken = false
+
+    private init(handle: OpaquePointer) {
+        self.handle = handle
+    }
+
+    /// Opens a session. Blocking: call on a thread-pool thread.
+    static func open(_ configuration: PostgresConfiguration) throws -> Connection {
+        let parameters = configuration.connectionParameters
+        let keywords = parameters.map { strdup($0.0) } + [nil]
+        let values = parameters.map { strdup($0.1) } + [nil]
+        defer {
+            keywords.forEach { free($0) }
+            values.forEach { free($0) }
+        }
+        let handle = keywords.map { UnsafePointer($0) }.withUnsafeBufferPointer { keywordBuffer in
+            values.map { UnsafePointer($0) }.withUnsafeBufferPointer { valueBuffer in
+                PQconnectdbParams(keywordBuffer.baseAddress, valueBuffer.baseAddress, 1)
+            }
+        }
+        guard let handle else { throw PostgresError.connectionFailed("libpq could not allocate a connection") }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let message = Self.errorMessage(handle)
+            PQfinish(handle)
+            throw PostgresError.connectionFailed(message)
+        }
+        // libpq's default prints server notices to stderr; Writ logs through swift-log instead.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
+        return Connection(handle: handle)
+    }
+
+    /// Whether the server has not closed the session while it sat idle (no round trip).
+    func isAlive() -> Bool {
+        guard !isBroken, PQstatus(handle) == CONNECTION_OK else { return false }
+        // An idle session should have nothing to read but notifications. When the server ended it
+        // (pg_terminate_backend, restart), its FATAL message and then end-of-file are waiting: read
+        // until the socket is drained so libpq sees the closed connection.
+        var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+        var reads = 0
+        while reads < 8, poll(&descriptor, 1, 0) > 0 {
+            reads += 1
+            if PQconsumeInput(handle) == 0 || PQstatus(handle) != CONNECTION_OK || descriptor.revents & Int16(POLLHUP) != 0 {
+                isBroken = true
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Whether the session is outside any transaction block.
+    var isIdle: Bool { PQtransactionStatus(handle) == PQTRANS_IDLE }
+
+    /// Runs one statement with binds through a cached prepared statement. Blocking.
+    func execute(_ sql: SQL) throws -> PostgresRows {
+        if let name = preparedStatements[sql.text] {
+            return try executePrepared(name: name, binds: sql.binds)
+        }
+        if preparedStatements.count < Self.maxPreparedStatements {
+            let name = "writ_\(preparedStatements.count + 1)"
+            try check(PQprepare(handle, name, sql.text, Int32(sql.binds.count), nil))
+            preparedStatements[sql.text] = name
+            return try executePrepared(name: name, binds: sql.binds)
+        }
+        return try withCStrings(sql.binds) { values in
+            try check(PQexecParams(handle, sql.text, Int32(values.count), nil, values, nil, nil, 0))
+        }
+    }
+
+    /// Runs a script of one or more statements without binds (migrations, `BEGIN`, `LISTEN`). Blocking.
+    func executeScript(_ text: String) throws {
+        _ = try check(PQexec(handle, text))
+    }
+
+    /// The server's notifications received so far, after reading any pending input.
+    func drainNotifications() throws -> [PostgresNotification] {
+        if PQconsumeInput(handle) == 0 {
+            isBroken = true
+            throw PostgresError.connectionLost(Self.errorMessage(handle))
+        }
+        var received: [PostgresNotification] = []
+        while let notify = PQnotifies(handle) {
+            received.append(PostgresNotification(
+                channel: String(cString: notify.pointee.relname),
+                payload: String(cString: notify.pointee.extra)))
+            PQfreemem(notify)
+        }
+        return received
+    }
+
+    /// The socket descriptor, for waiting on input.
+    var socket: Int32 { PQsocket(handle) }
+
+    /// The backend process id, as `pg_backend_pid()` reports it.
+    var backendPID: Int32 { PQbackendPID(handle) }
+
+    /// Closes the session. Blocking.
+    func close() {
+        PQfinish(handle)
+    }
+
+    private func executePrepared(name: String, binds: [String?]) throws -> PostgresRows {
+        try withCStrings(binds) { values in
+            try check(PQexecPrepared(handle, name, Int32(values.count), values, nil, nil, 0))
+        }
+    }
+
+    private func withCStrings<T>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) throws -> T) rethrows -> T {
+        let copies = strings.map { $0.map { strdup($0) } ?? nil }
+        defer { copies.forEach { free($0) } }
+        return try body(copies.map { UnsafePointer($0) })
+    }
+
+    @discardableResult
+    private func check(_ result: OpaquePointer?) throws -> PostgresRows {
+        guard let result else {
+            isBroken = PQstatus(handle) != CONNECTION_OK
+            throw isBroken ? PostgresError.connectionLost(Self.errorMessage(handle))
+                : PostgresError.protocolViolation(Self.errorMessage(handle))
+        }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+            return PostgresRows(columns: [], values: [], affectedRows: Self.affectedRows(result))
+        case PGRES_TUPLES_OK:
+            return Self.rows(from: result)
+        default:
+            let sqlState = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+            let primary = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
+            let message = primary ?? Self.errorMessage(handle)
+            if PQstatus(handle) != CONNECTION_OK {
+                isBroken = true
+                throw PostgresError.connectionLost(message)
+            }
+            let error = PostgresError.server(sqlState: sqlState, message: message)
+            if error.isConnectionLost { isBroken = true }
+            throw error
+        }
+    }
+
+    private static func rows(from result: OpaquePointer) -> PostgresRows {
+        let rowCount = Int(PQntuples(result))
+        let columnCount = Int(PQnfields(result))
+        let columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
+        var values: [[String?]] = []
+        values.reserveCapacity(rowCount)
+        for row in 0..<rowCount {
+            var rowValues: [String?] = []
+            rowValues.reserveCapacity(columnCount)
+            for column in 0..<columnCount {
+                if PQgetisnull(result, Int32(row), Int32(column)) == 1 {
+                    rowValues.append(nil)
+                } else {
+                    rowValues.append(String(cString: PQgetvalue(result, Int32(row), Int32(column))))
+                }
+            }
+            values.append(rowValues)
+        }
+        return PostgresRows(columns: columns, values: values, affectedRows: rowCount)
+    }
+
+    private static func affectedRows(_ result: OpaquePointer) -> Int {
+        Int(String(cString: PQcmdTuples(result))) ?? 0
+    }
+
+    private static func errorMessage(_ handle: OpaquePointer) -> String {
+        String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// A message delivered by `NOTIFY`.
+public struct PostgresNotification: Sendable, Equatable {
+    /// The channel it was sent on.
+    public let channel: String
+    /// Its payload text.
+    public let payload: String
+
+    public init(channel: String, payload: String) {
+        self.channel = channel
+        self.payload = payload
+    }
+}

@@ -1,0 +1,23 @@
+import NIOPosix
+
+/// A session lent by the pool to one task; its methods run libpq on the pool's threads.
+public struct PooledConnection: Sendable {
+    let connection: Connection
+    let threads: NIOThreadPool
+
+    /// Runs one statement.
+    @discardableResult
+    public func execute(_ sql: SQL) async throws -> PostgresRows {
+        let connection = self.connection
+        return try await threads.runIfActive { try connection.execute(sql) }
+    }
+
+    /// Runs a script of statements without binds, such as a migration file.
+    public func executeScript(_ text: String) async throws {
+        let connection = self.connection
+        try await threads.runIfActive { try connection.executeScript(text) }
+    }
+
+    /// The server process serving this session.
+    public var backendPID: Int32 { connection.backendPID }
+}

@@ -1,0 +1,55 @@
+/// How to reach PostgreSQL and how many connections to keep.
+public struct PostgresConfiguration: Sendable {
+    /// A `postgresql://` URL or a libpq key/value conninfo string.
+    public var connectionString: String
+    /// The most connections the pool opens.
+    public var maxConnections: Int
+    /// How long a caller waits for a free connection before failing.
+    public var acquireTimeout: Duration
+    /// Server-side limit on one statement; `nil` keeps the server's setting.
+    public var statementTimeout: Duration?
+    /// `search_path` for every session; `nil` keeps the role's setting.
+    public var searchPath: [String]?
+    /// Shown in `pg_stat_activity`.
+    public var applicationName: String
+    /// Seconds libpq waits for a connection to open.
+    public var connectTimeoutSeconds: Int
+
+    public init(
+        connectionString: String,
+        maxConnections: Int = 10,
+        acquireTimeout: Duration = .seconds(10),
+        statementTimeout: Duration? = .seconds(30),
+        searchPath: [String]? = nil,
+        applicationName: String = "writ",
+        connectTimeoutSeconds: Int = 5
+    ) {
+        self.connectionString = connectionString
+        self.maxConnections = max(1, maxConnections)
+        self.acquireTimeout = acquireTimeout
+        self.statementTimeout = statementTimeout
+        self.searchPath = searchPath
+        self.applicationName = applicationName
+        self.connectTimeoutSeconds = connectTimeoutSeconds
+    }
+
+    /// The libpq connection keywords, the caller's string first so the session options below win.
+    var connectionParameters: [(String, String)] {
+        var options = ["-c TimeZone=UTC", "-c DateStyle=ISO", "-c client_encoding=UTF8"]
+        if let statementTimeout {
+            let milliseconds = statementTimeout.components.seconds * 1000
+                + statementTimeout.components.attoseconds / 1_000_000_000_000_000
+            options.append("-c statement_timeout=\(milliseconds)")
+        }
+        if let searchPath {
+            // Spaces in the options string must be escaped with a backslash for libpq.
+            options.append("-c search_path=" + searchPath.joined(separator: ",\\ "))
+        }
+        return [
+            ("dbname", connectionString),
+            ("application_name", applicationName),
+            ("connect_timeout", String(connectTimeoutSeconds)),
+            ("options", options.joined(separator: " ")),
+        ]
+    }
+}
