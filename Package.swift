@@ -5,7 +5,7 @@ let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
 let package = Package(
     name: "writ",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "writ", targets: ["writ"]),
     ],
@@ -55,10 +55,11 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: strict),
         .testTarget(name: "WritCryptoTests", dependencies: ["WritCrypto"], swiftSettings: strict),
         .testTarget(name: "WritCoreTests", dependencies: ["WritCore"], swiftSettings: strict),
-        .testTarget(name: "WritStoreTests", dependencies: ["WritStore"], swiftSettings: strict),
+        .target(name: "WritTestSupport", dependencies: ["WritStore"], path: "Tests/WritTestSupport", swiftSettings: strict),
+        .testTarget(name: "WritStoreTests", dependencies: ["WritStore", "WritTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "WritAPITests",
-            dependencies: ["WritAPI", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["WritAPI", "WritTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: strict
         ),
     ],

@@ -14,6 +14,10 @@ public struct PostgresConfiguration: Sendable {
     public var applicationName: String
     /// Seconds libpq waits for a connection to open.
     public var connectTimeoutSeconds: Int
+    /// Overrides the database named in ``connectionString``.
+    public var database: String?
+    /// Overrides the user named in ``connectionString``.
+    public var user: String?
 
     public init(
         connectionString: String,
@@ -45,11 +49,15 @@ public struct PostgresConfiguration: Sendable {
             // Spaces in the options string must be escaped with a backslash for libpq.
             options.append("-c search_path=" + searchPath.joined(separator: ",\\ "))
         }
-        return [
+        var parameters = [
             ("dbname", connectionString),
             ("application_name", applicationName),
             ("connect_timeout", String(connectTimeoutSeconds)),
             ("options", options.joined(separator: " ")),
         ]
+        // libpq expands only the first dbname; a later one is a plain database name that wins.
+        if let database { parameters.append(("dbname", database)) }
+        if let user { parameters.append(("user", user)) }
+        return parameters
     }
 }

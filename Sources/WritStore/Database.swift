@@ -1,0 +1,28 @@
+import Foundation
+import Postgres
+
+/// The serving connections, with tenant-scoped transactions.
+public struct Database: Sendable {
+    /// The pool of `writ_app` sessions.
+    public let pool: ConnectionPool
+
+    public init(pool: ConnectionPool) {
+        self.pool = pool
+    }
+
+    /// Runs `body` in a transaction whose row-level security sees only `tenant`.
+    ///
+    /// The setting is transaction-local, so a pooled session never carries it to another request.
+    @discardableResult
+    public func withTenant<Result>(_ tenant: UUID, _ body: (Transaction) async throws -> Result) async throws -> Result {
+        try await pool.transaction { transaction in
+            try await transaction.execute("SELECT set_config('app.tenant_id', \(tenant), true)")
+            return try await body(transaction)
+        }
+    }
+
+    /// Whether the database answers a trivial query.
+    public func isReachable() async -> Bool {
+        (try? await pool.query("SELECT 1")) != nil
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Postgres
+import WritStore
+
+/// The throwaway cluster `scripts/test` starts, and fresh databases in it.
+public enum TestCluster {
+    /// A superuser URL for the cluster; tests fail loudly without it.
+    public static var adminURL: String {
+        guard let url = ProcessInfo.processInfo.environment["WRIT_TEST_DATABASE_URL"] else {
+            fatalError("WRIT_TEST_DATABASE_URL is not set: run the suite through scripts/test")
+        }
+        return url
+    }
+
+    /// The repository's `sql/` directory.
+    public static let migrationsDirectory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("sql")
+
+    /// The repository's `web-static/` directory.
+    public static let staticDirectory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("web-static")
+
+    /// Creates an empty database that no other test uses.
+    public static func makeDatabase() async throws -> TestDatabaseInfo {
+        let name = "writ_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        let admin = ConnectionPool(configuration: PostgresConfiguration(connectionString: adminURL, maxConnections: 1))
+        try await admin.query(SQL(unsafeSQL: "CREATE DATABASE \(name)"))
+        await admin.close()
+        return TestDatabaseInfo(name: name)
+    }
+
+    /// Creates a database and applies every migration to it.
+    public static func makeMigratedDatabase() async throws -> TestDatabaseInfo {
+        let database = try await makeDatabase()
+        let pool = ConnectionPool(configuration: database.migrateConfiguration)
+        try await Migrator(pool: pool, migrations: try Migration.load(from: migrationsDirectory)).migrate()
+        await pool.close()
+        return database
+    }
+}
+
+/// One test's private database and how to reach it as the migrating and the serving role.
+public struct TestDatabaseInfo: Sendable {
+    /// The database name.
+    public let name: String
+
+    /// As the cluster's superuser, which migrations run as.
+    public var migrateConfiguration: PostgresConfiguration {
+        var configuration = PostgresConfiguration(connectionString: TestCluster.adminURL, maxConnections: 2)
+        configuration.database = name
+        return configuration
+    }
+
+    /// As `writ_app`, which the server serves as.
+    public func appConfiguration(maxConnections: Int = 4) -> PostgresConfiguration {
+        var configuration = PostgresConfiguration(
+            connectionString: TestCluster.adminURL, maxConnections: maxConnections, searchPath: ["writ"])
+        configuration.database = name
+        configuration.user = "writ_app"
+        return configuration
+    }
+
+    /// The serving role's connection string as a libpq key/value conninfo.
+    public var appConnectionString: String { connectionString(user: "writ_app") }
+
+    /// The superuser's connection string as a libpq key/value conninfo.
+    public var adminConnectionString: String { connectionString(user: "postgres") }
+
+    private func connectionString(user: String) -> String {
+        let socket = ProcessInfo.processInfo.environment["WRIT_TEST_SOCKET_DIR"] ?? "/tmp"
+        return "host=\(socket) dbname=\(name) user=\(user)"
+    }
+}
