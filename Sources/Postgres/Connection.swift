@@ -16,6 +16,16 @@ final class Connection: @unchecked Sendable {
 
     private init(handle: OpaquePointer) {
         self.handle = handle
+        // Messages the server sends outside a statement (such as the FATAL of pg_terminate_backend)
+        // reach the notice receiver; a fatal one marks the session broken. libpq's default would
+        // print them to stderr instead.
+        PQsetNoticeReceiver(handle, { context, result in
+            guard let context, let result,
+                  let severity = PQresultErrorField(result, Int32(UInt8(ascii: "V"))),
+                  ["FATAL", "PANIC"].contains(String(cString: severity))
+            else { return }
+            Unmanaged<Connection>.fromOpaque(context).takeUnretainedValue().isBroken = true
+        }, Unmanaged.passUnretained(self).toOpaque())
     }
 
     /// Opens a session. Blocking: call on a thread-pool thread.
@@ -38,8 +48,6 @@ final class Connection: @unchecked Sendable {
             PQfinish(handle)
             throw PostgresError.connectionFailed(message)
         }
-        // libpq's default prints server notices to stderr; Writ logs through swift-log instead.
-        PQsetNoticeProcessor(handle, { _, _ in }, nil)
         return Connection(handle: handle)
     }
 
@@ -53,7 +61,10 @@ final class Connection: @unchecked Sendable {
         var reads = 0
         while reads < 8, poll(&descriptor, 1, 0) > 0 {
             reads += 1
-            if PQconsumeInput(handle) == 0 || PQstatus(handle) != CONNECTION_OK || descriptor.revents & Int16(POLLHUP) != 0 {
+            // PQisBusy parses what was read, which hands a FATAL message to the notice receiver.
+            if PQconsumeInput(handle) == 0 || PQisBusy(handle) < 0 || isBroken || PQstatus(handle) != CONNECTION_OK
+                || descriptor.revents & Int16(POLLHUP) != 0
+            {
                 isBroken = true
                 return false
             }

@@ -1,0 +1,85 @@
+import Foundation
+import Logging
+import WritCrypto
+
+extension WritConfiguration {
+    /// The settings `writ serve` reads, each as environment variable and flag.
+    public enum Setting: String, CaseIterable, Sendable {
+        case databaseURL = "WRIT_DATABASE_URL"
+        case migrateDatabaseURL = "WRIT_MIGRATE_DATABASE_URL"
+        case httpAddress = "WRIT_HTTP_ADDRESS"
+        case publicURL = "WRIT_PUBLIC_URL"
+        case masterKey = "WRIT_MASTER_KEY"
+        case logLevel = "WRIT_LOG_LEVEL"
+        case staticDirectory = "WRIT_STATIC_DIR"
+        case migrationsDirectory = "WRIT_MIGRATIONS_DIR"
+        case migrateOnStart = "WRIT_MIGRATE_ON_START"
+        case databasePoolSize = "WRIT_DATABASE_POOL_SIZE"
+    }
+
+    /// Reads and validates settings; flags given on the command line win over the environment.
+    ///
+    /// Every error names the setting at fault and never echoes a secret value.
+    public init(environment: [String: String], flags: [Setting: String] = [:]) throws(ConfigurationError) {
+        func value(_ setting: Setting) -> String? {
+            let raw = flags[setting] ?? environment[setting.rawValue]
+            guard let raw, !raw.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+            return raw
+        }
+        guard let databaseURL = value(.databaseURL) else {
+            throw ConfigurationError(.databaseURL, "is required: the connection string of the serving role (writ_app)")
+        }
+        let (host, port) = try Self.parseAddress(value(.httpAddress) ?? "127.0.0.1:8080")
+        let masterKey = try Self.parseMasterKey(value(.masterKey))
+        var publicURL: URL?
+        if let text = value(.publicURL) {
+            guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ConfigurationError(.publicURL, "must be an http(s) URL such as https://writ.example.com")
+            }
+            publicURL = url
+        }
+        let levelText = value(.logLevel) ?? "info"
+        guard let logLevel = Logger.Level(rawValue: levelText.lowercased()) else {
+            throw ConfigurationError(.logLevel, "must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        let migrateOnStart: Bool
+        switch value(.migrateOnStart)?.lowercased() ?? "true" {
+        case "true", "1", "yes": migrateOnStart = true
+        case "false", "0", "no": migrateOnStart = false
+        default: throw ConfigurationError(.migrateOnStart, "must be true or false")
+        }
+        let poolText = value(.databasePoolSize) ?? "10"
+        guard let poolSize = Int(poolText), (1...500).contains(poolSize) else {
+            throw ConfigurationError(.databasePoolSize, "must be a whole number from 1 to 500")
+        }
+        self.init(
+            databaseURL: databaseURL, migrateDatabaseURL: value(.migrateDatabaseURL), httpHost: host, httpPort: port,
+            publicURL: publicURL, masterKey: masterKey, logLevel: logLevel,
+            staticDirectory: value(.staticDirectory) ?? "web-static", migrationsDirectory: value(.migrationsDirectory) ?? "sql",
+            migrateOnStart: migrateOnStart, databasePoolSize: poolSize)
+    }
+
+    private static func parseAddress(_ text: String) throws(ConfigurationError) -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":") else {
+            throw ConfigurationError(.httpAddress, "must be host:port, e.g. 127.0.0.1:8080")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty, let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            throw ConfigurationError(.httpAddress, "must be host:port with a port from 0 to 65535")
+        }
+        return (host, port)
+    }
+
+    private static func parseMasterKey(_ text: String?) throws(ConfigurationError) -> [UInt8] {
+        guard let text else {
+            throw ConfigurationError(.masterKey, "is required: 32 random bytes in base64 (e.g. `openssl rand -base64 32`)")
+        }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let bytes = Data(base64Encoded: trimmed).map(Array.init) ?? Base64URL.decode(trimmed.replacingOccurrences(of: "=", with: ""))
+        guard let bytes, bytes.count == 32 else {
+            throw ConfigurationError(.masterKey, "must be exactly 32 bytes in base64")
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Logging
+
+/// Everything `writ serve` needs, read from `WRIT_*` settings (environment or flags) and validated.
+public struct WritConfiguration: Sendable {
+    /// Serving connections, as a role that is neither superuser nor BYPASSRLS.
+    public var databaseURL: String
+    /// Connections for migrations (may create roles and own the schema); `nil` skips migrating.
+    public var migrateDatabaseURL: String?
+    /// Interface to listen on.
+    public var httpHost: String
+    /// Port to listen on; 0 picks a free one.
+    public var httpPort: Int
+    /// The externally visible base URL, used as warrant `iss` and in links.
+    public var publicURL: URL
+    /// 32-byte key sealing tenant signing keys.
+    public var masterKey: [UInt8]
+    /// Log verbosity.
+    public var logLevel: Logger.Level
+    /// The console's files.
+    public var staticDirectory: String
+    /// The numbered `.sql` migration files.
+    public var migrationsDirectory: String
+    /// Whether `serve` applies pending migrations at start-up (needs ``migrateDatabaseURL``).
+    public var migrateOnStart: Bool
+    /// Serving connections per node.
+    public var databasePoolSize: Int
+
+    public init(
+        databaseURL: String, migrateDatabaseURL: String? = nil, httpHost: String = "127.0.0.1", httpPort: Int = 8080,
+        publicURL: URL? = nil, masterKey: [UInt8], logLevel: Logger.Level = .info, staticDirectory: String = "web-static",
+        migrationsDirectory: String = "sql", migrateOnStart: Bool = true, databasePoolSize: Int = 10
+    ) {
+        self.databaseURL = databaseURL
+        self.migrateDatabaseURL = migrateDatabaseURL
+        self.httpHost = httpHost
+        self.httpPort = httpPort
+        self.publicURL = publicURL ?? URL(string: "http://\(httpHost):\(httpPort)")!
+        self.masterKey = masterKey
+        self.logLevel = logLevel
+        self.staticDirectory = staticDirectory
+        self.migrationsDirectory = migrationsDirectory
+        self.migrateOnStart = migrateOnStart
+        self.databasePoolSize = databasePoolSize
+    }
+
+    /// Whether session cookies must carry `Secure`.
+    public var isHTTPS: Bool { publicURL.scheme == "https" }
+}

@@ -1,0 +1,35 @@
+import Hummingbird
+import Logging
+
+/// Turns every thrown error into an RFC 9457 response, so no error ever reaches a client raw.
+///
+/// Unexpected errors are logged with the request id and answered with a generic 500 that reveals
+/// nothing of their content (which may hold SQL or identifiers).
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as Problem {
+            return problem.response()
+        } catch let error as HTTPError {
+            return Self.problem(for: error).response()
+        } catch let error as any HTTPResponseError {
+            return Problem(status: error.status, detail: error.status.reasonPhrase).response()
+        } catch {
+            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+            context.logger.debug("unhandled error detail", metadata: ["error": "\(error)"])
+            return Problem(
+                status: .internalServerError, detail: "The server could not complete the request; it has been logged."
+            ).response()
+        }
+    }
+
+    private static func problem(for error: HTTPError) -> Problem {
+        switch error.status {
+        case .notFound: .notFound()
+        case .methodNotAllowed: Problem(status: .methodNotAllowed, detail: "This route does not accept that method.")
+        case .contentTooLarge: Problem(status: .contentTooLarge, detail: error.body ?? "The request body is too large.")
+        default: Problem(status: error.status, detail: error.body ?? error.status.reasonPhrase)
+        }
+    }
+}

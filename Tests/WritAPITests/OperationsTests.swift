@@ -1,0 +1,121 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Postgres
+import Testing
+import WritAPI
+import WritStore
+import WritTestSupport
+
+@Suite("Health, readiness, metrics, OpenAPI and the console")
+struct OperationsTests {
+    @Test("healthz and readyz answer once start-up has migrated the database")
+    func healthAndReadiness() async throws {
+        try await TestApp.withLiveServer { client in
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.json["status"] as? String == "ok")
+            }
+            try await client.execute(uri: "/readyz", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.json["status"] as? String == "ready")
+            }
+        }
+    }
+
+    @Test("readyz is 503 with a problem naming the pending migrations when the schema is behind")
+    func notReadyWhenMigrationsPending() async throws {
+        let database = try await TestCluster.makeDatabase()
+        // Apply only the first migration, so writ_app exists but the rest is pending.
+        let admin = ConnectionPool(configuration: database.migrateConfiguration)
+        let all = try Migration.load(from: TestCluster.migrationsDirectory)
+        try await Migrator(pool: admin, migrations: Array(all.prefix(1))).migrate()
+        await admin.close()
+        let app = try await WritApplication.build(configuration: TestApp.configuration(for: database, migrate: false))
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/readyz", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                #expect(response.headers[.retryAfter] == "5")
+                let detail = response.json["detail"] as? String ?? ""
+                #expect(detail.contains(all[1].fileName))
+            }
+        }
+    }
+
+    @Test("metrics count requests by route and status and show the pool")
+    func metrics() async throws {
+        try await TestApp.withLiveServer { client in
+            for _ in 0..<3 { try await client.execute(uri: "/healthz", method: .get) { _ in } }
+            try await client.execute(uri: "/no/such/route", method: .get) { _ in }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
+                let text = response.text
+                #expect(text.contains(#"writ_http_requests_total{method="GET",route="/healthz",status="200"} 3"#))
+                #expect(text.contains(#"writ_http_requests_total{method="GET",route="unmatched",status="404"} 1"#))
+                #expect(text.contains("writ_http_request_duration_seconds_bucket"))
+                #expect(text.contains("writ_db_pool_connections_in_use"))
+                #expect(text.contains("writ_db_pool_waiting 0.0"))
+            }
+        }
+    }
+
+    @Test("unknown routes and wrong methods answer problem+json")
+    func notFoundIsAProblem() async throws {
+        try await TestApp.withLiveServer { client in
+            try await client.execute(uri: "/v1/nothing-here", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                #expect(response.json["status"] as? Int == 404)
+                #expect(response.json["title"] as? String == "Not Found")
+                #expect(response.json["type"] as? String == "about:blank")
+            }
+            try await client.execute(uri: "/healthz", method: .delete) { response in
+                #expect([.notFound, .methodNotAllowed].contains(response.status))
+                #expect(response.headers[.contentType] == "application/problem+json")
+            }
+        }
+    }
+
+    @Test("the console's static files are served at /")
+    func staticConsole() async throws {
+        try await TestApp.withLiveServer { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.text.contains("<title>Writ</title>"))
+            }
+            try await client.execute(uri: "/app.js", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.text.contains("/readyz"))
+            }
+        }
+    }
+
+    @Test("openapi.json is OpenAPI 3.1 and describes every registered route")
+    func openAPICoversRoutes() async throws {
+        let database = try await TestCluster.makeMigratedDatabase()
+        let configuration = TestApp.configuration(for: database)
+        let pool = ConnectionPool(configuration: database.appConfiguration())
+        let router = WritApplication.makeRouter(
+            configuration: configuration, database: Database(pool: pool),
+            migrations: try Migration.load(from: TestCluster.migrationsDirectory), metrics: AppMetrics())
+        let routes = router.routes.map { route in
+            ("\(route.path)".hasPrefix("/") ? "\(route.path)" : "/\(route.path)", route.method.rawValue.lowercased())
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/openapi.json", method: .get) { response in
+                #expect(response.status == .ok)
+                let document = response.json
+                #expect(document["openapi"] as? String == "3.1.0")
+                let paths = document["paths"] as? [String: [String: Any]] ?? [:]
+                #expect(!routes.isEmpty)
+                for (path, method) in routes {
+                    #expect(paths[path]?[method] != nil, "\(method) \(path) is not in openapi.json")
+                }
+            }
+        }
+        await pool.close()
+    }
+}
