@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import WritCrypto
 
 /// The serving connections, with tenant-scoped transactions.
 public struct Database: Sendable {
@@ -17,6 +18,24 @@ public struct Database: Sendable {
     public func withTenant<Result>(_ tenant: UUID, _ body: (Transaction) async throws -> Result) async throws -> Result {
         try await pool.transaction { transaction in
             try await transaction.execute("SELECT set_config('app.tenant_id', \(tenant), true)")
+            return try await body(transaction)
+        }
+    }
+
+    /// Runs `body` in a transaction that may see the one row whose token hash is `hash`, in any tenant.
+    @discardableResult
+    public func withLookup<Result>(hash: [UInt8], _ body: (Transaction) async throws -> Result) async throws -> Result {
+        try await pool.transaction { transaction in
+            try await transaction.execute("SELECT set_config('app.lookup_hash', \(Hex.encode(hash)), true)")
+            return try await body(transaction)
+        }
+    }
+
+    /// Runs `body` in a transaction that may see the user row with this (normalized) email, in any tenant.
+    @discardableResult
+    public func withEmailLookup<Result>(_ email: String, _ body: (Transaction) async throws -> Result) async throws -> Result {
+        try await pool.transaction { transaction in
+            try await transaction.execute("SELECT set_config('app.lookup_email', \(email.lowercased()), true)")
             return try await body(transaction)
         }
     }

@@ -98,8 +98,9 @@ struct OperationsTests {
         let configuration = TestApp.configuration(for: database)
         let pool = ConnectionPool(configuration: database.appConfiguration())
         let router = WritApplication.makeRouter(
-            configuration: configuration, database: Database(pool: pool),
-            migrations: try Migration.load(from: TestCluster.migrationsDirectory), metrics: AppMetrics())
+            configuration: configuration,
+            services: AppServices(configuration: configuration, database: Database(pool: pool),
+                                  migrations: try Migration.load(from: TestCluster.migrationsDirectory)))
         let routes = router.routes.map { route in
             ("\(route.path)".hasPrefix("/") ? "\(route.path)" : "/\(route.path)", route.method.rawValue.lowercased())
         }

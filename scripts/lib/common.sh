@@ -13,9 +13,10 @@ as_root() {
   else die "need root to run: $* (install sudo or run as root)"; fi
 }
 
-# Installs the Debian packages Writ builds and tests against, only those missing.
+# Installs the Debian packages Writ builds and runs against (plus any named as arguments), only
+# those missing.
 install_dependencies() {
-  local wanted=(pkg-config libpq-dev libssl-dev libargon2-dev postgresql python3 curl)
+  local wanted=(pkg-config libpq-dev libssl-dev libargon2-dev postgresql python3 curl "$@")
   local missing=()
   for package in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -26,12 +26,18 @@ public enum WritApplication {
             throw error
         }
         let database = Database(pool: pool)
-        let router = makeRouter(configuration: configuration, database: database, migrations: migrations, metrics: AppMetrics())
+        let services = AppServices(configuration: configuration, database: database, migrations: migrations)
+        let router = makeRouter(configuration: configuration, services: services)
+        var listenerConfiguration = pool.configuration
+        listenerConfiguration.maxConnections = 1
         return Application(
             router: router,
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "writ"),
-            services: [DatabaseService(pool: pool)],
+            services: [
+                DatabaseService(pool: pool),
+                NodeEvents(pool: pool, listenerConfiguration: listenerConfiguration, keyCache: services.keyCache, logger: logger),
+            ],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.httpPort
                 let console = configuration.httpPort == 0
@@ -43,17 +49,25 @@ public enum WritApplication {
     }
 
     /// The router with every route and middleware, separate from the server so tests can inspect it.
-    public static func makeRouter(
-        configuration: WritConfiguration, database: Database, migrations: [Migration], metrics: AppMetrics
-    ) -> Router<AppRequestContext> {
+    public static func makeRouter(configuration: WritConfiguration, services: AppServices) -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
-        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+        let database = services.database
+        router.add(middleware: RequestMetricsMiddleware(metrics: services.metrics))
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: FileMiddleware(configuration.staticDirectory, searchForIndexHtml: true))
-        HealthController(database: database, migrations: migrations).addRoutes(to: router)
-        MetricsController(metrics: metrics, database: database).addRoutes(to: router)
+        router.add(middleware: AuthenticationMiddleware(
+            identity: services.identity, keyCache: services.keyCache, rateLimiter: services.rateLimiter))
+        HealthController(database: database, migrations: services.migrations).addRoutes(to: router)
+        MetricsController(metrics: services.metrics, database: database).addRoutes(to: router)
         OpenAPIController(document: OpenAPIDocument.make(serverURL: configuration.publicURL.absoluteString))
             .addRoutes(to: router)
+        AccountController(identity: services.identity, throttle: services.throttle, secureCookies: configuration.isHTTPS)
+            .addRoutes(to: router)
+        TOTPController(identity: services.identity, throttle: services.throttle).addRoutes(to: router)
+        MembersController(identity: services.identity, publicURL: configuration.publicURL).addRoutes(to: router)
+        TeamsController(identity: services.identity).addRoutes(to: router)
+        AgentsController(identity: services.identity, pool: database.pool).addRoutes(to: router)
+        APIKeysController(identity: services.identity, pool: database.pool).addRoutes(to: router)
         return router
     }
 

@@ -6,7 +6,7 @@ import WritCore
 enum OpenAPIDocument {
     static func make(serverURL: String) -> JSONValue {
         var paths: [String: JSONValue] = [:]
-        for area in [OpenAPIPaths.operations] {
+        for area in [OpenAPIPaths.operations, OpenAPIPaths.account, OpenAPIPaths.management] {
             paths.merge(area) { _, new in new }
         }
         return [
@@ -18,7 +18,14 @@ enum OpenAPIDocument {
             ],
             "servers": [["url": .string(serverURL)]],
             "paths": .object(paths),
-            "components": ["schemas": OpenAPIPaths.schemas],
+            "components": [
+                "schemas": OpenAPIPaths.schemas,
+                "securitySchemes": [
+                    "apiKey": ["type": "http", "scheme": "bearer", "description": "writ_… API key"],
+                    "session": ["type": "apiKey", "in": "cookie", "name": "writ_session"],
+                ],
+            ],
+            "security": [["apiKey": []], ["session": []]],
         ]
     }
 

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import WritStore
 
 /// Turns every thrown error into an RFC 9457 response, so no error ever reaches a client raw.
 ///
@@ -11,6 +12,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let problem as Problem {
             return problem.response()
+        } catch let error as StoreError {
+            return Self.problem(for: error).response()
         } catch let error as HTTPError {
             return Self.problem(for: error).response()
         } catch let error as any HTTPResponseError {
@@ -21,6 +24,17 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return Problem(
                 status: .internalServerError, detail: "The server could not complete the request; it has been logged."
             ).response()
+        }
+    }
+
+    private static func problem(for error: StoreError) -> Problem {
+        switch error.kind {
+        case .notFound: .notFound(error.message)
+        case .conflict: Problem(status: .conflict, type: "conflict", title: "Conflict", detail: error.message)
+        case .invalid: .invalid(error.message)
+        case .quotaExceeded:
+            Problem(status: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required"), type: "quota-exceeded:\(error.quota ?? "plan")", title: "Plan quota exceeded",
+                    detail: error.message)
         }
     }
 

@@ -1,0 +1,21 @@
+import WritStore
+
+/// The long-lived collaborators the routes share, built once per node.
+public struct AppServices: Sendable {
+    public let database: Database
+    public let migrations: [Migration]
+    public let metrics: AppMetrics
+    let identity: IdentityStore
+    let throttle: AuthThrottle
+    let keyCache: APIKeyCache
+    let rateLimiter = RateLimiter()
+
+    public init(configuration: WritConfiguration, database: Database, migrations: [Migration]) {
+        self.database = database
+        self.migrations = migrations
+        self.metrics = AppMetrics()
+        self.identity = IdentityStore(database: database, masterKey: configuration.masterKey)
+        self.throttle = AuthThrottle(database: database, masterKey: configuration.masterKey)
+        self.keyCache = APIKeyCache(store: identity, masterKey: configuration.masterKey)
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Logging
+import Postgres
+import ServiceLifecycle
+import WritCore
+
+/// Cross-node events over PostgreSQL LISTEN/NOTIFY on one channel, `writ_events`.
+///
+/// A payload is `{"type": …, "tenant": …}`. Each node listens and applies what it hears to its
+/// caches; after a reconnect it drops every cache, since notifications may have been missed.
+struct NodeEvents: Service {
+    static let channel = "writ_events"
+
+    let pool: ConnectionPool
+    let listenerConfiguration: PostgresConfiguration
+    let keyCache: APIKeyCache
+    let logger: Logger
+
+    /// Tells every node (this one included) that a tenant's credentials changed.
+    static func publishCredentialsChanged(tenant: UUID, pool: ConnectionPool) async {
+        let payload = CanonicalJSON.string(["type": "credentials.changed", "tenant": .string(tenant.uuidString.lowercased())])
+        do {
+            try await pool.query("SELECT pg_notify(\(channel), \(payload))")
+        } catch {
+            // The cache's one-minute expiry still bounds how long a revoked key can live.
+            Logger(label: "writ.events").error("could not broadcast a credential change", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func run() async throws {
+        let listener = NotificationListener(configuration: listenerConfiguration, channels: [Self.channel], logger: logger)
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { await listener.run() }
+            group.addTask {
+                for await event in listener.events { handle(event) }
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: .seconds(5))
+                    await keyCache.flushUsage()
+                }
+            }
+            try? await gracefulShutdown()
+            await keyCache.flushUsage()
+            group.cancelAll()
+        }
+    }
+
+    private func handle(_ event: NotificationListener.ListenerEvent) {
+        switch event {
+        case .reconnected:
+            keyCache.invalidateAll()
+        case .notification(let notification):
+            guard let payload = try? JSONParser.parse(notification.payload),
+                  let tenant = payload["tenant"]?.stringValue.flatMap(UUID.init(uuidString:))
+            else { return }
+            if payload["type"]?.stringValue == "credentials.changed" { keyCache.invalidate(tenant: tenant) }
+        }
+    }
+}

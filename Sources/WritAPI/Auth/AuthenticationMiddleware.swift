@@ -1,0 +1,57 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import WritCore
+import WritStore
+
+/// Identifies the caller from `Authorization: Bearer writ_…` or the `writ_session` cookie.
+///
+/// A presented API key that is malformed, unknown, revoked, expired or whose agent is disabled is
+/// refused with 401 at once. A stale session cookie is ignored (the route then asks for sign-in).
+/// API keys are rate limited per key (429 with Retry-After).
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    static let sessionCookie = "writ_session"
+
+    let identity: IdentityStore
+    let keyCache: APIKeyCache
+    let rateLimiter: RateLimiter
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let authorization = request.headers[.authorization] {
+            context.principal = .apiKey(try await authenticateKey(authorization))
+        } else if let token = request.cookies[Self.sessionCookie]?.value,
+                  let session = try await identity.authenticateSession(token: token) {
+            context.principal = .user(session.principal)
+            context.viaCookie = true
+            context.csrfVerified = request.headers[.csrfToken].map { identity.isValidCSRF($0, csrfHash: session.csrfHash) } ?? false
+        }
+        return try await next(request, context)
+    }
+
+    private func authenticateKey(_ authorization: String) async throws -> KeyPrincipal {
+        let parts = authorization.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer", let token = APIKeyToken(parsing: String(parts[1])) else {
+            throw Self.unauthorized("The Authorization header must be `Bearer writ_…` with a well-formed API key.")
+        }
+        guard let principal = try await keyCache.authenticate(token) else {
+            throw Self.unauthorized("The API key is unknown, revoked or expired, or its agent is disabled.")
+        }
+        if let wait = rateLimiter.retryAfter(key: principal.keyID, rate: principal.requestsPerSecond, burst: principal.burst) {
+            throw Problem(status: .tooManyRequests, type: "rate-limited", title: "Too many requests",
+                          detail: "This key may make \(principal.requestsPerSecond) requests per second (bursts of \(principal.burst)).",
+                          retryAfter: wait)
+        }
+        return principal
+    }
+
+    private static func unauthorized(_ detail: String) -> Problem {
+        Problem(status: .unauthorized, type: "invalid-credentials", title: "Invalid credentials", detail: detail)
+    }
+}
+
+extension HTTPField.Name {
+    /// The header carrying a session's CSRF token.
+    static let csrfToken = HTTPField.Name("X-CSRF-Token")!
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Hummingbird
+import Postgres
+import WritCore
+import WritStore
+
+/// API keys: create (shown once), list, revoke.
+struct APIKeysController {
+    let identity: IdentityStore
+    let pool: ConnectionPool
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.post("/v1/api-keys", use: create)
+        router.get("/v1/api-keys", use: list)
+        router.delete("/v1/api-keys/{id}", use: revoke)
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try context.requireAdmin(for: request)
+        var body = try await JSONRequest.read(request, context: context)
+        let name = body.string("name", maxLength: 100)
+        let agent = body.uuid("agent_id", required: false)
+        let scopes = body.list("scopes", maxCount: Scope.allCases.count, Scope.init(rawValue:))
+        let expiresAt = body.date("expires_at")
+        if scopes?.isEmpty == true { body.fail("scopes", "must name at least one of intents, warrants, admin") }
+        if let expiresAt, expiresAt <= Date() { body.fail("expires_at", "must be in the future") }
+        try body.finish()
+        let created = try await identity.createAPIKey(
+            tenant: principal.tenantID, name: name!, agentID: agent, scopes: Array(Set(scopes!)).sorted(), expiresAt: expiresAt,
+            by: principal)
+        var json = IdentityJSON.apiKey(created.key)
+        if case .object(var members) = json {
+            members["key"] = .string(created.token.text)
+            json = .object(members)
+        }
+        var response = JSONBody.response(json, status: .created)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try context.requireReader(for: request)
+        let page = try await identity.apiKeys(tenant: principal.tenantID, page: try RouteInput.page(request))
+        return JSONBody.response(IdentityJSON.page(page, IdentityJSON.apiKey))
+    }
+
+    @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try context.requireAdmin(for: request)
+        try await identity.revokeAPIKey(tenant: principal.tenantID, id: try RouteInput.id(context), by: principal)
+        await NodeEvents.publishCredentialsChanged(tenant: principal.tenantID, pool: pool)
+        return Response(status: .noContent)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Hummingbird
+import Postgres
+import WritCore
+import WritStore
+
+/// Agents: register, list, read, change, disable.
+struct AgentsController {
+    let identity: IdentityStore
+    let pool: ConnectionPool
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.post("/v1/agents", use: create)
+        router.get("/v1/agents", use: list)
+        router.get("/v1/agents/{id}", use: show)
+        router.patch("/v1/agents/{id}", use: update)
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try context.requireAdmin(for: request)
+        var body = try await JSONRequest.read(request, context: context)
+        let name = body.string("name", maxLength: 100)
+        let team = body.uuid("team_id")
+        let owner = body.uuid("owner_id", required: false)
+        let labels = body.labels("labels") ?? [:]
+        try body.finish()
+        let agent = try await identity.createAgent(
+            tenant: principal.tenantID, name: name!, teamID: team!, ownerID: owner, labels: labels, by: principal)
+        return JSONBody.response(IdentityJSON.agent(agent), status: .created)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try context.requireReader(for: request)
+        let page = try await identity.agents(tenant: principal.tenantID, page: try RouteInput.page(request))
+        return JSONBody.response(IdentityJSON.page(page, IdentityJSON.agent))
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try context.requireReader(for: request)
+        return JSONBody.response(IdentityJSON.agent(try await identity.agent(tenant: principal.tenantID, id: try RouteInput.id(context))))
+    }
+
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try context.requireAdmin(for: request)
+        let id = try RouteInput.id(context)
+        var body = try await JSONRequest.read(request, context: context)
+        var changes = AgentChanges()
+        changes.name = body.string("name", required: false, maxLength: 100)
+        changes.teamID = body.uuid("team_id", required: false)
+        if body.has("owner_id") { changes.ownerID = .some(body.uuid("owner_id", required: false)) }
+        changes.labels = body.labels("labels")
+        changes.disabled = body.bool("disabled")
+        try body.finish()
+        let agent = try await identity.updateAgent(tenant: principal.tenantID, id: id, changes: changes, by: principal)
+        if changes.disabled != nil { await NodeEvents.publishCredentialsChanged(tenant: principal.tenantID, pool: pool) }
+        return JSONBody.response(IdentityJSON.agent(agent))
+    }
+}
+
+extension JSONRequest {
+    /// Agent labels: an object of up to 32 string values, keys up to 64 characters, values up to 256.
+    mutating func labels(_ key: String) -> [String: String]? {
+        guard let value = value(key) else { return nil }
+        guard case .object(let members) = value else { fail(key, "must be an object of strings"); return nil }
+        guard members.count <= 32 else { fail(key, "must have at most 32 labels"); return nil }
+        var labels: [String: String] = [:]
+        var valid = true
+        for (name, member) in members.sorted(by: { $0.key < $1.key }) {
+            guard case .string(let text) = member, !name.isEmpty, name.count <= 64, text.count <= 256 else {
+                fail("\(key)/\(JSONRequest.escape(name))", "must be a string of at most 256 characters under a name of 1 to 64")
+                valid = false
+                continue
+            }
+            labels[name] = text
+        }
+        return valid ? labels : nil
+    }
+}

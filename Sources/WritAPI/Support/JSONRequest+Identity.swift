@@ -1,0 +1,27 @@
+import WritCore
+
+extension JSONRequest {
+    /// An email address member.
+    mutating func email(_ key: String) -> EmailAddress? {
+        guard let text = string(key, maxLength: 254) else { return nil }
+        guard let email = EmailAddress(text) else { fail(key, "must be an email address"); return nil }
+        return email
+    }
+
+    /// A new password: at least 12 characters.
+    mutating func newPassword(_ key: String) -> String? {
+        guard let password = secret(key) else { return nil }
+        guard password.count >= PasswordHashing.minimumLength else {
+            fail(key, "must be at least \(PasswordHashing.minimumLength) characters")
+            return nil
+        }
+        return password
+    }
+
+    /// A list of roles, at least one.
+    mutating func roles(_ key: String, required: Bool = true) -> [Role]? {
+        guard let roles = list(key, required: required, maxCount: Role.allCases.count, Role.init(rawValue:)) else { return nil }
+        guard !roles.isEmpty else { fail(key, "must name at least one of admin, operator, approver, board, auditor"); return nil }
+        return Array(Set(roles)).sorted()
+    }
+}

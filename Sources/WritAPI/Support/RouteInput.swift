@@ -1,0 +1,30 @@
+import Foundation
+import Hummingbird
+import WritStore
+
+/// Path and query inputs, validated into problems.
+enum RouteInput {
+    /// The UUID in path parameter `name`; anything else is a 404 (it names no resource).
+    static func id(_ context: AppRequestContext, _ name: String = "id") throws -> UUID {
+        guard let text = context.parameters.get(name), let id = UUID(uuidString: text) else { throw Problem.notFound() }
+        return id
+    }
+
+    /// `?cursor=…&limit=…` (limit 1…100, default 50).
+    static func page(_ request: Request) throws -> PageRequest {
+        var errors: [Problem.FieldError] = []
+        var limit = 50
+        if let text = request.uri.queryParameters["limit"] {
+            if let value = Int(String(text)), (1...100).contains(value) { limit = value } else {
+                errors.append(.init(path: "limit", message: "must be a whole number from 1 to 100"))
+            }
+        }
+        var after: UUID?
+        if let cursor = request.uri.queryParameters["cursor"] {
+            after = PageRequest.id(fromCursor: String(cursor))
+            if after == nil { errors.append(.init(path: "cursor", message: "is not a cursor this server issued")) }
+        }
+        guard errors.isEmpty else { throw Problem.invalid("The query parameters are invalid.", errors: errors) }
+        return PageRequest(after: after, limit: limit)
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+/// Who is making a request, once their credential has been checked.
+public enum Principal: Sendable, Equatable {
+    /// A person with a console session.
+    case user(UserPrincipal)
+    /// Automation with an API key.
+    case apiKey(KeyPrincipal)
+
+    /// The tenant every action of this principal is confined to.
+    public var tenantID: UUID {
+        switch self {
+        case .user(let user): user.tenantID
+        case .apiKey(let key): key.tenantID
+        }
+    }
+
+    /// Whether the principal may manage the tenant (admin role or `admin` scope).
+    public var isAdmin: Bool {
+        switch self {
+        case .user(let user): user.roles.contains(.admin)
+        case .apiKey(let key): key.scopes.contains(.admin)
+        }
+    }
+
+    /// Whether the principal may read the tenant's management data (any member role, or admin scope).
+    public var canRead: Bool {
+        switch self {
+        case .user: true
+        case .apiKey(let key): key.scopes.contains(.admin)
+        }
+    }
+
+    /// The audit actor for this principal.
+    public var actor: AuditEvent.Party {
+        switch self {
+        case .user(let user): AuditEvent.Party(kind: "user", id: user.userID.uuidString.lowercased())
+        case .apiKey(let key): AuditEvent.Party(kind: "api_key", id: key.keyID.uuidString.lowercased())
+        }
+    }
+}
+
+/// A signed-in person.
+public struct UserPrincipal: Sendable, Equatable {
+    public let tenantID: UUID
+    public let userID: UUID
+    public let sessionID: UUID
+    public let email: String
+    public let roles: Set<Role>
+
+    public init(tenantID: UUID, userID: UUID, sessionID: UUID, email: String, roles: Set<Role>) {
+        self.tenantID = tenantID
+        self.userID = userID
+        self.sessionID = sessionID
+        self.email = email
+        self.roles = roles
+    }
+}
+
+/// An authenticated API key.
+public struct KeyPrincipal: Sendable, Equatable {
+    public let tenantID: UUID
+    public let keyID: UUID
+    public let agentID: UUID?
+    public let scopes: Set<Scope>
+    public let expiresAt: Date?
+    /// The tenant plan's request rate for this key.
+    public let requestsPerSecond: Int
+    public let burst: Int
+
+    public init(
+        tenantID: UUID, keyID: UUID, agentID: UUID?, scopes: Set<Scope>, expiresAt: Date?, requestsPerSecond: Int, burst: Int
+    ) {
+        self.tenantID = tenantID
+        self.keyID = keyID
+        self.agentID = agentID
+        self.scopes = scopes
+        self.expiresAt = expiresAt
+        self.requestsPerSecond = requestsPerSecond
+        self.burst = burst
+    }
+}

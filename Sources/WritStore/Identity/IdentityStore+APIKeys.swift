@@ -1,0 +1,114 @@
+import Foundation
+import Postgres
+import WritCore
+
+/// A key just created: the only time its text is available.
+public struct NewAPIKey: Sendable {
+    public let key: APIKey
+    public let token: APIKeyToken
+}
+
+extension IdentityStore {
+    static let keyColumns: SQL = "id, name, prefix, agent_id, scopes, expires_at, revoked_at, last_used_at, created_at"
+
+    /// Creates a key; only its keyed hash is stored.
+    public func createAPIKey(
+        tenant: UUID, name: String, agentID: UUID?, scopes: [Scope], expiresAt: Date?, by principal: Principal
+    ) async throws -> NewAPIKey {
+        let id = UUIDv7.make()
+        let token = APIKeyToken.generate()
+        return try await database.withTenant(tenant) { tx in
+            if let agentID, try await tx.execute("SELECT 1 FROM agents WHERE tenant_id = \(tenant) AND id = \(agentID)").isEmpty {
+                throw StoreError.invalid("Agent \(agentID.uuidString.lowercased()) does not exist.")
+            }
+            try await tx.execute("""
+                INSERT INTO api_keys (tenant_id, id, agent_id, name, prefix, key_hash, scopes, expires_at, created_by)
+                VALUES (\(tenant), \(id), \(agentID), \(name), \(token.displayPrefix), \(Bytea(hasher.hash(token.text))),
+                        \(scopes.map(\.rawValue))::text[], \(expiresAt), \(principal.actorUserID))
+                """)
+            try await audit.append(
+                AuditEvent(type: "api_key.created", actor: principal.actor, subject: .init(kind: "api_key", id: id.uuidString.lowercased()),
+                           data: ["name": .string(name), "scopes": .array(scopes.map { .string($0.rawValue) }),
+                                  "agent": agentID.map { .string($0.uuidString.lowercased()) } ?? .null]),
+                tenant: tenant, in: tx)
+            guard let row = try await tx.execute("SELECT \(Self.keyColumns) FROM api_keys WHERE tenant_id = \(tenant) AND id = \(id)").first
+            else { throw StoreError.notFound("API key") }
+            return NewAPIKey(key: try row.apiKey(), token: token)
+        }
+    }
+
+    /// Keys of the tenant, oldest first, revoked ones included.
+    public func apiKeys(tenant: UUID, page: PageRequest) async throws -> Page<APIKey> {
+        try await database.withTenant(tenant) { tx in
+            let rows = try await tx.execute("""
+                SELECT \(Self.keyColumns) FROM api_keys WHERE tenant_id = \(tenant) AND id > \(page.afterOrMin)
+                ORDER BY id LIMIT \(page.limit + 1)
+                """)
+            return page.page(try rows.map { try $0.apiKey() }, id: \.id)
+        }
+    }
+
+    /// Revokes a key; it stops working on every node within a second (the caller broadcasts).
+    public func revokeAPIKey(tenant: UUID, id: UUID, by principal: Principal) async throws {
+        try await database.withTenant(tenant) { tx in
+            let updated = try await tx.execute("""
+                UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE tenant_id = \(tenant) AND id = \(id)
+                """)
+            guard updated.affectedRows == 1 else { throw StoreError.notFound("API key") }
+            try await audit.append(
+                AuditEvent(type: "api_key.revoked", actor: principal.actor, subject: .init(kind: "api_key", id: id.uuidString.lowercased())),
+                tenant: tenant, in: tx)
+        }
+    }
+
+    /// The principal of a presented key, if it is live: not revoked, not expired, agent not disabled.
+    public func authenticateAPIKey(_ token: APIKeyToken) async throws -> KeyPrincipal? {
+        let hash = hasher.hash(token.text)
+        let found = try await database.withLookup(hash: hash) { tx in
+            try await tx.execute("""
+                SELECT tenant_id, id, agent_id, scopes, expires_at FROM api_keys
+                WHERE key_hash = \(Bytea(hash)) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+                """).first
+        }
+        guard let found else { return nil }
+        let tenant = try found.decode(UUID.self, "tenant_id")
+        let agentID = try found.decode(UUID?.self, "agent_id")
+        return try await database.withTenant(tenant) { tx in
+            if let agentID {
+                let active = try await tx.execute("""
+                    SELECT 1 FROM agents WHERE tenant_id = \(tenant) AND id = \(agentID) AND disabled_at IS NULL
+                    """)
+                guard !active.isEmpty else { return nil }
+            }
+            let plan = try await tx.execute("""
+                SELECT p.api_requests_per_second, p.api_burst FROM tenants t JOIN plans p ON p.id = t.plan WHERE t.id = \(tenant)
+                """).first
+            guard let plan else { return nil }
+            return KeyPrincipal(
+                tenantID: tenant, keyID: try found.decode(UUID.self, "id"), agentID: agentID,
+                scopes: Set(try found.words("scopes").compactMap(Scope.init(rawValue:))),
+                expiresAt: try found.decode(Date?.self, "expires_at"),
+                requestsPerSecond: try plan.decode(Int.self, "api_requests_per_second"), burst: try plan.decode(Int.self, "api_burst"))
+        }
+    }
+
+    /// Records that keys were used, in one statement per tenant (called in batches, off the hot path).
+    public func markKeysUsed(tenant: UUID, keys: [UUID]) async throws {
+        try await database.withTenant(tenant) { tx in
+            try await tx.execute("""
+                UPDATE api_keys SET last_used_at = now() WHERE tenant_id = \(tenant) AND id = ANY(\(keys.map { $0.uuidString })::uuid[])
+                """)
+        }
+    }
+}
+
+extension IdentityStore {
+    /// One key's stored facts.
+    public func apiKey(tenant: UUID, id: UUID) async throws -> APIKey {
+        try await database.withTenant(tenant) { tx in
+            guard let row = try await tx.execute("SELECT \(Self.keyColumns) FROM api_keys WHERE tenant_id = \(tenant) AND id = \(id)").first
+            else { throw StoreError.notFound("API key") }
+            return try row.apiKey()
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Postgres
+import WritCore
+import WritCrypto
+
+/// What a new session gives its holder: shown once, stored only hashed.
+public struct NewSession: Sendable {
+    public let id: UUID
+    /// The session cookie's value.
+    public let token: String
+    /// The value cookie-authenticated writes must send in `X-CSRF-Token`.
+    public let csrfToken: String
+    public let expiresAt: Date
+}
+
+/// What sign-up created.
+public struct SignupResult: Sendable {
+    public let tenant: Tenant
+    public let member: Member
+    public let session: NewSession
+}
+
+extension IdentityStore {
+    /// Creates a tenant on the free plan, its first admin, its first signing key and a session,
+    /// all in one transaction.
+    public func signup(organization: String, email: EmailAddress, passwordHash: String) async throws -> SignupResult {
+        let tenantID = UUIDv7.make()
+        let userID = UUIDv7.make()
+        return try await database.withTenant(tenantID) { tx in
+            try await tx.execute("INSERT INTO tenants (id, name, plan) VALUES (\(tenantID), \(organization), 'free')")
+            try await audit.start(tenant: tenantID, in: tx)
+            try await Self.conflictOnDuplicate("An account with this email already exists.") {
+                try await tx.execute("""
+                    INSERT INTO users (tenant_id, id, email, password_hash, roles, status)
+                    VALUES (\(tenantID), \(userID), \(email.value), \(passwordHash), \(["admin"])::text[], 'active')
+                    """)
+            }
+            let actor = AuditEvent.Party(kind: "user", id: userID.uuidString.lowercased())
+            try await audit.append(
+                AuditEvent(type: "tenant.created", actor: actor, subject: .init(kind: "tenant", id: tenantID.uuidString.lowercased()),
+                           data: ["name": .string(organization), "plan": "free"]),
+                tenant: tenantID, in: tx)
+            try await audit.append(
+                AuditEvent(type: "member.added", actor: actor, subject: actor,
+                           data: ["email": .string(email.value), "roles": ["admin"]]),
+                tenant: tenantID, in: tx)
+            try await createSigningKey(tenant: tenantID, actor: actor, in: tx)
+            let session = try await createSession(tenant: tenantID, user: userID, in: tx)
+            let member = Member(
+                id: userID, tenantID: tenantID, email: email.value, roles: [.admin], status: .active, teams: [],
+                totpEnabled: false, createdAt: Date())
+            return SignupResult(tenant: Tenant(id: tenantID, name: organization, plan: "free"), member: member, session: session)
+        }
+    }
+
+    /// Generates an Ed25519 signing key, seals its private half under the master key and stores it.
+    @discardableResult
+    func createSigningKey(tenant: UUID, actor: AuditEvent.Party, in tx: Transaction) async throws -> String {
+        let key = Ed25519.PrivateKey()
+        let kid = Base64URL.encode(SHA256.hash(key.publicKey.rawRepresentation).prefix(12))
+        let sealed = try sealer.seal(key.rawRepresentation, context: "signing-key:\(tenant.uuidString.lowercased()):\(kid)")
+        try await tx.execute("""
+            INSERT INTO signing_keys (tenant_id, kid, public_key, sealed_private_key)
+            VALUES (\(tenant), \(kid), \(Bytea(key.publicKey.rawRepresentation)), \(Bytea(sealed)))
+            """)
+        try await audit.append(
+            AuditEvent(type: "signing_key.created", actor: actor, subject: .init(kind: "signing_key", id: kid)),
+            tenant: tenant, in: tx)
+        return kid
+    }
+
+    /// The tenant and its plan.
+    public func tenant(_ id: UUID) async throws -> (Tenant, Plan) {
+        try await database.withTenant(id) { tx in
+            let rows = try await tx.execute("""
+                SELECT t.id, t.name, t.plan, p.max_active_agents, p.max_intents_per_month, p.api_requests_per_second, p.api_burst
+                FROM tenants t JOIN plans p ON p.id = t.plan WHERE t.id = \(id)
+                """)
+            guard let row = rows.first else { throw StoreError.notFound("tenant") }
+            let plan = Plan(
+                id: try row.decode(String.self, "plan"), maxActiveAgents: try row.decode(Int.self, "max_active_agents"),
+                maxIntentsPerMonth: try row.decode(Int.self, "max_intents_per_month"),
+                requestsPerSecond: try row.decode(Int.self, "api_requests_per_second"), burst: try row.decode(Int.self, "api_burst"))
+            return (Tenant(id: id, name: try row.decode(String.self, "name"), plan: plan.id), plan)
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+
+/// A response as the tests look at it.
+struct APIResponse {
+    let status: HTTPResponse.Status
+    let headers: HTTPFields
+    let body: String
+
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
+    }
+
+    /// `errors[].path` of a problem.
+    var errorPaths: [String] {
+        (json["errors"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String }
+    }
+
+    subscript(key: String) -> Any? { json[key] }
+}
+
+/// A caller with a credential: an API key, or a session cookie with its CSRF token.
+struct Credential: Sendable {
+    var bearer: String?
+    var sessionCookie: String?
+    var csrf: String?
+
+    static let anonymous = Credential()
+    static func key(_ key: String) -> Credential { Credential(bearer: key) }
+
+    /// The session from a sign-in response.
+    static func session(from response: APIResponse) -> Credential {
+        let setCookie = response.headers[.setCookie] ?? ""
+        let value = setCookie.split(separator: ";").first?.split(separator: "=", maxSplits: 1).last.map(String.init)
+        return Credential(sessionCookie: value, csrf: response["csrf_token"] as? String)
+    }
+}
+
+/// JSON calls against a test server.
+struct APIClient {
+    let client: any TestClientProtocol
+
+    func call(
+        _ method: HTTPRequest.Method, _ path: String, as credential: Credential = .anonymous, json: String? = nil,
+        csrf: Bool = true, headers extra: HTTPFields = [:]
+    ) async throws -> APIResponse {
+        var headers = extra
+        if let bearer = credential.bearer { headers[.authorization] = "Bearer \(bearer)" }
+        if let cookie = credential.sessionCookie { headers[.cookie] = "writ_session=\(cookie)" }
+        if csrf, let token = credential.csrf { headers[HTTPField.Name("X-CSRF-Token")!] = token }
+        if json != nil { headers[.contentType] = "application/json" }
+        return try await client.execute(
+            uri: path, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }
+        ) { response in
+            APIResponse(status: response.status, headers: response.headers, body: String(buffer: response.body))
+        }
+    }
+
+    /// Signs up a new organisation and returns its session credential and ids.
+    func signup(email: String = "admin-\(UUID().uuidString.prefix(8))@example.com", password: String = "correct horse battery")
+        async throws -> (credential: Credential, tenant: String, user: String, response: APIResponse)
+    {
+        let response = try await call(.post, "/v1/signup", json: """
+            {"organization": "Acme \(UUID().uuidString.prefix(4))", "email": "\(email)", "password": "\(password)"}
+            """)
+        let tenant = (response["tenant"] as? [String: Any])?["id"] as? String ?? ""
+        let user = (response["user"] as? [String: Any])?["id"] as? String ?? ""
+        return (Credential.session(from: response), tenant, user, response)
+    }
+
+    /// Creates a team, an agent in it and a key for the agent; returns their ids and the key.
+    func agentWithKey(as admin: Credential, scopes: String = #"["intents"]"#) async throws -> (team: String, agent: String, keyID: String, key: String) {
+        let team = try await call(.post, "/v1/teams", as: admin, json: #"{"name": "Team \#(UUID().uuidString.prefix(6))"}"#)
+        let teamID = team["id"] as? String ?? ""
+        let agent = try await call(.post, "/v1/agents", as: admin, json: #"{"name": "deployer", "team_id": "\#(teamID)"}"#)
+        let agentID = agent["id"] as? String ?? ""
+        let key = try await call(.post, "/v1/api-keys", as: admin, json: """
+            {"name": "ci", "agent_id": "\(agentID)", "scopes": \(scopes)}
+            """)
+        return (teamID, agentID, key["id"] as? String ?? "", key["key"] as? String ?? "")
+    }
+}
