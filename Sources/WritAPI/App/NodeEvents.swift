@@ -16,8 +16,9 @@ struct NodeEvents: Service {
     let keyCache: APIKeyCache
     let logger: Logger
 
-    /// Tells every node (this one included) that a tenant's credentials changed.
-    static func publishCredentialsChanged(tenant: UUID, pool: ConnectionPool) async {
+    /// Drops this node's cached keys of a tenant at once and tells every other node to do the same.
+    static func publishCredentialsChanged(tenant: UUID, pool: ConnectionPool, localCache: APIKeyCache) async {
+        localCache.invalidate(tenant: tenant)
         let payload = CanonicalJSON.string(["type": "credentials.changed", "tenant": .string(tenant.uuidString.lowercased())])
         do {
             try await pool.query("SELECT pg_notify(\(channel), \(payload))")

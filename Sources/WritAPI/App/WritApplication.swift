@@ -66,8 +66,8 @@ public enum WritApplication {
         TOTPController(identity: services.identity, throttle: services.throttle).addRoutes(to: router)
         MembersController(identity: services.identity, publicURL: configuration.publicURL).addRoutes(to: router)
         TeamsController(identity: services.identity).addRoutes(to: router)
-        AgentsController(identity: services.identity, pool: database.pool).addRoutes(to: router)
-        APIKeysController(identity: services.identity, pool: database.pool).addRoutes(to: router)
+        AgentsController(identity: services.identity, pool: database.pool, keyCache: services.keyCache).addRoutes(to: router)
+        APIKeysController(identity: services.identity, pool: database.pool, keyCache: services.keyCache).addRoutes(to: router)
         return router
     }
 

@@ -8,6 +8,7 @@ import WritStore
 struct APIKeysController {
     let identity: IdentityStore
     let pool: ConnectionPool
+    let keyCache: APIKeyCache
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.post("/v1/api-keys", use: create)
@@ -47,7 +48,7 @@ struct APIKeysController {
     @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.requireAdmin(for: request)
         try await identity.revokeAPIKey(tenant: principal.tenantID, id: try RouteInput.id(context), by: principal)
-        await NodeEvents.publishCredentialsChanged(tenant: principal.tenantID, pool: pool)
+        await NodeEvents.publishCredentialsChanged(tenant: principal.tenantID, pool: pool, localCache: keyCache)
         return Response(status: .noContent)
     }
 }

@@ -8,6 +8,7 @@ import WritStore
 struct AgentsController {
     let identity: IdentityStore
     let pool: ConnectionPool
+    let keyCache: APIKeyCache
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.post("/v1/agents", use: create)
@@ -52,7 +53,7 @@ struct AgentsController {
         changes.disabled = body.bool("disabled")
         try body.finish()
         let agent = try await identity.updateAgent(tenant: principal.tenantID, id: id, changes: changes, by: principal)
-        if changes.disabled != nil { await NodeEvents.publishCredentialsChanged(tenant: principal.tenantID, pool: pool) }
+        if changes.disabled != nil { await NodeEvents.publishCredentialsChanged(tenant: principal.tenantID, pool: pool, localCache: keyCache) }
         return JSONBody.response(IdentityJSON.agent(agent))
     }
 }
@@ -67,7 +68,8 @@ extension JSONRequest {
         var valid = true
         for (name, member) in members.sorted(by: { $0.key < $1.key }) {
             guard case .string(let text) = member, !name.isEmpty, name.count <= 64, text.count <= 256 else {
-                fail("\(key)/\(JSONRequest.escape(name))", "must be a string of at most 256 characters under a name of 1 to 64")
+                fail(pointer: "/\(JSONRequest.escape(key))/\(JSONRequest.escape(name))",
+                     "must be a string of at most 256 characters under a name of 1 to 64")
                 valid = false
                 continue
             }

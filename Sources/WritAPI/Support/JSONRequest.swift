@@ -52,7 +52,12 @@ struct JSONRequest {
 
     /// Records a problem with a member.
     mutating func fail(_ key: String, _ message: String) {
-        errors.append(.init(path: "/" + Self.escape(key), message: message))
+        fail(pointer: "/" + Self.escape(key), message)
+    }
+
+    /// Records a problem at a JSON pointer.
+    mutating func fail(pointer: String, _ message: String) {
+        errors.append(.init(path: pointer, message: message))
     }
 
     /// A string member, trimmed, within `1...maxLength` characters.

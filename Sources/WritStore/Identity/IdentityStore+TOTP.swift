@@ -28,6 +28,9 @@ extension IdentityStore {
             try await tx.execute("""
                 UPDATE users SET totp_pending_sealed = \(Bytea(sealed)) WHERE tenant_id = \(principal.tenantID) AND id = \(principal.userID)
                 """)
+            let actor = AuditEvent.Party(kind: "user", id: principal.userID.uuidString.lowercased())
+            try await audit.append(AuditEvent(type: "member.totp_enrolment_started", actor: actor, subject: actor),
+                                   tenant: principal.tenantID, in: tx)
         }
         return totp
     }

@@ -1,0 +1,121 @@
+import Foundation
+import Postgres
+import Testing
+import WritAPI
+import WritStore
+import WritTestSupport
+
+@Suite("Tenant isolation over HTTP")
+struct IsolationTests {
+    @Test("every route with an id answers 404 to another tenant's ids and changes nothing")
+    func crossTenantIDs() async throws {
+        let database = try await TestCluster.makeDatabase()
+        let configuration = TestApp.configuration(for: database)
+        let app = try await WritApplication.build(configuration: configuration)
+        let routes = try await routeList(for: database)
+        try await app.test(.live) { client in
+            let api = APIClient(client: client)
+            let a = try await api.signup().credential
+            let b = try await api.signup()
+            let bSetup = try await api.agentWithKey(as: b.credential)
+            let bInvite = try await api.call(.post, "/v1/members", as: b.credential, json: #"{"email":"b-op-\#(UUID().uuidString.prefix(6))@example.com","roles":["operator"]}"#)
+            let bIDs: [String: String] = [
+                "/v1/members/{id}": bInvite["id"] as? String ?? "", "/v1/teams/{id}": bSetup.team,
+                "/v1/agents/{id}": bSetup.agent, "/v1/api-keys/{id}": bSetup.keyID,
+            ]
+            let bodies: [String: String] = [
+                "/v1/members/{id}": #"{"roles":["admin"]}"#, "/v1/teams/{id}": #"{"name":"stolen"}"#,
+                "/v1/agents/{id}": #"{"disabled":true}"#,
+            ]
+            for (path, method) in routes where path.contains("{id}") {
+                let id = try #require(bIDs[path], "\(method) \(path) is not covered by the isolation sweep")
+                let response = try await api.call(
+                    .init(method.uppercased())!, path.replacingOccurrences(of: "{id}", with: id), as: a,
+                    json: method == "patch" ? bodies[path] : nil)
+                #expect(response.status == .notFound, "\(method) \(path) with another tenant's id answered \(response.status)")
+                #expect(!response.body.contains(id), "\(method) \(path) echoed another tenant's id")
+            }
+            // References to another tenant's rows are refused as unknown.
+            let aTeam = try await api.call(.post, "/v1/teams", as: a, json: #"{"name":"mine"}"#)["id"] as? String ?? ""
+            #expect(try await api.call(.post, "/v1/agents", as: a, json: #"{"name":"x","team_id":"\#(bSetup.team)"}"#).status == .unprocessableContent)
+            #expect(try await api.call(.post, "/v1/api-keys", as: a, json: #"{"name":"x","scopes":["intents"],"agent_id":"\#(bSetup.agent)"}"#).status == .unprocessableContent)
+            #expect(try await api.call(.post, "/v1/agents", as: a, json: #"{"name":"x","team_id":"\#(aTeam)","owner_id":"\#(b.user)"}"#).status == .unprocessableContent)
+            // Lists show only the caller's tenant; B is untouched.
+            for path in ["/v1/members", "/v1/teams", "/v1/agents", "/v1/api-keys"] {
+                let listed = try await api.call(.get, path, as: a)
+                for id in bIDs.values { #expect(!listed.body.contains(id), "\(path) leaked another tenant's row") }
+            }
+            #expect(try await api.call(.get, "/v1/me", as: .key(bSetup.key)).status == .ok)
+            #expect(try await api.call(.get, "/v1/teams/\(bSetup.team)", as: b.credential)["name"] as? String != "stolen")
+        }
+    }
+
+    @Test("two tenants' requests interleaved over two connections never see each other's rows")
+    func pooledInterleaving() async throws {
+        let database = try await TestCluster.makeDatabase()
+        var configuration = TestApp.configuration(for: database)
+        configuration.databasePoolSize = 2
+        let app = try await WritApplication.build(configuration: configuration)
+        try await app.test(.live) { client in
+            let api = APIClient(client: client)
+            let first = try await api.signup().credential
+            let second = try await api.signup().credential
+            for index in 0..<3 {
+                _ = try await api.call(.post, "/v1/teams", as: first, json: #"{"name":"first-\#(index)"}"#)
+                _ = try await api.call(.post, "/v1/teams", as: second, json: #"{"name":"second-\#(index)"}"#)
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<80 {
+                    group.addTask {
+                        let (credential, mine, theirs) = index % 2 == 0 ? (first, "first-", "second-") : (second, "second-", "first-")
+                        let response = try await api.call(.get, "/v1/teams", as: credential)
+                        #expect(response.status == .ok)
+                        #expect(response.body.components(separatedBy: mine).count == 4)
+                        #expect(!response.body.contains(theirs))
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
+
+    @Test("a key revoked on one node stops working on another within a second")
+    func crossNodeRevocation() async throws {
+        let database = try await TestCluster.makeDatabase()
+        // Nodes share the database and the master key (which the key hashes are peppered with).
+        let configuration = TestApp.configuration(for: database)
+        var second = configuration
+        second.migrateOnStart = false
+        let nodeA = try await WritApplication.build(configuration: configuration)
+        let nodeB = try await WritApplication.build(configuration: second)
+        try await nodeA.test(.live) { clientA in
+            try await nodeB.test(.live) { clientB in
+                let a = APIClient(client: clientA), b = APIClient(client: clientB)
+                let admin = try await a.signup().credential
+                let setup = try await a.agentWithKey(as: admin)
+                let first = try await b.call(.get, "/v1/me", as: .key(setup.key))
+                #expect(first.status == .ok, "\(first.status) \(first.body)")
+                #expect(try await a.call(.delete, "/v1/api-keys/\(setup.keyID)", as: admin).status == .noContent)
+                let revokedAt = ContinuousClock.now
+                var status = 200
+                while ContinuousClock.now - revokedAt < .seconds(1) {
+                    status = try await b.call(.get, "/v1/me", as: .key(setup.key)).status.code
+                    if status == 401 { break }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                #expect(status == 401)
+            }
+        }
+    }
+
+    private func routeList(for database: TestDatabaseInfo) async throws -> [(String, String)] {
+        let configuration = TestApp.configuration(for: database)
+        let pool = ConnectionPool(configuration: database.appConfiguration())
+        defer { Task { await pool.close() } }
+        let router = WritApplication.makeRouter(
+            configuration: configuration,
+            services: AppServices(configuration: configuration, database: Database(pool: pool),
+                                  migrations: try Migration.load(from: TestCluster.migrationsDirectory)))
+        return router.routes.map { ("/" + "\($0.path)".trimmingCharacters(in: CharacterSet(charactersIn: "/")), $0.method.rawValue.lowercased()) }
+    }
+}
