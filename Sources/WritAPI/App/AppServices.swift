@@ -6,6 +6,9 @@ public struct AppServices: Sendable {
     public let migrations: [Migration]
     public let metrics: AppMetrics
     let identity: IdentityStore
+    let signingKeys: SigningKeys
+    let audit: AuditLog
+    let auditReader: AuditReader
     let throttle: AuthThrottle
     let keyCache: APIKeyCache
     let rateLimiter = RateLimiter()
@@ -14,7 +17,10 @@ public struct AppServices: Sendable {
         self.database = database
         self.migrations = migrations
         self.metrics = AppMetrics()
-        self.identity = IdentityStore(database: database, masterKey: configuration.masterKey)
+        self.signingKeys = SigningKeys(masterKey: configuration.masterKey)
+        self.audit = AuditLog(signingKeys: signingKeys)
+        self.auditReader = AuditReader(database: database)
+        self.identity = IdentityStore(database: database, masterKey: configuration.masterKey, signingKeys: signingKeys)
         self.throttle = AuthThrottle(database: database, masterKey: configuration.masterKey)
         self.keyCache = APIKeyCache(store: identity, masterKey: configuration.masterKey)
     }

@@ -37,6 +37,7 @@ public enum WritApplication {
             services: [
                 DatabaseService(pool: pool),
                 NodeEvents(pool: pool, listenerConfiguration: listenerConfiguration, keyCache: services.keyCache, logger: logger),
+                CheckpointService(checkpointer: AuditCheckpointer(database: database, audit: services.audit), logger: logger),
             ],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.httpPort
@@ -68,6 +69,8 @@ public enum WritApplication {
         TeamsController(identity: services.identity).addRoutes(to: router)
         AgentsController(identity: services.identity, pool: database.pool, keyCache: services.keyCache).addRoutes(to: router)
         APIKeysController(identity: services.identity, pool: database.pool, keyCache: services.keyCache).addRoutes(to: router)
+        AuditController(reader: services.auditReader, signingKeys: services.signingKeys, database: database).addRoutes(to: router)
+        KeysController(signingKeys: services.signingKeys, database: database).addRoutes(to: router)
         return router
     }
 

@@ -7,7 +7,7 @@ import WritCrypto
 /// with its audit events appended in that same transaction.
 public struct IdentityStore: Sendable {
     let database: Database
-    let audit = AuditLog()
+    let audit: AuditLog
     let hasher: KeyedHasher
     let sealer: Sealer
     /// A console session ends this long after sign-in, however active.
@@ -17,8 +17,10 @@ public struct IdentityStore: Sendable {
     /// An invitation link is valid this long.
     public static let invitationLifetime: TimeInterval = 7 * 24 * 3600
 
-    public init(database: Database, masterKey: [UInt8]) {
+    /// - Parameter signingKeys: the tenants' keys, for audit checkpoints; without them none are written inline.
+    public init(database: Database, masterKey: [UInt8], signingKeys: SigningKeys? = nil) {
         self.database = database
+        self.audit = AuditLog(signingKeys: signingKeys)
         self.hasher = KeyedHasher(masterKey: masterKey)
         self.sealer = Sealer(masterKey: masterKey)
     }

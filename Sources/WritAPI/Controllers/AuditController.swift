@@ -1,0 +1,153 @@
+import Foundation
+import Hummingbird
+import WritCore
+import WritCrypto
+import WritStore
+
+/// The audit log: browse, export (NDJSON, streamed), checkpoints, server-side verification.
+struct AuditController {
+    let reader: AuditReader
+    let signingKeys: SigningKeys
+    let database: Database
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/v1/audit", use: browse)
+        router.get("/v1/audit/export", use: export)
+        router.get("/v1/audit/checkpoints", use: checkpoints)
+        router.get("/v1/audit/verify", use: verify)
+    }
+
+    @Sendable func browse(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let tenant = try context.requireAuditReader(for: request).tenantID
+        let query = request.uri.queryParameters
+        var errors: [Problem.FieldError] = []
+        func time(_ name: String) -> Date? {
+            guard let text = query[Substring(name)] else { return nil }
+            guard let date = Timestamp.parse(String(text)) else {
+                errors.append(.init(path: name, message: "must be an RFC 3339 timestamp"))
+                return nil
+            }
+            return date
+        }
+        let filter = AuditFilter(
+            type: query["type"].map(String.init), actorID: query["actor"].map(String.init),
+            subjectID: query["subject"].map(String.init), since: time("since"), until: time("until"))
+        let limit = try Self.limit(request)
+        let after = try Self.cursor(request)
+        guard errors.isEmpty else { throw Problem.invalid("The query parameters are invalid.", errors: errors) }
+        let rows = try await reader.events(tenant: tenant, filter: filter, afterSeq: after, limit: limit + 1)
+        let items = try rows.prefix(limit).map { try JSONParser.parse($0.line) }
+        let next = rows.count > limit ? rows[limit - 1].seq : nil
+        return JSONBody.response(["items": .array(items), "next_cursor": next.map { .string(Self.encodeCursor($0)) } ?? .null])
+    }
+
+    @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let tenant = try context.requireAuditReader(for: request).tenantID
+        let fromSeq = try Self.fromSeq(request)
+        let reader = self.reader
+        let end = try await headSeq(tenant)
+        let body = ResponseBody { writer in
+            // Batches keep memory flat however long the chain; the end is fixed when the export starts.
+            var after = fromSeq - 1
+            while after < end {
+                let batch = try await reader.events(tenant: tenant, filter: AuditFilter(), afterSeq: after, limit: 1000)
+                guard let last = batch.last else { break }
+                var buffer = ByteBuffer()
+                for (seq, line) in batch where seq <= end {
+                    buffer.writeBytes(line)
+                    buffer.writeInteger(UInt8(ascii: "\n"))
+                }
+                try await writer.write(buffer)
+                after = last.seq
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: body)
+    }
+
+    @Sendable func checkpoints(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let tenant = try context.requireAuditReader(for: request).tenantID
+        let limit = try Self.limit(request)
+        let stored = try await reader.checkpoints(tenant: tenant, afterSeq: try Self.cursor(request), limit: limit + 1)
+        let items: [JSONValue] = stored.prefix(limit).map {
+            ["seq": .number(Double($0.seq)), "hash": .string($0.hash), "iat": .number(Double($0.iat)), "jws": .string($0.jws)]
+        }
+        let next = stored.count > limit ? stored[limit - 1].seq : nil
+        return JSONBody.response(["items": .array(items), "next_cursor": next.map { .string(Self.encodeCursor($0)) } ?? .null])
+    }
+
+    @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let tenant = try context.requireAuditReader(for: request).tenantID
+        let keys = try await signingKeys.publicKeys(tenant: tenant, database: database, grace: .greatestFiniteMagnitude)
+        var verifier = AuditVerifier(keys: Dictionary(keys.map { ($0.kid, $0.key) }, uniquingKeysWith: { first, _ in first }))
+        let end = try await headSeq(tenant)
+        var after: Int64 = 0
+        do {
+            while after < end {
+                let batch = try await reader.events(tenant: tenant, filter: AuditFilter(), afterSeq: after, limit: 1000)
+                guard let last = batch.last else { break }
+                for (seq, line) in batch where seq <= end { try verifier.check(line: line) }
+                after = last.seq
+            }
+            guard verifier.lastSeq == end else {
+                return JSONBody.response(result(false, verifier, badSeq: verifier.lastSeq + 1, reason: "events missing before the head"))
+            }
+            return JSONBody.response(result(true, verifier))
+        } catch let failure as AuditVerifier.Failure {
+            return JSONBody.response(result(false, verifier, badSeq: failure.seq ?? verifier.lastSeq + 1, reason: failure.reason))
+        }
+    }
+
+    private func result(_ valid: Bool, _ verifier: AuditVerifier, badSeq: Int64? = nil, reason: String? = nil) -> JSONValue {
+        var value: [String: JSONValue] = [
+            "valid": .bool(valid), "checked": .number(Double(verifier.checked)), "checkpoints": .number(Double(verifier.checkpoints)),
+        ]
+        if let badSeq { value["first_bad_seq"] = .number(Double(badSeq)) }
+        if let reason { value["reason"] = .string(reason) }
+        return .object(value)
+    }
+
+    private func headSeq(_ tenant: UUID) async throws -> Int64 {
+        try await database.withTenant(tenant) { tx in
+            try await tx.execute("SELECT seq FROM audit_heads WHERE tenant_id = \(tenant)").first?.decode(Int64.self, "seq") ?? 0
+        }
+    }
+
+    static func limit(_ request: Request) throws -> Int {
+        guard let text = request.uri.queryParameters["limit"] else { return 100 }
+        guard let limit = Int(String(text)), (1...1000).contains(limit) else {
+            throw Problem.invalid("The query parameters are invalid.", errors: [.init(path: "limit", message: "must be from 1 to 1000")])
+        }
+        return limit
+    }
+
+    static func cursor(_ request: Request) throws -> Int64 {
+        guard let text = request.uri.queryParameters["cursor"] else { return 0 }
+        guard let bytes = Base64URL.decode(String(text)), let seq = Int64(String(decoding: bytes, as: UTF8.self)), seq >= 0 else {
+            throw Problem.invalid("The query parameters are invalid.", errors: [.init(path: "cursor", message: "is not a cursor this server issued")])
+        }
+        return seq
+    }
+
+    static func encodeCursor(_ seq: Int64) -> String { Base64URL.encode(Array(String(seq).utf8)) }
+
+    static func fromSeq(_ request: Request) throws -> Int64 {
+        guard let text = request.uri.queryParameters["from_seq"] else { return 1 }
+        guard let seq = Int64(String(text)), seq >= 1 else {
+            throw Problem.invalid("The query parameters are invalid.", errors: [.init(path: "from_seq", message: "must be a whole number ≥ 1")])
+        }
+        return seq
+    }
+}
+
+extension AppRequestContext {
+    /// Admins, auditors and admin-scoped keys may read the audit log.
+    func requireAuditReader(for request: Request) throws -> Principal {
+        let principal = try requirePrincipal(for: request)
+        switch principal {
+        case .user(let user) where user.roles.contains(.admin) || user.roles.contains(.auditor): return principal
+        case .apiKey(let key) where key.scopes.contains(.admin): return principal
+        default: throw Problem.forbidden("Only admins and auditors may read the audit log.")
+        }
+    }
+}
