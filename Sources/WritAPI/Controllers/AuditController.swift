@@ -78,7 +78,7 @@ struct AuditController {
 
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
         let tenant = try context.requireAuditReader(for: request).tenantID
-        let keys = try await signingKeys.publicKeys(tenant: tenant, database: database, grace: .greatestFiniteMagnitude)
+        let keys = try await signingKeys.publicKeys(tenant: tenant, database: database, grace: nil)
         var verifier = AuditVerifier(keys: Dictionary(keys.map { ($0.kid, $0.key) }, uniquingKeysWith: { first, _ in first }))
         let end = try await headSeq(tenant)
         var after: Int64 = 0

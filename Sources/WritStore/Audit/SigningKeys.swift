@@ -43,12 +43,14 @@ public final class SigningKeys: Sendable {
         return key
     }
 
-    /// Public keys still needed to verify what they signed: active ones and those retired less than `grace` ago.
-    public func publicKeys(tenant: UUID, database: Database, grace: TimeInterval = 7 * 24 * 3600) async throws -> [PublicKey] {
+    /// Public keys still needed to verify what they signed: active ones and those retired less than
+    /// `grace` ago; with no grace, every key the tenant ever had (to verify old checkpoints).
+    public func publicKeys(tenant: UUID, database: Database, grace: TimeInterval? = 7 * 24 * 3600) async throws -> [PublicKey] {
         try await database.withTenant(tenant) { tx in
             let rows = try await tx.execute("""
                 SELECT kid, public_key, retired_at FROM signing_keys
-                WHERE tenant_id = \(tenant) AND (retired_at IS NULL OR retired_at > now() - make_interval(secs => \(grace)))
+                WHERE tenant_id = \(tenant)
+                  AND (\(grace)::float8 IS NULL OR retired_at IS NULL OR retired_at > now() - make_interval(secs => \(grace)))
                 ORDER BY created_at
                 """)
             return try rows.map { row in
