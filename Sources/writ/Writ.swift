@@ -6,5 +6,5 @@ struct Writ: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "writ",
         abstract: "Writ: the governance layer between AI agents and the actions they take.",
-        subcommands: [Serve.self, Migrate.self, Audit.self])
+        subcommands: [Serve.self, Migrate.self, Audit.self, Bench.self])
 }
