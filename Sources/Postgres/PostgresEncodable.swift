@@ -136,3 +136,19 @@ extension Array: PostgresEncodable where Element == String {
         return "{" + quoted.joined(separator: ",") + "}"
     }
 }
+
+/// A `text[]` value whose elements may be NULL; cast it in SQL to the element type needed.
+public struct TextArray: PostgresEncodable {
+    /// The elements; `nil` is NULL.
+    public var elements: [String?]
+
+    public init(_ elements: [String?]) { self.elements = elements }
+
+    public var postgresText: String? {
+        let quoted = elements.map { element in
+            element.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+                ?? "NULL"
+        }
+        return "{" + quoted.joined(separator: ",") + "}"
+    }
+}

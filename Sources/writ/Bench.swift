@@ -26,6 +26,9 @@ struct Bench: AsyncParsableCommand {
         @Option(help: "How long to run.")
         var seconds = 10
 
+        @Flag(help: "Group-commit concurrent appends of a tenant in one transaction.")
+        var groupCommit = false
+
         func run() async throws {
             guard let url = databaseURL ?? ProcessInfo.processInfo.environment["WRIT_DATABASE_URL"] else {
                 throw ValidationError("give --database-url or WRIT_DATABASE_URL")
@@ -35,6 +38,7 @@ struct Bench: AsyncParsableCommand {
             let database = Database(pool: pool)
             let ids = try await AuditBenchFixture.tenants(tenants, database: database)
             let audit = AuditLog()
+            let committer = AuditGroupCommitter(database: database, audit: audit)
             let deadline = ContinuousClock.now + .seconds(seconds)
             let start = ContinuousClock.now
             let total = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -44,10 +48,12 @@ struct Bench: AsyncParsableCommand {
                         var generator = SystemRandomNumberGenerator()
                         while ContinuousClock.now < deadline {
                             let tenant = ids[Int.random(in: 0..<ids.count, using: &generator)]
-                            try await database.withTenant(tenant) { tx in
-                                try await audit.append(
-                                    AuditEvent(type: "bench.append", actor: .init(kind: "writer", id: String(writer)), data: ["n": .number(Double(count))]),
-                                    tenant: tenant, in: tx)
+                            let event = AuditEvent(
+                                type: "bench.append", actor: .init(kind: "writer", id: String(writer)), data: ["n": .number(Double(count))])
+                            if groupCommit {
+                                _ = try await committer.append(event, tenant: tenant)
+                            } else {
+                                try await database.withTenant(tenant) { tx in try await audit.append(event, tenant: tenant, in: tx) }
                             }
                             count += 1
                         }
@@ -58,8 +64,8 @@ struct Bench: AsyncParsableCommand {
             }
             let elapsed = ContinuousClock.now - start
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            print(String(format: "writ audit appends: tenants=%d writers=%d appends=%d seconds=%.1f rate=%.0f/s",
-                         tenants, writers, total, seconds, Double(total) / seconds))
+            print(String(format: "writ audit appends: tenants=%d writers=%d group_commit=%@ appends=%d seconds=%.1f rate=%.0f/s",
+                         tenants, writers, groupCommit ? "yes" : "no", total, seconds, Double(total) / seconds))
             await pool.close()
         }
     }

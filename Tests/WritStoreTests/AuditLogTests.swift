@@ -231,3 +231,42 @@ struct AuditLogTests {
         await database.pool.close()
     }
 }
+
+@Suite("Audit group commit")
+struct AuditGroupCommitTests {
+    @Test("concurrent appends through the group committer keep one gapless, valid, checkpointed chain")
+    func groupCommit() async throws {
+        let info = try await TestCluster.makeMigratedDatabase()
+        let database = Database(pool: ConnectionPool(configuration: info.appConfiguration(maxConnections: 4)))
+        let masterKey = SecureRandom.bytes(32)
+        let keys = SigningKeys(masterKey: masterKey)
+        let signup = try await IdentityStore(database: database, masterKey: masterKey, signingKeys: keys).signup(
+            organization: "Group", email: EmailAddress("group-\(UUID().uuidString.prefix(8))@example.com")!, passwordHash: "x")
+        let tenant = signup.tenant.id
+        let committer = AuditGroupCommitter(database: database, audit: AuditLog(signingKeys: keys))
+        let seqs = try await withThrowingTaskGroup(of: [Int64].self) { group in
+            for writer in 0..<32 {
+                group.addTask {
+                    var mine: [Int64] = []
+                    for index in 0..<80 {
+                        mine.append(try await committer.append(
+                            AuditEvent(type: "group.append", actor: .init(kind: "writer", id: String(writer)), data: ["i": .number(Double(index))]),
+                            tenant: tenant))
+                    }
+                    return mine
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(seqs.count == 2_560)
+        #expect(Set(seqs).count == 2_560)
+        let published = try await keys.publicKeys(tenant: tenant, database: database)
+        var verifier = AuditVerifier(keys: Dictionary(uniqueKeysWithValues: published.map { ($0.kid, $0.key) }))
+        for (_, line) in try await AuditReader(database: database).events(tenant: tenant, filter: AuditFilter(), afterSeq: 0, limit: 10_000) {
+            try verifier.check(line: line)
+        }
+        #expect(verifier.checked >= 2_560 + 4)
+        #expect(verifier.checkpoints >= 2)
+        await database.pool.close()
+    }
+}

@@ -37,6 +37,53 @@ public struct AuditLog: Sendable {
         return seq.seq
     }
 
+    /// Appends `events` in order under one head lock with one INSERT per run between checkpoints;
+    /// returns their sequence numbers. The group committer uses it to commit many appends at once.
+    @discardableResult
+    public func append(contentsOf events: [AuditEvent], tenant: UUID, in transaction: Transaction) async throws -> [Int64] {
+        var head = try await lockHead(tenant: tenant, in: transaction)
+        var seqs: [Int64] = []
+        var run: [(seq: Int64, time: Date, event: AuditEvent, link: AuditChain.Link)] = []
+        for event in events {
+            let seq = head.seq + 1
+            let time = Date()
+            let link = AuditChain.link(event, tenant: tenant.uuidString.lowercased(), seq: seq, time: time, previousHash: head.hash)
+            run.append((seq, time, event, link))
+            seqs.append(seq)
+            head = Head(seq: seq, hash: link.hash, checkpointSeq: head.checkpointSeq, checkpointAt: head.checkpointAt)
+            if signingKeys != nil, seq - head.checkpointSeq >= Self.checkpointInterval {
+                try await insert(run, tenant: tenant, head: head, in: transaction)
+                run.removeAll()
+                head.checkpointSeq = try await checkpoint(tenant: tenant, head: head, in: transaction)
+                head = Head(seq: head.checkpointSeq, hash: try await currentHash(tenant: tenant, in: transaction),
+                            checkpointSeq: head.checkpointSeq, checkpointAt: Date())
+            }
+        }
+        if !run.isEmpty { try await insert(run, tenant: tenant, head: head, in: transaction) }
+        return seqs
+    }
+
+    private func insert(
+        _ run: [(seq: Int64, time: Date, event: AuditEvent, link: AuditChain.Link)], tenant: UUID, head: Head, in transaction: Transaction
+    ) async throws {
+        func column(_ value: (Int) -> String?) -> TextArray { TextArray(run.indices.map(value)) }
+        try await transaction.execute("""
+            INSERT INTO audit_events (tenant_id, seq, occurred_at, type, actor_kind, actor_id, subject_kind, subject_id, body, hash)
+            SELECT \(tenant), s::bigint, t::timestamptz, ty, ak, ai, sk, si, b, h
+            FROM unnest(\(column { String(run[$0].seq) })::text[], \(column { run[$0].time.postgresText })::text[],
+                        \(column { run[$0].event.type })::text[], \(column { run[$0].event.actor.kind })::text[],
+                        \(column { run[$0].event.actor.id })::text[], \(column { run[$0].event.subject?.kind })::text[],
+                        \(column { run[$0].event.subject?.id })::text[],
+                        \(column { String(decoding: run[$0].link.body, as: UTF8.self) })::text[], \(column { run[$0].link.hash })::text[])
+                 AS u(s, t, ty, ak, ai, sk, si, b, h)
+            """)
+        try await transaction.execute("UPDATE audit_heads SET seq = \(head.seq), hash = \(head.hash) WHERE tenant_id = \(tenant)")
+    }
+
+    private func currentHash(tenant: UUID, in transaction: Transaction) async throws -> String {
+        try await transaction.execute("SELECT hash FROM audit_heads WHERE tenant_id = \(tenant)")[0].decode(String.self, "hash")
+    }
+
     /// The chain head, locked until the transaction ends.
     struct Head {
         let seq: Int64
