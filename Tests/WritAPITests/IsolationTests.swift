@@ -28,10 +28,14 @@ struct IsolationTests {
                 "/v1/agents/{id}": #"{"disabled":true}"#,
             ]
             for (path, method) in routes where path.contains("{id}") {
-                let id = try #require(bIDs[path], "\(method) \(path) is not covered by the isolation sweep")
+                // Routes below a team take the team's id.
+                let owner = path.hasPrefix("/v1/teams/{id}/") ? "/v1/teams/{id}" : path
+                let id = try #require(bIDs[owner], "\(method) \(path) is not covered by the isolation sweep")
+                let body = method == "patch" ? bodies[path] : method == "put" ? #"{"rules":[]}"# : nil
                 let response = try await api.call(
-                    .init(method.uppercased())!, path.replacingOccurrences(of: "{id}", with: id), as: a,
-                    json: method == "patch" ? bodies[path] : nil)
+                    .init(method.uppercased())!,
+                    path.replacingOccurrences(of: "{id}", with: id).replacingOccurrences(of: "{version}", with: "1"), as: a,
+                    json: body)
                 #expect(response.status == .notFound, "\(method) \(path) with another tenant's id answered \(response.status)")
                 #expect(!response.body.contains(id), "\(method) \(path) echoed another tenant's id")
             }

@@ -12,6 +12,9 @@ public struct AppServices: Sendable {
     let throttle: AuthThrottle
     let keyCache: APIKeyCache
     let rateLimiter = RateLimiter()
+    let policies: PolicyStore
+    let policyCache: PolicyCache
+    let intentHistory: IntentHistory
 
     public init(configuration: WritConfiguration, database: Database, migrations: [Migration]) {
         self.database = database
@@ -23,5 +26,8 @@ public struct AppServices: Sendable {
         self.identity = IdentityStore(database: database, masterKey: configuration.masterKey, signingKeys: signingKeys)
         self.throttle = AuthThrottle(database: database, masterKey: configuration.masterKey)
         self.keyCache = APIKeyCache(store: identity, masterKey: configuration.masterKey)
+        self.policies = PolicyStore(database: database, audit: audit)
+        self.policyCache = PolicyCache(store: policies)
+        self.intentHistory = IntentHistory(database: database)
     }
 }

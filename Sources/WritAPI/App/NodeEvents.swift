@@ -14,17 +14,28 @@ struct NodeEvents: Service {
     let pool: ConnectionPool
     let listenerConfiguration: PostgresConfiguration
     let keyCache: APIKeyCache
+    let policyCache: PolicyCache
     let logger: Logger
 
     /// Drops this node's cached keys of a tenant at once and tells every other node to do the same.
     static func publishCredentialsChanged(tenant: UUID, pool: ConnectionPool, localCache: APIKeyCache) async {
         localCache.invalidate(tenant: tenant)
-        let payload = CanonicalJSON.string(["type": "credentials.changed", "tenant": .string(tenant.uuidString.lowercased())])
+        await publish("credentials.changed", tenant: tenant, pool: pool)
+    }
+
+    /// Drops this node's compiled policies of a tenant at once and tells every other node to do the same.
+    static func publishPolicyChanged(tenant: UUID, pool: ConnectionPool, localCache: PolicyCache) async {
+        localCache.invalidate(tenant: tenant)
+        await publish("policy.changed", tenant: tenant, pool: pool)
+    }
+
+    private static func publish(_ type: String, tenant: UUID, pool: ConnectionPool) async {
+        let payload = CanonicalJSON.string(["type": .string(type), "tenant": .string(tenant.uuidString.lowercased())])
         do {
             try await pool.query("SELECT pg_notify(\(channel), \(payload))")
         } catch {
-            // The cache's one-minute expiry still bounds how long a revoked key can live.
-            Logger(label: "writ.events").error("could not broadcast a credential change", metadata: ["error": "\(error)"])
+            // The caches' one-minute expiry still bounds how long a stale entry can live.
+            Logger(label: "writ.events").error("could not broadcast a change", metadata: ["type": "\(type)", "error": "\(error)"])
         }
     }
 
@@ -51,11 +62,16 @@ struct NodeEvents: Service {
         switch event {
         case .reconnected:
             keyCache.invalidateAll()
+            policyCache.invalidateAll()
         case .notification(let notification):
             guard let payload = try? JSONParser.parse(notification.payload),
                   let tenant = payload["tenant"]?.stringValue.flatMap(UUID.init(uuidString:))
             else { return }
-            if payload["type"]?.stringValue == "credentials.changed" { keyCache.invalidate(tenant: tenant) }
+            switch payload["type"]?.stringValue {
+            case "credentials.changed": keyCache.invalidate(tenant: tenant)
+            case "policy.changed": policyCache.invalidate(tenant: tenant)
+            default: break
+            }
         }
     }
 }

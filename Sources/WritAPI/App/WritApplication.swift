@@ -36,7 +36,8 @@ public enum WritApplication {
                 address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "writ"),
             services: [
                 DatabaseService(pool: pool),
-                NodeEvents(pool: pool, listenerConfiguration: listenerConfiguration, keyCache: services.keyCache, logger: logger),
+                NodeEvents(pool: pool, listenerConfiguration: listenerConfiguration, keyCache: services.keyCache,
+                           policyCache: services.policyCache, logger: logger),
                 CheckpointService(checkpointer: AuditCheckpointer(database: database, audit: services.audit), logger: logger),
             ],
             onServerRunning: { channel in
@@ -71,6 +72,9 @@ public enum WritApplication {
         APIKeysController(identity: services.identity, pool: database.pool, keyCache: services.keyCache).addRoutes(to: router)
         AuditController(reader: services.auditReader, signingKeys: services.signingKeys, database: database).addRoutes(to: router)
         KeysController(signingKeys: services.signingKeys, database: database).addRoutes(to: router)
+        PoliciesController(policies: services.policies, cache: services.policyCache, pool: database.pool).addRoutes(to: router)
+        PolicyToolsController(policies: services.policies, cache: services.policyCache, history: services.intentHistory,
+                              identity: services.identity).addRoutes(to: router)
         return router
     }
 

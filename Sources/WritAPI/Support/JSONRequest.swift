@@ -10,6 +10,7 @@ struct JSONRequest {
     static let maxBodyBytes = 256 * 1024
 
     private let members: [String: JSONValue]
+    private let prefix: String
     private var known: Set<String> = []
     private(set) var errors: [Problem.FieldError] = []
 
@@ -36,8 +37,26 @@ struct JSONRequest {
         return JSONRequest(members: members)
     }
 
-    private init(members: [String: JSONValue]) {
+    private init(members: [String: JSONValue], prefix: String = "") {
         self.members = members
+        self.prefix = prefix
+    }
+
+    /// A reader for an object member, reporting errors under its pointer; `nil` (and an error) if absent or not an object.
+    mutating func nested(_ key: String, required: Bool = true) -> JSONRequest? {
+        guard let value = value(key) else {
+            if required { fail(key, "is required") }
+            return nil
+        }
+        guard case .object(let members) = value else { fail(key, "must be an object, not \(value.typeName)"); return nil }
+        return JSONRequest(members: members, prefix: prefix + "/" + Self.escape(key))
+    }
+
+    /// Takes over a nested reader's errors, including its unknown members.
+    mutating func absorb(_ nested: JSONRequest) {
+        var nested = nested
+        nested.collectUnknown()
+        errors += nested.errors
     }
 
     /// A raw member, marking it known.
@@ -52,7 +71,7 @@ struct JSONRequest {
 
     /// Records a problem with a member.
     mutating func fail(_ key: String, _ message: String) {
-        fail(pointer: "/" + Self.escape(key), message)
+        fail(pointer: prefix + "/" + Self.escape(key), message)
     }
 
     /// Records a problem at a JSON pointer.
@@ -120,7 +139,7 @@ struct JSONRequest {
         var valid = true
         for (index, element) in elements.enumerated() {
             guard case .string(let text) = element, let item = transform(text) else {
-                errors.append(.init(path: "/\(Self.escape(key))/\(index)", message: "is not an accepted value"))
+                errors.append(.init(path: "\(prefix)/\(Self.escape(key))/\(index)", message: "is not an accepted value"))
                 valid = false
                 continue
             }
@@ -138,12 +157,17 @@ struct JSONRequest {
 
     /// Refuses unknown members and throws every problem found, or returns when the body is valid.
     mutating func finish() throws {
-        for key in members.keys.sorted() where !known.contains(key) {
-            errors.append(.init(path: "/" + Self.escape(key), message: "is not a known field"))
-        }
+        collectUnknown()
         guard errors.isEmpty else {
             throw Problem.invalid("The request body has \(errors.count) invalid field\(errors.count == 1 ? "" : "s").", errors: errors)
         }
+    }
+
+    private mutating func collectUnknown() {
+        for key in members.keys.sorted() where !known.contains(key) {
+            errors.append(.init(path: prefix + "/" + Self.escape(key), message: "is not a known field"))
+        }
+        known.formUnion(members.keys)
     }
 
     /// JSON pointer escaping (RFC 6901).

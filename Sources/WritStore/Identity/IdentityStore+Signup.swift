@@ -45,6 +45,8 @@ extension IdentityStore {
                            data: ["email": .string(email.value), "roles": ["admin"]]),
                 tenant: tenantID, in: tx)
             try await createSigningKey(tenant: tenantID, actor: actor, in: tx)
+            try await PolicyStore(database: database, audit: audit).save(
+                tenant: tenantID, team: nil, document: StarterPolicy.document, comment: "starter policy", author: .system, in: tx)
             let session = try await createSession(tenant: tenantID, user: userID, in: tx)
             let member = Member(
                 id: userID, tenantID: tenantID, email: email.value, roles: [.admin], status: .active, teams: [],

@@ -1,0 +1,120 @@
+import Foundation
+import Postgres
+import Testing
+import WritAPI
+import WritStore
+import WritTestSupport
+
+@Suite("Policies over HTTP")
+struct PolicyRoutesTests {
+    @Test("a new tenant starts with the starter policy; saves create numbered versions; invalid documents save nothing")
+    func versions() async throws {
+        try await TestApp.withLiveServer { client in
+            let api = APIClient(client: client)
+            let admin = try await api.signup().credential
+            let starter = try await api.call(.get, "/v1/policy", as: admin)
+            #expect(starter.status == .ok)
+            #expect(starter["version"] as? Int == 1)
+            #expect(starter["comment"] as? String == "starter policy")
+            let saved = try await api.call(.put, "/v1/policy?comment=stricter", as: admin,
+                                           json: #"{"defaults":{"tier":"T2"},"rules":[{"id":"reads","match":{"action":"**.read"},"tier":"T0"}]}"#)
+            #expect(saved.status == .ok)
+            #expect(saved["version"] as? Int == 2)
+            let invalid = try await api.call(.put, "/v1/policy", as: admin, json: """
+                {"defaults":{"tier":"T5"},"rules":[{"id":"x","match":{"action":"a.***"},"tier":"T1"},{"id":"x","tier":"T1",
+                 "when":[{"path":"params.n","op":"~","value":1}]}]}
+                """)
+            #expect(invalid.status == .unprocessableContent)
+            #expect(Set(invalid.errorPaths) == ["/defaults/tier", "/rules/0/match/action", "/rules/1/id", "/rules/1/when/0/op"])
+            #expect(try await api.call(.get, "/v1/policy", as: admin)["version"] as? Int == 2)
+            let listed = try await api.call(.get, "/v1/policy/versions?limit=1", as: admin)
+            #expect(((listed["items"] as? [[String: Any]])?.first?["version"] as? Int) == 2)
+            let older = try await api.call(.get, "/v1/policy/versions?limit=1&cursor=\(listed["next_cursor"] as? String ?? "")", as: admin)
+            #expect(((older["items"] as? [[String: Any]])?.first?["version"] as? Int) == 1)
+            let first = try await api.call(.get, "/v1/policy/versions/1", as: admin)
+            #expect((first["document"] as? [String: Any])?["rules"] != nil)
+            #expect(try await api.call(.get, "/v1/policy/versions/9", as: admin).status == .notFound)
+            let team = try await api.call(.post, "/v1/teams", as: admin, json: #"{"name":"payments"}"#)["id"] as? String ?? ""
+            #expect(try await api.call(.get, "/v1/teams/\(team)/policy", as: admin).status == .notFound)
+            #expect(try await api.call(.put, "/v1/teams/\(team)/policy", as: admin, json: #"{"rules":[]}"#)["version"] as? Int == 1)
+            #expect(try await api.call(.put, "/v1/teams/\(UUID().uuidString)/policy", as: admin, json: #"{"rules":[]}"#).status == .notFound)
+            #expect(try await api.call(.put, "/v1/policy", as: admin, json: "[1]").status == .unprocessableContent)
+            #expect(try await api.call(.put, "/v1/policy", as: admin, json: "{").status == .badRequest)
+        }
+    }
+
+    @Test("simulate classifies with the saved or a draft policy, explains why, and stores nothing")
+    func simulate() async throws {
+        try await TestApp.withLiveServer { client in
+            let api = APIClient(client: client)
+            let admin = try await api.signup().credential
+            let setup = try await api.agentWithKey(as: admin)
+            let intent = #"{"action":"payments.transfer","resource":"acct/9","params":{"amount":25000},"agent_id":"\#(setup.agent)"}"#
+            let saved = try await api.call(.post, "/v1/policies/simulate", as: admin, json: #"{"team_id":"\#(setup.team)","intent":\#(intent)}"#)
+            #expect(saved.status == .ok)
+            #expect(saved["tier"] as? String == "T2")
+            #expect((saved["rules"] as? [[String: Any]])?.first?["id"] as? String == "large-payments")
+            #expect(((saved["rules"] as? [[String: Any]])?.first?["reason"] as? String)?.contains("params.amount (25000) >= 10000") == true)
+            #expect((saved["approvals"] as? [String: Any])?["mfa"] as? Bool == true)
+            let draft = try await api.call(.post, "/v1/policies/simulate", as: admin, json: """
+                {"team_id":"\(setup.team)","intent":\(intent),
+                 "policy":{"rules":[{"id":"no-payments","match":{"action":"payments.**"},"effect":"deny"}]}}
+                """)
+            #expect(draft["outcome"] as? String == "deny")
+            #expect(draft["tier"] == nil)
+            #expect((draft["policy"] as? [String: Any])?["draft"] as? Bool == true)
+            let badDraft = try await api.call(.post, "/v1/policies/simulate", as: admin, json: #"{"team_id":"\#(setup.team)","intent":\#(intent),"policy":{"rules":5}}"#)
+            #expect(badDraft.errorPaths == ["/policy/rules"])
+            let badIntent = try await api.call(.post, "/v1/policies/simulate", as: admin,
+                                               json: #"{"team_id":"\#(setup.team)","intent":{"action":"rm -rf /","resource":"x","colour":1}}"#)
+            #expect(Set(badIntent.errorPaths) == ["/intent/action", "/intent/colour"])
+            #expect(try await api.call(.get, "/v1/policy", as: admin)["version"] as? Int == 1)
+        }
+    }
+
+    @Test("backtest replays recorded intents and reports every change of tier with totals")
+    func backtest() async throws {
+        let database = try await TestCluster.makeDatabase()
+        let app = try await WritApplication.build(configuration: TestApp.configuration(for: database))
+        try await app.test(.live) { client in
+            let api = APIClient(client: client)
+            let signup = try await api.signup()
+            let setup = try await api.agentWithKey(as: signup.credential)
+            // Record intents as the starter policy classified them.
+            let store = Database(pool: ConnectionPool(configuration: database.appConfiguration(maxConnections: 1)))
+            let tenant = UUID(uuidString: signup.tenant)!
+            let rows: [(String, String, String)] = (0..<1200).map { index in
+                switch index % 3 {
+                case 0: ("s3.objects.read", "bucket/\(index)", "T0")
+                case 1: ("payments.transfer", "acct/\(index)", index % 2 == 0 ? "T2" : "T1")
+                default: ("k8s.deployment.scale", "prod/web", "T3")
+                }
+            }
+            try await store.withTenant(tenant) { tx in
+                for (index, row) in rows.enumerated() {
+                    let amount = row.2 == "T2" ? 50_000 : 10
+                    try await tx.execute("""
+                        INSERT INTO intents (tenant_id, id, team_id, agent_id, action, resource, params, outcome, tier, created_at)
+                        VALUES (\(tenant), \(UUID()), \(UUID(uuidString: setup.team)!), \(UUID(uuidString: setup.agent)!), \(row.0), \(row.1),
+                                \(#"{"amount":\#(amount)}"#), 'allow', \(row.2), now() - make_interval(secs => \(1200 - index)))
+                        """)
+                }
+            }
+            await store.pool.close()
+            let response = try await api.call(.post, "/v1/policies/backtest", as: signup.credential, json: """
+                {"team_id":"\(setup.team)","since":"2020-01-01T00:00:00Z",
+                 "policy":{"rules":[{"id":"reads-need-approval","match":{"action":"**.read"},"tier":"T1"}]}}
+                """)
+            #expect(response.status == .ok)
+            let body = response.json
+            #expect(body["replayed"] as? Int == 1200)
+            #expect(body["changed"] as? Int == 400)
+            let totals = body["totals"] as? [String: Int] ?? [:]
+            #expect(totals["T0->T1"] == 400)
+            #expect(totals["T3->T3"] == 400)
+            #expect((body["changes"] as? [[String: Any]])?.count == 400)
+            let missing = try await api.call(.post, "/v1/policies/backtest", as: signup.credential, json: #"{"team_id":"\#(setup.team)"}"#)
+            #expect(Set(missing.errorPaths) == ["/policy", "/since"])
+        }
+    }
+}
