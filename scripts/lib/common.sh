@@ -92,14 +92,15 @@ pg_owner_can_reach() {
   [ "$(id -u)" -ne 0 ] || runuser -u postgres -- test -x "$1"
 }
 
-# A Python virtual environment under .build/ with the packages the independent verifiers use;
+# A Python virtual environment under .build/ with the packages the independent verifiers and the
+# Cedar comparison use;
 # prints its path. Created once, then reused.
 prepare_python_env() {
   local env="$WRIT_ROOT/.build/python-env"
-  if [ ! -x "$env/bin/python" ] || ! "$env/bin/python" -c 'import rfc8785, cryptography, jwt' 2>/dev/null; then
+  if [ ! -x "$env/bin/python" ] || ! "$env/bin/python" -c 'import rfc8785, cryptography, jwt, cedarpy' 2>/dev/null; then
     log "preparing the Python environment for the independent verifiers"
     python3 -m venv "$env" >&2
-    "$env/bin/pip" install --quiet --disable-pip-version-check rfc8785 cryptography pyjwt >&2
+    "$env/bin/pip" install --quiet --disable-pip-version-check rfc8785 cryptography pyjwt cedarpy >&2
   fi
   printf '%s\n' "$env"
 }

@@ -42,7 +42,23 @@ public struct Glob: Sendable, Equatable, CustomStringConvertible {
 
     /// Whether `text` matches the whole pattern.
     public func matches(_ text: String) -> Bool {
-        Self.match(tokens[...], Array(text.utf8)[...])
+        matches(utf8: Array(text.utf8))
+    }
+
+    /// Whether the UTF-8 bytes of a text match the whole pattern.
+    func matches(utf8 text: [UInt8]) -> Bool {
+        if let literal { return literal == text }
+        return Self.match(tokens[...], text[...])
+    }
+
+    /// The pattern's bytes when it has no wildcard.
+    var literal: [UInt8]? {
+        var bytes: [UInt8] = []
+        for token in tokens {
+            guard case .literal(let byte) = token else { return nil }
+            bytes.append(byte)
+        }
+        return bytes
     }
 
     private static func match(_ tokens: ArraySlice<Token>, _ text: ArraySlice<UInt8>) -> Bool {
