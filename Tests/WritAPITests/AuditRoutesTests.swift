@@ -78,12 +78,13 @@ struct AuditRoutesTests {
 
             // One changed byte in the export: the verifier names the first bad seq and fails.
             var tamperedLines = lines.map(String.init)
-            tamperedLines[4] = tamperedLines[4].replacingOccurrences(of: "team 0", with: "team 7")
+            let victim = try #require(tamperedLines.firstIndex { $0.contains("\"team 0\"") })
+            tamperedLines[victim] = tamperedLines[victim].replacingOccurrences(of: "team 0", with: "team 7")
             let tamperedFile = directory.appendingPathComponent("audit-tampered.ndjson")
             try (tamperedLines.joined(separator: "\n") + "\n").write(to: tamperedFile, atomically: true, encoding: .utf8)
             let (badStatus, badOutput) = try writ(["audit", "verify", tamperedFile.path, "--jwks", jwksFile.path])
             #expect(badStatus == 1)
-            #expect(badOutput.contains("first bad seq 5"), "\(badOutput)")
+            #expect(badOutput.contains("first bad seq \(victim + 1)"), "\(badOutput)")
             let (tailStatus, _) = try writ(["audit", "verify", exportFile.path, "--jwks", directory.appendingPathComponent("missing.json").path])
             #expect(tailStatus != 0)
         }

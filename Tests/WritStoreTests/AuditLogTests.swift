@@ -135,7 +135,7 @@ struct AuditLogTests {
     func changedByte() async throws {
         let failure = try await tampered { connection, tenant in
             try await connection.execute("""
-                UPDATE writ.audit_events SET body = replace(body, '"n":4', '"n":5') WHERE tenant_id = \(tenant) AND seq = 9
+                UPDATE writ.audit_events SET body = replace(body, '"type":"', '"type":"X') WHERE tenant_id = \(tenant) AND seq = 9
                 """)
         }
         #expect(failure?.seq == 9)
