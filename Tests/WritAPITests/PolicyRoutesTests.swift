@@ -118,3 +118,63 @@ struct PolicyRoutesTests {
         }
     }
 }
+
+@Suite("Policy rate rules and caches")
+struct PolicyRateAndCacheTests {
+    @Test("rate rules count the scope's recent intents from the database")
+    func rateRulesCountRecentIntents() async throws {
+        let database = try await TestCluster.makeDatabase()
+        let app = try await WritApplication.build(configuration: TestApp.configuration(for: database))
+        try await app.test(.live) { client in
+            let api = APIClient(client: client)
+            let signup = try await api.signup()
+            let setup = try await api.agentWithKey(as: signup.credential)
+            let draft = #"{"rules":[{"id":"burst","match":{"action":"**"},"rate":{"max":3,"per":"1h","scope":"agent"},"tier":"T2"}]}"#
+            let body = #"{"team_id":"\#(setup.team)","policy":\#(draft),"intent":{"action":"crm.update","resource":"c/1","agent_id":"\#(setup.agent)"}}"#
+            #expect(try await api.call(.post, "/v1/policies/simulate", as: signup.credential, json: body)["tier"] as? String == "T1")
+            let store = Database(pool: ConnectionPool(configuration: database.appConfiguration(maxConnections: 1)))
+            let tenant = UUID(uuidString: signup.tenant)!
+            try await store.withTenant(tenant) { tx in
+                for minutesAgo in [5, 10, 20, 120] {
+                    try await tx.execute("""
+                        INSERT INTO intents (tenant_id, id, team_id, agent_id, action, resource, outcome, tier, created_at)
+                        VALUES (\(tenant), \(UUID()), \(UUID(uuidString: setup.team)!), \(UUID(uuidString: setup.agent)!), 'crm.update', 'c/1',
+                                'allow', 'T1', now() - make_interval(mins => \(minutesAgo)))
+                        """)
+                }
+            }
+            await store.pool.close()
+            let limited = try await api.call(.post, "/v1/policies/simulate", as: signup.credential, json: body)
+            #expect(limited["tier"] as? String == "T2")
+            #expect(((limited["rules"] as? [[String: Any]])?.first?["reason"] as? String)?.contains("3 intents of this agent") == true)
+        }
+    }
+
+    @Test("a policy saved on one node classifies on another within a second")
+    func crossNodePolicyChange() async throws {
+        let database = try await TestCluster.makeDatabase()
+        let configuration = TestApp.configuration(for: database)
+        var second = configuration
+        second.migrateOnStart = false
+        let nodeA = try await WritApplication.build(configuration: configuration)
+        let nodeB = try await WritApplication.build(configuration: second)
+        try await nodeA.test(.live) { clientA in
+            try await nodeB.test(.live) { clientB in
+                let a = APIClient(client: clientA), b = APIClient(client: clientB)
+                let signup = try await a.signup()
+                let team = try await a.call(.post, "/v1/teams", as: signup.credential, json: #"{"name":"ops"}"#)["id"] as? String ?? ""
+                let body = #"{"team_id":"\#(team)","intent":{"action":"s3.objects.read","resource":"b/1"}}"#
+                #expect(try await b.call(.post, "/v1/policies/simulate", as: signup.credential, json: body)["tier"] as? String == "T0")
+                _ = try await a.call(.put, "/v1/teams/\(team)/policy", as: signup.credential,
+                                     json: #"{"rules":[{"id":"reads","match":{"action":"**.read"},"tier":"T2"}]}"#)
+                let savedAt = ContinuousClock.now
+                var tier = "T0"
+                while ContinuousClock.now - savedAt < .seconds(1), tier != "T2" {
+                    tier = try await b.call(.post, "/v1/policies/simulate", as: signup.credential, json: body)["tier"] as? String ?? ""
+                    if tier != "T2" { try await Task.sleep(for: .milliseconds(20)) }
+                }
+                #expect(tier == "T2")
+            }
+        }
+    }
+}
