@@ -47,8 +47,9 @@ struct NodeEvents: Service {
                 for await event in listener.events { handle(event) }
             }
             group.addTask {
+                // Cancellation at shutdown ends the loop; it is not an error.
                 while !Task.isCancelled {
-                    try await Task.sleep(for: .seconds(5))
+                    try? await Task.sleep(for: .seconds(5))
                     await keyCache.flushUsage()
                 }
             }
