@@ -2,6 +2,8 @@ import Foundation
 import Postgres
 import Testing
 import WritAPI
+import WritCore
+import WritCrypto
 import WritStore
 import WritTestSupport
 
@@ -19,7 +21,7 @@ struct IsolationTests {
             let b = try await api.signup()
             let bSetup = try await api.agentWithKey(as: b.credential)
             let bInvite = try await api.call(.post, "/v1/members", as: b.credential, json: #"{"email":"b-op-\#(UUID().uuidString.prefix(6))@example.com","roles":["operator"]}"#)
-            let bIDs: [String: String] = [
+            var bIDs: [String: String] = [
                 "/v1/members/{id}": bInvite["id"] as? String ?? "", "/v1/teams/{id}": bSetup.team,
                 "/v1/agents/{id}": bSetup.agent, "/v1/api-keys/{id}": bSetup.keyID,
             ]
@@ -27,6 +29,19 @@ struct IsolationTests {
                 "/v1/members/{id}": #"{"roles":["admin"]}"#, "/v1/teams/{id}": #"{"name":"stolen"}"#,
                 "/v1/agents/{id}": #"{"disabled":true}"#,
             ]
+            // A warrant of B's, for the routes that take a jti.
+            let bIntent = try await api.call(.post, "/v1/intents", as: .key(bSetup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
+            let bWarrant = bIntent["warrant"] as? String ?? ""
+            let bJTI = (try? JSONParser.parse(JWS.Parts(compact: bWarrant)?.payload ?? []))?["jti"]?.stringValue ?? ""
+            let aExecutor = try await api.call(.post, "/v1/api-keys", as: a, json: #"{"name":"exec","scopes":["warrants"]}"#)["key"] as? String ?? ""
+            for (path, method) in routes where path.contains("{jti}") {
+                let caller = path.hasSuffix("redeem") ? Credential.key(aExecutor) : a
+                let response = try await api.call(.init(method.uppercased())!, path.replacingOccurrences(of: "{jti}", with: bJTI), as: caller)
+                #expect(response.status == .notFound, "\(method) \(path) with another tenant's warrant answered \(response.status)")
+            }
+            let verified = try await api.call(.post, "/v1/warrants/verify", json: #"{"warrant":"\#(bWarrant)","tenant_id":"\#(bSetup.team)"}"#)
+            #expect(verified["valid"] as? Bool == false)
+            bIDs["/v1/intents/{id}"] = bIntent["id"] as? String ?? ""
             for (path, method) in routes where path.contains("{id}") {
                 // Routes below a team take the team's id.
                 let owner = path.hasPrefix("/v1/teams/{id}/") ? "/v1/teams/{id}" : path

@@ -15,6 +15,8 @@ public struct AppServices: Sendable {
     let policies: PolicyStore
     let policyCache: PolicyCache
     let intentHistory: IntentHistory
+    let intents: IntentStore
+    let warrants: WarrantStore
 
     public init(configuration: WritConfiguration, database: Database, migrations: [Migration]) {
         self.database = database
@@ -29,5 +31,9 @@ public struct AppServices: Sendable {
         self.policies = PolicyStore(database: database, audit: audit)
         self.policyCache = PolicyCache(store: policies)
         self.intentHistory = IntentHistory(database: database)
+        self.intents = IntentStore(
+            database: database, audit: audit, signingKeys: signingKeys,
+            issuer: configuration.publicURL.absoluteString.trimmingSuffix("/"))
+        self.warrants = WarrantStore(database: database, audit: audit)
     }
 }

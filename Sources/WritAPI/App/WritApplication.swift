@@ -75,6 +75,9 @@ public enum WritApplication {
         PoliciesController(policies: services.policies, cache: services.policyCache, pool: database.pool).addRoutes(to: router)
         PolicyToolsController(policies: services.policies, cache: services.policyCache, history: services.intentHistory,
                               identity: services.identity).addRoutes(to: router)
+        IntentsController(intents: services.intents, identity: services.identity, policyCache: services.policyCache,
+                          history: services.intentHistory).addRoutes(to: router)
+        WarrantsController(warrants: services.warrants, signingKeys: services.signingKeys, database: database).addRoutes(to: router)
         return router
     }
 

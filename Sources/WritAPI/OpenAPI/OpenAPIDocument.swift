@@ -6,7 +6,7 @@ import WritCore
 enum OpenAPIDocument {
     static func make(serverURL: String) -> JSONValue {
         var paths: [String: JSONValue] = [:]
-        for area in [OpenAPIPaths.operations, OpenAPIPaths.account, OpenAPIPaths.management, OpenAPIPaths.audit, OpenAPIPaths.policy] {
+        for area in [OpenAPIPaths.operations, OpenAPIPaths.account, OpenAPIPaths.management, OpenAPIPaths.audit, OpenAPIPaths.policy, OpenAPIPaths.intents] {
             paths.merge(area) { _, new in new }
         }
         return [

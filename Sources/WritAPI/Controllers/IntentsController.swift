@@ -1,0 +1,84 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import WritCore
+import WritStore
+
+/// Agents submit intents and follow them.
+struct IntentsController {
+    let intents: IntentStore
+    let identity: IdentityStore
+    let policyCache: PolicyCache
+    let history: IntentHistory
+
+    /// Largest `params`, in canonical bytes.
+    static let maxParamsBytes = 64 * 1024
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.post("/v1/intents", use: submit)
+        router.get("/v1/intents/{id}", use: show)
+    }
+
+    @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard case .apiKey(let key) = try context.requirePrincipal(for: request), key.scopes.contains(.intents), let agentID = key.agentID else {
+            throw Problem.forbidden("Submit intents with an agent's API key that has the intents scope.")
+        }
+        let idempotencyKey = request.headers[HTTPField.Name("Idempotency-Key")!]
+        if let idempotencyKey, idempotencyKey.isEmpty || idempotencyKey.count > 255 || idempotencyKey.contains(where: { $0.isNewline }) {
+            throw Problem.invalid("The Idempotency-Key header is invalid.", errors: [.init(path: "Idempotency-Key", message: "must be 1 to 255 characters")])
+        }
+        var body = try await JSONRequest.read(request, context: context)
+        let action = body.string("action", maxLength: 256)
+        let resource = body.string("resource", maxLength: 256)
+        let params = body.value("params") ?? .object([:])
+        let target = body.string("target", required: false, maxLength: 256)
+        let justification = body.string("justification", required: false, maxLength: 2000)
+        if let action, !PolicyInputs.isSafeName(action) { body.fail("action", "may hold letters, digits and ._-/:@+= only") }
+        if let resource, !PolicyInputs.isSafeName(resource) { body.fail("resource", "may hold letters, digits and ._-/:@+= only") }
+        if let target, !PolicyInputs.isSafeName(target) { body.fail("target", "may hold letters, digits and ._-/:@+= only") }
+        if params.objectValue == nil { body.fail("params", "must be an object") }
+        if CanonicalJSON.bytes(params).count > Self.maxParamsBytes { body.fail("params", "must be at most 64 KiB") }
+        try body.finish()
+        let submission = IntentSubmission(
+            action: action!, resource: resource!, params: params, target: target, justification: justification, idempotencyKey: idempotencyKey)
+        let agent = try await identity.agent(tenant: key.tenantID, id: agentID)
+        let policy = try await policyCache.effective(tenant: key.tenantID, team: agent.teamID)
+        let input = PolicyInput(
+            action: submission.action, resource: submission.resource, params: params, target: target, justification: justification,
+            agentID: agent.id.uuidString.lowercased(), agentName: agent.name, agentLabels: agent.labels,
+            teamID: agent.teamID.uuidString.lowercased())
+        let counts = try await history.rateCounts(tenant: key.tenantID, team: agent.teamID, agent: agent.id, queries: policy.compiled.rateQueries)
+        let decision = policy.compiled.evaluate(input, rateCounts: counts)
+        let (record, created): (IntentRecord, Bool)
+        do {
+            (record, created) = try await intents.submit(submission, tenant: key.tenantID, agent: agent, keyID: key.keyID, decision: decision, policy: policy)
+        } catch let error as StoreError where error.kind == .conflict && error.message == "idempotency-mismatch" {
+            throw Problem(status: .unprocessableContent, type: "idempotency-key-reused", title: "Idempotency key reused",
+                          detail: "This Idempotency-Key was used with a different request body.")
+        }
+        var response = JSONBody.response(Self.json(record), status: .created)
+        if !created { response.headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
+        return response
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal(for: request)
+        let record = try await intents.intent(tenant: principal.tenantID, id: try RouteInput.id(context))
+        if case .apiKey(let key) = principal, !key.scopes.contains(.admin), key.agentID != record.agentID {
+            throw Problem.notFound()
+        }
+        return JSONBody.response(Self.json(record))
+    }
+
+    static func json(_ record: IntentRecord) -> JSONValue {
+        var value: [String: JSONValue] = [
+            "id": IdentityJSON.id(record.id), "status": .string(record.status), "decision": record.decision,
+            "action": .string(record.action), "resource": .string(record.resource), "agent_id": IdentityJSON.id(record.agentID),
+            "team_id": IdentityJSON.id(record.teamID), "expires_at": IdentityJSON.time(record.expiresAt),
+            "created_at": IdentityJSON.time(record.createdAt),
+        ]
+        value["tier"] = record.tier.map { .string($0.rawValue) } ?? .null
+        if let warrant = record.warrant { value["warrant"] = .string(warrant) }
+        return .object(value)
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import Postgres
+import WritCore
+import WritCrypto
+
+/// What an agent submitted, validated.
+public struct IntentSubmission: Sendable {
+    public let action: String
+    public let resource: String
+    public let params: JSONValue
+    public let target: String?
+    public let justification: String?
+    public let idempotencyKey: String?
+
+    public init(action: String, resource: String, params: JSONValue, target: String?, justification: String?, idempotencyKey: String?) {
+        self.action = action
+        self.resource = resource
+        self.params = params
+        self.target = target
+        self.justification = justification
+        self.idempotencyKey = idempotencyKey
+    }
+
+    /// The hash that tells a retried submission from a different one under the same idempotency key.
+    var requestHash: String {
+        var object: [String: JSONValue] = ["action": .string(action), "resource": .string(resource), "params": params]
+        if let target { object["target"] = .string(target) }
+        if let justification { object["justification"] = .string(justification) }
+        return SHA256.hexHash(CanonicalJSON.bytes(.object(object)))
+    }
+}
+
+/// An intent as the API shows it.
+public struct IntentRecord: Sendable {
+    public let id: UUID
+    public let agentID: UUID?
+    public let teamID: UUID
+    public let action: String
+    public let resource: String
+    public let status: String
+    public let tier: Tier?
+    public let decision: JSONValue
+    public let expiresAt: Date?
+    public let createdAt: Date
+    public let warrant: String?
+}
+
+/// Intents: submission with classification, idempotency, quota and (for T0) the warrant, in one transaction.
+public struct IntentStore: Sendable {
+    let database: Database
+    let audit: AuditLog
+    let warrants: WarrantIssuer
+
+    public init(database: Database, audit: AuditLog, signingKeys: SigningKeys, issuer: String) {
+        self.database = database
+        self.audit = audit
+        self.warrants = WarrantIssuer(signingKeys: signingKeys, audit: audit, issuer: issuer)
+    }
+
+    /// Stores a classified submission; a retry with the same idempotency key and body returns the first result.
+    public func submit(
+        _ submission: IntentSubmission, tenant: UUID, agent: Agent, keyID: UUID, decision: Decision, policy: EffectivePolicy
+    ) async throws -> (IntentRecord, created: Bool) {
+        let hash = submission.requestHash
+        do {
+            return try await database.withTenant(tenant) { tx in
+                if let key = submission.idempotencyKey, let existing = try await byIdempotencyKey(tenant, agent.id, key, in: tx) {
+                    guard existing.hash == hash else { throw StoreError.conflict("idempotency-mismatch") }
+                    return (existing.record, false)
+                }
+                try await enforceMonthlyQuota(tenant: tenant, in: tx)
+                let record = try await insert(submission, hash: hash, tenant: tenant, agent: agent, keyID: keyID, decision: decision,
+                                              policy: policy, in: tx)
+                return (record, true)
+            }
+        } catch let error as PostgresError where error.isUniqueViolation && submission.idempotencyKey != nil {
+            // A concurrent retry with the same key committed first: answer with its result.
+            return try await database.withTenant(tenant) { tx in
+                guard let existing = try await byIdempotencyKey(tenant, agent.id, submission.idempotencyKey!, in: tx) else { throw error }
+                guard existing.hash == hash else { throw StoreError.conflict("idempotency-mismatch") }
+                return (existing.record, false)
+            }
+        }
+    }
+
+    /// One intent of the tenant.
+    public func intent(tenant: UUID, id: UUID) async throws -> IntentRecord {
+        try await database.withTenant(tenant) { tx in
+            guard let row = try await tx.execute("""
+                SELECT \(Self.columns) FROM intents i LEFT JOIN warrants w ON w.tenant_id = i.tenant_id AND w.intent_id = i.id
+                WHERE i.tenant_id = \(tenant) AND i.id = \(id)
+                """).first else { throw StoreError.notFound("intent") }
+            return try Self.record(row)
+        }
+    }
+
+    static let columns: SQL = """
+        i.id, i.agent_id, i.team_id, i.action, i.resource, i.status, i.tier, i.decision, i.expires_at, i.created_at,
+        i.request_hash, w.token AS warrant
+        """
+
+    private func byIdempotencyKey(_ tenant: UUID, _ agent: UUID, _ key: String, in tx: Transaction) async throws -> (record: IntentRecord, hash: String)? {
+        guard let row = try await tx.execute("""
+            SELECT \(Self.columns) FROM intents i LEFT JOIN warrants w ON w.tenant_id = i.tenant_id AND w.intent_id = i.id
+            WHERE i.tenant_id = \(tenant) AND i.agent_id = \(agent) AND i.idempotency_key = \(key)
+            """).first else { return nil }
+        return (try Self.record(row), try row.decode(String.self, "request_hash"))
+    }
+
+    private func enforceMonthlyQuota(tenant: UUID, in tx: Transaction) async throws {
+        let row = try await tx.execute("""
+            SELECT p.max_intents_per_month AS quota,
+                   (SELECT count(*) FROM intents WHERE tenant_id = \(tenant) AND created_at >= date_trunc('month', now())) AS used
+            FROM tenants t JOIN plans p ON p.id = t.plan WHERE t.id = \(tenant)
+            """)[0]
+        let quota = try row.decode(Int.self, "quota")
+        guard try row.decode(Int.self, "used") < quota else {
+            throw StoreError.quotaExceeded("intents_per_month", "The plan allows \(quota) intents per calendar month.")
+        }
+    }
+
+    private func insert(
+        _ submission: IntentSubmission, hash: String, tenant: UUID, agent: Agent, keyID: UUID, decision: Decision,
+        policy: EffectivePolicy, in tx: Transaction
+    ) async throws -> IntentRecord {
+        let id = UUIDv7.make()
+        let now = Date()
+        let status = decision.outcome == .deny ? "denied" : decision.tier == .t0 ? "approved" : "pending_approval"
+        let expiresAt = status == "pending_approval" ? decision.approvals.map { now.addingTimeInterval(TimeInterval($0.timeout)) } : nil
+        try await tx.execute("""
+            INSERT INTO intents (tenant_id, id, team_id, agent_id, action, resource, params, target, justification, outcome, tier,
+                                 policy_key, policy_version, status, decision, expires_at, api_key_id, idempotency_key, request_hash, created_at)
+            VALUES (\(tenant), \(id), \(agent.teamID), \(agent.id), \(submission.action), \(submission.resource),
+                    \(CanonicalJSON.string(submission.params)), \(submission.target), \(submission.justification),
+                    \(decision.outcome.rawValue), \(decision.tier?.rawValue), \(policy.key), \(policy.version), \(status),
+                    \(CanonicalJSON.string(decision.json)), \(expiresAt), \(keyID), \(submission.idempotencyKey), \(hash), \(now))
+            """)
+        let actor = AuditEvent.Party(kind: "agent", id: agent.id.uuidString.lowercased())
+        try await audit.append(
+            AuditEvent(type: "intent.submitted", actor: actor, subject: .init(kind: "intent", id: id.uuidString.lowercased()),
+                       data: ["action": .string(submission.action), "resource": .string(submission.resource),
+                              "outcome": .string(decision.outcome.rawValue), "tier": decision.tier.map { .string($0.rawValue) } ?? .null,
+                              "rules": .array(decision.rules.map { .string($0.id) }), "status": .string(status),
+                              "policy": ["id": .string(policy.key.uuidString.lowercased()), "version": .number(Double(policy.version))]]),
+            tenant: tenant, in: tx)
+        var warrant: String?
+        if status == "approved" {
+            warrant = try await warrants.issue(
+                tenant: tenant, intent: id, agent: agent.id, submission: submission, decision: decision, policy: policy,
+                approvals: [], in: tx)
+        }
+        return IntentRecord(id: id, agentID: agent.id, teamID: agent.teamID, action: submission.action, resource: submission.resource,
+                            status: status, tier: decision.tier, decision: decision.json, expiresAt: expiresAt, createdAt: now,
+                            warrant: warrant)
+    }
+
+    static func record(_ row: PostgresRow) throws -> IntentRecord {
+        IntentRecord(
+            id: try row.decode(UUID.self, "id"), agentID: try row.decode(UUID?.self, "agent_id"), teamID: try row.decode(UUID.self, "team_id"),
+            action: try row.decode(String.self, "action"), resource: try row.decode(String.self, "resource"),
+            status: try row.decode(String.self, "status"), tier: try row.decode(String?.self, "tier").flatMap(Tier.init(rawValue:)),
+            decision: try JSONParser.parse(try row.decode(String?.self, "decision") ?? "{}"),
+            expiresAt: try row.decode(Date?.self, "expires_at"), createdAt: try row.decode(Date.self, "created_at"),
+            warrant: try row.decode(String?.self, "warrant"))
+    }
+}
+

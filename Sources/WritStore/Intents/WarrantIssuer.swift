@@ -1,0 +1,41 @@
+import Foundation
+import Postgres
+import WritCore
+import WritCrypto
+
+/// Signs and records the one warrant of an approved intent, inside the approving transaction.
+public struct WarrantIssuer: Sendable {
+    let signingKeys: SigningKeys
+    let audit: AuditLog
+    /// The server's public base URL, the warrants' `iss`.
+    let issuer: String
+
+    /// Signs a warrant for `intent`, stores it and records `warrant.issued`; returns the compact JWS.
+    func issue(
+        tenant: UUID, intent: UUID, agent: UUID, submission: IntentSubmission, decision: Decision, policy: EffectivePolicy,
+        approvals: [WarrantClaims.Approval], in tx: Transaction
+    ) async throws -> String {
+        let key = try await signingKeys.activeKey(tenant: tenant, in: tx)
+        let now = Int64(Date().timeIntervalSince1970)
+        let ttl = Int64(min(decision.warrantTTL, PolicyDocument.maxWarrantTTL))
+        let audience = submission.target ?? String(submission.action.split(separator: ".").first ?? Substring(submission.action))
+        let claims = WarrantClaims(
+            iss: issuer, sub: agent.uuidString.lowercased(), aud: audience, jti: Warrant.newID(), iat: now, nbf: now, exp: now + ttl,
+            tenant: tenant.uuidString.lowercased(), intent: intent.uuidString.lowercased(), action: submission.action,
+            resource: submission.resource, tier: decision.tier ?? .t0,
+            actionDigest: Warrant.actionDigest(action: submission.action, resource: submission.resource, params: submission.params),
+            policyID: policy.key.uuidString.lowercased(), policyVersion: policy.version, approvals: approvals)
+        let token = try Warrant.sign(claims, kid: key.kid, key: key.key)
+        try await tx.execute("""
+            INSERT INTO warrants (tenant_id, jti, intent_id, kid, token, expires_at)
+            VALUES (\(tenant), \(claims.jti), \(intent), \(key.kid), \(token), \(Date(timeIntervalSince1970: TimeInterval(claims.exp))))
+            """)
+        try await audit.append(
+            AuditEvent(type: "warrant.issued", actor: .system, subject: .init(kind: "warrant", id: claims.jti),
+                       data: ["intent": .string(claims.intent), "aud": .string(audience), "exp": .number(Double(claims.exp)),
+                              "kid": .string(key.kid)]),
+            tenant: tenant, in: tx)
+        return token
+    }
+}
+

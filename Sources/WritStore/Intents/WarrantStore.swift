@@ -1,0 +1,77 @@
+import Foundation
+import Postgres
+import WritCore
+
+/// A stored warrant's state.
+public struct WarrantState: Sendable {
+    public let redeemed: Bool
+    public let revoked: Bool
+}
+
+/// Redeeming, revoking and looking up warrants.
+public struct WarrantStore: Sendable {
+    let database: Database
+    let audit: AuditLog
+
+    public init(database: Database, audit: AuditLog) {
+        self.database = database
+        self.audit = audit
+    }
+
+    /// The outcome of a redemption attempt.
+    public enum Redemption: Sendable, Equatable {
+        case redeemed
+        case alreadyUsed
+        case revoked
+        case expired
+        case notFound
+    }
+
+    /// Consumes a warrant once: of any number of concurrent calls exactly one succeeds.
+    public func redeem(tenant: UUID, jti: String, by actor: AuditEvent.Party) async throws -> Redemption {
+        try await database.withTenant(tenant) { tx in
+            let updated = try await tx.execute("""
+                UPDATE warrants SET redeemed_at = now()
+                WHERE tenant_id = \(tenant) AND jti = \(jti) AND redeemed_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+                RETURNING intent_id
+                """)
+            if let row = updated.first {
+                try await audit.append(
+                    AuditEvent(type: "warrant.redeemed", actor: actor, subject: .init(kind: "warrant", id: jti),
+                               data: ["intent": .string(try row.decode(UUID.self, "intent_id").uuidString.lowercased())]),
+                    tenant: tenant, in: tx)
+                return .redeemed
+            }
+            guard let row = try await tx.execute("""
+                SELECT redeemed_at IS NOT NULL AS redeemed, revoked_at IS NOT NULL AS revoked, expires_at <= now() AS expired
+                FROM warrants WHERE tenant_id = \(tenant) AND jti = \(jti)
+                """).first else { return .notFound }
+            if try row.decode(Bool.self, "revoked") { return .revoked }
+            if try row.decode(Bool.self, "redeemed") { return .alreadyUsed }
+            return .expired
+        }
+    }
+
+    /// Revokes a warrant; `false` when the tenant has no such warrant.
+    public func revoke(tenant: UUID, jti: String, by actor: AuditEvent.Party) async throws -> Bool {
+        try await database.withTenant(tenant) { tx in
+            let updated = try await tx.execute("""
+                UPDATE warrants SET revoked_at = coalesce(revoked_at, now()) WHERE tenant_id = \(tenant) AND jti = \(jti)
+                """)
+            guard updated.affectedRows == 1 else { return false }
+            try await audit.append(AuditEvent(type: "warrant.revoked", actor: actor, subject: .init(kind: "warrant", id: jti)),
+                                   tenant: tenant, in: tx)
+            return true
+        }
+    }
+
+    /// Whether the warrant was redeemed or revoked; `nil` when unknown.
+    public func state(tenant: UUID, jti: String) async throws -> WarrantState? {
+        try await database.withTenant(tenant) { tx in
+            try await tx.execute("""
+                SELECT redeemed_at IS NOT NULL AS redeemed, revoked_at IS NOT NULL AS revoked FROM warrants
+                WHERE tenant_id = \(tenant) AND jti = \(jti)
+                """).first.map { WarrantState(redeemed: try $0.decode(Bool.self, "redeemed"), revoked: try $0.decode(Bool.self, "revoked")) }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+import WritAPI
+import WritCore
+import WritCrypto
+import WritTestSupport
+
+@Suite("Intents and warrants")
+struct IntentWarrantTests {
+    @Test("a T0 intent is approved at once with a verifiable warrant that can be redeemed exactly once")
+    func t0Warrant() async throws {
+        try await TestApp.withLiveServer { client in
+            let api = APIClient(client: client)
+            let signup = try await api.signup()
+            let setup = try await api.agentWithKey(as: signup.credential)
+            let executor = try await api.call(.post, "/v1/api-keys", as: signup.credential, json: #"{"name":"executor","scopes":["warrants"]}"#)
+            let executorKey = Credential.key(executor["key"] as? String ?? "")
+            let params = #"{"bucket":"logs","prefix":"2026/11/","limit":10.5,"note":"é\u2028"}"#
+            let submitted = try await api.call(.post, "/v1/intents", as: .key(setup.key),
+                                               json: #"{"action":"s3.objects.read","resource":"bucket/logs","params":\#(params),"justification":"daily report"}"#)
+            #expect(submitted.status == .created)
+            #expect(submitted["status"] as? String == "approved")
+            #expect(submitted["tier"] as? String == "T0")
+            let token = try #require(submitted["warrant"] as? String)
+            let parts = try #require(JWS.Parts(compact: token))
+            let claims = try #require(WarrantClaims(json: try JSONParser.parse(parts.payload)))
+            #expect(claims.aud == "s3")
+            #expect(claims.exp - claims.iat == 300)
+            #expect(claims.sub == setup.agent)
+            #expect(claims.actionDigest == Warrant.actionDigest(
+                action: "s3.objects.read", resource: "bucket/logs", params: try JSONParser.parse(params)))
+
+            let verify = #"{"warrant":"\#(token)","tenant_id":"\#(signup.tenant)"}"#
+            #expect(try await api.call(.post, "/v1/warrants/verify", json: verify)["valid"] as? Bool == true)
+            let otherTenant = #"{"warrant":"\#(token)","tenant_id":"\#(UUID().uuidString)"}"#
+            #expect(try await api.call(.post, "/v1/warrants/verify", json: otherTenant)["valid"] as? Bool == false)
+            var forged = token
+            forged.replaceSubrange(forged.index(forged.endIndex, offsetBy: -5)..., with: "AAAAA")
+            let forgedCheck = try await api.call(.post, "/v1/warrants/verify", json: #"{"warrant":"\#(forged)","tenant_id":"\#(signup.tenant)"}"#)
+            #expect(forgedCheck["reason"] as? String == "bad_signature")
+
+            // Independent check by scripts/test: PyJWT with nothing but the JWK Set, and an RFC 8785 digest.
+            if let directory = ProcessInfo.processInfo.environment["WRIT_TEST_ARTIFACTS"] {
+                let jwks = try await api.call(.get, "/v1/tenants/\(signup.tenant)/jwks.json")
+                let artifact: JSONValue = [
+                    "warrant": .string(token), "jwks": try JSONParser.parse(jwks.body), "audience": .string(claims.aud),
+                    "action": "s3.objects.read", "resource": "bucket/logs", "params": try JSONParser.parse(params),
+                ]
+                try CanonicalJSON.string(artifact).write(toFile: directory + "/warrant.json", atomically: true, encoding: .utf8)
+            }
+
+            // Twenty executors race to redeem: exactly one wins.
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<20 {
+                    group.addTask { try await api.call(.post, "/v1/warrants/\(claims.jti)/redeem", as: executorKey).status.code }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 200 }.count == 1)
+            #expect(statuses.filter { $0 == 409 }.count == 19)
+            #expect(try await api.call(.post, "/v1/warrants/verify", json: verify)["reason"] as? String == "redeemed")
+            #expect(try await api.call(.post, "/v1/warrants/\(claims.jti)/redeem", as: .key(setup.key)).status == .forbidden)
+            #expect(try await api.call(.post, "/v1/warrants/nope/redeem", as: executorKey).status == .notFound)
+        }
+    }
+
+    @Test("revoked warrants fail verification and redemption")
+    func revocation() async throws {
+        try await TestApp.withLiveServer { client in
+            let api = APIClient(client: client)
+            let signup = try await api.signup()
+            let setup = try await api.agentWithKey(as: signup.credential)
+            let executor = try await api.call(.post, "/v1/api-keys", as: signup.credential, json: #"{"name":"executor","scopes":["warrants"]}"#)
+            let submitted = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"k8s.pods.list","resource":"prod/web"}"#)
+            let token = try #require(submitted["warrant"] as? String)
+            let parts = try #require(JWS.Parts(compact: token))
+            let jti = try #require(WarrantClaims(json: try JSONParser.parse(parts.payload))?.jti)
+            #expect(try await api.call(.post, "/v1/warrants/\(jti)/revoke", as: signup.credential).status == .noContent)
+            let verified = try await api.call(.post, "/v1/warrants/verify", json: #"{"warrant":"\#(token)","tenant_id":"\#(signup.tenant)"}"#)
+            #expect(verified["reason"] as? String == "revoked")
+            #expect(try await api.call(.post, "/v1/warrants/\(jti)/redeem", as: .key(executor["key"] as? String ?? "")).status == .conflict)
+        }
+    }
+
+    @Test("pending, denied, idempotent and invalid submissions")
+    func submissions() async throws {
+        try await TestApp.withLiveServer { client in
+            let api = APIClient(client: client)
+            let signup = try await api.signup()
+            let setup = try await api.agentWithKey(as: signup.credential)
+            let agent = Credential.key(setup.key)
+            let pending = try await api.call(.post, "/v1/intents", as: agent, json: #"{"action":"crm.contact.update","resource":"c/1"}"#)
+            #expect(pending["status"] as? String == "pending_approval")
+            #expect(pending["tier"] as? String == "T1")
+            #expect(pending["warrant"] == nil)
+            #expect(pending["expires_at"] is String)
+            let id = pending["id"] as? String ?? ""
+            #expect(try await api.call(.get, "/v1/intents/\(id)", as: agent)["status"] as? String == "pending_approval")
+            #expect(try await api.call(.get, "/v1/intents/\(id)", as: signup.credential).status == .ok)
+
+            _ = try await api.call(.put, "/v1/policy", as: signup.credential,
+                                   json: #"{"rules":[{"id":"no-drops","match":{"action":"db.drop"},"effect":"deny"}]}"#)
+            let denied = try await api.call(.post, "/v1/intents", as: agent, json: #"{"action":"db.drop","resource":"prod/users"}"#)
+            #expect(denied["status"] as? String == "denied")
+            #expect(denied["tier"] is NSNull)
+            #expect(((denied["decision"] as? [String: Any])?["rules"] as? [[String: Any]])?.first?["id"] as? String == "no-drops")
+
+            let body = #"{"action":"s3.objects.read","resource":"b/1"}"#
+            let first = try await api.call(.post, "/v1/intents", as: agent, json: body, headers: [.init("Idempotency-Key")!: "retry-1"])
+            let again = try await api.call(.post, "/v1/intents", as: agent, json: body, headers: [.init("Idempotency-Key")!: "retry-1"])
+            #expect(first["id"] as? String == again["id"] as? String)
+            #expect(first["warrant"] as? String == again["warrant"] as? String)
+            #expect(again.headers[.init("Idempotent-Replayed")!] == "true")
+            let different = try await api.call(.post, "/v1/intents", as: agent, json: #"{"action":"s3.objects.read","resource":"b/2"}"#,
+                                               headers: [.init("Idempotency-Key")!: "retry-1"])
+            #expect(different.status == .unprocessableContent)
+
+            let invalid = try await api.call(.post, "/v1/intents", as: agent, json: #"{"action":"rm -rf","resource":"","params":[1],"extra":true}"#)
+            #expect(Set(invalid.errorPaths) == ["/action", "/resource", "/params", "/extra"])
+            let huge = try await api.call(.post, "/v1/intents", as: agent,
+                                          json: #"{"action":"a.b","resource":"r","params":{"blob":""# + String(repeating: "x", count: 70_000) + #""}}"#)
+            #expect(huge.errorPaths == ["/params"])
+            let deep = String(repeating: #"{"a":"#, count: 40) + "1" + String(repeating: "}", count: 40)
+            #expect(try await api.call(.post, "/v1/intents", as: agent, json: #"{"action":"a.b","resource":"r","params":\#(deep)}"#).status == .badRequest)
+            #expect(try await api.call(.post, "/v1/intents", as: signup.credential, json: body).status == .forbidden)
+        }
+    }
+}
