@@ -10,6 +10,8 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         case quotaExceeded
         /// The input refers to something invalid (a team of another tenant, …).
         case invalid
+        /// The caller may not do this to this resource.
+        case forbidden
     }
 
     /// Which kind of failure.
@@ -28,6 +30,7 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     public static func notFound(_ what: String) -> StoreError { .init(.notFound, "No such \(what).") }
     public static func conflict(_ message: String) -> StoreError { .init(.conflict, message) }
     public static func invalid(_ message: String) -> StoreError { .init(.invalid, message) }
+    public static func forbidden(_ message: String) -> StoreError { .init(.forbidden, message) }
     public static func quotaExceeded(_ quota: String, _ message: String) -> StoreError {
         .init(.quotaExceeded, message, quota: quota)
     }

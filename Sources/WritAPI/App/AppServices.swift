@@ -17,6 +17,8 @@ public struct AppServices: Sendable {
     let intentHistory: IntentHistory
     let intents: IntentStore
     let warrants: WarrantStore
+    let approvals: ApprovalStore
+    let waiters = IntentWaiters()
 
     public init(configuration: WritConfiguration, database: Database, migrations: [Migration]) {
         self.database = database
@@ -35,5 +37,6 @@ public struct AppServices: Sendable {
             database: database, audit: audit, signingKeys: signingKeys,
             issuer: configuration.publicURL.absoluteString.trimmingSuffix("/"))
         self.warrants = WarrantStore(database: database, audit: audit)
+        self.approvals = ApprovalStore(intents: intents)
     }
 }

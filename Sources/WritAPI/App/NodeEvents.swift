@@ -15,6 +15,7 @@ struct NodeEvents: Service {
     let listenerConfiguration: PostgresConfiguration
     let keyCache: APIKeyCache
     let policyCache: PolicyCache
+    let waiters: IntentWaiters
     let logger: Logger
 
     /// Drops this node's cached keys of a tenant at once and tells every other node to do the same.
@@ -29,8 +30,10 @@ struct NodeEvents: Service {
         await publish("policy.changed", tenant: tenant, pool: pool)
     }
 
-    private static func publish(_ type: String, tenant: UUID, pool: ConnectionPool) async {
-        let payload = CanonicalJSON.string(["type": .string(type), "tenant": .string(tenant.uuidString.lowercased())])
+    static func publish(_ type: String, tenant: UUID, pool: ConnectionPool, extra: [String: JSONValue] = [:]) async {
+        var members: [String: JSONValue] = ["type": .string(type), "tenant": .string(tenant.uuidString.lowercased())]
+        members.merge(extra) { first, _ in first }
+        let payload = CanonicalJSON.string(.object(members))
         do {
             try await pool.query("SELECT pg_notify(\(channel), \(payload))")
         } catch {
@@ -71,6 +74,8 @@ struct NodeEvents: Service {
             switch payload["type"]?.stringValue {
             case "credentials.changed": keyCache.invalidate(tenant: tenant)
             case "policy.changed": policyCache.invalidate(tenant: tenant)
+            case "intent.changed":
+                if let intent = payload["intent"]?.stringValue.flatMap(UUID.init(uuidString:)) { waiters.wakeAll(intent: intent) }
             default: break
             }
         }

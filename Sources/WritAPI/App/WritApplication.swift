@@ -37,8 +37,10 @@ public enum WritApplication {
             services: [
                 DatabaseService(pool: pool),
                 NodeEvents(pool: pool, listenerConfiguration: listenerConfiguration, keyCache: services.keyCache,
-                           policyCache: services.policyCache, logger: logger),
+                           policyCache: services.policyCache, waiters: services.waiters, logger: logger),
                 CheckpointService(checkpointer: AuditCheckpointer(database: database, audit: services.audit), logger: logger),
+                ExpiryService(expiry: IntentExpiry(database: database, audit: services.audit), waiters: services.waiters, pool: pool,
+                              logger: logger),
             ],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.httpPort
@@ -76,8 +78,10 @@ public enum WritApplication {
         PolicyToolsController(policies: services.policies, cache: services.policyCache, history: services.intentHistory,
                               identity: services.identity).addRoutes(to: router)
         IntentsController(intents: services.intents, identity: services.identity, policyCache: services.policyCache,
-                          history: services.intentHistory).addRoutes(to: router)
+                          history: services.intentHistory, waiters: services.waiters).addRoutes(to: router)
         WarrantsController(warrants: services.warrants, signingKeys: services.signingKeys, database: database).addRoutes(to: router)
+        DecisionsController(approvals: services.approvals, identity: services.identity, throttle: services.throttle, pool: database.pool,
+                            waiters: services.waiters).addRoutes(to: router)
         return router
     }
 

@@ -10,6 +10,7 @@ struct IntentsController {
     let identity: IdentityStore
     let policyCache: PolicyCache
     let history: IntentHistory
+    let waiters: IntentWaiters
 
     /// Largest `params`, in canonical bytes.
     static let maxParamsBytes = 64 * 1024
@@ -61,11 +62,25 @@ struct IntentsController {
         return response
     }
 
+    /// The intent's state; with `?wait=N` (≤ 60 s) it answers as soon as the state changes, on any node.
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal(for: request)
-        let record = try await intents.intent(tenant: principal.tenantID, id: try RouteInput.id(context))
+        let id = try RouteInput.id(context)
+        var record = try await intents.intent(tenant: principal.tenantID, id: id)
         if case .apiKey(let key) = principal, !key.scopes.contains(.admin), key.agentID != record.agentID {
             throw Problem.notFound()
+        }
+        if let text = request.uri.queryParameters["wait"] {
+            guard let seconds = Int(String(text)), (0...60).contains(seconds) else {
+                throw Problem.invalid("The query parameters are invalid.", errors: [.init(path: "wait", message: "must be 0 to 60 seconds")])
+            }
+            let initial = record.status
+            if seconds > 0, initial == "pending_approval" {
+                try await waiters.wait(for: id, timeout: .seconds(seconds)) {
+                    try await intents.intent(tenant: principal.tenantID, id: id).status != initial
+                }
+                record = try await intents.intent(tenant: principal.tenantID, id: id)
+            }
         }
         return JSONBody.response(Self.json(record))
     }

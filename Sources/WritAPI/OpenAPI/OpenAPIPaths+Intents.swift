@@ -10,7 +10,15 @@ extension OpenAPIPaths {
             success: "201",
             response: object(["id": uuid, "status": string, "tier": ["type": ["string", "null"]], "decision": ["type": "object"],
                               "warrant": string, "expires_at": ["type": ["string", "null"]]]))],
-        "/v1/intents/{id}": ["get": operation("An intent's state", id: "getIntent")],
+        "/v1/intents/{id}": ["get": operation("An intent's state; ?wait=N (≤ 60 s) answers when it changes", id: "getIntent")],
+        "/v1/intents/{id}/decisions": ["post": operation(
+            "Approve or reject a T1/T2 intent (T2: with a TOTP code)", id: "decideIntent",
+            body: object(["decision": ["type": "string", "enum": ["approve", "reject"]], "comment": string, "totp": string],
+                         required: ["decision"]))],
+        "/v1/intents/{id}/cancel": ["post": operation("Withdraw a pending intent (its agent)", id: "cancelIntent")],
+        "/v1/intents/{id}/result": ["post": operation(
+            "Report what happened to an approved intent (its agent)", id: "reportIntent",
+            body: object(["status": ["type": "string", "enum": ["executed", "failed"]], "summary": string], required: ["status"]))],
         "/v1/warrants/verify": ["post": [
             "summary": "Verify a warrant as the executor would, plus revocation and redemption",
             "operationId": "verifyWarrant",

@@ -32,6 +32,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         case .notFound: .notFound(error.message)
         case .conflict: Problem(status: .conflict, type: "conflict", title: "Conflict", detail: error.message)
         case .invalid: .invalid(error.message)
+        case .forbidden: .forbidden(error.message)
         case .quotaExceeded:
             Problem(status: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required"), type: "quota-exceeded:\(error.quota ?? "plan")", title: "Plan quota exceeded",
                     detail: error.message)

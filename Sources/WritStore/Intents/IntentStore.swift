@@ -85,13 +85,15 @@ public struct IntentStore: Sendable {
 
     /// One intent of the tenant.
     public func intent(tenant: UUID, id: UUID) async throws -> IntentRecord {
-        try await database.withTenant(tenant) { tx in
-            guard let row = try await tx.execute("""
-                SELECT \(Self.columns) FROM intents i LEFT JOIN warrants w ON w.tenant_id = i.tenant_id AND w.intent_id = i.id
-                WHERE i.tenant_id = \(tenant) AND i.id = \(id)
-                """).first else { throw StoreError.notFound("intent") }
-            return try Self.record(row)
-        }
+        try await database.withTenant(tenant) { tx in try await Self.read(tenant: tenant, id: id, in: tx) }
+    }
+
+    static func read(tenant: UUID, id: UUID, in tx: Transaction) async throws -> IntentRecord {
+        guard let row = try await tx.execute("""
+            SELECT \(Self.columns) FROM intents i LEFT JOIN warrants w ON w.tenant_id = i.tenant_id AND w.intent_id = i.id
+            WHERE i.tenant_id = \(tenant) AND i.id = \(id)
+            """).first else { throw StoreError.notFound("intent") }
+        return try record(row)
     }
 
     static let columns: SQL = """
@@ -129,11 +131,13 @@ public struct IntentStore: Sendable {
         let expiresAt = status == "pending_approval" ? decision.approvals.map { now.addingTimeInterval(TimeInterval($0.timeout)) } : nil
         try await tx.execute("""
             INSERT INTO intents (tenant_id, id, team_id, agent_id, action, resource, params, target, justification, outcome, tier,
-                                 policy_key, policy_version, status, decision, expires_at, api_key_id, idempotency_key, request_hash, created_at)
+                                 policy_key, policy_version, status, decision, expires_at, api_key_id, idempotency_key, request_hash, created_at,
+                                 required_approvals)
             VALUES (\(tenant), \(id), \(agent.teamID), \(agent.id), \(submission.action), \(submission.resource),
                     \(CanonicalJSON.string(submission.params)), \(submission.target), \(submission.justification),
                     \(decision.outcome.rawValue), \(decision.tier?.rawValue), \(policy.key), \(policy.version), \(status),
-                    \(CanonicalJSON.string(decision.json)), \(expiresAt), \(keyID), \(submission.idempotencyKey), \(hash), \(now))
+                    \(CanonicalJSON.string(decision.json)), \(expiresAt), \(keyID), \(submission.idempotencyKey), \(hash), \(now),
+                    \(decision.approvals?.count))
             """)
         let actor = AuditEvent.Party(kind: "agent", id: agent.id.uuidString.lowercased())
         try await audit.append(
@@ -146,8 +150,8 @@ public struct IntentStore: Sendable {
         var warrant: String?
         if status == "approved" {
             warrant = try await warrants.issue(
-                tenant: tenant, intent: id, agent: agent.id, submission: submission, decision: decision, policy: policy,
-                approvals: [], in: tx)
+                tenant: tenant, intent: id, agent: agent.id, submission: submission, tier: .t0, warrantTTL: decision.warrantTTL,
+                policyKey: policy.key, policyVersion: policy.version, approvals: [], in: tx)
         }
         return IntentRecord(id: id, agentID: agent.id, teamID: agent.teamID, action: submission.action, resource: submission.resource,
                             status: status, tier: decision.tier, decision: decision.json, expiresAt: expiresAt, createdAt: now,

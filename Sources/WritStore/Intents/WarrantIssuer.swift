@@ -12,19 +12,19 @@ public struct WarrantIssuer: Sendable {
 
     /// Signs a warrant for `intent`, stores it and records `warrant.issued`; returns the compact JWS.
     func issue(
-        tenant: UUID, intent: UUID, agent: UUID, submission: IntentSubmission, decision: Decision, policy: EffectivePolicy,
-        approvals: [WarrantClaims.Approval], in tx: Transaction
+        tenant: UUID, intent: UUID, agent: UUID, submission: IntentSubmission, tier: Tier, warrantTTL: Int, policyKey: UUID,
+        policyVersion: Int, approvals: [WarrantClaims.Approval], in tx: Transaction
     ) async throws -> String {
         let key = try await signingKeys.activeKey(tenant: tenant, in: tx)
         let now = Int64(Date().timeIntervalSince1970)
-        let ttl = Int64(min(decision.warrantTTL, PolicyDocument.maxWarrantTTL))
+        let ttl = Int64(min(warrantTTL, PolicyDocument.maxWarrantTTL))
         let audience = submission.target ?? String(submission.action.split(separator: ".").first ?? Substring(submission.action))
         let claims = WarrantClaims(
             iss: issuer, sub: agent.uuidString.lowercased(), aud: audience, jti: Warrant.newID(), iat: now, nbf: now, exp: now + ttl,
             tenant: tenant.uuidString.lowercased(), intent: intent.uuidString.lowercased(), action: submission.action,
-            resource: submission.resource, tier: decision.tier ?? .t0,
+            resource: submission.resource, tier: tier,
             actionDigest: Warrant.actionDigest(action: submission.action, resource: submission.resource, params: submission.params),
-            policyID: policy.key.uuidString.lowercased(), policyVersion: policy.version, approvals: approvals)
+            policyID: policyKey.uuidString.lowercased(), policyVersion: policyVersion, approvals: approvals)
         let token = try Warrant.sign(claims, kid: key.kid, key: key.key)
         try await tx.execute("""
             INSERT INTO warrants (tenant_id, jti, intent_id, kid, token, expires_at)

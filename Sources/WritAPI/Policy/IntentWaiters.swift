@@ -1,0 +1,50 @@
+import Foundation
+import Postgres
+import Synchronization
+
+/// Requests waiting for an intent to change (`GET /v1/intents/{id}?wait=N`), on this node.
+///
+/// Changes are published on `writ_events` as `intent.changed`; every node wakes its waiters for
+/// that intent, so a decision on one node ends a wait on another.
+final class IntentWaiters: Sendable {
+    private let waiting = Mutex<[UUID: [UUID: AsyncStream<Void>.Continuation]]>([:])
+
+    /// Waits until `intent` changes or `timeout` passes. The waiter is registered before
+    /// `changed` runs, so a change between reading the state and waiting is never missed.
+    func wait(for intent: UUID, timeout: Duration, changed: () async throws -> Bool) async throws {
+        let token = UUID()
+        let (signal, continuation) = AsyncStream<Void>.makeStream()
+        waiting.withLock { $0[intent, default: [:]][token] = continuation }
+        defer { remove(intent: intent, token: token) }
+        if try await changed() { return }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await _ in signal { return }
+            }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Wakes every waiter of `intent` on this node.
+    func wakeAll(intent: UUID) {
+        let continuations = waiting.withLock { $0.removeValue(forKey: intent) ?? [:] }
+        for continuation in continuations.values { continuation.finish() }
+    }
+
+    private func remove(intent: UUID, token: UUID) {
+        let continuation = waiting.withLock { waiting -> AsyncStream<Void>.Continuation? in
+            let found = waiting[intent]?.removeValue(forKey: token)
+            if waiting[intent]?.isEmpty == true { waiting[intent] = nil }
+            return found
+        }
+        continuation?.finish()
+    }
+
+    /// Wakes local waiters and tells the other nodes that `intent` changed.
+    func publishChange(tenant: UUID, intent: UUID, pool: ConnectionPool) async {
+        wakeAll(intent: intent)
+        await NodeEvents.publish("intent.changed", tenant: tenant, pool: pool, extra: ["intent": .string(intent.uuidString.lowercased())])
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Postgres
+import WritCore
+
+/// Decisions by people on T1 and T2 intents, cancellation and results.
+///
+/// Every decision locks the intent row, so concurrent decisions that complete a quorum produce
+/// exactly one warrant, and a decided, expired or cancelled intent refuses further decisions.
+public struct ApprovalStore: Sendable {
+    let database: Database
+    let audit: AuditLog
+    let warrants: WarrantIssuer
+
+    public init(intents: IntentStore) {
+        self.database = intents.database
+        self.audit = intents.audit
+        self.warrants = intents.warrants
+    }
+
+    /// Records `user`'s decision; `mfa` tells whether a TOTP code was verified for it.
+    public func decide(
+        tenant: UUID, intent id: UUID, user: UserPrincipal, approve: Bool, comment: String?, mfa: Bool
+    ) async throws -> IntentRecord {
+        try await database.withTenant(tenant) { tx in
+            let pending = try await PendingIntent.lock(tenant: tenant, id: id, in: tx)
+            guard pending.tier != .t3 else {
+                throw StoreError.forbidden("T3 intents are decided by the board through their personal approval links.")
+            }
+            try pending.checkEligible(user, in: tx)
+            if pending.tier == .t1, !user.roles.contains(.admin), try await !pending.agentTeamHas(user: user.userID, in: tx) {
+                throw StoreError.forbidden("Only an operator of the agent's team (or an admin) may decide this T1 intent.")
+            }
+            if pending.requiresMFA, !mfa {
+                throw StoreError.forbidden("This T2 intent needs each approver's TOTP code: send `totp` (enrol with POST /v1/me/totp).")
+            }
+            try await record(pending, user: user.userID, approve: approve, comment: comment, mfa: mfa, in: tx)
+            return try await IntentStore.read(tenant: tenant, id: id, in: tx)
+        }
+    }
+
+    /// Inserts the decision and moves the intent on: rejected, approved with its warrant, or still pending.
+    func record(_ pending: PendingIntent, user: UUID, approve: Bool, comment: String?, mfa: Bool, in tx: Transaction) async throws {
+        do {
+            try await tx.execute("""
+                INSERT INTO approvals (tenant_id, intent_id, user_id, decision, comment, mfa)
+                VALUES (\(pending.tenant), \(pending.id), \(user), \(approve ? "approve" : "reject"), \(comment), \(mfa))
+                """)
+        } catch let error as PostgresError where error.isUniqueViolation {
+            throw StoreError.conflict("You have already decided on this intent; each person counts once.")
+        }
+        let actor = AuditEvent.Party(kind: "user", id: user.uuidString.lowercased())
+        let subject = AuditEvent.Party(kind: "intent", id: pending.id.uuidString.lowercased())
+        let counts = try await tx.execute("""
+            SELECT count(*) FILTER (WHERE decision = 'approve') AS approvals, count(*) FILTER (WHERE decision = 'reject') AS rejections
+            FROM approvals WHERE tenant_id = \(pending.tenant) AND intent_id = \(pending.id)
+            """)[0]
+        let approvals = try counts.decode(Int.self, "approvals"), rejections = try counts.decode(Int.self, "rejections")
+        try await audit.append(
+            AuditEvent(type: approve ? "intent.approval_recorded" : "intent.rejection_recorded", actor: actor, subject: subject,
+                       data: ["mfa": .bool(mfa), "comment": comment.map(JSONValue.string) ?? .null]),
+            tenant: pending.tenant, in: tx)
+        if rejections > 0, pending.vetoes || pending.tier != .t3 || rejections > pending.boardSize - pending.required {
+            try await pending.setStatus("rejected", in: tx)
+            try await audit.append(AuditEvent(type: "intent.rejected", actor: actor, subject: subject), tenant: pending.tenant, in: tx)
+        } else if approvals >= pending.required {
+            try await pending.setStatus("approved", in: tx)
+            let rows = try await tx.execute("""
+                SELECT user_id, extract(epoch FROM created_at)::bigint AS at, mfa FROM approvals
+                WHERE tenant_id = \(pending.tenant) AND intent_id = \(pending.id) AND decision = 'approve' ORDER BY created_at, user_id
+                """)
+            let claims = try rows.map {
+                WarrantClaims.Approval(by: try $0.decode(UUID.self, "user_id").uuidString.lowercased(), at: try $0.decode(Int64.self, "at"),
+                                       mfa: try $0.decode(Bool.self, "mfa"))
+            }
+            _ = try await warrants.issue(
+                tenant: pending.tenant, intent: pending.id, agent: pending.agent, submission: pending.submission, tier: pending.tier,
+                warrantTTL: pending.warrantTTL, policyKey: pending.policyKey, policyVersion: pending.policyVersion, approvals: claims, in: tx)
+            try await audit.append(AuditEvent(type: "intent.approved", actor: actor, subject: subject,
+                                              data: ["approvals": .number(Double(approvals))]), tenant: pending.tenant, in: tx)
+        }
+    }
+
+    /// The agent withdraws its pending intent.
+    public func cancel(tenant: UUID, intent id: UUID, agent: UUID) async throws -> IntentRecord {
+        try await database.withTenant(tenant) { tx in
+            let pending = try await PendingIntent.lock(tenant: tenant, id: id, in: tx)
+            guard pending.agent == agent else { throw StoreError.notFound("intent") }
+            try await pending.setStatus("cancelled", in: tx)
+            try await audit.append(AuditEvent(type: "intent.cancelled", actor: .init(kind: "agent", id: agent.uuidString.lowercased()),
+                                              subject: .init(kind: "intent", id: id.uuidString.lowercased())), tenant: tenant, in: tx)
+            return try await IntentStore.read(tenant: tenant, id: id, in: tx)
+        }
+    }
+
+    /// The agent reports what happened to an approved intent.
+    public func report(tenant: UUID, intent id: UUID, agent: UUID, executed: Bool, summary: String?) async throws -> IntentRecord {
+        try await database.withTenant(tenant) { tx in
+            guard let row = try await tx.execute("""
+                SELECT status, agent_id FROM intents WHERE tenant_id = \(tenant) AND id = \(id) FOR UPDATE
+                """).first, try row.decode(UUID?.self, "agent_id") == agent
+            else { throw StoreError.notFound("intent") }
+            let status = try row.decode(String.self, "status")
+            guard status == "approved" else { throw StoreError.conflict("Only an approved intent can report a result; this one is \(status).") }
+            let result = executed ? "executed" : "failed"
+            try await tx.execute("""
+                UPDATE intents SET status = \(result), result = \(result), result_summary = \(summary), updated_at = now()
+                WHERE tenant_id = \(tenant) AND id = \(id)
+                """)
+            try await audit.append(AuditEvent(type: "intent.\(result)", actor: .init(kind: "agent", id: agent.uuidString.lowercased()),
+                                              subject: .init(kind: "intent", id: id.uuidString.lowercased()),
+                                              data: ["summary": summary.map(JSONValue.string) ?? .null]), tenant: tenant, in: tx)
+            return try await IntentStore.read(tenant: tenant, id: id, in: tx)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Postgres
+import WritCore
+
+/// A pending intent locked for a decision, with what deciding on it needs.
+struct PendingIntent {
+    let tenant: UUID
+    let id: UUID
+    let agent: UUID
+    let agentTeam: UUID
+    let owner: UUID?
+    let tier: Tier
+    let required: Int
+    let roles: [Role]
+    let requiresMFA: Bool
+    let vetoes: Bool
+    let boardSize: Int
+    let warrantTTL: Int
+    let policyKey: UUID
+    let policyVersion: Int
+    let submission: IntentSubmission
+
+    /// Locks the intent; refuses one that is not pending or is past its deadline (409).
+    static func lock(tenant: UUID, id: UUID, in tx: Transaction) async throws -> PendingIntent {
+        guard let row = try await tx.execute("""
+            SELECT i.status, i.tier, i.decision, i.required_approvals, i.expires_at <= now() AS overdue, i.agent_id, i.team_id,
+                   i.action, i.resource, i.params, i.target, i.justification, i.policy_key, i.policy_version, a.owner_id,
+                   (SELECT count(*) FROM users u WHERE u.tenant_id = i.tenant_id AND u.status = 'active' AND 'board' = ANY(u.roles)) AS board
+            FROM intents i LEFT JOIN agents a ON a.tenant_id = i.tenant_id AND a.id = i.agent_id
+            WHERE i.tenant_id = \(tenant) AND i.id = \(id) FOR UPDATE OF i
+            """).first else { throw StoreError.notFound("intent") }
+        let status = try row.decode(String.self, "status")
+        guard status == "pending_approval" else { throw StoreError.conflict("The intent is \(status); it takes no more decisions.") }
+        guard try row.decode(Bool?.self, "overdue") != true else {
+            throw StoreError.conflict("The intent's deadline has passed; it is expired.")
+        }
+        let decision = try JSONParser.parse(try row.decode(String.self, "decision"))
+        let approvals = decision["approvals"]
+        let boardSize = try row.decode(Int.self, "board")
+        let tier = try row.decode(String?.self, "tier").flatMap(Tier.init(rawValue:)) ?? .t1
+        let required = try row.decode(Int?.self, "required_approvals") ?? (tier == .t3 ? boardSize / 2 + 1 : 1)
+        return PendingIntent(
+            tenant: tenant, id: id, agent: try row.decode(UUID.self, "agent_id"), agentTeam: try row.decode(UUID.self, "team_id"),
+            owner: try row.decode(UUID?.self, "owner_id"), tier: tier, required: max(1, required),
+            roles: (approvals?["roles"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(Role.init(rawValue:)) },
+            requiresMFA: approvals?["mfa"] == .bool(true), vetoes: approvals?["veto"] != .bool(false), boardSize: boardSize,
+            warrantTTL: Int(decision["warrant_ttl"]?.numberValue ?? 300), policyKey: try row.decode(UUID.self, "policy_key"),
+            policyVersion: try row.decode(Int.self, "policy_version"),
+            submission: IntentSubmission(
+                action: try row.decode(String.self, "action"), resource: try row.decode(String.self, "resource"),
+                params: try JSONParser.parse(try row.decode(String.self, "params")), target: try row.decode(String?.self, "target"),
+                justification: try row.decode(String?.self, "justification"), idempotencyKey: nil))
+    }
+
+    /// Refuses the agent's owner and people without an approving role.
+    func checkEligible(_ user: UserPrincipal, in tx: Transaction) throws {
+        guard owner != user.userID else { throw StoreError.forbidden("The agent's owner never counts as an approver of its intents.") }
+        guard !Set(roles).isDisjoint(with: user.roles) else {
+            throw StoreError.forbidden("Deciding this intent needs one of the roles: \(roles.map(\.rawValue).joined(separator: ", ")).")
+        }
+    }
+
+    func agentTeamHas(user: UUID, in tx: Transaction) async throws -> Bool {
+        try await !tx.execute("""
+            SELECT 1 FROM team_members WHERE tenant_id = \(tenant) AND team_id = \(agentTeam) AND user_id = \(user)
+            """).isEmpty
+    }
+
+    func setStatus(_ status: String, in tx: Transaction) async throws {
+        try await tx.execute("UPDATE intents SET status = \(status), updated_at = now() WHERE tenant_id = \(tenant) AND id = \(id)")
+    }
+}

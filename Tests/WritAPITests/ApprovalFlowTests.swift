@@ -1,0 +1,163 @@
+import Foundation
+import Testing
+import WritAPI
+import WritCore
+import WritCrypto
+import WritTestSupport
+
+@Suite("Approval workflows")
+struct ApprovalFlowTests {
+    struct Person {
+        let credential: Credential
+        let id: String
+        let totp: TOTP?
+
+        /// A code for a step this person has not used yet (the confirmation used the current one).
+        var nextCode: String { totp!.code(forStep: TOTP.step(at: Date()) + 1) }
+    }
+
+    static func person(_ api: APIClient, admin: Credential, roles: String, teams: [String] = [], totp: Bool = false) async throws -> Person {
+        let email = "p-\(UUID().uuidString.prefix(8))@example.com"
+        let teamList = teams.map { "\"\($0)\"" }.joined(separator: ",")
+        let invited = try await api.call(.post, "/v1/members", as: admin, json: #"{"email":"\#(email)","roles":\#(roles),"teams":[\#(teamList)]}"#)
+        let token = String((invited["invite_url"] as? String ?? "").split(separator: "#").last ?? "")
+        let session = Credential.session(from: try await api.call(.post, "/v1/invitations/accept", json: #"{"token":"\#(token)","password":"member password 123"}"#))
+        var secret: TOTP?
+        if totp {
+            let enrol = try await api.call(.post, "/v1/me/totp", as: session)
+            secret = TOTP(secret: Base32.decode(enrol["secret"] as? String ?? "") ?? [])
+            _ = try await api.call(.post, "/v1/me/totp/confirm", as: session, json: #"{"code":"\#(secret!.code(forStep: TOTP.step(at: Date())))"}"#)
+        }
+        return Person(credential: session, id: invited["id"] as? String ?? "", totp: secret)
+    }
+
+    @Test("T1: one operator of the agent's team approves; others may not; a decided intent takes no more decisions")
+    func t1() async throws {
+        try await TestApp.withLiveServer { client in
+            let api = APIClient(client: client)
+            let signup = try await api.signup()
+            let setup = try await api.agentWithKey(as: signup.credential)
+            let teamOperator = try await Self.person(api, admin: signup.credential, roles: #"["operator"]"#, teams: [setup.team])
+            let outsider = try await Self.person(api, admin: signup.credential, roles: #"["operator"]"#)
+            let auditor = try await Self.person(api, admin: signup.credential, roles: #"["auditor"]"#, teams: [setup.team])
+            let intent = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.contact.update","resource":"c/1"}"#)
+            let id = intent["id"] as? String ?? ""
+            let approve = #"{"decision":"approve","comment":"looks fine"}"#
+            #expect(try await api.call(.post, "/v1/intents/\(id)/decisions", as: outsider.credential, json: approve).status == .forbidden)
+            #expect(try await api.call(.post, "/v1/intents/\(id)/decisions", as: auditor.credential, json: approve).status == .forbidden)
+            #expect(try await api.call(.post, "/v1/intents/\(id)/decisions", as: .key(setup.key), json: approve).status == .forbidden)
+            let approved = try await api.call(.post, "/v1/intents/\(id)/decisions", as: teamOperator.credential, json: approve)
+            #expect(approved["status"] as? String == "approved")
+            let token = try #require(approved["warrant"] as? String)
+            let parts = try #require(JWS.Parts(compact: token))
+            let claims = try #require(WarrantClaims(json: try JSONParser.parse(parts.payload)))
+            #expect(claims.approvals.map(\.by) == [teamOperator.id])
+            #expect(claims.tier == .t1)
+            #expect(try await api.call(.post, "/v1/intents/\(id)/decisions", as: signup.credential, json: approve).status == .conflict)
+            let done = try await api.call(.post, "/v1/intents/\(id)/result", as: .key(setup.key), json: #"{"status":"executed","summary":"ok"}"#)
+            #expect(done["status"] as? String == "executed")
+            #expect(try await api.call(.post, "/v1/intents/\(id)/cancel", as: .key(setup.key)).status == .conflict)
+        }
+    }
+
+    @Test("the agent's owner never counts as an approver, and a rejection rejects")
+    func ownerAndRejection() async throws {
+        try await TestApp.withLiveServer { client in
+            let api = APIClient(client: client)
+            let signup = try await api.signup()
+            let team = try await api.call(.post, "/v1/teams", as: signup.credential, json: #"{"name":"owned"}"#)["id"] as? String ?? ""
+            let agent = try await api.call(.post, "/v1/agents", as: signup.credential, json: #"{"name":"mine","team_id":"\#(team)","owner_id":"\#(signup.user)"}"#)
+            let key = try await api.call(.post, "/v1/api-keys", as: signup.credential, json: #"{"name":"k","agent_id":"\#(agent["id"] as? String ?? "")","scopes":["intents"]}"#)
+            let intent = try await api.call(.post, "/v1/intents", as: .key(key["key"] as? String ?? ""), json: #"{"action":"crm.update","resource":"c/2"}"#)
+            let id = intent["id"] as? String ?? ""
+            let owner = try await api.call(.post, "/v1/intents/\(id)/decisions", as: signup.credential, json: #"{"decision":"approve"}"#)
+            #expect(owner.status == .forbidden)
+            #expect((owner["detail"] as? String)?.contains("owner") == true)
+            let other = try await Self.person(api, admin: signup.credential, roles: #"["admin"]"#)
+            let rejected = try await api.call(.post, "/v1/intents/\(id)/decisions", as: other.credential, json: #"{"decision":"reject","comment":"no"}"#)
+            #expect(rejected["status"] as? String == "rejected")
+            #expect(rejected["warrant"] == nil)
+        }
+    }
+
+    @Test("T2: distinct approvers with TOTP; racing approvals produce exactly one warrant")
+    func t2Race() async throws {
+        try await TestApp.withLiveServer { client in
+            let api = APIClient(client: client)
+            let signup = try await api.signup()
+            let setup = try await api.agentWithKey(as: signup.credential)
+            var approvers: [Person] = []
+            for _ in 0..<4 { approvers.append(try await Self.person(api, admin: signup.credential, roles: #"["approver"]"#, totp: true)) }
+            let noTOTP = try await Self.person(api, admin: signup.credential, roles: #"["approver"]"#)
+            let intent = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.delete","resource":"b/9"}"#)
+            #expect(intent["tier"] as? String == "T2")
+            let id = intent["id"] as? String ?? ""
+            let refused = try await api.call(.post, "/v1/intents/\(id)/decisions", as: noTOTP.credential, json: #"{"decision":"approve"}"#)
+            #expect(refused.status == .forbidden)
+            #expect((refused["detail"] as? String)?.contains("TOTP") == true)
+            let wrong = try await api.call(.post, "/v1/intents/\(id)/decisions", as: approvers[0].credential, json: #"{"decision":"approve","totp":"000000"}"#)
+            #expect(wrong.status == .unauthorized || approvers[0].totp!.matchingStep(for: "000000", at: Date()) != nil)
+            let results = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+                for person in approvers {
+                    group.addTask {
+                        let response = try await api.call(.post, "/v1/intents/\(id)/decisions", as: person.credential,
+                                                          json: #"{"decision":"approve","totp":"\#(person.nextCode)"}"#)
+                        return (response.status.code, response["warrant"] as? String)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.filter { $0.0 == 200 }.count == 2)
+            #expect(results.filter { $0.0 == 409 }.count == 2)
+            let warrants = Set(results.compactMap(\.1))
+            #expect(warrants.count == 1)
+            let token = try #require(warrants.first)
+            let parts = try #require(JWS.Parts(compact: token))
+            let claims = try #require(WarrantClaims(json: try JSONParser.parse(parts.payload)))
+            #expect(claims.approvals.count == 2)
+            let allMFA = claims.approvals.allSatisfy { $0.mfa }
+            #expect(allMFA)
+            #expect(Set(claims.approvals.map(\.by)).count == 2)
+        }
+    }
+
+    @Test("waiting on one node returns as soon as a decision lands on another; overdue intents expire")
+    func waitAndExpiry() async throws {
+        let database = try await TestCluster.makeDatabase()
+        let configuration = TestApp.configuration(for: database)
+        var second = configuration
+        second.migrateOnStart = false
+        let nodeA = try await WritApplication.build(configuration: configuration)
+        let nodeB = try await WritApplication.build(configuration: second)
+        try await nodeA.test(.live) { clientA in
+            try await nodeB.test(.live) { clientB in
+                let api = APIClient(client: clientA), other = APIClient(client: clientB)
+                let signup = try await api.signup()
+                let setup = try await api.agentWithKey(as: signup.credential)
+                let approver = try await Self.person(api, admin: signup.credential, roles: #"["admin"]"#)
+                let intent = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.update","resource":"c/3"}"#)
+                let id = intent["id"] as? String ?? ""
+                let start = ContinuousClock.now
+                async let waited = other.call(.get, "/v1/intents/\(id)?wait=15", as: .key(setup.key))
+                try await Task.sleep(for: .milliseconds(300))
+                _ = try await api.call(.post, "/v1/intents/\(id)/decisions", as: approver.credential, json: #"{"decision":"approve"}"#)
+                let result = try await waited
+                let status = result["status"] as? String
+                #expect(status == "approved")
+                #expect(ContinuousClock.now - start < .seconds(5))
+                #expect(try await api.call(.get, "/v1/intents/\(id)?wait=99", as: .key(setup.key)).status == .unprocessableContent)
+
+                _ = try await api.call(.put, "/v1/policy", as: signup.credential, json: #"{"defaults":{"tier":"T1","approval_timeout":"1s"}}"#)
+                let brief = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.update","resource":"c/4"}"#)
+                let briefID = brief["id"] as? String ?? ""
+                let expired = try await other.call(.get, "/v1/intents/\(briefID)?wait=10", as: .key(setup.key))
+                #expect(expired["status"] as? String == "expired")
+                let late = try await api.call(.post, "/v1/intents/\(briefID)/decisions", as: approver.credential, json: #"{"decision":"approve"}"#)
+                #expect(late.status == .conflict)
+                let cancelled = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.update","resource":"c/5"}"#)
+                let cancel = try await api.call(.post, "/v1/intents/\(cancelled["id"] as? String ?? "")/cancel", as: .key(setup.key))
+                #expect(cancel["status"] as? String == "cancelled")
+            }
+        }
+    }
+}
