@@ -42,14 +42,19 @@ struct IsolationTests {
             let verified = try await api.call(.post, "/v1/warrants/verify", json: #"{"warrant":"\#(bWarrant)","tenant_id":"\#(bSetup.team)"}"#)
             #expect(verified["valid"] as? Bool == false)
             bIDs["/v1/intents/{id}"] = bIntent["id"] as? String ?? ""
+            let aAgentKey = Credential.key(try await api.agentWithKey(as: a).key)
+            let postBodies = [
+                "/v1/intents/{id}/decisions": #"{"decision":"approve"}"#, "/v1/intents/{id}/result": #"{"status":"executed"}"#,
+            ]
             for (path, method) in routes where path.contains("{id}") {
-                // Routes below a team take the team's id.
-                let owner = path.hasPrefix("/v1/teams/{id}/") ? "/v1/teams/{id}" : path
+                // Routes below a resource take that resource's id.
+                let owner = String(path[..<path.range(of: "{id}")!.upperBound])
                 let id = try #require(bIDs[owner], "\(method) \(path) is not covered by the isolation sweep")
-                let body = method == "patch" ? bodies[path] : method == "put" ? #"{"rules":[]}"# : nil
+                let body = method == "patch" ? bodies[path] : method == "put" ? #"{"rules":[]}"# : postBodies[path]
+                let caller = path.hasSuffix("/cancel") || path.hasSuffix("/result") ? aAgentKey : a
                 let response = try await api.call(
                     .init(method.uppercased())!,
-                    path.replacingOccurrences(of: "{id}", with: id).replacingOccurrences(of: "{version}", with: "1"), as: a,
+                    path.replacingOccurrences(of: "{id}", with: id).replacingOccurrences(of: "{version}", with: "1"), as: caller,
                     json: body)
                 #expect(response.status == .notFound, "\(method) \(path) with another tenant's id answered \(response.status)")
                 #expect(!response.body.contains(id), "\(method) \(path) echoed another tenant's id")
