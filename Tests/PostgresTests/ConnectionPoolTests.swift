@@ -2,7 +2,7 @@ import Foundation
 import Postgres
 import Testing
 
-@Suite("Connection pool")
+@Suite("Connection pool", .timeLimit(.minutes(3)))
 struct ConnectionPoolTests {
     @Test("64 concurrent tasks share a pool of 4 and every query completes")
     func concurrentTasksOverSmallPool() async throws {

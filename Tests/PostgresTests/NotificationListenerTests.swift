@@ -2,7 +2,7 @@ import Foundation
 import Postgres
 import Testing
 
-@Suite("LISTEN/NOTIFY")
+@Suite("LISTEN/NOTIFY", .timeLimit(.minutes(3)))
 struct NotificationListenerTests {
     @Test("a notification sent on one connection reaches the listener")
     func notificationArrives() async throws {

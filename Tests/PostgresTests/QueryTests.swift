@@ -2,7 +2,7 @@ import Foundation
 import Postgres
 import Testing
 
-@Suite("Queries, binds and decoding")
+@Suite("Queries, binds and decoding", .timeLimit(.minutes(3)))
 struct QueryTests {
     @Test("interpolated values become binds, never SQL text")
     func interpolationBinds() {

@@ -1,7 +1,7 @@
 import Postgres
 import Testing
 
-@Suite("Transactions")
+@Suite("Transactions", .timeLimit(.minutes(3)))
 struct TransactionTests {
     private struct Abort: Error {}
 

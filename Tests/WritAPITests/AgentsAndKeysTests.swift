@@ -4,7 +4,7 @@ import WritAPI
 import WritCore
 import WritTestSupport
 
-@Suite("Teams, agents and API keys")
+@Suite("Teams, agents and API keys", .timeLimit(.minutes(3)))
 struct AgentsAndKeysTests {
     @Test("a key is shown once, authenticates, and stops at once when revoked or its agent is disabled")
     func keyLifecycle() async throws {

@@ -5,7 +5,7 @@ import WritCore
 import WritCrypto
 import WritTestSupport
 
-@Suite("Approval workflows")
+@Suite("Approval workflows", .timeLimit(.minutes(3)))
 struct ApprovalFlowTests {
     struct Person {
         let credential: Credential

@@ -4,7 +4,7 @@ import WritAPI
 import WritCore
 import WritTestSupport
 
-@Suite("Audit routes, export and the offline verifier")
+@Suite("Audit routes, export and the offline verifier", .timeLimit(.minutes(3)))
 struct AuditRoutesTests {
     private static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()

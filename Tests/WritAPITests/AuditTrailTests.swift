@@ -7,7 +7,7 @@ import WritCrypto
 import WritStore
 import WritTestSupport
 
-@Suite("Audit trail of identity changes")
+@Suite("Audit trail of identity changes", .timeLimit(.minutes(3)))
 struct AuditTrailTests {
     @Test("every successful write appends to the tenant's chain, and the chain links")
     func everyWriteIsRecorded() async throws {

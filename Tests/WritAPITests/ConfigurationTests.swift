@@ -1,7 +1,7 @@
 import Testing
 import WritAPI
 
-@Suite("Configuration")
+@Suite("Configuration", .timeLimit(.minutes(3)))
 struct ConfigurationTests {
     private let key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
     private var base: [String: String] { ["WRIT_DATABASE_URL": "postgresql://writ_app@/writ", "WRIT_MASTER_KEY": key] }

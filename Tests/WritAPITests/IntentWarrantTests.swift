@@ -5,7 +5,7 @@ import WritCore
 import WritCrypto
 import WritTestSupport
 
-@Suite("Intents and warrants")
+@Suite("Intents and warrants", .timeLimit(.minutes(3)))
 struct IntentWarrantTests {
     @Test("a T0 intent is approved at once with a verifiable warrant that can be redeemed exactly once")
     func t0Warrant() async throws {

@@ -7,7 +7,7 @@ import WritCrypto
 import WritStore
 import WritTestSupport
 
-@Suite("Tenant isolation over HTTP")
+@Suite("Tenant isolation over HTTP", .timeLimit(.minutes(3)))
 struct IsolationTests {
     @Test("every route with an id answers 404 to another tenant's ids and changes nothing")
     func crossTenantIDs() async throws {

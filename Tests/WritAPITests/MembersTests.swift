@@ -3,7 +3,7 @@ import Testing
 import WritCrypto
 import WritTestSupport
 
-@Suite("Members, invitations and roles")
+@Suite("Members, invitations and roles", .timeLimit(.minutes(3)))
 struct MembersTests {
     /// Invites `email` with `roles` and accepts the invitation; returns the new member's session.
     private func join(_ api: APIClient, admin: Credential, email: String, roles: String) async throws -> (Credential, String) {

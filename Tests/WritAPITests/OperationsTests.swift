@@ -7,7 +7,7 @@ import WritAPI
 import WritStore
 import WritTestSupport
 
-@Suite("Health, readiness, metrics, OpenAPI and the console")
+@Suite("Health, readiness, metrics, OpenAPI and the console", .timeLimit(.minutes(3)))
 struct OperationsTests {
     @Test("healthz and readyz answer once start-up has migrated the database")
     func healthAndReadiness() async throws {

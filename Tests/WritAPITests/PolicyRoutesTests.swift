@@ -5,7 +5,7 @@ import WritAPI
 import WritStore
 import WritTestSupport
 
-@Suite("Policies over HTTP")
+@Suite("Policies over HTTP", .timeLimit(.minutes(3)))
 struct PolicyRoutesTests {
     @Test("a new tenant starts with the starter policy; saves create numbered versions; invalid documents save nothing")
     func versions() async throws {
@@ -119,7 +119,7 @@ struct PolicyRoutesTests {
     }
 }
 
-@Suite("Policy rate rules and caches")
+@Suite("Policy rate rules and caches", .timeLimit(.minutes(3)))
 struct PolicyRateAndCacheTests {
     @Test("rate rules count the scope's recent intents from the database")
     func rateRulesCountRecentIntents() async throws {

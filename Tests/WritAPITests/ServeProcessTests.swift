@@ -3,7 +3,7 @@ import Testing
 import WritCrypto
 import WritTestSupport
 
-@Suite("writ serve as a process")
+@Suite("writ serve as a process", .timeLimit(.minutes(3)))
 struct ServeProcessTests {
     private static let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent(".build/debug/writ")

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import WritTestSupport
 
-@Suite("Sign-up and sessions")
+@Suite("Sign-up and sessions", .timeLimit(.minutes(3)))
 struct SignupAndSessionTests {
     @Test("sign-up creates the tenant, its admin and a session with a strict cookie")
     func signup() async throws {

@@ -5,7 +5,7 @@ import WritAPI
 import WritStore
 import WritTestSupport
 
-@Suite("Start-up")
+@Suite("Start-up", .timeLimit(.minutes(3)))
 struct StartupTests {
     @Test("serving through a superuser is refused, naming the problem")
     func refusesSuperuser() async throws {

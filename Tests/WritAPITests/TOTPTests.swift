@@ -3,7 +3,7 @@ import Testing
 import WritCrypto
 import WritTestSupport
 
-@Suite("TOTP enrolment and sign-in")
+@Suite("TOTP enrolment and sign-in", .timeLimit(.minutes(3)))
 struct TOTPFlowTests {
     @Test("enrol, confirm, then sign-in needs a fresh code or a recovery code, each accepted once")
     func totpFlow() async throws {

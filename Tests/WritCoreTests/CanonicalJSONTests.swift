@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import WritCore
 
-@Suite("RFC 8785 JSON canonicalization")
+@Suite("RFC 8785 JSON canonicalization", .timeLimit(.minutes(3)))
 struct CanonicalJSONTests {
     @Test("the RFC's §3.2.2 example")
     func rfcExample() throws {

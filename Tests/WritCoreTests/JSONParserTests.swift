@@ -1,7 +1,7 @@
 import Testing
 import WritCore
 
-@Suite("Strict JSON parser")
+@Suite("Strict JSON parser", .timeLimit(.minutes(3)))
 struct JSONParserTests {
     @Test("parses every JSON type")
     func parsesTypes() throws {

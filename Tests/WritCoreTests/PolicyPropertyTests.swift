@@ -13,7 +13,7 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 }
 
-@Suite("Policy properties")
+@Suite("Policy properties", .timeLimit(.minutes(3)))
 struct PolicyPropertyTests {
     static let actions = ["k8s.*", "k8s.**", "payments.*", "*.read", "**", "db.drop", "s3.*", "**.delete"]
     static let resources = ["prod/*", "staging/*", "**", "prod/web"]

@@ -1,7 +1,7 @@
 import Testing
 import WritCore
 
-@Suite("Policy language")
+@Suite("Policy language", .timeLimit(.minutes(3)))
 struct PolicyTests {
     static let contractExample = #"""
     {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import WritCore
 
-@Suite("QR codes")
+@Suite("QR codes", .timeLimit(.minutes(3)))
 struct QRCodeTests {
     /// Writes the symbol as a PBM image (4 pixels per module, quiet zone) for an independent decoder.
     private func pbm(_ code: QRCode, scale: Int = 4) -> String {

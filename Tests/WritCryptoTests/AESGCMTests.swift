@@ -1,7 +1,7 @@
 import Testing
 import WritCrypto
 
-@Suite("AES-256-GCM")
+@Suite("AES-256-GCM", .timeLimit(.minutes(3)))
 struct AESGCMTests {
     @Test("encryption matches the GCM specification's AES-256 test cases", arguments: [
         // Test case 13

@@ -1,7 +1,7 @@
 import Testing
 import WritCrypto
 
-@Suite("Argon2id")
+@Suite("Argon2id", .timeLimit(.minutes(3)))
 struct Argon2idTests {
     @Test("the raw tag matches RFC 9106 §5.3")
     func rfc9106() throws {

@@ -1,7 +1,7 @@
 import Testing
 import WritCrypto
 
-@Suite("Ed25519")
+@Suite("Ed25519", .timeLimit(.minutes(3)))
 struct Ed25519Tests {
     @Test("signatures match RFC 8032 §7.1", arguments: [
         // TEST 1

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import WritCrypto
 
-@Suite("TOTP")
+@Suite("TOTP", .timeLimit(.minutes(3)))
 struct TOTPTests {
     private let rfcSecret = Array("12345678901234567890".utf8)
 

@@ -6,7 +6,7 @@ import WritCrypto
 import WritStore
 import WritTestSupport
 
-@Suite("Audit log")
+@Suite("Audit log", .timeLimit(.minutes(3)))
 struct AuditLogTests {
     /// A fresh migrated database with one signed-up tenant (which has a signing key).
     private func tenantWithKeys() async throws -> (TestDatabaseInfo, Database, UUID, SigningKeys) {
@@ -232,7 +232,7 @@ struct AuditLogTests {
     }
 }
 
-@Suite("Audit group commit")
+@Suite("Audit group commit", .timeLimit(.minutes(3)))
 struct AuditGroupCommitTests {
     @Test("concurrent appends through the group committer keep one gapless, valid, checkpointed chain")
     func groupCommit() async throws {

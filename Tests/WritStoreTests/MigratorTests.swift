@@ -4,7 +4,7 @@ import Testing
 import WritStore
 import WritTestSupport
 
-@Suite("Migrations")
+@Suite("Migrations", .timeLimit(.minutes(3)))
 struct MigratorTests {
     private func migrations() throws -> [Migration] {
         try Migration.load(from: TestCluster.migrationsDirectory)

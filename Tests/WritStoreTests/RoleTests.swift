@@ -4,7 +4,7 @@ import Testing
 import WritStore
 import WritTestSupport
 
-@Suite("Database roles")
+@Suite("Database roles", .timeLimit(.minutes(3)))
 struct RoleTests {
     @Test("migrations create writ_owner owning the schema and writ_app without superuser or BYPASSRLS")
     func roleSplit() async throws {

@@ -3,7 +3,7 @@ import Testing
 import WritStore
 import WritTestSupport
 
-@Suite("Schema: tenant isolation rules")
+@Suite("Schema: tenant isolation rules", .timeLimit(.minutes(3)))
 struct SchemaIsolationTests {
     /// Tables that hold no tenant data, with the reason each is allowed to.
     static let sharedTables: [String: String] = [
