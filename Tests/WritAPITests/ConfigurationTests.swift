@@ -41,6 +41,7 @@ struct ConfigurationTests {
         ("WRIT_LOG_LEVEL", "loud"),
         ("WRIT_MIGRATE_ON_START", "maybe"),
         ("WRIT_DATABASE_POOL_SIZE", "0"),
+        ("WRIT_SMTP_URL", "smtp://mail.example.com:25"),
     ])
     func badValues(setting: String, value: String) {
         var environment = base

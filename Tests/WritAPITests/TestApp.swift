@@ -19,6 +19,11 @@ enum TestApp {
             migrateOnStart: migrate, databasePoolSize: 4)
     }
 
+    /// A fresh directory for the `.eml` files a test's server writes.
+    static func mailDirectory() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("writ-mail-\(UUID().uuidString)")
+    }
+
     /// Runs `body` against a live server on a free port over a fresh, migrated database.
     static func withLiveServer(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let database = try await TestCluster.makeDatabase()

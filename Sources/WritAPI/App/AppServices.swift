@@ -18,6 +18,7 @@ public struct AppServices: Sendable {
     let intents: IntentStore
     let warrants: WarrantStore
     let approvals: ApprovalStore
+    let boardLinks: BoardLinks
     let waiters = IntentWaiters()
 
     public init(configuration: WritConfiguration, database: Database, migrations: [Migration]) {
@@ -35,8 +36,9 @@ public struct AppServices: Sendable {
         self.intentHistory = IntentHistory(database: database)
         self.intents = IntentStore(
             database: database, audit: audit, signingKeys: signingKeys,
-            issuer: configuration.publicURL.absoluteString.trimmingSuffix("/"))
+            issuer: configuration.publicURL.absoluteString.trimmingSuffix("/"), masterKey: configuration.masterKey)
         self.warrants = WarrantStore(database: database, audit: audit)
         self.approvals = ApprovalStore(intents: intents)
+        self.boardLinks = BoardLinks(database: database, masterKey: configuration.masterKey, approvals: approvals)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Postgres
+import ServiceLifecycle
 import WritStore
 
 /// Builds the Writ server: used by `writ serve` and by the tests.
@@ -26,22 +27,26 @@ public enum WritApplication {
             throw error
         }
         let database = Database(pool: pool)
-        let services = AppServices(configuration: configuration, database: database, migrations: migrations)
-        let router = makeRouter(configuration: configuration, services: services)
+        let appServices = AppServices(configuration: configuration, database: database, migrations: migrations)
+        let router = makeRouter(configuration: configuration, services: appServices)
         var listenerConfiguration = pool.configuration
         listenerConfiguration.maxConnections = 1
+        var services: [any Service] = [
+            DatabaseService(pool: pool),
+            NodeEvents(pool: pool, listenerConfiguration: listenerConfiguration, keyCache: appServices.keyCache,
+                       policyCache: appServices.policyCache, waiters: appServices.waiters, logger: logger),
+            CheckpointService(checkpointer: AuditCheckpointer(database: database, audit: appServices.audit), logger: logger),
+            ExpiryService(expiry: IntentExpiry(database: database, audit: appServices.audit), waiters: appServices.waiters, pool: pool,
+                          logger: logger),
+        ]
+        if let directory = configuration.mailDirectory {
+            services.append(MailService(database: database, directory: URL(fileURLWithPath: directory), logger: logger))
+        }
         return Application(
             router: router,
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "writ"),
-            services: [
-                DatabaseService(pool: pool),
-                NodeEvents(pool: pool, listenerConfiguration: listenerConfiguration, keyCache: services.keyCache,
-                           policyCache: services.policyCache, waiters: services.waiters, logger: logger),
-                CheckpointService(checkpointer: AuditCheckpointer(database: database, audit: services.audit), logger: logger),
-                ExpiryService(expiry: IntentExpiry(database: database, audit: services.audit), waiters: services.waiters, pool: pool,
-                              logger: logger),
-            ],
+            services: services,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.httpPort
                 let console = configuration.httpPort == 0
@@ -80,6 +85,8 @@ public enum WritApplication {
         IntentsController(intents: services.intents, identity: services.identity, policyCache: services.policyCache,
                           history: services.intentHistory, waiters: services.waiters).addRoutes(to: router)
         WarrantsController(warrants: services.warrants, signingKeys: services.signingKeys, database: database).addRoutes(to: router)
+        BoardLinksController(links: services.boardLinks, identity: services.identity, throttle: services.throttle, pool: database.pool,
+                             waiters: services.waiters).addRoutes(to: router)
         DecisionsController(approvals: services.approvals, identity: services.identity, throttle: services.throttle, pool: database.pool,
                             waiters: services.waiters).addRoutes(to: router)
         return router

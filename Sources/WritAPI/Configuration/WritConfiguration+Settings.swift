@@ -15,6 +15,8 @@ extension WritConfiguration {
         case migrationsDirectory = "WRIT_MIGRATIONS_DIR"
         case migrateOnStart = "WRIT_MIGRATE_ON_START"
         case databasePoolSize = "WRIT_DATABASE_POOL_SIZE"
+        case mailDirectory = "WRIT_MAIL_DIR"
+        case smtpURL = "WRIT_SMTP_URL"
     }
 
     /// Reads and validates settings; flags given on the command line win over the environment.
@@ -52,11 +54,15 @@ extension WritConfiguration {
         guard let poolSize = Int(poolText), (1...500).contains(poolSize) else {
             throw ConfigurationError(.databasePoolSize, "must be a whole number from 1 to 500")
         }
+        if value(.smtpURL) != nil {
+            throw ConfigurationError(.smtpURL, "is not supported yet: set WRIT_MAIL_DIR to write each message as an .eml file")
+        }
         self.init(
             databaseURL: databaseURL, migrateDatabaseURL: value(.migrateDatabaseURL), httpHost: host, httpPort: port,
             publicURL: publicURL, masterKey: masterKey, logLevel: logLevel,
             staticDirectory: value(.staticDirectory) ?? "web-static", migrationsDirectory: value(.migrationsDirectory) ?? "sql",
             migrateOnStart: migrateOnStart, databasePoolSize: poolSize)
+        self.mailDirectory = value(.mailDirectory)
     }
 
     private static func parseAddress(_ text: String) throws(ConfigurationError) -> (String, Int) {

@@ -25,6 +25,8 @@ public struct WritConfiguration: Sendable {
     public var migrateOnStart: Bool
     /// Serving connections per node.
     public var databasePoolSize: Int
+    /// Where outgoing mail is written as `.eml` files (local runs and tests).
+    public var mailDirectory: String?
 
     public init(
         databaseURL: String, migrateDatabaseURL: String? = nil, httpHost: String = "127.0.0.1", httpPort: Int = 8080,

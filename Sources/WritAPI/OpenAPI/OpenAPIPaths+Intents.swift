@@ -30,6 +30,13 @@ extension OpenAPIPaths {
         ]],
         "/v1/warrants/{jti}/redeem": ["post": operation(
             "Consume a warrant once (executor key, warrants scope); 409 afterwards", id: "redeemWarrant")],
+        "/v1/approval-links/view": ["post": operation(
+            "A board member's view of the T3 intent behind their link; changes nothing", id: "viewApprovalLink",
+            body: object(["token": string], required: ["token"]), authenticated: false)],
+        "/v1/approval-links/decide": ["post": operation(
+            "Decide through a board link (consumes it)", id: "decideApprovalLink",
+            body: object(["token": string, "decision": ["type": "string", "enum": ["approve", "reject"]], "comment": string, "totp": string],
+                         required: ["token", "decision"]), authenticated: false)],
         "/v1/warrants/{jti}/revoke": ["post": operation("Revoke a warrant (admin)", id: "revokeWarrant", success: "204")],
     ]
 }

@@ -50,11 +50,14 @@ public struct IntentStore: Sendable {
     let database: Database
     let audit: AuditLog
     let warrants: WarrantIssuer
+    let boardLinks: BoardLinkIssuer
 
-    public init(database: Database, audit: AuditLog, signingKeys: SigningKeys, issuer: String) {
+    /// - Parameter issuer: the server's public base URL: warrants' `iss` and the base of board links.
+    public init(database: Database, audit: AuditLog, signingKeys: SigningKeys, issuer: String, masterKey: [UInt8]) {
         self.database = database
         self.audit = audit
         self.warrants = WarrantIssuer(signingKeys: signingKeys, audit: audit, issuer: issuer)
+        self.boardLinks = BoardLinkIssuer(hasher: KeyedHasher(masterKey: masterKey), publicURL: issuer)
     }
 
     /// Stores a classified submission; a retry with the same idempotency key and body returns the first result.
@@ -147,6 +150,14 @@ public struct IntentStore: Sendable {
                               "rules": .array(decision.rules.map { .string($0.id) }), "status": .string(status),
                               "policy": ["id": .string(policy.key.uuidString.lowercased()), "version": .number(Double(policy.version))]]),
             tenant: tenant, in: tx)
+        if status == "pending_approval", decision.tier == .t3, let expiresAt {
+            let owner = try await tx.execute("SELECT owner_id FROM agents WHERE tenant_id = \(tenant) AND id = \(agent.id)")
+                .first?.decode(UUID?.self, "owner_id") ?? nil
+            let quorum = try await boardLinks.issue(
+                tenant: tenant, intent: id, owner: owner, quorum: decision.approvals?.count, expiresAt: expiresAt,
+                summary: "\(submission.action) on \(submission.resource) by agent \(agent.name)", in: tx)
+            try await tx.execute("UPDATE intents SET required_approvals = \(quorum) WHERE tenant_id = \(tenant) AND id = \(id)")
+        }
         var warrant: String?
         if status == "approved" {
             warrant = try await warrants.issue(

@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+import Postgres
+import WritCore
+import WritStore
+
+/// The board's personal approval links: view (changes nothing) and decide (consumes the link).
+struct BoardLinksController {
+    let links: BoardLinks
+    let identity: IdentityStore
+    let throttle: AuthThrottle
+    let pool: ConnectionPool
+    let waiters: IntentWaiters
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.post("/v1/approval-links/view", use: view)
+        router.post("/v1/approval-links/decide", use: decide)
+    }
+
+    @Sendable func view(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var body = try await JSONRequest.read(request, context: context)
+        let token = body.secret("token")
+        try body.finish()
+        guard let view = try await links.view(token: token!) else { throw Self.invalidLink }
+        var response = JSONBody.response([
+            "intent": view.details, "member": ["email": .string(view.memberEmail)], "totp_required": .bool(view.totpRequired),
+        ])
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var body = try await JSONRequest.read(request, context: context)
+        let token = body.secret("token")
+        let decision = body.string("decision", maxLength: 10)
+        let comment = body.string("comment", required: false, maxLength: 2000)
+        let code = body.string("totp", required: false, maxLength: 32)
+        if let decision, decision != "approve", decision != "reject" { body.fail("decision", "must be approve or reject") }
+        try body.finish()
+        guard let view = try await links.view(token: token!) else { throw Self.invalidLink }
+        var mfa = false
+        if view.totpRequired {
+            guard let code else {
+                throw Problem(status: .unauthorized, type: "totp-required", title: "TOTP code required",
+                              detail: "You have two-factor authentication: send `totp` with a current code.")
+            }
+            try await SecondFactor.verify(code, tenant: view.tenant, user: view.member, identity: identity, throttle: throttle)
+            mfa = true
+        }
+        guard let (record, _) = try await links.decide(token: token!, approve: decision == "approve", comment: comment, mfa: mfa) else {
+            throw Self.invalidLink
+        }
+        await waiters.publishChange(tenant: view.tenant, intent: view.intent, pool: pool)
+        return JSONBody.response(["status": .string(record.status), "intent": .string(record.id.uuidString.lowercased())])
+    }
+
+    private static let invalidLink = Problem(
+        status: .notFound, type: "approval-link-invalid", title: "Approval link not valid",
+        detail: "The link is unknown, already used, or its intent's deadline has passed.")
+}

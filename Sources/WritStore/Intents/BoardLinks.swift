@@ -1,0 +1,131 @@
+import Foundation
+import Postgres
+import WritCore
+import WritCrypto
+
+/// Issues T3 board links inside the submitting transaction.
+struct BoardLinkIssuer: Sendable {
+    let hasher: KeyedHasher
+    /// Base URL of the console, for the links.
+    let publicURL: String
+
+    /// Creates a link for every active board member but the agent's owner and queues their emails;
+    /// returns the quorum (strict majority when the policy names none).
+    func issue(tenant: UUID, intent: UUID, owner: UUID?, quorum: Int?, expiresAt: Date, summary: String, in tx: Transaction) async throws -> Int {
+        let members = try await tx.execute("""
+            SELECT id, email FROM users WHERE tenant_id = \(tenant) AND status = 'active' AND 'board' = ANY(roles)
+              AND (\(owner)::uuid IS NULL OR id <> \(owner)) ORDER BY id
+            """)
+        for member in members {
+            let token = "wsb_" + Base64URL.encode(SecureRandom.bytes(32))
+            try await tx.execute("""
+                INSERT INTO board_links (tenant_id, intent_id, user_id, token_hash, expires_at)
+                VALUES (\(tenant), \(intent), \(try member.decode(UUID.self, "id")), \(Bytea(hasher.hash(token))), \(expiresAt))
+                """)
+            let link = "\(publicURL)/approve#\(token)"
+            try await Outbox.enqueue(
+                tenant: tenant, kind: "board.approval_link", recipient: try member.decode(String.self, "email"),
+                subject: "Board approval needed: \(summary)",
+                body: "A critical (T3) action needs the board's decision:\n\n  \(summary)\n\nOpen your personal link to review and decide:\n\n  \(link)\n\n"
+                    + "The link is yours alone, works once, and expires \(Timestamp.format(expiresAt)).\n",
+                in: tx)
+        }
+        return quorum ?? (members.count / 2 + 1)
+    }
+
+}
+
+/// A board member's view of the T3 intent behind their link.
+public struct BoardLinkView: Sendable {
+    public let tenant: UUID
+    public let intent: UUID
+    public let member: UUID
+    public let memberEmail: String
+    public let totpRequired: Bool
+    public let details: JSONValue
+}
+
+/// T3 board links: issued with the intent (and mailed through the outbox), viewed, and consumed
+/// by exactly one decision.
+public struct BoardLinks: Sendable {
+    let database: Database
+    let hasher: KeyedHasher
+    let approvals: ApprovalStore
+
+    public init(database: Database, masterKey: [UInt8], approvals: ApprovalStore) {
+        self.database = database
+        self.hasher = KeyedHasher(masterKey: masterKey)
+        self.approvals = approvals
+    }
+
+    /// What the link's holder needs to decide; changes nothing.
+    public func view(token: String) async throws -> BoardLinkView? {
+        guard let link = try await find(token) else { return nil }
+        return try await database.withTenant(link.tenant) { tx in
+            guard let row = try await tx.execute("""
+                SELECT i.id, i.action, i.resource, i.params, i.target, i.justification, i.status, i.tier, i.decision, i.expires_at,
+                       i.required_approvals, a.name AS agent_name, a.id AS agent_id, u.email, u.totp_secret_sealed IS NOT NULL AS totp
+                FROM intents i LEFT JOIN agents a ON a.tenant_id = i.tenant_id AND a.id = i.agent_id
+                JOIN users u ON u.tenant_id = i.tenant_id AND u.id = \(link.member)
+                WHERE i.tenant_id = \(link.tenant) AND i.id = \(link.intent)
+                """).first else { return nil }
+            let decided = try await tx.execute("""
+                SELECT u.email, ap.decision, ap.created_at FROM approvals ap JOIN users u ON u.tenant_id = ap.tenant_id AND u.id = ap.user_id
+                WHERE ap.tenant_id = \(link.tenant) AND ap.intent_id = \(link.intent) ORDER BY ap.created_at
+                """).map { decision -> JSONValue in
+                ["member": .string(try decision.decode(String.self, "email")), "decision": .string(try decision.decode(String.self, "decision")),
+                 "at": .string(Timestamp.format(try decision.decode(Date.self, "created_at")))]
+            }
+            let details: JSONValue = [
+                "id": .string(link.intent.uuidString.lowercased()), "action": .string(try row.decode(String.self, "action")),
+                "resource": .string(try row.decode(String.self, "resource")),
+                "params": try JSONParser.parse(try row.decode(String.self, "params")),
+                "target": try row.decode(String?.self, "target").map(JSONValue.string) ?? .null,
+                "justification": try row.decode(String?.self, "justification").map(JSONValue.string) ?? .null,
+                "status": .string(try row.decode(String.self, "status")), "tier": .string(try row.decode(String?.self, "tier") ?? "T3"),
+                "rules": try JSONParser.parse(try row.decode(String?.self, "decision") ?? "{}")["rules"] ?? .array([]),
+                "agent": ["id": .string(try row.decode(UUID?.self, "agent_id")?.uuidString.lowercased() ?? ""),
+                          "name": .string(try row.decode(String?.self, "agent_name") ?? "")],
+                "quorum": .number(Double(try row.decode(Int?.self, "required_approvals") ?? 1)),
+                "decisions": .array(decided),
+                "deadline": try row.decode(Date?.self, "expires_at").map { .string(Timestamp.format($0)) } ?? .null,
+            ]
+            return BoardLinkView(tenant: link.tenant, intent: link.intent, member: link.member,
+                                 memberEmail: try row.decode(String.self, "email"), totpRequired: try row.decode(Bool.self, "totp"),
+                                 details: details)
+        }
+    }
+
+    /// Consumes the link with a decision; `nil` when the link is unknown, used or expired.
+    public func decide(token: String, approve: Bool, comment: String?, mfa: Bool) async throws -> (IntentRecord, BoardLinkView)? {
+        guard let view = try await view(token: token) else { return nil }
+        let record: IntentRecord? = try await database.withTenant(view.tenant) { tx in
+            let pending = try await PendingIntent.lock(tenant: view.tenant, id: view.intent, in: tx)
+            let used = try await tx.execute("""
+                UPDATE board_links SET used_at = now()
+                WHERE tenant_id = \(view.tenant) AND intent_id = \(view.intent) AND user_id = \(view.member) AND used_at IS NULL
+                  AND expires_at > now()
+                """)
+            guard used.affectedRows == 1 else { return nil }
+            let member = try await tx.execute("""
+                SELECT 1 FROM users WHERE tenant_id = \(view.tenant) AND id = \(view.member) AND status = 'active' AND 'board' = ANY(roles)
+                """)
+            guard !member.isEmpty else { throw StoreError.forbidden("Only current board members decide through board links.") }
+            try await approvals.record(pending, user: view.member, approve: approve, comment: comment, mfa: mfa, in: tx)
+            return try await IntentStore.read(tenant: view.tenant, id: view.intent, in: tx)
+        }
+        return record.map { ($0, view) }
+    }
+
+    private func find(_ token: String) async throws -> (tenant: UUID, intent: UUID, member: UUID)? {
+        let hash = hasher.hash(token)
+        return try await database.withLookup(hash: hash) { tx in
+            try await tx.execute("""
+                SELECT tenant_id, intent_id, user_id FROM board_links
+                WHERE token_hash = \(Bytea(hash)) AND used_at IS NULL AND expires_at > now()
+                """).first.map {
+                (try $0.decode(UUID.self, "tenant_id"), try $0.decode(UUID.self, "intent_id"), try $0.decode(UUID.self, "user_id"))
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Postgres
+import WritCore
+
+/// A message waiting to be delivered.
+public struct OutboxMessage: Sendable {
+    public let tenant: UUID
+    public let id: UUID
+    public let kind: String
+    public let recipient: String
+    public let subject: String
+    public let body: String
+    public let createdAt: Date
+}
+
+/// Notifications written in the same transaction as the change that needs them, then delivered
+/// by whatever channel is configured; a message is marked sent only after its channel took it.
+public enum Outbox {
+    static func enqueue(tenant: UUID, kind: String, recipient: String, subject: String, body: String, in tx: Transaction) async throws {
+        try await tx.execute("""
+            INSERT INTO outbox (tenant_id, id, kind, recipient, subject, body)
+            VALUES (\(tenant), \(UUIDv7.make()), \(kind), \(recipient), \(subject), \(body))
+            """)
+    }
+
+    /// Delivers due messages with `deliver`, once each even with many nodes (rows locked SKIP LOCKED).
+    @discardableResult
+    public static func deliver(database: Database, limit: Int = 100, _ deliver: (OutboxMessage) throws -> Void) async throws -> Int {
+        let tenants = try await database.pool.transaction { tx in
+            try await tx.execute("SELECT set_config('app.job', 'outbox-delivery', true)")
+            return try await tx.execute("SELECT DISTINCT tenant_id FROM outbox WHERE sent_at IS NULL LIMIT \(limit)")
+                .map { try $0.decode(UUID.self, "tenant_id") }
+        }
+        var delivered = 0
+        for tenant in tenants {
+            delivered += try await database.withTenant(tenant) { tx in
+                let rows = try await tx.execute("""
+                    SELECT id, kind, recipient, subject, body, created_at FROM outbox
+                    WHERE tenant_id = \(tenant) AND sent_at IS NULL ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED
+                    """)
+                var count = 0
+                for row in rows {
+                    let message = OutboxMessage(
+                        tenant: tenant, id: try row.decode(UUID.self, "id"), kind: try row.decode(String.self, "kind"),
+                        recipient: try row.decode(String.self, "recipient"), subject: try row.decode(String.self, "subject"),
+                        body: try row.decode(String.self, "body"), createdAt: try row.decode(Date.self, "created_at"))
+                    do {
+                        try deliver(message)
+                        try await tx.execute("UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE tenant_id = \(tenant) AND id = \(message.id)")
+                        count += 1
+                    } catch {
+                        try await tx.execute("UPDATE outbox SET attempts = attempts + 1 WHERE tenant_id = \(tenant) AND id = \(message.id)")
+                    }
+                }
+                return count
+            }
+        }
+        return delivered
+    }
+}

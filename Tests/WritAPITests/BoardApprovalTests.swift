@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import WritAPI
+import WritCore
+import WritCrypto
+import WritTestSupport
+
+@Suite("T3 board approvals", .timeLimit(.minutes(3)))
+struct BoardApprovalTests {
+    /// The approval link tokens mailed to each recipient, waiting for the mailer.
+    static func links(in directory: URL, count: Int) async throws -> [String: String] {
+        for _ in 0..<100 {
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path))?.filter { $0.hasSuffix(".eml") } ?? []
+            if files.count >= count {
+                var tokens: [String: String] = [:]
+                for file in files {
+                    let text = try String(contentsOfFile: directory.appendingPathComponent(file).path, encoding: .utf8)
+                    let recipient = text.components(separatedBy: "\r\n").first { $0.hasPrefix("To: ") }?.dropFirst(4)
+                    let token = text.components(separatedBy: "/approve#").last?.prefix { !$0.isWhitespace }
+                    if let recipient, let token { tokens[String(recipient)] = String(token) }
+                }
+                return tokens
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return [:]
+    }
+
+    @Test("board members get personal links by mail; viewing changes nothing; a quorum approves; links are single-use; a veto rejects")
+    func boardQuorum() async throws {
+        let database = try await TestCluster.makeDatabase()
+        var configuration = TestApp.configuration(for: database)
+        let mail = TestApp.mailDirectory()
+        configuration.mailDirectory = mail.path
+        let app = try await WritApplication.build(configuration: configuration)
+        try await app.test(.live) { client in
+            let api = APIClient(client: client)
+            let signup = try await api.signup()
+            let setup = try await api.agentWithKey(as: signup.credential)
+            var board: [ApprovalFlowTests.Person] = []
+            for _ in 0..<3 { board.append(try await ApprovalFlowTests.person(api, admin: signup.credential, roles: #"["board"]"#)) }
+            let intent = try await api.call(.post, "/v1/intents", as: .key(setup.key),
+                                             json: #"{"action":"k8s.deployment.scale","resource":"prod/web","params":{"replicas":80},"justification":"launch day"}"#)
+            #expect(intent["tier"] as? String == "T3")
+            let id = intent["id"] as? String ?? ""
+            let tokens = Array(try await Self.links(in: mail, count: 3).values)
+            #expect(tokens.count == 3)
+
+            // A person's decision route does not decide T3.
+            #expect(try await api.call(.post, "/v1/intents/\(id)/decisions", as: board[0].credential, json: #"{"decision":"approve"}"#).status == .forbidden)
+            for _ in 0..<3 {
+                let view = try await api.call(.post, "/v1/approval-links/view", json: #"{"token":"\#(tokens[0])"}"#)
+                #expect(view.status == .ok)
+                #expect((view["intent"] as? [String: Any])?["justification"] as? String == "launch day")
+                #expect((view["intent"] as? [String: Any])?["quorum"] as? Int == 2)
+            }
+            let first = try await api.call(.post, "/v1/approval-links/decide", json: #"{"token":"\#(tokens[0])","decision":"approve"}"#)
+            #expect(first["status"] as? String == "pending_approval")
+            let reused = try await api.call(.post, "/v1/approval-links/decide", json: #"{"token":"\#(tokens[0])","decision":"approve"}"#)
+            #expect(reused.status == .notFound)
+            let second = try await api.call(.post, "/v1/approval-links/decide", json: #"{"token":"\#(tokens[1])","decision":"approve","comment":"ok"}"#)
+            #expect(second["status"] as? String == "approved")
+            let state = try await api.call(.get, "/v1/intents/\(id)", as: .key(setup.key))
+            let token = try #require(state["warrant"] as? String)
+            let parts = try #require(JWS.Parts(compact: token))
+            let claims = try #require(WarrantClaims(json: try JSONParser.parse(parts.payload)))
+            #expect(claims.tier == .t3)
+            #expect(claims.approvals.count == 2)
+            #expect(try await api.call(.post, "/v1/approval-links/decide", json: #"{"token":"\#(tokens[2])","decision":"approve"}"#).status == .conflict)
+            #expect(try await api.call(.post, "/v1/approval-links/view", json: #"{"token":"wsb_forged"}"#).status == .notFound)
+
+            try FileManager.default.removeItem(at: mail)
+            let vetoed = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"db.drop","resource":"prod/users"}"#)
+            let vetoTokens = Array(try await Self.links(in: mail, count: 3).values)
+            let veto = try await api.call(.post, "/v1/approval-links/decide", json: #"{"token":"\#(vetoTokens[0])","decision":"reject","comment":"no"}"#)
+            #expect(veto["status"] as? String == "rejected")
+            #expect(try await api.call(.get, "/v1/intents/\(vetoed["id"] as? String ?? "")", as: .key(setup.key))["status"] as? String == "rejected")
+        }
+        try? FileManager.default.removeItem(at: mail)
+    }
+}
