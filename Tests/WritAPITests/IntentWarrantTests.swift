@@ -126,3 +126,60 @@ struct IntentWarrantTests {
         }
     }
 }
+
+@Suite("Signing keys, approval queue and notices", .timeLimit(.minutes(3)))
+struct KeyRotationAndQueueTests {
+    @Test("rotation keeps the old public key in the JWK Set, so earlier warrants still verify")
+    func rotation() async throws {
+        try await TestApp.withLiveServer { client in
+            let api = APIClient(client: client)
+            let signup = try await api.signup()
+            let setup = try await api.agentWithKey(as: signup.credential)
+            let before = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
+            let rotated = try await api.call(.post, "/v1/signing-keys/rotate", as: signup.credential)
+            #expect(rotated.status == .created)
+            let jwks = try await api.call(.get, "/v1/tenants/\(signup.tenant)/jwks.json")
+            #expect((jwks["keys"] as? [[String: Any]])?.count == 2)
+            let after = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/2"}"#)
+            for token in [before["warrant"] as? String ?? "", after["warrant"] as? String ?? ""] {
+                let verified = try await api.call(.post, "/v1/warrants/verify", json: #"{"warrant":"\#(token)","tenant_id":"\#(signup.tenant)"}"#)
+                #expect(verified["valid"] as? Bool == true)
+            }
+            let header = try JSONParser.parse(try #require(JWS.Parts(compact: after["warrant"] as? String ?? "")).header)
+            #expect(header["kid"]?.stringValue == rotated["kid"] as? String)
+            #expect(try await api.call(.post, "/v1/signing-keys/rotate", as: .key(setup.key)).status == .forbidden)
+        }
+    }
+
+    @Test("the approval queue lists what the caller may decide, and approvers are notified by mail")
+    func queueAndNotices() async throws {
+        let database = try await TestCluster.makeDatabase()
+        var configuration = TestApp.configuration(for: database)
+        let mail = TestApp.mailDirectory()
+        configuration.mailDirectory = mail.path
+        let app = try await WritApplication.build(configuration: configuration)
+        try await app.test(.live) { client in
+            let api = APIClient(client: client)
+            let signup = try await api.signup()
+            let setup = try await api.agentWithKey(as: signup.credential)
+            let teamOperator = try await ApprovalFlowTests.person(api, admin: signup.credential, roles: #"["operator"]"#, teams: [setup.team])
+            let outsider = try await ApprovalFlowTests.person(api, admin: signup.credential, roles: #"["operator"]"#)
+            let intent = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.update","resource":"c/1"}"#)
+            let id = intent["id"] as? String ?? ""
+            let mine = try await api.call(.get, "/v1/approvals?status=pending", as: teamOperator.credential)
+            #expect(((mine["items"] as? [[String: Any]])?.map { $0["id"] as? String }) == [id])
+            #expect((try await api.call(.get, "/v1/approvals?status=pending", as: outsider.credential)["items"] as? [Any])?.isEmpty == true)
+            _ = try await api.call(.post, "/v1/intents/\(id)/decisions", as: teamOperator.credential, json: #"{"decision":"approve"}"#)
+            #expect((try await api.call(.get, "/v1/approvals?status=pending", as: teamOperator.credential)["items"] as? [Any])?.isEmpty == true)
+            var notices: [String] = []
+            for _ in 0..<50 where notices.count < 2 {
+                notices = (try? FileManager.default.contentsOfDirectory(atPath: mail.path))?.filter { $0.hasSuffix(".eml") } ?? []
+                if notices.count < 2 { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            let texts = try notices.map { try String(contentsOfFile: mail.appendingPathComponent($0).path, encoding: .utf8) }
+            #expect(texts.contains { $0.contains("X-Writ-Kind: approval.requested") && $0.contains("crm.update on c/1") })
+            #expect(!texts.contains { $0.contains("To: \(outsider.id)") })
+        }
+        try? FileManager.default.removeItem(at: mail)
+    }
+}

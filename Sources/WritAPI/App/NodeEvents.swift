@@ -3,6 +3,7 @@ import Logging
 import Postgres
 import ServiceLifecycle
 import WritCore
+import WritStore
 
 /// Cross-node events over PostgreSQL LISTEN/NOTIFY on one channel, `writ_events`.
 ///
@@ -16,6 +17,7 @@ struct NodeEvents: Service {
     let keyCache: APIKeyCache
     let policyCache: PolicyCache
     let waiters: IntentWaiters
+    let signingKeys: SigningKeys
     let logger: Logger
 
     /// Drops this node's cached keys of a tenant at once and tells every other node to do the same.
@@ -67,6 +69,7 @@ struct NodeEvents: Service {
         case .reconnected:
             keyCache.invalidateAll()
             policyCache.invalidateAll()
+            signingKeys.invalidateAll()
         case .notification(let notification):
             guard let payload = try? JSONParser.parse(notification.payload),
                   let tenant = payload["tenant"]?.stringValue.flatMap(UUID.init(uuidString:))
@@ -74,6 +77,7 @@ struct NodeEvents: Service {
             switch payload["type"]?.stringValue {
             case "credentials.changed": keyCache.invalidate(tenant: tenant)
             case "policy.changed": policyCache.invalidate(tenant: tenant)
+            case "signing_key.rotated": signingKeys.invalidate(tenant: tenant)
             case "intent.changed":
                 if let intent = payload["intent"]?.stringValue.flatMap(UUID.init(uuidString:)) { waiters.wakeAll(intent: intent) }
             default: break

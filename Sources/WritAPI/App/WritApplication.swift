@@ -34,7 +34,8 @@ public enum WritApplication {
         var services: [any Service] = [
             DatabaseService(pool: pool),
             NodeEvents(pool: pool, listenerConfiguration: listenerConfiguration, keyCache: appServices.keyCache,
-                       policyCache: appServices.policyCache, waiters: appServices.waiters, logger: logger),
+                       policyCache: appServices.policyCache, waiters: appServices.waiters,
+                       signingKeys: appServices.signingKeys, logger: logger),
             CheckpointService(checkpointer: AuditCheckpointer(database: database, audit: appServices.audit), logger: logger),
             ExpiryService(expiry: IntentExpiry(database: database, audit: appServices.audit), waiters: appServices.waiters, pool: pool,
                           logger: logger),
@@ -79,6 +80,7 @@ public enum WritApplication {
         APIKeysController(identity: services.identity, pool: database.pool, keyCache: services.keyCache).addRoutes(to: router)
         AuditController(reader: services.auditReader, signingKeys: services.signingKeys, database: database).addRoutes(to: router)
         KeysController(signingKeys: services.signingKeys, database: database).addRoutes(to: router)
+        SigningKeysController(identity: services.identity, signingKeys: services.signingKeys, pool: database.pool).addRoutes(to: router)
         PoliciesController(policies: services.policies, cache: services.policyCache, pool: database.pool).addRoutes(to: router)
         PolicyToolsController(policies: services.policies, cache: services.policyCache, history: services.intentHistory,
                               identity: services.identity).addRoutes(to: router)

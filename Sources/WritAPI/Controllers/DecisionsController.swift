@@ -16,6 +16,18 @@ struct DecisionsController {
         router.post("/v1/intents/{id}/decisions", use: decide)
         router.post("/v1/intents/{id}/cancel", use: cancel)
         router.post("/v1/intents/{id}/result", use: result)
+        router.get("/v1/approvals", use: queue)
+    }
+
+    /// `GET /v1/approvals?status=pending`: what the caller may decide now.
+    @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser(for: request)
+        if let status = request.uri.queryParameters["status"], status != "pending" {
+            throw Problem.invalid("The query parameters are invalid.", errors: [.init(path: "status", message: "must be pending")])
+        }
+        let limit = try AuditController.limit(request)
+        let items = try await approvals.queue(for: user, limit: limit)
+        return JSONBody.response(["items": .array(items.map(IntentsController.json)), "next_cursor": .null])
     }
 
     @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> Response {

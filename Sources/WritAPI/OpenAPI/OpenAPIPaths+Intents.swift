@@ -37,6 +37,10 @@ extension OpenAPIPaths {
             "Decide through a board link (consumes it)", id: "decideApprovalLink",
             body: object(["token": string, "decision": ["type": "string", "enum": ["approve", "reject"]], "comment": string, "totp": string],
                          required: ["token", "decision"]), authenticated: false)],
+        "/v1/approvals": ["get": operation("Pending T1/T2 intents the caller may decide (?status=pending)", id: "listApprovals", response: list)],
+        "/v1/signing-keys/rotate": ["post": operation(
+            "Rotate the tenant's signing key (admin); the old public key stays in the JWK Set for 7 days", id: "rotateSigningKey",
+            success: "201", response: object(["kid": string], required: ["kid"]))],
         "/v1/warrants/{jti}/revoke": ["post": operation("Revoke a warrant (admin)", id: "revokeWarrant", success: "204")],
     ]
 }

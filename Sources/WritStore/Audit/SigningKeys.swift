@@ -62,6 +62,11 @@ public final class SigningKeys: Sendable {
         }
     }
 
+    /// Forgets every cached key (after missed notifications).
+    public func invalidateAll() {
+        active.withLock { $0.removeAll() }
+    }
+
     /// Forgets a tenant's cached active key (after a rotation).
     public func invalidate(tenant: UUID) {
         active.withLock { _ = $0.removeValue(forKey: tenant) }

@@ -3,7 +3,8 @@ import Postgres
 import WritCore
 import WritCrypto
 
-/// Issues T3 board links inside the submitting transaction.
+/// Requests approval inside the submitting transaction: board links for T3, notices to the
+/// eligible approvers for T1 and T2, all through the outbox.
 struct BoardLinkIssuer: Sendable {
     let hasher: KeyedHasher
     /// Base URL of the console, for the links.
@@ -33,6 +34,31 @@ struct BoardLinkIssuer: Sendable {
         return quorum ?? (members.count / 2 + 1)
     }
 
+}
+
+extension BoardLinkIssuer {
+    /// Queues a notice to every member who may decide a T1/T2 intent (right role; for T1 a member of
+    /// the agent's team unless admin; never the agent's owner).
+    func notifyApprovers(
+        tenant: UUID, intent: UUID, tier: Tier, roles: [Role], team: UUID, owner: UUID?, summary: String, in tx: Transaction
+    ) async throws {
+        let people = try await tx.execute("""
+            SELECT u.email, u.roles,
+                   EXISTS (SELECT 1 FROM team_members tm WHERE tm.tenant_id = u.tenant_id AND tm.team_id = \(team) AND tm.user_id = u.id) AS in_team
+            FROM users u WHERE u.tenant_id = \(tenant) AND u.status = 'active' AND (\(owner)::uuid IS NULL OR u.id <> \(owner))
+            """)
+        for person in people {
+            let held = Set(try person.words("roles").compactMap(Role.init(rawValue:)))
+            guard !held.isDisjoint(with: roles) else { continue }
+            if tier == .t1, !held.contains(.admin), try !person.decode(Bool.self, "in_team") { continue }
+            try await Outbox.enqueue(
+                tenant: tenant, kind: "approval.requested", recipient: try person.decode(String.self, "email"),
+                subject: "Approval requested (\(tier.rawValue)): \(summary)",
+                body: "An agent asks to act:\n\n  \(summary)\n\nDecide in the console or with POST /v1/intents/\(intent.uuidString.lowercased())/decisions"
+                    + (tier == .t2 ? " (with your TOTP code)" : "") + ".\n\n  \(publicURL)/\n",
+                in: tx)
+        }
+    }
 }
 
 /// A board member's view of the T3 intent behind their link.

@@ -150,12 +150,17 @@ public struct IntentStore: Sendable {
                               "rules": .array(decision.rules.map { .string($0.id) }), "status": .string(status),
                               "policy": ["id": .string(policy.key.uuidString.lowercased()), "version": .number(Double(policy.version))]]),
             tenant: tenant, in: tx)
+        let summary = "\(submission.action) on \(submission.resource) by agent \(agent.name)"
+        if status == "pending_approval", let tier = decision.tier, tier != .t3 {
+            try await boardLinks.notifyApprovers(
+                tenant: tenant, intent: id, tier: tier, roles: decision.approvals?.roles ?? [], team: agent.teamID, owner: agent.ownerID,
+                summary: summary, in: tx)
+        }
         if status == "pending_approval", decision.tier == .t3, let expiresAt {
-            let owner = try await tx.execute("SELECT owner_id FROM agents WHERE tenant_id = \(tenant) AND id = \(agent.id)")
-                .first?.decode(UUID?.self, "owner_id") ?? nil
+            let owner = agent.ownerID
             let quorum = try await boardLinks.issue(
                 tenant: tenant, intent: id, owner: owner, quorum: decision.approvals?.count, expiresAt: expiresAt,
-                summary: "\(submission.action) on \(submission.resource) by agent \(agent.name)", in: tx)
+                summary: summary, in: tx)
             try await tx.execute("UPDATE intents SET required_approvals = \(quorum) WHERE tenant_id = \(tenant) AND id = \(id)")
         }
         var warrant: String?

@@ -1,0 +1,22 @@
+import Foundation
+import Hummingbird
+import Postgres
+import WritStore
+
+/// Rotation of a tenant's warrant and checkpoint signing key.
+struct SigningKeysController {
+    let identity: IdentityStore
+    let signingKeys: SigningKeys
+    let pool: ConnectionPool
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.post("/v1/signing-keys/rotate", use: rotate)
+    }
+
+    @Sendable func rotate(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try context.requireAdmin(for: request)
+        let kid = try await identity.rotateSigningKey(tenant: principal.tenantID, by: principal, keys: signingKeys)
+        await NodeEvents.publish("signing_key.rotated", tenant: principal.tenantID, pool: pool)
+        return JSONBody.response(["kid": .string(kid)], status: .created)
+    }
+}
