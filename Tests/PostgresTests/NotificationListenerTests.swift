@@ -39,11 +39,13 @@ struct NotificationListenerTests {
             channels: [channel])
         let listening = Task { await listener.run() }
         let pool = TestDatabase.pool(size: 1)
-        // Wait until the listener's session exists, then kill it.
+        // Wait until the listener's session is listening (its last statement was the LISTEN), then kill it.
         var killed = false
-        for _ in 0..<200 where !killed {
-            let rows = try await pool.query(
-                "SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE application_name = \(channel)")
+        for _ in 0..<400 where !killed {
+            let rows = try await pool.query("""
+                SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity
+                WHERE application_name = \(channel) AND state = 'idle' AND query LIKE 'LISTEN%'
+                """)
             killed = !rows.isEmpty
             if !killed { try await Task.sleep(for: .milliseconds(25)) }
         }
