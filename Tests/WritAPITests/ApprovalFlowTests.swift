@@ -123,41 +123,33 @@ struct ApprovalFlowTests {
 
     @Test("waiting on one node returns as soon as a decision lands on another; overdue intents expire")
     func waitAndExpiry() async throws {
-        let database = try await TestCluster.makeDatabase()
-        let configuration = TestApp.configuration(for: database)
-        var second = configuration
-        second.migrateOnStart = false
-        let nodeA = try await WritApplication.build(configuration: configuration)
-        let nodeB = try await WritApplication.build(configuration: second)
-        try await nodeA.test(.live) { clientA in
-            try await nodeB.test(.live) { clientB in
-                let api = APIClient(client: clientA), other = APIClient(client: clientB)
-                let signup = try await api.signup()
-                let setup = try await api.agentWithKey(as: signup.credential)
-                let approver = try await Self.person(api, admin: signup.credential, roles: #"["admin"]"#)
-                let intent = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.update","resource":"c/3"}"#)
-                let id = intent["id"] as? String ?? ""
-                let start = ContinuousClock.now
-                async let waited = other.call(.get, "/v1/intents/\(id)?wait=15", as: .key(setup.key))
-                try await Task.sleep(for: .milliseconds(300))
-                _ = try await api.call(.post, "/v1/intents/\(id)/decisions", as: approver.credential, json: #"{"decision":"approve"}"#)
-                let result = try await waited
-                let status = result["status"] as? String
-                #expect(status == "approved")
-                #expect(ContinuousClock.now - start < .seconds(5))
-                #expect(try await api.call(.get, "/v1/intents/\(id)?wait=99", as: .key(setup.key)).status == .unprocessableContent)
+        // Nodes share the database and the master key (which the key hashes are peppered with).
+        try await TestApp.withTwoNodes { api, other in
+            let signup = try await api.signup()
+            let setup = try await api.agentWithKey(as: signup.credential)
+            let approver = try await Self.person(api, admin: signup.credential, roles: #"["admin"]"#)
+            let intent = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.update","resource":"c/3"}"#)
+            let id = intent["id"] as? String ?? ""
+            let start = ContinuousClock.now
+            async let waited = other.call(.get, "/v1/intents/\(id)?wait=15", as: .key(setup.key))
+            try await Task.sleep(for: .milliseconds(300))
+            _ = try await api.call(.post, "/v1/intents/\(id)/decisions", as: approver.credential, json: #"{"decision":"approve"}"#)
+            let result = try await waited
+            let status = result["status"] as? String
+            #expect(status == "approved")
+            #expect(ContinuousClock.now - start < .seconds(5))
+            #expect(try await api.call(.get, "/v1/intents/\(id)?wait=99", as: .key(setup.key)).status == .unprocessableContent)
 
-                _ = try await api.call(.put, "/v1/policy", as: signup.credential, json: #"{"defaults":{"tier":"T1","approval_timeout":"1s"}}"#)
-                let brief = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.update","resource":"c/4"}"#)
-                let briefID = brief["id"] as? String ?? ""
-                let expired = try await other.call(.get, "/v1/intents/\(briefID)?wait=10", as: .key(setup.key))
-                #expect(expired["status"] as? String == "expired")
-                let late = try await api.call(.post, "/v1/intents/\(briefID)/decisions", as: approver.credential, json: #"{"decision":"approve"}"#)
-                #expect(late.status == .conflict)
-                let cancelled = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.update","resource":"c/5"}"#)
-                let cancel = try await api.call(.post, "/v1/intents/\(cancelled["id"] as? String ?? "")/cancel", as: .key(setup.key))
-                #expect(cancel["status"] as? String == "cancelled")
-            }
+            _ = try await api.call(.put, "/v1/policy", as: signup.credential, json: #"{"defaults":{"tier":"T1","approval_timeout":"1s"}}"#)
+            let brief = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.update","resource":"c/4"}"#)
+            let briefID = brief["id"] as? String ?? ""
+            let expired = try await other.call(.get, "/v1/intents/\(briefID)?wait=10", as: .key(setup.key))
+            #expect(expired["status"] as? String == "expired")
+            let late = try await api.call(.post, "/v1/intents/\(briefID)/decisions", as: approver.credential, json: #"{"decision":"approve"}"#)
+            #expect(late.status == .conflict)
+            let cancelled = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.update","resource":"c/5"}"#)
+            let cancel = try await api.call(.post, "/v1/intents/\(cancelled["id"] as? String ?? "")/cancel", as: .key(setup.key))
+            #expect(cancel["status"] as? String == "cancelled")
         }
     }
 }

@@ -9,21 +9,13 @@ import WritTestSupport
 struct BoardApprovalTests {
     /// The approval link tokens mailed to each recipient, waiting for the mailer.
     static func links(in directory: URL, count: Int) async throws -> [String: String] {
-        for _ in 0..<100 {
-            let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path))?.filter { $0.hasSuffix(".eml") } ?? []
-            if files.count >= count {
-                var tokens: [String: String] = [:]
-                for file in files {
-                    let text = try String(contentsOfFile: directory.appendingPathComponent(file).path, encoding: .utf8)
-                    let recipient = text.components(separatedBy: "\r\n").first { $0.hasPrefix("To: ") }?.dropFirst(4)
-                    let token = text.components(separatedBy: "/approve#").last?.prefix { !$0.isWhitespace }
-                    if let recipient, let token { tokens[String(recipient)] = String(token) }
-                }
-                return tokens
-            }
-            try await Task.sleep(for: .milliseconds(100))
+        var tokens: [String: String] = [:]
+        for text in try await TestApp.mailFiles(in: directory, count: count) {
+            let recipient = text.components(separatedBy: "\r\n").first { $0.hasPrefix("To: ") }?.dropFirst(4)
+            let token = text.components(separatedBy: "/approve#").last?.prefix { !$0.isWhitespace }
+            if let recipient, let token { tokens[String(recipient)] = String(token) }
         }
-        return [:]
+        return tokens
     }
 
     @Test("board members get personal links by mail; viewing changes nothing; a quorum approves; links are single-use; a veto rejects")

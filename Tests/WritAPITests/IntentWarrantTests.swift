@@ -171,12 +171,7 @@ struct KeyRotationAndQueueTests {
             #expect((try await api.call(.get, "/v1/approvals?status=pending", as: outsider.credential)["items"] as? [Any])?.isEmpty == true)
             _ = try await api.call(.post, "/v1/intents/\(id)/decisions", as: teamOperator.credential, json: #"{"decision":"approve"}"#)
             #expect((try await api.call(.get, "/v1/approvals?status=pending", as: teamOperator.credential)["items"] as? [Any])?.isEmpty == true)
-            var notices: [String] = []
-            for _ in 0..<50 where notices.count < 2 {
-                notices = (try? FileManager.default.contentsOfDirectory(atPath: mail.path))?.filter { $0.hasSuffix(".eml") } ?? []
-                if notices.count < 2 { try await Task.sleep(for: .milliseconds(100)) }
-            }
-            let texts = try notices.map { try String(contentsOfFile: mail.appendingPathComponent($0).path, encoding: .utf8) }
+            let texts = try await TestApp.mailFiles(in: mail, count: 2)
             #expect(texts.contains { $0.contains("X-Writ-Kind: approval.requested") && $0.contains("crm.update on c/1") })
             #expect(!texts.contains { $0.contains("To: \(outsider.id)") })
         }

@@ -105,30 +105,21 @@ struct IsolationTests {
 
     @Test("a key revoked on one node stops working on another within a second")
     func crossNodeRevocation() async throws {
-        let database = try await TestCluster.makeDatabase()
         // Nodes share the database and the master key (which the key hashes are peppered with).
-        let configuration = TestApp.configuration(for: database)
-        var second = configuration
-        second.migrateOnStart = false
-        let nodeA = try await WritApplication.build(configuration: configuration)
-        let nodeB = try await WritApplication.build(configuration: second)
-        try await nodeA.test(.live) { clientA in
-            try await nodeB.test(.live) { clientB in
-                let a = APIClient(client: clientA), b = APIClient(client: clientB)
-                let admin = try await a.signup().credential
-                let setup = try await a.agentWithKey(as: admin)
-                let first = try await b.call(.get, "/v1/me", as: .key(setup.key))
-                #expect(first.status == .ok, "\(first.status) \(first.body)")
-                #expect(try await a.call(.delete, "/v1/api-keys/\(setup.keyID)", as: admin).status == .noContent)
-                let revokedAt = ContinuousClock.now
-                var status = 200
-                while ContinuousClock.now - revokedAt < .seconds(1) {
-                    status = try await b.call(.get, "/v1/me", as: .key(setup.key)).status.code
-                    if status == 401 { break }
-                    try await Task.sleep(for: .milliseconds(20))
-                }
-                #expect(status == 401)
+        try await TestApp.withTwoNodes { a, b in
+            let admin = try await a.signup().credential
+            let setup = try await a.agentWithKey(as: admin)
+            let first = try await b.call(.get, "/v1/me", as: .key(setup.key))
+            #expect(first.status == .ok, "\(first.status) \(first.body)")
+            #expect(try await a.call(.delete, "/v1/api-keys/\(setup.keyID)", as: admin).status == .noContent)
+            let revokedAt = ContinuousClock.now
+            var status = 200
+            while ContinuousClock.now - revokedAt < .seconds(1) {
+                status = try await b.call(.get, "/v1/me", as: .key(setup.key)).status.code
+                if status == 401 { break }
+                try await Task.sleep(for: .milliseconds(20))
             }
+            #expect(status == 401)
         }
     }
 

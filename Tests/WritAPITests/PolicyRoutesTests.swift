@@ -152,29 +152,21 @@ struct PolicyRateAndCacheTests {
 
     @Test("a policy saved on one node classifies on another within a second")
     func crossNodePolicyChange() async throws {
-        let database = try await TestCluster.makeDatabase()
-        let configuration = TestApp.configuration(for: database)
-        var second = configuration
-        second.migrateOnStart = false
-        let nodeA = try await WritApplication.build(configuration: configuration)
-        let nodeB = try await WritApplication.build(configuration: second)
-        try await nodeA.test(.live) { clientA in
-            try await nodeB.test(.live) { clientB in
-                let a = APIClient(client: clientA), b = APIClient(client: clientB)
-                let signup = try await a.signup()
-                let team = try await a.call(.post, "/v1/teams", as: signup.credential, json: #"{"name":"ops"}"#)["id"] as? String ?? ""
-                let body = #"{"team_id":"\#(team)","intent":{"action":"s3.objects.read","resource":"b/1"}}"#
-                #expect(try await b.call(.post, "/v1/policies/simulate", as: signup.credential, json: body)["tier"] as? String == "T0")
-                _ = try await a.call(.put, "/v1/teams/\(team)/policy", as: signup.credential,
-                                     json: #"{"rules":[{"id":"reads","match":{"action":"**.read"},"tier":"T2"}]}"#)
-                let savedAt = ContinuousClock.now
-                var tier = "T0"
-                while ContinuousClock.now - savedAt < .seconds(1), tier != "T2" {
-                    tier = try await b.call(.post, "/v1/policies/simulate", as: signup.credential, json: body)["tier"] as? String ?? ""
-                    if tier != "T2" { try await Task.sleep(for: .milliseconds(20)) }
-                }
-                #expect(tier == "T2")
+        // Nodes share the database and the master key (which the key hashes are peppered with).
+        try await TestApp.withTwoNodes { a, b in
+            let signup = try await a.signup()
+            let team = try await a.call(.post, "/v1/teams", as: signup.credential, json: #"{"name":"ops"}"#)["id"] as? String ?? ""
+            let body = #"{"team_id":"\#(team)","intent":{"action":"s3.objects.read","resource":"b/1"}}"#
+            #expect(try await b.call(.post, "/v1/policies/simulate", as: signup.credential, json: body)["tier"] as? String == "T0")
+            _ = try await a.call(.put, "/v1/teams/\(team)/policy", as: signup.credential,
+                                 json: #"{"rules":[{"id":"reads","match":{"action":"**.read"},"tier":"T2"}]}"#)
+            let savedAt = ContinuousClock.now
+            var tier = "T0"
+            while ContinuousClock.now - savedAt < .seconds(1), tier != "T2" {
+                tier = try await b.call(.post, "/v1/policies/simulate", as: signup.credential, json: body)["tier"] as? String ?? ""
+                if tier != "T2" { try await Task.sleep(for: .milliseconds(20)) }
             }
+            #expect(tier == "T2")
         }
     }
 }

@@ -19,6 +19,32 @@ enum TestApp {
             migrateOnStart: migrate, databasePoolSize: 4)
     }
 
+    /// Runs `body` against two live nodes sharing one fresh database and master key, as a
+    /// deployment behind a load balancer would.
+    static func withTwoNodes(_ body: @escaping @Sendable (APIClient, APIClient) async throws -> Void) async throws {
+        let database = try await TestCluster.makeDatabase()
+        let configuration = configuration(for: database)
+        var second = configuration
+        second.migrateOnStart = false
+        let nodeA = try await WritApplication.build(configuration: configuration)
+        let nodeB = try await WritApplication.build(configuration: second)
+        try await nodeA.test(.live) { clientA in
+            try await nodeB.test(.live) { clientB in try await body(APIClient(client: clientA), APIClient(client: clientB)) }
+        }
+    }
+
+    /// The `.eml` files in `directory` once at least `count` have been written (or what is there after 10 s).
+    static func mailFiles(in directory: URL, count: Int) async throws -> [String] {
+        var texts: [String] = []
+        for _ in 0..<100 {
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path))?.filter { $0.hasSuffix(".eml") } ?? []
+            texts = try files.map { try String(contentsOfFile: directory.appendingPathComponent($0).path, encoding: .utf8) }
+            if texts.count >= count { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return texts
+    }
+
     /// A fresh directory for the `.eml` files a test's server writes.
     static func mailDirectory() -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("writ-mail-\(UUID().uuidString)")
