@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WritAPI
 import WritCore
+import Postgres
 import WritCrypto
 import WritTestSupport
 
@@ -176,5 +177,31 @@ struct KeyRotationAndQueueTests {
             #expect(!texts.contains { $0.contains("To: \(outsider.id)") })
         }
         try? FileManager.default.removeItem(at: mail)
+    }
+}
+
+@Suite("Plan quotas on intents", .timeLimit(.minutes(3)))
+struct IntentQuotaTests {
+    @Test("past the plan's monthly intents the submission answers 402 naming the quota")
+    func monthlyQuota() async throws {
+        let database = try await TestCluster.makeDatabase()
+        let app = try await WritApplication.build(configuration: TestApp.configuration(for: database))
+        try await app.test(.live) { client in
+            let api = APIClient(client: client)
+            let signup = try await api.signup()
+            let setup = try await api.agentWithKey(as: signup.credential)
+            // A plan with a tiny quota, so the test need not submit 10,000 intents.
+            let admin = ConnectionPool(configuration: database.migrateConfiguration)
+            try await admin.query("INSERT INTO writ.plans VALUES ('tiny', 5, 2, 50, 100)")
+            try await admin.query("UPDATE writ.tenants SET plan = 'tiny' WHERE id = \(UUID(uuidString: signup.tenant)!)")
+            await admin.close()
+            for index in 0..<2 {
+                let ok = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/\#(index)"}"#)
+                #expect(ok.status == .created)
+            }
+            let over = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/3"}"#)
+            #expect(over.status.code == 402)
+            #expect((over["type"] as? String)?.hasSuffix("intents_per_month") == true)
+        }
     }
 }
