@@ -41,7 +41,8 @@ struct ConfigurationTests {
         ("WRIT_LOG_LEVEL", "loud"),
         ("WRIT_MIGRATE_ON_START", "maybe"),
         ("WRIT_DATABASE_POOL_SIZE", "0"),
-        ("WRIT_SMTP_URL", "smtp://mail.example.com:25"),
+        ("WRIT_SMTP_URL", "smtp://user:secret@mail.example.com:25"),
+        ("WRIT_SMTP_URL", "https://mail.example.com"),
     ])
     func badValues(setting: String, value: String) {
         var environment = base

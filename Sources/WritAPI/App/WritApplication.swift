@@ -40,8 +40,10 @@ public enum WritApplication {
             ExpiryService(expiry: IntentExpiry(database: database, audit: appServices.audit), waiters: appServices.waiters, pool: pool,
                           logger: logger),
         ]
-        if let directory = configuration.mailDirectory {
-            services.append(MailService(database: database, directory: URL(fileURLWithPath: directory), logger: logger))
+        let relay = configuration.smtpURL.flatMap(SMTPRelay.init(url:))
+        if configuration.mailDirectory != nil || relay != nil {
+            services.append(MailService(
+                database: database, directory: configuration.mailDirectory.map { URL(fileURLWithPath: $0) }, relay: relay, logger: logger))
         }
         return Application(
             router: router,

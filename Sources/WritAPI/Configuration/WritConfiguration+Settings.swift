@@ -54,8 +54,8 @@ extension WritConfiguration {
         guard let poolSize = Int(poolText), (1...500).contains(poolSize) else {
             throw ConfigurationError(.databasePoolSize, "must be a whole number from 1 to 500")
         }
-        if value(.smtpURL) != nil {
-            throw ConfigurationError(.smtpURL, "is not supported yet: set WRIT_MAIL_DIR to write each message as an .eml file")
+        if let smtp = value(.smtpURL), SMTPRelay(url: smtp) == nil {
+            throw ConfigurationError(.smtpURL, "must be smtp://host[:port][?from=address] (a relay without credentials or TLS)")
         }
         self.init(
             databaseURL: databaseURL, migrateDatabaseURL: value(.migrateDatabaseURL), httpHost: host, httpPort: port,
@@ -63,6 +63,7 @@ extension WritConfiguration {
             staticDirectory: value(.staticDirectory) ?? "web-static", migrationsDirectory: value(.migrationsDirectory) ?? "sql",
             migrateOnStart: migrateOnStart, databasePoolSize: poolSize)
         self.mailDirectory = value(.mailDirectory)
+        self.smtpURL = value(.smtpURL)
     }
 
     private static func parseAddress(_ text: String) throws(ConfigurationError) -> (String, Int) {

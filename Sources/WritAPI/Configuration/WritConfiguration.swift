@@ -27,6 +27,8 @@ public struct WritConfiguration: Sendable {
     public var databasePoolSize: Int
     /// Where outgoing mail is written as `.eml` files (local runs and tests).
     public var mailDirectory: String?
+    /// The SMTP relay outgoing mail goes to, `smtp://host[:port][?from=address]`.
+    public var smtpURL: String?
 
     public init(
         databaseURL: String, migrateDatabaseURL: String? = nil, httpHost: String = "127.0.0.1", httpPort: Int = 8080,

@@ -25,7 +25,7 @@ public enum Outbox {
 
     /// Delivers due messages with `deliver`, once each even with many nodes (rows locked SKIP LOCKED).
     @discardableResult
-    public static func deliver(database: Database, limit: Int = 100, _ deliver: (OutboxMessage) throws -> Void) async throws -> Int {
+    public static func deliver(database: Database, limit: Int = 100, _ deliver: (OutboxMessage) async throws -> Void) async throws -> Int {
         let tenants = try await database.pool.transaction { tx in
             try await tx.execute("SELECT set_config('app.job', 'outbox-delivery', true)")
             return try await tx.execute("SELECT DISTINCT tenant_id FROM outbox WHERE sent_at IS NULL LIMIT \(limit)")
@@ -45,7 +45,7 @@ public enum Outbox {
                         recipient: try row.decode(String.self, "recipient"), subject: try row.decode(String.self, "subject"),
                         body: try row.decode(String.self, "body"), createdAt: try row.decode(Date.self, "created_at"))
                     do {
-                        try deliver(message)
+                        try await deliver(message)
                         try await tx.execute("UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE tenant_id = \(tenant) AND id = \(message.id)")
                         count += 1
                     } catch {

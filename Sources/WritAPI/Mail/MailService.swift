@@ -1,19 +1,28 @@
 import Foundation
 import Logging
+import NIOPosix
 import ServiceLifecycle
 import WritStore
 
-/// Delivers outbox messages every second: as `.eml` files in `WRIT_MAIL_DIR`.
+/// Delivers outbox messages every second: to the SMTP relay of `WRIT_SMTP_URL`, and/or as `.eml`
+/// files in `WRIT_MAIL_DIR`. A message is marked sent only once every configured channel took it.
 struct MailService: Service {
     let database: Database
-    let directory: URL
+    let directory: URL?
+    let relay: SMTPRelay?
     let logger: Logger
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    try await Outbox.deliver(database: database) { message in try write(message) }
+                    try await Outbox.deliver(database: database) { message in
+                        let text = Self.rfc5322(message)
+                        if let relay {
+                            try await NIOThreadPool.singleton.runIfActive { try relay.send(to: message.recipient, message: text) }
+                        }
+                        if let directory { try write(text, id: message.id, to: directory) }
+                    }
                 } catch {
                     logger.warning("mail delivery pass failed", metadata: ["error": "\(error)"])
                 }
@@ -22,11 +31,19 @@ struct MailService: Service {
         }
     }
 
-    /// Writes one RFC 5322 message; the file appears whole (written aside, then renamed).
-    private func write(_ message: OutboxMessage) throws {
+    /// Writes one message as `<id>.eml`; the file appears whole (written aside, then renamed).
+    private func write(_ text: String, id messageID: UUID, to directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let id = messageID.uuidString.lowercased()
+        let temporary = directory.appendingPathComponent(".\(id).tmp")
+        try Data(text.utf8).write(to: temporary)
+        try FileManager.default.moveItem(at: temporary, to: directory.appendingPathComponent("\(id).eml"))
+    }
+
+    /// The message in RFC 5322 form with CRLF line ends.
+    static func rfc5322(_ message: OutboxMessage) -> String {
         let id = message.id.uuidString.lowercased()
-        let text = """
+        return """
             Message-ID: <\(id)@writ>\r
             Date: \(Self.date(message.createdAt))\r
             From: Writ <no-reply@writ.invalid>\r
@@ -39,9 +56,6 @@ struct MailService: Service {
             \r
             \(message.body.replacingOccurrences(of: "\n", with: "\r\n"))
             """
-        let temporary = directory.appendingPathComponent(".\(id).tmp")
-        try Data(text.utf8).write(to: temporary)
-        try FileManager.default.moveItem(at: temporary, to: directory.appendingPathComponent("\(id).eml"))
     }
 
     private static func date(_ date: Date) -> String {
