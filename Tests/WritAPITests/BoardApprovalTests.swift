@@ -58,6 +58,8 @@ struct BoardApprovalTests {
             let claims = try #require(WarrantClaims(json: try JSONParser.parse(parts.payload)))
             #expect(claims.tier == .t3)
             #expect(claims.approvals.count == 2)
+            let executor = try await api.call(.post, "/v1/api-keys", as: signup.credential, json: #"{"name":"exec","scopes":["warrants"]}"#)
+            #expect(try await api.call(.post, "/v1/warrants/\(claims.jti)/redeem", as: .key(executor["key"] as? String ?? "")).status == .ok)
             #expect(try await api.call(.post, "/v1/approval-links/decide", json: #"{"token":"\#(tokens[2])","decision":"approve"}"#).status == .conflict)
             #expect(try await api.call(.post, "/v1/approval-links/view", json: #"{"token":"wsb_forged"}"#).status == .notFound)
 
