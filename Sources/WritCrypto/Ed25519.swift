@@ -11,8 +11,11 @@ public enum Ed25519 {
 
         /// A new random key.
         public init() {
-            // A fresh seed from the DRBG is a valid key, so this cannot fail.
-            try! self.init(rawRepresentation: SecureRandom.bytes(32))
+            // Any 32 bytes are a valid seed, so only a broken OpenSSL could fail here.
+            guard let key = try? PrivateKey(rawRepresentation: SecureRandom.bytes(32)) else {
+                preconditionFailure("OpenSSL could not derive an Ed25519 key from a fresh seed")
+            }
+            self = key
         }
 
         /// The key with a given 32-byte seed.
