@@ -20,13 +20,8 @@ struct BoardApprovalTests {
 
     @Test("board members get personal links by mail; viewing changes nothing; a quorum approves; links are single-use; a veto rejects")
     func boardQuorum() async throws {
-        let database = try await TestCluster.makeDatabase()
-        var configuration = TestApp.configuration(for: database)
         let mail = TestApp.mailDirectory()
-        configuration.mailDirectory = mail.path
-        let app = try await WritApplication.build(configuration: configuration)
-        try await app.test(.live) { client in
-            let api = APIClient(client: client)
+        try await TestApp.withServer(configure: { $0.mailDirectory = mail.path }) { api, database in
             let signup = try await api.signup()
             let setup = try await api.agentWithKey(as: signup.credential)
             var board: [ApprovalFlowTests.Person] = []

@@ -154,13 +154,8 @@ struct KeyRotationAndQueueTests {
 
     @Test("the approval queue lists what the caller may decide, and approvers are notified by mail")
     func queueAndNotices() async throws {
-        let database = try await TestCluster.makeDatabase()
-        var configuration = TestApp.configuration(for: database)
         let mail = TestApp.mailDirectory()
-        configuration.mailDirectory = mail.path
-        let app = try await WritApplication.build(configuration: configuration)
-        try await app.test(.live) { client in
-            let api = APIClient(client: client)
+        try await TestApp.withServer(configure: { $0.mailDirectory = mail.path }) { api, database in
             let signup = try await api.signup()
             let setup = try await api.agentWithKey(as: signup.credential)
             let teamOperator = try await ApprovalFlowTests.person(api, admin: signup.credential, roles: #"["operator"]"#, teams: [setup.team])
@@ -184,10 +179,7 @@ struct KeyRotationAndQueueTests {
 struct IntentQuotaTests {
     @Test("past the plan's monthly intents the submission answers 402 naming the quota")
     func monthlyQuota() async throws {
-        let database = try await TestCluster.makeDatabase()
-        let app = try await WritApplication.build(configuration: TestApp.configuration(for: database))
-        try await app.test(.live) { client in
-            let api = APIClient(client: client)
+        try await TestApp.withServer { api, database in
             let signup = try await api.signup()
             let setup = try await api.agentWithKey(as: signup.credential)
             // A plan with a tiny quota, so the test need not submit 10,000 intents.

@@ -74,10 +74,7 @@ struct PolicyRoutesTests {
 
     @Test("backtest replays recorded intents and reports every change of tier with totals")
     func backtest() async throws {
-        let database = try await TestCluster.makeDatabase()
-        let app = try await WritApplication.build(configuration: TestApp.configuration(for: database))
-        try await app.test(.live) { client in
-            let api = APIClient(client: client)
+        try await TestApp.withServer { api, database in
             let signup = try await api.signup()
             let setup = try await api.agentWithKey(as: signup.credential)
             // Record intents as the starter policy classified them.
@@ -123,10 +120,7 @@ struct PolicyRoutesTests {
 struct PolicyRateAndCacheTests {
     @Test("rate rules count the scope's recent intents from the database")
     func rateRulesCountRecentIntents() async throws {
-        let database = try await TestCluster.makeDatabase()
-        let app = try await WritApplication.build(configuration: TestApp.configuration(for: database))
-        try await app.test(.live) { client in
-            let api = APIClient(client: client)
+        try await TestApp.withServer { api, database in
             let signup = try await api.signup()
             let setup = try await api.agentWithKey(as: signup.credential)
             let draft = #"{"rules":[{"id":"burst","match":{"action":"**"},"rate":{"max":3,"per":"1h","scope":"agent"},"tier":"T2"}]}"#

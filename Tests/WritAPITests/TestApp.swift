@@ -52,9 +52,20 @@ enum TestApp {
 
     /// Runs `body` against a live server on a free port over a fresh, migrated database.
     static func withLiveServer(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        try await withServer { api, _ in try await body(api.client) }
+    }
+
+    /// Runs `body` with a JSON client of a live server over a fresh database (which it also
+    /// gets, for direct checks), after `configure` adjusted the server's configuration.
+    static func withServer(
+        configure: (inout WritConfiguration) -> Void = { _ in },
+        _ body: @escaping @Sendable (APIClient, TestDatabaseInfo) async throws -> Void
+    ) async throws {
         let database = try await TestCluster.makeDatabase()
-        let app = try await WritApplication.build(configuration: configuration(for: database))
-        try await app.test(.live, body)
+        var configuration = configuration(for: database)
+        configure(&configuration)
+        let app = try await WritApplication.build(configuration: configuration)
+        try await app.test(.live) { client in try await body(APIClient(client: client), database) }
     }
 }
 

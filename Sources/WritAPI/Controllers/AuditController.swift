@@ -32,13 +32,13 @@ struct AuditController {
         let filter = AuditFilter(
             type: query["type"].map(String.init), actorID: query["actor"].map(String.init),
             subjectID: query["subject"].map(String.init), since: time("since"), until: time("until"))
-        let limit = try Self.limit(request)
-        let after = try Self.cursor(request)
+        let limit = try RouteInput.longListLimit(request)
+        let after = try RouteInput.numericCursor(request) ?? 0
         guard errors.isEmpty else { throw Problem.invalid("The query parameters are invalid.", errors: errors) }
         let rows = try await reader.events(tenant: tenant, filter: filter, afterSeq: after, limit: limit + 1)
         let items = try rows.prefix(limit).map { try JSONParser.parse($0.line) }
         let next = rows.count > limit ? rows[limit - 1].seq : nil
-        return JSONBody.response(["items": .array(items), "next_cursor": next.map { .string(Self.encodeCursor($0)) } ?? .null])
+        return JSONBody.response(["items": .array(items), "next_cursor": next.map { .string(RouteInput.cursor(for: $0)) } ?? .null])
     }
 
     @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -67,13 +67,13 @@ struct AuditController {
 
     @Sendable func checkpoints(_ request: Request, context: AppRequestContext) async throws -> Response {
         let tenant = try context.requireAuditReader(for: request).tenantID
-        let limit = try Self.limit(request)
-        let stored = try await reader.checkpoints(tenant: tenant, afterSeq: try Self.cursor(request), limit: limit + 1)
+        let limit = try RouteInput.longListLimit(request)
+        let stored = try await reader.checkpoints(tenant: tenant, afterSeq: try RouteInput.numericCursor(request) ?? 0, limit: limit + 1)
         let items: [JSONValue] = stored.prefix(limit).map {
             ["seq": .number(Double($0.seq)), "hash": .string($0.hash), "iat": .number(Double($0.iat)), "jws": .string($0.jws)]
         }
         let next = stored.count > limit ? stored[limit - 1].seq : nil
-        return JSONBody.response(["items": .array(items), "next_cursor": next.map { .string(Self.encodeCursor($0)) } ?? .null])
+        return JSONBody.response(["items": .array(items), "next_cursor": next.map { .string(RouteInput.cursor(for: $0)) } ?? .null])
     }
 
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -112,24 +112,6 @@ struct AuditController {
             try await tx.execute("SELECT seq FROM audit_heads WHERE tenant_id = \(tenant)").first?.decode(Int64.self, "seq") ?? 0
         }
     }
-
-    static func limit(_ request: Request) throws -> Int {
-        guard let text = request.uri.queryParameters["limit"] else { return 100 }
-        guard let limit = Int(String(text)), (1...1000).contains(limit) else {
-            throw Problem.invalid("The query parameters are invalid.", errors: [.init(path: "limit", message: "must be from 1 to 1000")])
-        }
-        return limit
-    }
-
-    static func cursor(_ request: Request) throws -> Int64 {
-        guard let text = request.uri.queryParameters["cursor"] else { return 0 }
-        guard let bytes = Base64URL.decode(String(text)), let seq = Int64(String(decoding: bytes, as: UTF8.self)), seq >= 0 else {
-            throw Problem.invalid("The query parameters are invalid.", errors: [.init(path: "cursor", message: "is not a cursor this server issued")])
-        }
-        return seq
-    }
-
-    static func encodeCursor(_ seq: Int64) -> String { Base64URL.encode(Array(String(seq).utf8)) }
 
     static func fromSeq(_ request: Request) throws -> Int64 {
         guard let text = request.uri.queryParameters["from_seq"] else { return 1 }

@@ -25,7 +25,7 @@ struct DecisionsController {
         if let status = request.uri.queryParameters["status"], status != "pending" {
             throw Problem.invalid("The query parameters are invalid.", errors: [.init(path: "status", message: "must be pending")])
         }
-        let limit = try AuditController.limit(request)
+        let limit = try RouteInput.longListLimit(request)
         let items = try await approvals.queue(for: user, limit: limit)
         return JSONBody.response(["items": .array(items.map(IntentsController.json)), "next_cursor": .null])
     }

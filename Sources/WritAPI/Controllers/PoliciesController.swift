@@ -53,16 +53,11 @@ struct PoliciesController {
 
     private func versions(_ request: Request, _ context: AppRequestContext, team: UUID?) async throws -> Response {
         let principal = try context.requireReader(for: request)
-        let limit = try AuditController.limit(request)
-        let before = try request.uri.queryParameters["cursor"].map { cursor -> Int in
-            guard let bytes = Base64URLText.decode(String(cursor)), let value = Int(bytes) else {
-                throw Problem.invalid("The query parameters are invalid.", errors: [.init(path: "cursor", message: "is not a cursor this server issued")])
-            }
-            return value
-        }
+        let limit = try RouteInput.longListLimit(request)
+        let before = try RouteInput.numericCursor(request).map { Int(clamping: $0) }
         let found = try await policies.versions(tenant: principal.tenantID, team: team, before: before, limit: limit + 1)
         let items = found.prefix(limit).map { Self.json($0, withDocument: false) }
-        let next = found.count > limit ? Base64URLText.encode(String(found[limit - 1].version)) : nil
+        let next = found.count > limit ? RouteInput.cursor(for: Int64(found[limit - 1].version)) : nil
         return JSONBody.response(["items": .array(Array(items)), "next_cursor": next.map(JSONValue.string) ?? .null])
     }
 

@@ -39,9 +39,3 @@ enum PolicyInputs {
         }
     }
 }
-
-/// Base64url of text, for opaque cursors.
-enum Base64URLText {
-    static func encode(_ text: String) -> String { Base64URL.encode(Array(text.utf8)) }
-    static func decode(_ text: String) -> String? { Base64URL.decode(text).flatMap { String(bytes: $0, encoding: .utf8) } }
-}

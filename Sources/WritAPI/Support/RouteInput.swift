@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import WritCrypto
 import WritStore
 
 /// Path and query inputs, validated into problems.
@@ -26,5 +27,28 @@ enum RouteInput {
         }
         guard errors.isEmpty else { throw Problem.invalid("The query parameters are invalid.", errors: errors) }
         return PageRequest(after: after, limit: limit)
+    }
+
+    /// `?limit=` for long lists (audit events, versions, the approval queue): 1…1000, default 100.
+    static func longListLimit(_ request: Request) throws -> Int {
+        guard let text = request.uri.queryParameters["limit"] else { return 100 }
+        guard let limit = Int(String(text)), (1...1000).contains(limit) else {
+            throw Problem.invalid("The query parameters are invalid.", errors: [.init(path: "limit", message: "must be from 1 to 1000")])
+        }
+        return limit
+    }
+
+    /// The position in a `?cursor=` this server issued with ``cursor(for:)``; `nil` without one.
+    static func numericCursor(_ request: Request) throws -> Int64? {
+        guard let text = request.uri.queryParameters["cursor"] else { return nil }
+        guard let bytes = Base64URL.decode(String(text)), let value = Int64(String(decoding: bytes, as: UTF8.self)), value >= 0 else {
+            throw Problem.invalid("The query parameters are invalid.", errors: [.init(path: "cursor", message: "is not a cursor this server issued")])
+        }
+        return value
+    }
+
+    /// An opaque cursor for a position (a seq or a version number).
+    static func cursor(for position: Int64) -> String {
+        Base64URL.encode(Array(String(position).utf8))
     }
 }

@@ -36,7 +36,7 @@ public struct AuditCheckpointer: Sendable {
                 guard let head = try? await audit.lockHead(tenant: tenant, in: tx, skipLocked: true) else { return false }
                 let cutoff = Date().addingTimeInterval(-interval)
                 guard head.seq > head.checkpointSeq, head.checkpointAt.map({ $0 <= cutoff }) ?? true else { return false }
-                _ = try await audit.checkpoint(tenant: tenant, head: head, in: tx)
+                try await audit.checkpoint(tenant: tenant, head: head, in: tx)
                 return true
             }
             if wrote { written += 1 }

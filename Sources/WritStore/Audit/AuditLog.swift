@@ -32,7 +32,7 @@ public struct AuditLog: Sendable {
         let head = try await lockHead(tenant: tenant, in: transaction)
         let seq = try await write(event, tenant: tenant, after: head, in: transaction)
         if signingKeys != nil, seq.seq - head.checkpointSeq >= Self.checkpointInterval {
-            _ = try await checkpoint(tenant: tenant, head: seq, in: transaction)
+            try await checkpoint(tenant: tenant, head: seq, in: transaction)
         }
         return seq.seq
     }
@@ -54,9 +54,7 @@ public struct AuditLog: Sendable {
             if signingKeys != nil, seq - head.checkpointSeq >= Self.checkpointInterval {
                 try await insert(run, tenant: tenant, head: head, in: transaction)
                 run.removeAll()
-                head.checkpointSeq = try await checkpoint(tenant: tenant, head: head, in: transaction)
-                head = Head(seq: head.checkpointSeq, hash: try await currentHash(tenant: tenant, in: transaction),
-                            checkpointSeq: head.checkpointSeq, checkpointAt: Date())
+                head = try await checkpoint(tenant: tenant, head: head, in: transaction)
             }
         }
         if !run.isEmpty { try await insert(run, tenant: tenant, head: head, in: transaction) }
@@ -78,10 +76,6 @@ public struct AuditLog: Sendable {
                  AS u(s, t, ty, ak, ai, sk, si, b, h)
             """)
         try await transaction.execute("UPDATE audit_heads SET seq = \(head.seq), hash = \(head.hash) WHERE tenant_id = \(tenant)")
-    }
-
-    private func currentHash(tenant: UUID, in transaction: Transaction) async throws -> String {
-        try await transaction.execute("SELECT hash FROM audit_heads WHERE tenant_id = \(tenant)")[0].decode(String.self, "hash")
     }
 
     /// The chain head, locked until the transaction ends.
@@ -119,7 +113,9 @@ public struct AuditLog: Sendable {
     }
 
     /// Signs `{tenant, seq, hash, iat}` for the locked `head` and appends it as an `audit.checkpoint` event.
-    func checkpoint(tenant: UUID, head: Head, in transaction: Transaction) async throws -> Int64 {
+    /// Returns the head after the checkpoint event.
+    @discardableResult
+    func checkpoint(tenant: UUID, head: Head, in transaction: Transaction) async throws -> Head {
         guard let signingKeys else { throw StoreError.invalid("no signing keys to sign checkpoints with") }
         let key = try await signingKeys.activeKey(tenant: tenant, in: transaction)
         let iat = Int64(Date().timeIntervalSince1970)
@@ -137,6 +133,6 @@ public struct AuditLog: Sendable {
         try await transaction.execute("""
             UPDATE audit_heads SET checkpoint_seq = \(written.seq), checkpoint_at = now() WHERE tenant_id = \(tenant)
             """)
-        return written.seq
+        return Head(seq: written.seq, hash: written.hash, checkpointSeq: written.seq, checkpointAt: Date())
     }
 }

@@ -26,7 +26,7 @@ public struct ApprovalStore: Sendable {
             guard pending.tier != .t3 else {
                 throw StoreError.forbidden("T3 intents are decided by the board through their personal approval links.")
             }
-            try pending.checkEligible(user, in: tx)
+            try pending.checkEligible(user)
             if pending.tier == .t1, !user.roles.contains(.admin), try await !pending.agentTeamHas(user: user.userID, in: tx) {
                 throw StoreError.forbidden("Only an operator of the agent's team (or an admin) may decide this T1 intent.")
             }

@@ -53,7 +53,7 @@ struct PendingIntent {
     }
 
     /// Refuses the agent's owner and people without an approving role.
-    func checkEligible(_ user: UserPrincipal, in tx: Transaction) throws {
+    func checkEligible(_ user: UserPrincipal) throws {
         guard owner != user.userID else { throw StoreError.forbidden("The agent's owner never counts as an approver of its intents.") }
         guard !Set(roles).isDisjoint(with: user.roles) else {
             throw StoreError.forbidden("Deciding this intent needs one of the roles: \(roles.map(\.rawValue).joined(separator: ", ")).")
