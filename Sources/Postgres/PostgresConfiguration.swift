@@ -1,5 +1,7 @@
 /// How to reach PostgreSQL and how many connections to keep.
-public struct PostgresConfiguration: Sendable {
+///
+/// Its description (and reflection) shows the connection string with the password redacted.
+public struct PostgresConfiguration: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// A `postgresql://` URL or a libpq key/value conninfo string.
     public var connectionString: String
     /// The most connections the pool opens.
@@ -60,4 +62,12 @@ public struct PostgresConfiguration: Sendable {
         if let user { parameters.append(("user", user)) }
         return parameters
     }
+
+    public var description: String {
+        "PostgresConfiguration(\(Redaction.connectionString(connectionString)), maxConnections: \(maxConnections))"
+    }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror { Mirror(self, children: ["redacted": description]) }
 }

@@ -31,11 +31,20 @@ public struct Database: Sendable {
         }
     }
 
-    /// Runs `body` in a transaction that may see the user row with this (normalized) email, in any tenant.
+    /// Runs `body` in a transaction that may see (and create) the login with this email.
     @discardableResult
     public func withEmailLookup<Result>(_ email: String, _ body: (Transaction) async throws -> Result) async throws -> Result {
         try await pool.transaction { transaction in
             try await transaction.execute("SELECT set_config('app.lookup_email', \(email.lowercased()), true)")
+            return try await body(transaction)
+        }
+    }
+
+    /// Runs `body` in a transaction that may see one login and its memberships in every tenant.
+    @discardableResult
+    public func withAccount<Result>(_ account: UUID, _ body: (Transaction) async throws -> Result) async throws -> Result {
+        try await pool.transaction { transaction in
+            try await transaction.execute("SELECT set_config('app.account_id', \(account), true)")
             return try await body(transaction)
         }
     }

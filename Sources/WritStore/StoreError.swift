@@ -12,6 +12,10 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         case invalid
         /// The caller may not do this to this resource.
         case forbidden
+        /// A second factor or password given with the request was wrong.
+        case unauthorized
+        /// A stored value does not parse: the request fails rather than guess.
+        case corrupt
     }
 
     /// Which kind of failure.
@@ -31,6 +35,8 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     public static func conflict(_ message: String) -> StoreError { .init(.conflict, message) }
     public static func invalid(_ message: String) -> StoreError { .init(.invalid, message) }
     public static func forbidden(_ message: String) -> StoreError { .init(.forbidden, message) }
+    public static func unauthorized(_ message: String) -> StoreError { .init(.unauthorized, message) }
+    public static func corrupt(_ what: String) -> StoreError { .init(.corrupt, "A stored \(what) does not parse.") }
     public static func quotaExceeded(_ quota: String, _ message: String) -> StoreError {
         .init(.quotaExceeded, message, quota: quota)
     }

@@ -41,6 +41,39 @@ struct Credential: Sendable {
 /// JSON calls against a test server.
 struct APIClient {
     let client: any TestClientProtocol
+    /// Where the server writes its mail (invitations are read from there, as a person would).
+    var mailDirectory: URL = TestApp.sharedMailDirectory
+
+    init(client: any TestClientProtocol, mailDirectory: URL? = nil) {
+        self.client = client
+        self.mailDirectory = mailDirectory ?? TestApp.sharedMailDirectory
+    }
+
+    /// The token of the invitation link mailed to `email` (waits for the mailer, up to 10 s).
+    func invitationToken(for email: String) async throws -> String {
+        for _ in 0..<200 {
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: mailDirectory.path))?.filter { $0.hasSuffix(".eml") } ?? []
+            for file in files {
+                guard let text = try? String(contentsOfFile: mailDirectory.appendingPathComponent(file).path, encoding: .utf8),
+                      text.contains("\r\nTo: \(email)\r\n"), text.contains("X-Writ-Kind: member.invitation") else { continue }
+                return String(text.components(separatedBy: "/invite#").last?.prefix { !$0.isWhitespace } ?? "")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return ""
+    }
+
+    /// Invites `email` with `roles` (JSON array text) and accepts the mailed invitation; returns
+    /// the invitation response and the acceptance response.
+    func inviteAndAccept(
+        as admin: Credential, email: String, roles: String, teams: [String] = [], password: String = "member password 123"
+    ) async throws -> (invited: APIResponse, accepted: APIResponse, token: String) {
+        let teamList = teams.map { "\"\($0)\"" }.joined(separator: ",")
+        let invited = try await call(.post, "/v1/members", as: admin, json: #"{"email":"\#(email)","roles":\#(roles),"teams":[\#(teamList)]}"#)
+        let token = try await invitationToken(for: email)
+        let accepted = try await call(.post, "/v1/invitations/accept", json: #"{"token":"\#(token)","password":"\#(password)"}"#)
+        return (invited, accepted, token)
+    }
 
     func call(
         _ method: HTTPRequest.Method, _ path: String, as credential: Credential = .anonymous, json: String? = nil,

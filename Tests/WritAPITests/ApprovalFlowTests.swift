@@ -18,10 +18,8 @@ struct ApprovalFlowTests {
 
     static func person(_ api: APIClient, admin: Credential, roles: String, teams: [String] = [], totp: Bool = false) async throws -> Person {
         let email = "p-\(UUID().uuidString.prefix(8))@example.com"
-        let teamList = teams.map { "\"\($0)\"" }.joined(separator: ",")
-        let invited = try await api.call(.post, "/v1/members", as: admin, json: #"{"email":"\#(email)","roles":\#(roles),"teams":[\#(teamList)]}"#)
-        let token = String((invited["invite_url"] as? String ?? "").split(separator: "#").last ?? "")
-        let session = Credential.session(from: try await api.call(.post, "/v1/invitations/accept", json: #"{"token":"\#(token)","password":"member password 123"}"#))
+        let (invited, accepted, _) = try await api.inviteAndAccept(as: admin, email: email, roles: roles, teams: teams)
+        let session = Credential.session(from: accepted)
         var secret: TOTP?
         if totp {
             let enrol = try await api.call(.post, "/v1/me/totp", as: session)
@@ -48,12 +46,17 @@ struct ApprovalFlowTests {
             #expect(try await api.call(.post, "/v1/intents/\(id)/decisions", as: .key(setup.key), json: approve).status == .forbidden)
             let approved = try await api.call(.post, "/v1/intents/\(id)/decisions", as: teamOperator.credential, json: approve)
             #expect(approved["status"] as? String == "approved")
-            let token = try #require(approved["warrant"] as? String)
+            // The approver sees what the warrant says, never the warrant itself; the agent gets it.
+            #expect(approved["warrant"] == nil)
+            #expect((approved["warrant_claims"] as? [String: Any])?["tier"] as? String == "T1")
+            let forAgent = try await api.call(.get, "/v1/intents/\(id)", as: .key(setup.key))
+            let token = try #require(forAgent["warrant"] as? String)
+            #expect(try await api.call(.get, "/v1/intents/\(id)", as: auditor.credential)["warrant"] == nil)
             let parts = try #require(JWS.Parts(compact: token))
             let claims = try #require(WarrantClaims(json: try JSONParser.parse(parts.payload)))
             #expect(claims.approvals.map(\.by) == [teamOperator.id])
             #expect(claims.tier == .t1)
-            let executor = try await api.call(.post, "/v1/api-keys", as: signup.credential, json: #"{"name":"exec","scopes":["warrants"]}"#)
+            let executor = try await api.call(.post, "/v1/api-keys", as: signup.credential, json: #"{"name":"exec","scopes":["warrants"],"audiences":["k8s","crm","payments","db","s3"]}"#)
             let executorKey = Credential.key(executor["key"] as? String ?? "")
             #expect(try await api.call(.post, "/v1/warrants/\(claims.jti)/redeem", as: executorKey).status == .ok)
             #expect(try await api.call(.post, "/v1/warrants/\(claims.jti)/redeem", as: executorKey).status == .conflict)
@@ -106,7 +109,7 @@ struct ApprovalFlowTests {
                     group.addTask {
                         let response = try await api.call(.post, "/v1/intents/\(id)/decisions", as: person.credential,
                                                           json: #"{"decision":"approve","totp":"\#(person.nextCode)"}"#)
-                        return (response.status.code, response["warrant"] as? String)
+                        return (response.status.code, (response["warrant_claims"] as? [String: Any])?["jti"] as? String)
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
@@ -115,7 +118,9 @@ struct ApprovalFlowTests {
             #expect(results.filter { $0.0 == 409 }.count == 2)
             let warrants = Set(results.compactMap(\.1))
             #expect(warrants.count == 1)
-            let token = try #require(warrants.first)
+            let state = try await api.call(.get, "/v1/intents/\(id)", as: .key(setup.key))
+            let token = try #require(state["warrant"] as? String)
+            #expect((state["warrant_claims"] as? [String: Any])?["jti"] as? String == warrants.first)
             let parts = try #require(JWS.Parts(compact: token))
             let claims = try #require(WarrantClaims(json: try JSONParser.parse(parts.payload)))
             #expect(claims.approvals.count == 2)

@@ -96,9 +96,8 @@ struct AuditRoutesTests {
             let api = APIClient(client: client)
             let admin = try await api.signup().credential
             for (role, expected) in [("operator", 403), ("auditor", 200)] {
-                let invited = try await api.call(.post, "/v1/members", as: admin, json: #"{"email":"\#(role)-\#(UUID().uuidString.prefix(6))@example.com","roles":["\#(role)"]}"#)
-                let token = String((invited["invite_url"] as? String ?? "").split(separator: "#").last ?? "")
-                let member = Credential.session(from: try await api.call(.post, "/v1/invitations/accept", json: #"{"token":"\#(token)","password":"member password 123"}"#))
+                let email = "\(role)-\(UUID().uuidString.prefix(6))@example.com"
+                let member = Credential.session(from: try await api.inviteAndAccept(as: admin, email: email, roles: #"["\#(role)"]"#).accepted)
                 for path in ["/v1/audit", "/v1/audit/export", "/v1/audit/checkpoints", "/v1/audit/verify"] {
                     #expect(try await api.call(.get, path, as: member).status.code == expected, "\(role) \(path)")
                 }

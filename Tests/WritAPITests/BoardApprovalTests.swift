@@ -10,7 +10,7 @@ struct BoardApprovalTests {
     /// The approval link tokens mailed to each recipient, waiting for the mailer.
     static func links(in directory: URL, count: Int) async throws -> [String: String] {
         var tokens: [String: String] = [:]
-        for text in try await TestApp.mailFiles(in: directory, count: count) {
+        for text in try await TestApp.mailFiles(in: directory, count: count, kind: "board.approval_link") {
             let recipient = text.components(separatedBy: "\r\n").first { $0.hasPrefix("To: ") }?.dropFirst(4)
             let token = text.components(separatedBy: "/approve#").last?.prefix { !$0.isWhitespace }
             if let recipient, let token { tokens[String(recipient)] = String(token) }
@@ -53,7 +53,7 @@ struct BoardApprovalTests {
             let claims = try #require(WarrantClaims(json: try JSONParser.parse(parts.payload)))
             #expect(claims.tier == .t3)
             #expect(claims.approvals.count == 2)
-            let executor = try await api.call(.post, "/v1/api-keys", as: signup.credential, json: #"{"name":"exec","scopes":["warrants"]}"#)
+            let executor = try await api.call(.post, "/v1/api-keys", as: signup.credential, json: #"{"name":"exec","scopes":["warrants"],"audiences":["k8s","crm","payments","db","s3"]}"#)
             #expect(try await api.call(.post, "/v1/warrants/\(claims.jti)/redeem", as: .key(executor["key"] as? String ?? "")).status == .ok)
             #expect(try await api.call(.post, "/v1/approval-links/decide", json: #"{"token":"\#(tokens[2])","decision":"approve"}"#).status == .conflict)
             #expect(try await api.call(.post, "/v1/approval-links/view", json: #"{"token":"wsb_forged"}"#).status == .notFound)

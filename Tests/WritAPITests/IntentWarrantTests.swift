@@ -14,7 +14,7 @@ struct IntentWarrantTests {
             let api = APIClient(client: client)
             let signup = try await api.signup()
             let setup = try await api.agentWithKey(as: signup.credential)
-            let executor = try await api.call(.post, "/v1/api-keys", as: signup.credential, json: #"{"name":"executor","scopes":["warrants"]}"#)
+            let executor = try await api.call(.post, "/v1/api-keys", as: signup.credential, json: #"{"name":"executor","scopes":["warrants"],"audiences":["k8s","crm","payments","db","s3"]}"#)
             let executorKey = Credential.key(executor["key"] as? String ?? "")
             let params = #"{"bucket":"logs","prefix":"2026/11/","limit":10.5,"note":"é\u2028"}"#
             let submitted = try await api.call(.post, "/v1/intents", as: .key(setup.key),
@@ -71,7 +71,7 @@ struct IntentWarrantTests {
             let api = APIClient(client: client)
             let signup = try await api.signup()
             let setup = try await api.agentWithKey(as: signup.credential)
-            let executor = try await api.call(.post, "/v1/api-keys", as: signup.credential, json: #"{"name":"executor","scopes":["warrants"]}"#)
+            let executor = try await api.call(.post, "/v1/api-keys", as: signup.credential, json: #"{"name":"executor","scopes":["warrants"],"audiences":["k8s","crm","payments","db","s3"]}"#)
             let submitted = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"k8s.pods.list","resource":"prod/web"}"#)
             let token = try #require(submitted["warrant"] as? String)
             let parts = try #require(JWS.Parts(compact: token))
@@ -167,7 +167,7 @@ struct KeyRotationAndQueueTests {
             #expect((try await api.call(.get, "/v1/approvals?status=pending", as: outsider.credential)["items"] as? [Any])?.isEmpty == true)
             _ = try await api.call(.post, "/v1/intents/\(id)/decisions", as: teamOperator.credential, json: #"{"decision":"approve"}"#)
             #expect((try await api.call(.get, "/v1/approvals?status=pending", as: teamOperator.credential)["items"] as? [Any])?.isEmpty == true)
-            let texts = try await TestApp.mailFiles(in: mail, count: 2)
+            let texts = try await TestApp.mailFiles(in: mail, count: 1, kind: "approval.requested")
             #expect(texts.contains { $0.contains("X-Writ-Kind: approval.requested") && $0.contains("crm.update on c/1") })
             #expect(!texts.contains { $0.contains("To: \(outsider.id)") })
         }

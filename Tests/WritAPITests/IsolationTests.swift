@@ -33,7 +33,7 @@ struct IsolationTests {
             let bIntent = try await api.call(.post, "/v1/intents", as: .key(bSetup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
             let bWarrant = bIntent["warrant"] as? String ?? ""
             let bJTI = (try? JSONParser.parse(JWS.Parts(compact: bWarrant)?.payload ?? []))?["jti"]?.stringValue ?? ""
-            let aExecutor = try await api.call(.post, "/v1/api-keys", as: a, json: #"{"name":"exec","scopes":["warrants"]}"#)["key"] as? String ?? ""
+            let aExecutor = try await api.call(.post, "/v1/api-keys", as: a, json: #"{"name":"exec","scopes":["warrants"],"audiences":["k8s","crm","payments","db","s3"]}"#)["key"] as? String ?? ""
             for (path, method) in routes where path.contains("{jti}") {
                 let caller = path.hasSuffix("redeem") ? Credential.key(aExecutor) : a
                 let response = try await api.call(.init(method.uppercased())!, path.replacingOccurrences(of: "{jti}", with: bJTI), as: caller)

@@ -45,10 +45,15 @@ struct OperationsTests {
 
     @Test("metrics count requests by route and status and show the pool")
     func metrics() async throws {
-        try await TestApp.withLiveServer { client in
+        let token = "metrics-\(UUID().uuidString)"
+        try await TestApp.withServer(configure: { $0.metricsToken = token }) { api, _ in
+            let client = api.client
             for _ in 0..<3 { try await client.execute(uri: "/healthz", method: .get) { _ in } }
             try await client.execute(uri: "/no/such/route", method: .get) { _ in }
-            try await client.execute(uri: "/metrics", method: .get) { response in
+            // Not public: no token, a wrong token or an API-key-shaped token are refused.
+            #expect(try await api.call(.get, "/metrics").status == .unauthorized)
+            #expect(try await api.call(.get, "/metrics", headers: [.authorization: "Bearer wrong-token-0000000"]).status == .unauthorized)
+            try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
                 let text = response.text

@@ -29,22 +29,27 @@ struct SMTPDeliveryTests {
         let app = try await WritApplication.build(configuration: configuration)
         try await app.test(.live) { client in
             let api = APIClient(client: client)
-            let signup = try await api.signup(email: "relay-admin@example.com")
+            let signup = try await api.signup()
             let setup = try await api.agentWithKey(as: signup.credential)
+            // The admin created the agent's key, so never approves its intents: a second admin does.
+            _ = try await api.inviteAndAccept(as: signup.credential, email: "relay-admin@example.com", roles: #"["admin"]"#)
             _ = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.update","resource":"c/7"}"#)
             var delivered: [String] = []
             for _ in 0..<100 where delivered.isEmpty {
                 let new = maildir.appendingPathComponent("new")
                 delivered = try (FileManager.default.contentsOfDirectory(atPath: new.path)).map {
                     try String(contentsOfFile: new.appendingPathComponent($0).path, encoding: .utf8)
-                }
+                }.filter { $0.contains("X-Writ-Kind: approval.requested") }
                 if delivered.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
             }
             #expect(delivered.count == 1)
             #expect(delivered.first?.contains("Subject: Approval requested (T1): crm.update on c/7") == true)
             #expect(delivered.first?.contains("To: relay-admin@example.com") == true)
             try await Task.sleep(for: .seconds(2))
-            let again = try FileManager.default.contentsOfDirectory(atPath: maildir.appendingPathComponent("new").path)
+            let again = try FileManager.default.contentsOfDirectory(atPath: maildir.appendingPathComponent("new").path).filter {
+                (try? String(contentsOfFile: maildir.appendingPathComponent("new").appendingPathComponent($0).path, encoding: .utf8))?
+                    .contains("X-Writ-Kind: approval.requested") == true
+            }
             #expect(again.count == 1)
         }
         try? FileManager.default.removeItem(at: maildir)

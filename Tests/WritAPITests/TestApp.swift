@@ -7,8 +7,11 @@ import WritTestSupport
 
 /// Builds a Writ server over a fresh database, as `writ serve` would.
 enum TestApp {
+    /// Where every test server writes mail unless a test names its own directory.
+    static let sharedMailDirectory = mailDirectory()
+
     static func configuration(for database: TestDatabaseInfo, migrate: Bool = true) -> WritConfiguration {
-        WritConfiguration(
+        var configuration = WritConfiguration(
             databaseURL: database.appConnectionString,
             migrateDatabaseURL: database.adminConnectionString,
             httpHost: "127.0.0.1", httpPort: 0,
@@ -17,6 +20,9 @@ enum TestApp {
             staticDirectory: TestCluster.staticDirectory.path,
             migrationsDirectory: TestCluster.migrationsDirectory.path,
             migrateOnStart: migrate, databasePoolSize: 4)
+        configuration.mailDirectory = sharedMailDirectory.path
+        configuration.mailInterval = .milliseconds(50)
+        return configuration
     }
 
     /// Runs `body` against two live nodes sharing one fresh database and master key, as a
@@ -33,12 +39,14 @@ enum TestApp {
         }
     }
 
-    /// The `.eml` files in `directory` once at least `count` have been written (or what is there after 10 s).
-    static func mailFiles(in directory: URL, count: Int) async throws -> [String] {
+    /// The `.eml` files in `directory` (of one `X-Writ-Kind` when given) once at least `count`
+    /// have been written (or what is there after 10 s).
+    static func mailFiles(in directory: URL, count: Int, kind: String? = nil) async throws -> [String] {
         var texts: [String] = []
         for _ in 0..<100 {
             let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path))?.filter { $0.hasSuffix(".eml") } ?? []
             texts = try files.map { try String(contentsOfFile: directory.appendingPathComponent($0).path, encoding: .utf8) }
+                .filter { text in kind.map { text.contains("X-Writ-Kind: \($0)\r\n") } ?? true }
             if texts.count >= count { break }
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -65,7 +73,8 @@ enum TestApp {
         var configuration = configuration(for: database)
         configure(&configuration)
         let app = try await WritApplication.build(configuration: configuration)
-        try await app.test(.live) { client in try await body(APIClient(client: client), database) }
+        let mail = configuration.mailDirectory.map { URL(fileURLWithPath: $0) }
+        try await app.test(.live) { client in try await body(APIClient(client: client, mailDirectory: mail), database) }
     }
 }
 

@@ -16,7 +16,7 @@ struct AuditLogTests {
         let keys = SigningKeys(masterKey: masterKey)
         let identity = IdentityStore(database: database, masterKey: masterKey, signingKeys: keys)
         let signup = try await identity.signup(
-            organization: "Audit", email: EmailAddress("audit-\(UUID().uuidString.prefix(8))@example.com")!, passwordHash: "x")
+            organization: "Audit", email: EmailAddress("audit-\(UUID().uuidString.prefix(8))@example.com")!, account: .new(passwordHash: "x"))
         return (info, database, signup.tenant.id, keys)
     }
 
@@ -241,7 +241,7 @@ struct AuditGroupCommitTests {
         let masterKey = SecureRandom.bytes(32)
         let keys = SigningKeys(masterKey: masterKey)
         let signup = try await IdentityStore(database: database, masterKey: masterKey, signingKeys: keys).signup(
-            organization: "Group", email: EmailAddress("group-\(UUID().uuidString.prefix(8))@example.com")!, passwordHash: "x")
+            organization: "Group", email: EmailAddress("group-\(UUID().uuidString.prefix(8))@example.com")!, account: .new(passwordHash: "x"))
         let tenant = signup.tenant.id
         let committer = AuditGroupCommitter(database: database, audit: AuditLog(signingKeys: keys))
         let seqs = try await withThrowingTaskGroup(of: [Int64].self) { group in

@@ -8,6 +8,7 @@ struct SchemaIsolationTests {
     /// Tables that hold no tenant data, with the reason each is allowed to.
     static let sharedTables: [String: String] = [
         "plans": "reference data: the plans' quotas",
+        "accounts": "logins shared by a person's memberships in several tenants (a reference table under Citus), RLS by account",
         "auth_throttle": "failed-login counters keyed by HMACs of an account or address",
         "schema_migrations": "migration bookkeeping",
     ]

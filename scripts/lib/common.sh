@@ -61,7 +61,7 @@ start_cluster() {
 listen_addresses = ''
 unix_socket_directories = '$dir/run'
 unix_socket_permissions = 0700
-max_connections = 200
+max_connections = 400
 shared_buffers = 256MB
 fsync = on
 CONF

@@ -20,6 +20,10 @@ public struct AppServices: Sendable {
     let approvals: ApprovalStore
     let boardLinks: BoardLinks
     let waiters = IntentWaiters()
+    /// Argon2 on its bounded CPU lane.
+    let passwords = PasswordHashing()
+    /// Policy simulation and backtest evaluation on their bounded CPU lane.
+    let policyWork = CPUWork(purpose: "policy simulation")
 
     public init(configuration: WritConfiguration, database: Database, migrations: [Migration]) {
         self.database = database

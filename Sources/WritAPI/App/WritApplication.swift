@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import Postgres
 import ServiceLifecycle
+import WritCore
 import WritStore
 
 /// Builds the Writ server: used by `writ serve` and by the tests.
@@ -43,10 +44,14 @@ public enum WritApplication {
         let relay = configuration.smtpURL.flatMap(SMTPRelay.init(url:))
         if configuration.mailDirectory != nil || relay != nil {
             services.append(MailService(
-                database: database, directory: configuration.mailDirectory.map { URL(fileURLWithPath: $0) }, relay: relay, logger: logger))
+                database: database, directory: configuration.mailDirectory.map { URL(fileURLWithPath: $0) }, relay: relay,
+                links: LinkTokens(masterKey: configuration.masterKey),
+                publicURL: configuration.publicURL.absoluteString.trimmingSuffix("/"), interval: configuration.mailInterval, logger: logger))
         }
         return Application(
             router: router,
+            // Idle connections close after 90 s (longer than the longest long-poll).
+            server: .http1(configuration: .init(idleTimeout: .seconds(90))),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "writ"),
             services: services,
@@ -64,19 +69,22 @@ public enum WritApplication {
     public static func makeRouter(configuration: WritConfiguration, services: AppServices) -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         let database = services.database
+        router.add(middleware: SecurityHeadersMiddleware(https: configuration.isHTTPS))
         router.add(middleware: RequestMetricsMiddleware(metrics: services.metrics))
         router.add(middleware: ProblemMiddleware())
+        router.add(middleware: RequestTimeoutMiddleware(bound: configuration.requestTimeout))
         router.add(middleware: FileMiddleware(configuration.staticDirectory, searchForIndexHtml: true))
         router.add(middleware: AuthenticationMiddleware(
             identity: services.identity, keyCache: services.keyCache, rateLimiter: services.rateLimiter))
         HealthController(database: database, migrations: services.migrations).addRoutes(to: router)
-        MetricsController(metrics: services.metrics, database: database).addRoutes(to: router)
+        MetricsController(metrics: services.metrics, database: database, token: configuration.metricsToken).addRoutes(to: router)
         OpenAPIController(document: OpenAPIDocument.make(serverURL: configuration.publicURL.absoluteString))
             .addRoutes(to: router)
-        AccountController(identity: services.identity, throttle: services.throttle, secureCookies: configuration.isHTTPS)
+        AccountController(identity: services.identity, throttle: services.throttle, passwords: services.passwords,
+                          secureCookies: configuration.isHTTPS)
             .addRoutes(to: router)
         TOTPController(identity: services.identity, throttle: services.throttle).addRoutes(to: router)
-        MembersController(identity: services.identity, publicURL: configuration.publicURL).addRoutes(to: router)
+        MembersController(identity: services.identity).addRoutes(to: router)
         TeamsController(identity: services.identity).addRoutes(to: router)
         AgentsController(identity: services.identity, pool: database.pool, keyCache: services.keyCache).addRoutes(to: router)
         APIKeysController(identity: services.identity, pool: database.pool, keyCache: services.keyCache).addRoutes(to: router)
@@ -85,7 +93,7 @@ public enum WritApplication {
         SigningKeysController(identity: services.identity, signingKeys: services.signingKeys, pool: database.pool).addRoutes(to: router)
         PoliciesController(policies: services.policies, cache: services.policyCache, pool: database.pool).addRoutes(to: router)
         PolicyToolsController(policies: services.policies, cache: services.policyCache, history: services.intentHistory,
-                              identity: services.identity).addRoutes(to: router)
+                              identity: services.identity, work: services.policyWork).addRoutes(to: router)
         IntentsController(intents: services.intents, identity: services.identity, policyCache: services.policyCache,
                           history: services.intentHistory, waiters: services.waiters).addRoutes(to: router)
         WarrantsController(warrants: services.warrants, signingKeys: services.signingKeys, database: database).addRoutes(to: router)

@@ -17,6 +17,7 @@ extension WritConfiguration {
         case databasePoolSize = "WRIT_DATABASE_POOL_SIZE"
         case mailDirectory = "WRIT_MAIL_DIR"
         case smtpURL = "WRIT_SMTP_URL"
+        case metricsToken = "WRIT_METRICS_TOKEN"
     }
 
     /// Reads and validates settings; flags given on the command line win over the environment.
@@ -64,6 +65,12 @@ extension WritConfiguration {
             migrateOnStart: migrateOnStart, databasePoolSize: poolSize)
         self.mailDirectory = value(.mailDirectory)
         self.smtpURL = value(.smtpURL)
+        if let token = value(.metricsToken) {
+            guard token.utf8.count >= 16, token.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7f }) else {
+                throw ConfigurationError(.metricsToken, "must be at least 16 printable ASCII characters without spaces")
+            }
+            self.metricsToken = token
+        }
     }
 
     private static func parseAddress(_ text: String) throws(ConfigurationError) -> (String, Int) {

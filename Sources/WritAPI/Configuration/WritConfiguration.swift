@@ -1,8 +1,12 @@
 import Foundation
 import Logging
+import Postgres
 
 /// Everything `writ serve` needs, read from `WRIT_*` settings (environment or flags) and validated.
-public struct WritConfiguration: Sendable {
+///
+/// Its description redacts every secret (passwords in connection strings, the master key, the
+/// metrics token), so logging the configuration, or a service holding it, never leaks one.
+public struct WritConfiguration: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// Serving connections, as a role that is neither superuser nor BYPASSRLS.
     public var databaseURL: String
     /// Connections for migrations (may create roles and own the schema); `nil` skips migrating.
@@ -29,6 +33,12 @@ public struct WritConfiguration: Sendable {
     public var mailDirectory: String?
     /// The SMTP relay outgoing mail goes to, `smtp://host[:port][?from=address]`.
     public var smtpURL: String?
+    /// The bearer token `/metrics` requires; `nil` turns `/metrics` off.
+    public var metricsToken: String?
+    /// The longest an ordinary request may take (long-polls add their wait).
+    public var requestTimeout: Duration = .seconds(30)
+    /// How often the mailer looks for new outbox messages (tests shorten it).
+    public var mailInterval: Duration = .seconds(1)
 
     public init(
         databaseURL: String, migrateDatabaseURL: String? = nil, httpHost: String = "127.0.0.1", httpPort: Int = 8080,
@@ -50,4 +60,18 @@ public struct WritConfiguration: Sendable {
 
     /// Whether session cookies must carry `Secure`.
     public var isHTTPS: Bool { publicURL.scheme == "https" }
+
+    public var description: String {
+        let database = Redaction.connectionString(databaseURL)
+        let migrate = migrateDatabaseURL.map(Redaction.connectionString) ?? "none"
+        let smtp = smtpURL.map(Redaction.connectionString) ?? "none"
+        let metrics = metricsToken == nil ? "none" : "<redacted>"
+        return "WritConfiguration(database: \(database), migrate: \(migrate), http: \(httpHost):\(httpPort), "
+            + "public: \(publicURL.absoluteString), smtp: \(smtp), masterKey: <redacted>, metricsToken: \(metrics))"
+    }
+
+    public var debugDescription: String { description }
+
+    /// Reflection (`dump`, `String(reflecting:)`) shows the redacted description only.
+    public var customMirror: Mirror { Mirror(self, children: ["redacted": description]) }
 }

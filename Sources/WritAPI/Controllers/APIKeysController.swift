@@ -19,15 +19,23 @@ struct APIKeysController {
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.requireAdmin(for: request)
         var body = try await JSONRequest.read(request, context: context)
-        let name = body.string("name", maxLength: 100)
+        let name = body.name("name", maxLength: 100)
         let agent = body.uuid("agent_id", required: false)
         let scopes = body.list("scopes", maxCount: Scope.allCases.count, Scope.init(rawValue:))
+        let audiences = body.list("audiences", required: false, maxCount: 20) { name in
+            name.utf8.count <= 256 && PolicyInputs.isSafeName(name) ? name : nil
+        } ?? []
         let expiresAt = body.date("expires_at")
         if scopes?.isEmpty == true { body.fail("scopes", "must name at least one of intents, warrants, admin") }
+        if let scopes, scopes.contains(.warrants), audiences.isEmpty {
+            body.fail("audiences", "is required with the warrants scope: the executors (warrant `aud`) whose warrants the key may redeem")
+        }
+        if let scopes, !scopes.contains(.warrants), !audiences.isEmpty { body.fail("audiences", "is only for keys with the warrants scope") }
         if let expiresAt, expiresAt <= Date() { body.fail("expires_at", "must be in the future") }
         try body.finish()
         let created = try await identity.createAPIKey(
-            tenant: principal.tenantID, name: name!, agentID: agent, scopes: Array(Set(scopes!)).sorted(), expiresAt: expiresAt,
+            tenant: principal.tenantID, name: name!, agentID: agent, scopes: Array(Set(scopes!)).sorted(), audiences: Array(Set(audiences)).sorted(),
+            expiresAt: expiresAt,
             by: principal)
         var json = IdentityJSON.apiKey(created.key)
         if case .object(var members) = json {

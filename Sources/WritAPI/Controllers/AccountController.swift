@@ -1,12 +1,17 @@
 import Foundation
 import Hummingbird
+import Postgres
 import WritCore
 import WritStore
 
 /// Sign-up, sign-in, sign-out, who-am-I, password change and invitation acceptance.
+///
+/// Every route that checks a password or a token reserves a throttle attempt first (per account
+/// and client address, growing delays), and Argon2 runs on the bounded CPU lane.
 struct AccountController {
     let identity: IdentityStore
     let throttle: AuthThrottle
+    let passwords: PasswordHashing
     let secureCookies: Bool
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -20,12 +25,18 @@ struct AccountController {
 
     @Sendable func signup(_ request: Request, context: AppRequestContext) async throws -> Response {
         var body = try await JSONRequest.read(request, context: context)
-        let organization = body.string("organization")
+        let organization = body.name("organization")
         let email = body.email("email")
         let password = body.newPassword("password")
         try body.finish()
-        let result = try await identity.signup(
-            organization: organization!, email: email!, passwordHash: try await PasswordHashing.hash(password!))
+        try await reserve([(.signupSource, context.source)])
+        let login = try await chooseAccount(email: email!, password: password!, refusal: Self.existingLogin)
+        let result: SignupResult
+        do {
+            result = try await identity.signup(organization: organization!, email: email!, account: login)
+        } catch let error as PostgresError where error.isUniqueViolation {
+            throw Self.existingLogin // the address got a login concurrently
+        }
         return sessionResponse(
             ["tenant": IdentityJSON.tenant(result.tenant), "user": IdentityJSON.member(result.member),
              "csrf_token": .string(result.session.csrfToken)],
@@ -37,37 +48,43 @@ struct AccountController {
         let emailText = body.string("email", maxLength: 254)
         let password = body.secret("password")
         let code = body.string("totp", required: false, maxLength: 32)
+        let chosen = body.uuid("tenant_id", required: false)
         try body.finish()
         let email = EmailAddress(emailText!)
-        let account = "login-account:\(email?.normalized ?? emailText!.lowercased())"
-        let address = "login-address:\(context.remoteAddress ?? "unknown")"
-        let accountWait = try await throttle.retryAfter(account)
-        let addressWait = try await throttle.retryAfter(address, limit: 20)
-        if let wait = accountWait ?? addressWait {
-            throw Problem(status: .tooManyRequests, type: "login-throttled", title: "Too many failed sign-ins",
-                          detail: "Too many failed sign-ins; try again later.", retryAfter: wait)
+        let subjects = Self.loginSubjects(account: email?.normalized ?? emailText!.lowercased(), source: context.source)
+        try await reserve(subjects)
+        var account: Account?
+        if let email { account = try await identity.account(email: email) }
+        guard try await passwords.verify(password!, phc: account?.passwordHash), let account else { throw Self.invalidCredentials }
+        let memberships = try await identity.memberships(account: account.id)
+        guard !memberships.isEmpty else { throw Self.invalidCredentials }
+        try await throttle.succeeded(subjects)
+        let membership: Membership
+        if let chosen {
+            guard let found = memberships.first(where: { $0.tenantID == chosen }) else {
+                throw Problem.invalid("This login is not a member of that organisation.",
+                                      errors: [.init(path: "/tenant_id", message: "is not an organisation of this login")])
+            }
+            membership = found
+        } else if memberships.count == 1 {
+            membership = memberships[0]
+        } else {
+            // Several organisations: the caller signs in again naming one; nothing is opened yet.
+            return JSONBody.response(["choose_organization": .array(memberships.map(Self.organization))])
         }
-        var candidate: LoginCandidate?
-        if let email { candidate = try await identity.loginCandidate(email: email) }
-        guard try await PasswordHashing.verify(password!, phc: candidate?.passwordHash), let candidate else {
-            try await throttle.recordFailure(account)
-            try await throttle.recordFailure(address)
-            throw Problem(status: .unauthorized, type: "invalid-credentials", title: "Invalid credentials",
-                          detail: "The email or the password is wrong.")
-        }
-        if candidate.totpEnabled {
+        if membership.totpEnabled {
             guard let code else {
                 throw Problem(status: .unauthorized, type: "totp-required", title: "TOTP code required",
                               detail: "This account has two-factor authentication: send `totp` with a current code or a recovery code.")
             }
-            try await SecondFactor.verify(code, tenant: candidate.tenantID, user: candidate.userID, identity: identity, throttle: throttle)
+            try await SecondFactor.verify(code, tenant: membership.tenantID, user: membership.userID, identity: identity, throttle: throttle)
         }
-        try await throttle.reset(account)
-        let session = try await identity.login(candidate)
-        let (tenant, _) = try await identity.tenant(candidate.tenantID)
-        let member = try await identity.member(tenant: candidate.tenantID, id: candidate.userID)
+        let session = try await identity.login(membership)
+        let (tenant, _) = try await identity.tenant(membership.tenantID)
+        let member = try await identity.member(tenant: membership.tenantID, id: membership.userID)
         return sessionResponse(
-            ["tenant": IdentityJSON.tenant(tenant), "user": IdentityJSON.member(member), "csrf_token": .string(session.csrfToken)],
+            ["tenant": IdentityJSON.tenant(tenant), "user": IdentityJSON.member(member), "csrf_token": .string(session.csrfToken),
+             "organizations": .array(memberships.map(Self.organization))],
             session: session, status: .created)
     }
 
@@ -86,7 +103,9 @@ struct AccountController {
         switch principal {
         case .user(let user):
             let member = try await identity.member(tenant: user.tenantID, id: user.userID)
-            return JSONBody.response(["kind": "user", "user": IdentityJSON.member(member), "tenant": IdentityJSON.tenant(tenant)])
+            let memberships = try await identity.memberships(account: try await identity.account(of: user).id)
+            return JSONBody.response(["kind": "user", "user": IdentityJSON.member(member), "tenant": IdentityJSON.tenant(tenant),
+                                      "organizations": .array(memberships.map(Self.organization))])
         case .apiKey(let key):
             let stored = try await identity.apiKey(tenant: key.tenantID, id: key.keyID)
             var agent: Agent?
@@ -104,11 +123,15 @@ struct AccountController {
         let current = body.secret("current_password")
         let new = body.newPassword("new_password")
         try body.finish()
-        guard try await PasswordHashing.verify(current!, phc: try await identity.passwordHash(of: user)) else {
+        let account = try await identity.account(of: user)
+        let subjects = Self.loginSubjects(account: account.email.lowercased(), source: context.source)
+        try await reserve(subjects)
+        guard try await passwords.verify(current!, phc: account.passwordHash) else {
             throw Problem(status: .unauthorized, type: "invalid-credentials", title: "Invalid credentials",
                           detail: "The current password is wrong.")
         }
-        let session = try await identity.changePassword(user, newHash: try await PasswordHashing.hash(new!))
+        try await throttle.succeeded(subjects)
+        let session = try await identity.changePassword(user, account: account.id, newHash: try await passwords.hash(new!))
         return sessionResponse(["csrf_token": .string(session.csrfToken)], session: session, status: .ok)
     }
 
@@ -117,24 +140,18 @@ struct AccountController {
         let token = body.secret("token")
         let password = body.newPassword("password")
         try body.finish()
-        guard let (member, session) = try await identity.acceptInvitation(
-            token: token!, passwordHash: try await PasswordHashing.hash(password!))
-        else {
-            throw Problem(status: .notFound, type: "invitation-invalid", title: "Invitation not valid",
-                          detail: "The invitation link is unknown, already used or expired.")
+        let subjects = [(ThrottleRule.tokenSource, context.source)]
+        try await reserve(subjects)
+        // The token is looked up before any password is hashed: a wrong token costs no Argon2.
+        guard let invitation = try await identity.invitation(token: token!) else { throw Self.invalidInvitation }
+        try await throttle.succeeded(subjects)
+        let login = try await chooseAccount(email: invitation.email, password: password!, refusal: Self.existingLogin)
+        guard let (member, session) = try await identity.acceptInvitation(invitation, account: login) else {
+            throw Self.invalidInvitation
         }
         let (tenant, _) = try await identity.tenant(member.tenantID)
         return sessionResponse(
             ["tenant": IdentityJSON.tenant(tenant), "user": IdentityJSON.member(member), "csrf_token": .string(session.csrfToken)],
             session: session, status: .created)
-    }
-
-    private func sessionResponse(_ body: JSONValue, session: NewSession, status: HTTPResponse.Status) -> Response {
-        var response = JSONBody.response(body, status: status)
-        response.setCookie(Cookie(
-            name: AuthenticationMiddleware.sessionCookie, value: session.token, expires: session.expiresAt, path: "/",
-            secure: secureCookies, httpOnly: true, sameSite: .strict))
-        response.headers[.cacheControl] = "no-store"
-        return response
     }
 }

@@ -20,7 +20,7 @@ struct AgentsController {
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.requireAdmin(for: request)
         var body = try await JSONRequest.read(request, context: context)
-        let name = body.string("name", maxLength: 100)
+        let name = body.name("name", maxLength: 100)
         let team = body.uuid("team_id")
         let owner = body.uuid("owner_id", required: false)
         let labels = body.labels("labels") ?? [:]
@@ -46,7 +46,7 @@ struct AgentsController {
         let id = try RouteInput.id(context)
         var body = try await JSONRequest.read(request, context: context)
         var changes = AgentChanges()
-        changes.name = body.string("name", required: false, maxLength: 100)
+        changes.name = body.name("name", required: false, maxLength: 100)
         changes.teamID = body.uuid("team_id", required: false)
         if body.has("owner_id") { changes.ownerID = .some(body.uuid("owner_id", required: false)) }
         changes.labels = body.labels("labels")

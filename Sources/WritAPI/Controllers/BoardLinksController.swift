@@ -38,18 +38,13 @@ struct BoardLinksController {
         if let decision, decision != "approve", decision != "reject" { body.fail("decision", "must be approve or reject") }
         try body.finish()
         guard let view = try await links.view(token: token!) else { throw Self.invalidLink }
-        var mfa = false
-        if view.totpRequired {
-            guard let code else {
-                throw Problem(status: .unauthorized, type: "totp-required", title: "TOTP code required",
-                              detail: "You have two-factor authentication: send `totp` with a current code.")
-            }
-            try await SecondFactor.verify(code, tenant: view.tenant, user: view.member, identity: identity, throttle: throttle)
-            mfa = true
+        if view.totpRequired, code == nil {
+            throw Problem(status: .unauthorized, type: "totp-required", title: "TOTP code required",
+                          detail: "You have two-factor authentication: send `totp` with a current code.")
         }
-        guard let (record, _) = try await links.decide(token: token!, approve: decision == "approve", comment: comment, mfa: mfa) else {
-            throw Self.invalidLink
-        }
+        let decide = { try await links.decide(token: token!, approve: decision == "approve", comment: comment, code: code, identity: identity) }
+        let decided = code == nil ? try await decide() : try await SecondFactor.throttled(user: view.member, throttle: throttle, decide)
+        guard let (record, _) = decided else { throw Self.invalidLink }
         await waiters.publishChange(tenant: view.tenant, intent: view.intent, pool: pool)
         return JSONBody.response(["status": .string(record.status), "intent": .string(record.id.uuidString.lowercased())])
     }

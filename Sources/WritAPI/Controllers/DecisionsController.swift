@@ -27,7 +27,7 @@ struct DecisionsController {
         }
         let limit = try RouteInput.longListLimit(request)
         let items = try await approvals.queue(for: user, limit: limit)
-        return JSONBody.response(["items": .array(items.map(IntentsController.json)), "next_cursor": .null])
+        return JSONBody.response(["items": .array(items.map { IntentsController.json($0, bearer: nil) }), "next_cursor": .null])
     }
 
     @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -39,15 +39,13 @@ struct DecisionsController {
         let code = body.string("totp", required: false, maxLength: 32)
         if let decision, decision != "approve", decision != "reject" { body.fail("decision", "must be approve or reject") }
         try body.finish()
-        var mfa = false
-        if let code {
-            try await SecondFactor.verify(code, tenant: user.tenantID, user: user.userID, identity: identity, throttle: throttle)
-            mfa = true
+        let decide = {
+            try await approvals.decide(
+                tenant: user.tenantID, intent: id, user: user, approve: decision == "approve", comment: comment, code: code, identity: identity)
         }
-        let record = try await approvals.decide(
-            tenant: user.tenantID, intent: id, user: user, approve: decision == "approve", comment: comment, mfa: mfa)
+        let record = code == nil ? try await decide() : try await SecondFactor.throttled(user: user.userID, throttle: throttle, decide)
         await waiters.publishChange(tenant: user.tenantID, intent: id, pool: pool)
-        return JSONBody.response(IntentsController.json(record))
+        return JSONBody.response(IntentsController.json(record, bearer: nil))
     }
 
     @Sendable func cancel(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -55,7 +53,7 @@ struct DecisionsController {
         let id = try RouteInput.id(context)
         let record = try await approvals.cancel(tenant: tenant, intent: id, agent: agent)
         await waiters.publishChange(tenant: tenant, intent: id, pool: pool)
-        return JSONBody.response(IntentsController.json(record))
+        return JSONBody.response(IntentsController.json(record, bearer: nil))
     }
 
     @Sendable func result(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -68,7 +66,7 @@ struct DecisionsController {
         try body.finish()
         let record = try await approvals.report(tenant: tenant, intent: id, agent: agent, executed: status == "executed", summary: summary)
         await waiters.publishChange(tenant: tenant, intent: id, pool: pool)
-        return JSONBody.response(IntentsController.json(record))
+        return JSONBody.response(IntentsController.json(record, bearer: nil))
     }
 
     private static func agentKey(_ context: AppRequestContext, _ request: Request) throws -> (UUID, UUID) {

@@ -52,12 +52,12 @@ struct IntentsController {
         let decision = policy.compiled.evaluate(input, rateCounts: counts)
         let (record, created): (IntentRecord, Bool)
         do {
-            (record, created) = try await intents.submit(submission, tenant: key.tenantID, agent: agent, keyID: key.keyID, decision: decision, policy: policy)
+            (record, created) = try await intents.submit(submission, tenant: key.tenantID, agent: agent, key: key, decision: decision, policy: policy)
         } catch let error as StoreError where error.kind == .conflict && error.message == "idempotency-mismatch" {
             throw Problem(status: .unprocessableContent, type: "idempotency-key-reused", title: "Idempotency key reused",
                           detail: "This Idempotency-Key was used with a different request body.")
         }
-        var response = JSONBody.response(Self.json(record), status: .created)
+        var response = JSONBody.response(Self.json(record, bearer: try intents.bearerWarrant(of: record, tenant: key.tenantID)), status: .created)
         if !created { response.headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
         return response
     }
@@ -82,10 +82,18 @@ struct IntentsController {
                 record = try await intents.intent(tenant: principal.tenantID, id: id)
             }
         }
-        return JSONBody.response(Self.json(record))
+        // Only the submitting agent receives the warrant itself (to hand to its executor); everyone
+        // else, readers included, sees what it says but cannot use it.
+        var bearer: String?
+        if case .apiKey(let key) = principal, key.agentID == record.agentID {
+            bearer = try intents.bearerWarrant(of: record, tenant: key.tenantID)
+        }
+        return JSONBody.response(Self.json(record, bearer: bearer))
     }
 
-    static func json(_ record: IntentRecord) -> JSONValue {
+    /// The intent as the API shows it: the warrant's claims for every reader, and the warrant
+    /// itself (`bearer`) only for the agent that submitted it.
+    static func json(_ record: IntentRecord, bearer: String?) -> JSONValue {
         var value: [String: JSONValue] = [
             "id": IdentityJSON.id(record.id), "status": .string(record.status), "decision": record.decision,
             "action": .string(record.action), "resource": .string(record.resource), "agent_id": IdentityJSON.id(record.agentID),
@@ -93,7 +101,8 @@ struct IntentsController {
             "created_at": IdentityJSON.time(record.createdAt),
         ]
         value["tier"] = record.tier.map { .string($0.rawValue) } ?? .null
-        if let warrant = record.warrant { value["warrant"] = .string(warrant) }
+        if let bearer { value["warrant"] = .string(bearer) }
+        if let claims = IntentStore.warrantClaims(of: record) { value["warrant_claims"] = claims }
         return .object(value)
     }
 }

@@ -29,8 +29,8 @@ struct PoliciesController {
         let principal = try context.requireReader(for: request)
         var number: Int?
         if numbered {
-            guard let text = context.parameters.get("version"), let value = Int(text), value >= 1 else { throw Problem.notFound() }
-            number = value
+            guard let text = context.parameters.get("version"), let value = Int32(text), value >= 1 else { throw Problem.notFound() }
+            number = Int(value)
         }
         guard let version = try await policies.version(tenant: principal.tenantID, team: team, number: number) else {
             throw Problem.notFound(team == nil ? "The tenant has no default policy." : "This team has no policy of its own yet.")
@@ -54,7 +54,7 @@ struct PoliciesController {
     private func versions(_ request: Request, _ context: AppRequestContext, team: UUID?) async throws -> Response {
         let principal = try context.requireReader(for: request)
         let limit = try RouteInput.longListLimit(request)
-        let before = try RouteInput.numericCursor(request).map { Int(clamping: $0) }
+        let before = try RouteInput.numericCursor(request, max: Int64(Int32.max)).map { Int($0) }
         let found = try await policies.versions(tenant: principal.tenantID, team: team, before: before, limit: limit + 1)
         let items = found.prefix(limit).map { Self.json($0, withDocument: false) }
         let next = found.count > limit ? RouteInput.cursor(for: Int64(found[limit - 1].version)) : nil

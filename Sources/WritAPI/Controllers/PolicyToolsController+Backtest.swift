@@ -24,6 +24,8 @@ extension PolicyToolsController {
         let policy = try await policies.effective(tenant: tenant, team: team!, draft: draft)
         let queries = Array(policy.compiled.rateQueries)
         let history = self.history
+        let work = self.work
+        let compiled = policy.compiled
         let stream = ResponseBody { writer in
             var totals: [String: Int] = [:]
             var replayed = 0, changed = 0
@@ -34,8 +36,10 @@ extension PolicyToolsController {
                 let batch = try await history.replay(
                     tenant: tenant, team: team!, since: since!, until: until, after: cursor, limit: 1000, queries: queries)
                 guard let last = batch.last else { break }
-                for intent in batch {
-                    let decision = policy.compiled.evaluate(intent.input, rateCounts: intent.rateCounts)
+                // A client that hung up stops the replay; evaluation runs on the bounded CPU lane.
+                guard context.clientIsConnected else { throw CancellationError() }
+                let decisions = try await work.run { batch.map { compiled.evaluate($0.input, rateCounts: $0.rateCounts) } }
+                for (intent, decision) in zip(batch, decisions) {
                     let now = decision.outcome == .deny ? "deny" : decision.tier!.rawValue
                     totals["\(intent.outcome)->\(now)", default: 0] += 1
                     replayed += 1

@@ -9,6 +9,8 @@ struct PolicyToolsController {
     let cache: PolicyCache
     let history: IntentHistory
     let identity: IdentityStore
+    /// The bounded CPU lane evaluation runs on.
+    let work: CPUWork
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.post("/v1/policies/simulate", use: simulate)
@@ -56,7 +58,9 @@ struct PolicyToolsController {
             justification: fields.justification, agentID: agent?.id.uuidString.lowercased(), agentName: agent?.name,
             agentLabels: agent?.labels ?? [:], teamID: team!.uuidString.lowercased())
         let counts = try await history.rateCounts(tenant: tenant, team: team!, agent: agent?.id, queries: effective.compiled.rateQueries)
-        var decision = effective.compiled.evaluate(input, rateCounts: counts).json
+        guard context.clientIsConnected else { throw CancellationError() }
+        let compiled = effective.compiled
+        var decision = try await work.run { compiled.evaluate(input, rateCounts: counts).json }
         if case .object(var members) = decision {
             members["policy"] = [
                 "id": .string(effective.key.uuidString.lowercased()), "version": .number(Double(effective.version)),

@@ -32,14 +32,11 @@ struct TOTPController {
         var body = try await JSONRequest.read(request, context: context)
         let code = body.string("code", maxLength: 32)
         try body.finish()
-        let subject = "totp:\(user.userID.uuidString)"
-        if let wait = try await throttle.retryAfter(subject) {
-            throw Problem(status: .tooManyRequests, type: "totp-throttled", title: "Too many wrong codes",
-                          detail: "Too many wrong TOTP codes; try again later.", retryAfter: wait)
-        }
-        guard let codes = try await identity.confirmTOTP(user, code: code!) else {
-            try await throttle.recordFailure(subject)
-            throw Problem.invalid("The code does not match the authenticator.", errors: [.init(path: "/code", message: "is wrong or expired")])
+        let codes = try await SecondFactor.throttled(user: user.userID, throttle: throttle) {
+            guard let codes = try await identity.confirmTOTP(user, code: code!) else {
+                throw Problem.invalid("The code does not match the authenticator.", errors: [.init(path: "/code", message: "is wrong or expired")])
+            }
+            return codes
         }
         var response = JSONBody.response(["recovery_codes": .array(codes.map(JSONValue.string))])
         response.headers[.cacheControl] = "no-store"

@@ -17,7 +17,7 @@ struct TeamsController {
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.requireAdmin(for: request)
         var body = try await JSONRequest.read(request, context: context)
-        let name = body.string("name", maxLength: 100)
+        let name = body.name("name", maxLength: 100)
         try body.finish()
         let team = try await identity.createTeam(tenant: principal.tenantID, name: name!, by: principal)
         return JSONBody.response(IdentityJSON.team(team), status: .created)
@@ -38,7 +38,7 @@ struct TeamsController {
         let principal = try context.requireAdmin(for: request)
         let id = try RouteInput.id(context)
         var body = try await JSONRequest.read(request, context: context)
-        let name = body.string("name", maxLength: 100)
+        let name = body.name("name", maxLength: 100)
         try body.finish()
         return JSONBody.response(IdentityJSON.team(try await identity.renameTeam(tenant: principal.tenantID, id: id, name: name!, by: principal)))
     }

@@ -18,7 +18,8 @@ struct WarrantsController {
     /// Same rules as offline verification, plus revocation and redemption; anyone with the tenant id may ask.
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
         var body = try await JSONRequest.read(request, context: context)
-        let token = body.secret("warrant")
+        // A T3 warrant lists every approval; 64 KiB holds far more than any quorum needs.
+        let token = body.secret("warrant", maxBytes: 64 * 1024)
         let tenant = body.uuid("tenant_id")
         try body.finish()
         let keys = try await signingKeys.publicKeys(tenant: tenant!, database: database)
@@ -44,12 +45,13 @@ struct WarrantsController {
             throw Problem.forbidden("Redeem warrants with an executor's API key that has the warrants scope.")
         }
         let jti = try Self.jti(context)
-        switch try await warrants.redeem(tenant: key.tenantID, jti: jti, by: principal.actor) {
+        switch try await warrants.redeem(tenant: key.tenantID, jti: jti, audiences: key.audiences, by: principal.actor) {
         case .redeemed: return JSONBody.response(["jti": .string(jti), "redeemed": true])
         case .notFound: throw Problem.notFound("No such warrant.")
         case .alreadyUsed: throw Self.conflict("The warrant was already redeemed.")
         case .revoked: throw Self.conflict("The warrant was revoked.")
         case .expired: throw Self.conflict("The warrant has expired.")
+        case .wrongAudience: throw Problem.forbidden("This warrant is meant for another executor: its `aud` is not among this key's audiences.")
         }
     }
 

@@ -2,14 +2,21 @@ import Foundation
 import Logging
 import NIOPosix
 import ServiceLifecycle
+import WritCore
 import WritStore
 
-/// Delivers outbox messages every second: to the SMTP relay of `WRIT_SMTP_URL`, and/or as `.eml`
+/// Delivers outbox messages every `interval` (a second by default): to the SMTP relay of `WRIT_SMTP_URL`, and/or as `.eml`
 /// files in `WRIT_MAIL_DIR`. A message is marked sent only once every configured channel took it.
 struct MailService: Service {
     let database: Database
     let directory: URL?
     let relay: SMTPRelay?
+    /// Derives each personal link's token at delivery: the outbox never holds one.
+    let links: LinkTokens
+    /// The console's base URL, for links.
+    let publicURL: String
+    /// How long to rest between delivery passes.
+    let interval: Duration
     let logger: Logger
 
     func run() async throws {
@@ -17,7 +24,7 @@ struct MailService: Service {
             while !Task.isCancelled {
                 do {
                     try await Outbox.deliver(database: database) { message in
-                        let text = Self.rfc5322(message)
+                        let text = Self.rfc5322(message, body: body(of: message))
                         if let relay {
                             try await NIOThreadPool.singleton.runIfActive { try relay.send(to: message.recipient, message: text) }
                         }
@@ -26,9 +33,16 @@ struct MailService: Service {
                 } catch {
                     logger.warning("mail delivery pass failed", metadata: ["error": "\(error)"])
                 }
-                try? await Task.sleep(for: .seconds(1))
+                try? await Task.sleep(for: interval)
             }
         }
+    }
+
+    /// The body with the recipient's link put in place of the placeholder.
+    func body(of message: OutboxMessage) -> String {
+        guard let link = message.link else { return message.body }
+        let url = "\(publicURL)/\(link.kind.page)#\(links.token(for: link))"
+        return message.body.replacingOccurrences(of: Outbox.linkPlaceholder, with: url)
     }
 
     /// Writes one message as `<id>.eml`; the file appears whole (written aside, then renamed).
@@ -41,7 +55,7 @@ struct MailService: Service {
     }
 
     /// The message in RFC 5322 form with CRLF line ends.
-    static func rfc5322(_ message: OutboxMessage) -> String {
+    static func rfc5322(_ message: OutboxMessage, body: String) -> String {
         let id = message.id.uuidString.lowercased()
         return """
             Message-ID: <\(id)@writ>\r
@@ -54,7 +68,7 @@ struct MailService: Service {
             Content-Transfer-Encoding: 8bit\r
             X-Writ-Kind: \(message.kind)\r
             \r
-            \(message.body.replacingOccurrences(of: "\n", with: "\r\n"))
+            \(body.replacingOccurrences(of: "\n", with: "\r\n"))
             """
     }
 

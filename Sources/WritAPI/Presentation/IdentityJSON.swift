@@ -35,7 +35,8 @@ enum IdentityJSON {
     static func apiKey(_ key: APIKey) -> JSONValue {
         [
             "id": id(key.id), "name": .string(key.name), "prefix": .string(key.prefix), "agent_id": id(key.agentID),
-            "scopes": .array(key.scopes.map { .string($0.rawValue) }), "expires_at": time(key.expiresAt),
+            "scopes": .array(key.scopes.map { .string($0.rawValue) }), "audiences": .array(key.audiences.map(JSONValue.string)),
+            "expires_at": time(key.expiresAt),
             "revoked_at": time(key.revokedAt), "last_used_at": time(key.lastUsedAt), "created_at": time(key.createdAt),
         ]
     }

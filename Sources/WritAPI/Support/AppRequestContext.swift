@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOCore
 import WritCore
 
 /// The request context every Writ route receives: the authenticated principal, if any.
@@ -13,11 +14,17 @@ public struct AppRequestContext: RequestContext {
     var csrfVerified = false
     /// The client's address, for throttling failed logins.
     public let remoteAddress: String?
+    /// The client's connection, so long work can stop once the client has gone.
+    let channel: any Channel
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress?.ipAddress
+        self.channel = source.channel
     }
+
+    /// Whether the client is still connected; long work checks it between steps.
+    var clientIsConnected: Bool { channel.isActive }
 
     /// The principal, or a 401 problem; cookie-authenticated writes also need the CSRF token (403).
     func requirePrincipal(for request: Request) throws -> Principal {

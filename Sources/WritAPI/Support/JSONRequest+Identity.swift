@@ -8,6 +8,17 @@ extension JSONRequest {
         return email
     }
 
+    /// A name people read (organisation, team, agent, key): only visible characters, so no bidi
+    /// override or zero-width character can make it look like something else.
+    mutating func name(_ key: String, required: Bool = true, maxLength: Int = 200) -> String? {
+        guard let text = string(key, required: required, maxLength: maxLength) else { return nil }
+        guard VisibleText.isVisible(text) else {
+            fail(key, "must hold visible characters only (no bidi overrides, zero-width or other invisible characters)")
+            return nil
+        }
+        return text
+    }
+
     /// A new password: at least 12 characters.
     mutating func newPassword(_ key: String) -> String? {
         guard let password = secret(key) else { return nil }

@@ -99,8 +99,8 @@ struct JSONRequest {
         return trimmed
     }
 
-    /// A string member exactly as sent (passwords: never trimmed).
-    mutating func secret(_ key: String, required: Bool = true) -> String? {
+    /// A string member exactly as sent (passwords, tokens: never trimmed), at most `maxBytes` long.
+    mutating func secret(_ key: String, required: Bool = true, maxBytes: Int = 1024) -> String? {
         guard let value = value(key) else {
             if required { fail(key, "is required") }
             return nil
@@ -109,7 +109,7 @@ struct JSONRequest {
             fail(key, "must be a string, not \(value.typeName)")
             return nil
         }
-        guard text.utf8.count <= 1024 else { fail(key, "must be at most 1024 bytes"); return nil }
+        guard text.utf8.count <= maxBytes else { fail(key, "must be at most \(maxBytes) bytes"); return nil }
         return text
     }
 

@@ -12,10 +12,17 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let problem as Problem {
             return problem.response()
+        } catch let error as StoreError where error.kind == .corrupt {
+            context.logger.error("stored value does not parse", metadata: ["error": "\(error.message)"])
+            return Problem(status: .internalServerError, detail: "The server could not complete the request; it has been logged.").response()
         } catch let error as StoreError {
             return Self.problem(for: error).response()
         } catch let error as HTTPError {
             return Self.problem(for: error).response()
+        } catch is CancellationError {
+            // The client went away (or the request ran out of time): nothing to log as a fault.
+            return Problem(status: .serviceUnavailable, type: "cancelled", title: "Request cancelled",
+                           detail: "The request was cancelled before it finished.", retryAfter: 1).response()
         } catch let error as any HTTPResponseError {
             return Problem(status: error.status, detail: error.status.reasonPhrase).response()
         } catch {
@@ -33,6 +40,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         case .conflict: Problem(status: .conflict, type: "conflict", title: "Conflict", detail: error.message)
         case .invalid: .invalid(error.message)
         case .forbidden: .forbidden(error.message)
+        case .unauthorized: Problem(status: .unauthorized, type: "invalid-credentials", title: "Invalid credentials", detail: error.message)
+        case .corrupt: Problem(status: .internalServerError, detail: "The server could not complete the request; it has been logged.")
         case .quotaExceeded:
             Problem(status: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required"), type: "quota-exceeded:\(error.quota ?? "plan")", title: "Plan quota exceeded",
                     detail: error.message)

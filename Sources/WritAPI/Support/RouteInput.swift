@@ -39,9 +39,12 @@ enum RouteInput {
     }
 
     /// The position in a `?cursor=` this server issued with ``cursor(for:)``; `nil` without one.
-    static func numericCursor(_ request: Request) throws -> Int64? {
+    /// Positions above `max` (the column's range) are not ones this server issued.
+    static func numericCursor(_ request: Request, max: Int64 = .max) throws -> Int64? {
         guard let text = request.uri.queryParameters["cursor"] else { return nil }
-        guard let bytes = Base64URL.decode(String(text)), let value = Int64(String(decoding: bytes, as: UTF8.self)), value >= 0 else {
+        guard let bytes = Base64URL.decode(String(text)), let value = Int64(String(decoding: bytes, as: UTF8.self)), value >= 0,
+              value <= max
+        else {
             throw Problem.invalid("The query parameters are invalid.", errors: [.init(path: "cursor", message: "is not a cursor this server issued")])
         }
         return value

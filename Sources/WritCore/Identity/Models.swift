@@ -101,15 +101,18 @@ public struct APIKey: Sendable, Equatable {
     public let prefix: String
     public let agentID: UUID?
     public let scopes: [Scope]
+    /// For executor keys: the warrant audiences (`aud`) it may redeem.
+    public let audiences: [String]
     public let expiresAt: Date?
     public let revokedAt: Date?
     public let lastUsedAt: Date?
     public let createdAt: Date
 
     public init(
-        id: UUID, name: String, prefix: String, agentID: UUID?, scopes: [Scope], expiresAt: Date?, revokedAt: Date?,
-        lastUsedAt: Date?, createdAt: Date
+        id: UUID, name: String, prefix: String, agentID: UUID?, scopes: [Scope], audiences: [String] = [], expiresAt: Date?,
+        revokedAt: Date?, lastUsedAt: Date?, createdAt: Date
     ) {
+        self.audiences = audiences
         self.id = id
         self.name = name
         self.prefix = prefix

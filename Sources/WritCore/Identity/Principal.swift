@@ -31,6 +31,15 @@ public enum Principal: Sendable, Equatable {
         }
     }
 
+    /// The person answerable for what this principal does: the signed-in user, or whoever created
+    /// the API key (keys created by keys inherit their creator's person).
+    public var responsibleUserID: UUID? {
+        switch self {
+        case .user(let user): user.userID
+        case .apiKey(let key): key.createdBy
+        }
+    }
+
     /// The audit actor for this principal.
     public var actor: AuditEvent.Party {
         switch self {
@@ -67,10 +76,17 @@ public struct KeyPrincipal: Sendable, Equatable {
     /// The tenant plan's request rate for this key.
     public let requestsPerSecond: Int
     public let burst: Int
+    /// The person who created the key (or whose key created it); never an approver of its intents.
+    public let createdBy: UUID?
+    /// For executor keys: the warrant audiences (`aud`) it may redeem.
+    public let audiences: Set<String>
 
     public init(
-        tenantID: UUID, keyID: UUID, agentID: UUID?, scopes: Set<Scope>, expiresAt: Date?, requestsPerSecond: Int, burst: Int
+        tenantID: UUID, keyID: UUID, agentID: UUID?, scopes: Set<Scope>, expiresAt: Date?, requestsPerSecond: Int, burst: Int,
+        createdBy: UUID? = nil, audiences: Set<String> = []
     ) {
+        self.createdBy = createdBy
+        self.audiences = audiences
         self.tenantID = tenantID
         self.keyID = keyID
         self.agentID = agentID

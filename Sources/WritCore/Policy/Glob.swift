@@ -11,6 +11,9 @@ public struct Glob: Sendable, Equatable, CustomStringConvertible {
     public let pattern: String
     let tokens: [Token]
 
+    /// The most `**` a pattern may hold: matching is linear anyway, but a pattern that needs more says nothing a reader can follow.
+    public static let maxDeepWildcards = 4
+
     /// Characters allowed in patterns besides letters and digits.
     static let punctuation = Set("._-/:@+*=".utf8)
 
@@ -19,6 +22,7 @@ public struct Glob: Sendable, Equatable, CustomStringConvertible {
         guard !pattern.isEmpty else { return .failure(GlobError(reason: "must not be empty")) }
         guard pattern.utf8.count <= 256 else { return .failure(GlobError(reason: "must be at most 256 characters")) }
         var tokens: [Token] = []
+        var deepWildcards = 0
         let bytes = Array(pattern.utf8)
         var index = 0
         while index < bytes.count {
@@ -30,6 +34,10 @@ public struct Glob: Sendable, Equatable, CustomStringConvertible {
                 var stars = 1
                 while index + stars < bytes.count, bytes[index + stars] == UInt8(ascii: "*") { stars += 1 }
                 guard stars <= 2 else { return .failure(GlobError(reason: "has more than two * in a row")) }
+                if stars == 2 { deepWildcards += 1 }
+                guard deepWildcards <= maxDeepWildcards else {
+                    return .failure(GlobError(reason: "has more than \(maxDeepWildcards) ** wildcards"))
+                }
                 tokens.append(stars == 2 ? .any : .segment)
                 index += stars
             } else {
@@ -46,9 +54,42 @@ public struct Glob: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Whether the UTF-8 bytes of a text match the whole pattern.
+    ///
+    /// Runs the pattern as a nondeterministic automaton over the text, one set of live positions
+    /// per byte: O(pattern × text) in the worst case, never exponential however many `**` it has.
     func matches(utf8 text: [UInt8]) -> Bool {
         if let literal { return literal == text }
-        return Self.match(tokens[...], text[...])
+        var live = [Bool](repeating: false, count: tokens.count + 1)
+        var next = live
+        live[0] = true
+        closeOverEmptyMatches(&live)
+        for byte in text {
+            let separator = byte == UInt8(ascii: ".") || byte == UInt8(ascii: "/")
+            var any = false
+            for position in 0..<tokens.count where live[position] {
+                switch tokens[position] {
+                case .literal(let expected) where expected == byte: next[position + 1] = true; any = true
+                case .literal: break
+                case .segment where separator: break
+                case .segment, .any: next[position] = true; any = true
+                }
+            }
+            guard any else { return false }
+            closeOverEmptyMatches(&next)
+            swap(&live, &next)
+            for position in next.indices { next[position] = false }
+        }
+        return live[tokens.count]
+    }
+
+    /// Wildcards may match nothing: a live wildcard makes the position after it live too.
+    private func closeOverEmptyMatches(_ live: inout [Bool]) {
+        for position in 0..<tokens.count where live[position] {
+            switch tokens[position] {
+            case .segment, .any: live[position + 1] = true
+            case .literal: break
+            }
+        }
     }
 
     /// The pattern's bytes when it has no wildcard.
@@ -59,29 +100,6 @@ public struct Glob: Sendable, Equatable, CustomStringConvertible {
             bytes.append(byte)
         }
         return bytes
-    }
-
-    private static func match(_ tokens: ArraySlice<Token>, _ text: ArraySlice<UInt8>) -> Bool {
-        guard let first = tokens.first else { return text.isEmpty }
-        let rest = tokens.dropFirst()
-        switch first {
-        case .literal(let byte):
-            return text.first == byte && match(rest, text.dropFirst())
-        case .segment:
-            var candidate = text
-            while true {
-                if match(rest, candidate) { return true }
-                guard let next = candidate.first, next != UInt8(ascii: "."), next != UInt8(ascii: "/") else { return false }
-                candidate = candidate.dropFirst()
-            }
-        case .any:
-            var candidate = text
-            while true {
-                if match(rest, candidate) { return true }
-                guard !candidate.isEmpty else { return false }
-                candidate = candidate.dropFirst()
-            }
-        }
     }
 
     /// The literal text before the first `.` or `/`, when the pattern's first segment has no wildcard.

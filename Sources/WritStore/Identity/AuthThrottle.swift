@@ -3,51 +3,83 @@ import Postgres
 import WritCore
 import WritCrypto
 
-/// Counts failed credential checks per subject (an account, a client address, a TOTP user) in the
-/// database, so every node sees the same counts; a subject over its limit waits out the window.
+/// Throttles credential checks per subject (an account from an address, an address, a person's
+/// second factor) in the database, so every node sees the same counts.
+///
+/// An attempt is *reserved* before the credential is checked: one atomic upsert counts it and
+/// refuses it while the subject waits out a delay. Sixty concurrent guesses therefore meet the
+/// count one by one instead of all reading the same old count. Subject keys are HMACs, never raw
+/// emails or addresses.
 public struct AuthThrottle: Sendable {
     let database: Database
     let hasher: KeyedHasher
-    /// Failures allowed per window.
-    public let limit: Int
-    /// The window's length.
-    public let window: TimeInterval
 
-    public init(database: Database, masterKey: [UInt8], limit: Int = 5, window: TimeInterval = 15 * 60) {
+    public init(database: Database, masterKey: [UInt8]) {
         self.database = database
         self.hasher = KeyedHasher(masterKey: masterKey)
-        self.limit = limit
-        self.window = window
     }
 
-    /// Seconds until `subject` may try again, or `nil` when it is not throttled.
-    public func retryAfter(_ subject: String, limit: Int? = nil) async throws -> Int? {
-        let rows = try await database.pool.query("""
-            SELECT failures, ceil(extract(epoch FROM window_start + make_interval(secs => \(window)) - now()))::int AS remaining
-            FROM auth_throttle WHERE subject = \(key(subject)) AND window_start > now() - make_interval(secs => \(window))
-            """)
-        guard let row = rows.first, try row.decode(Int.self, "failures") >= (limit ?? self.limit) else { return nil }
-        return max(1, try row.decode(Int.self, "remaining"))
+    /// Reserves one attempt on every subject at once; `nil` when all admit it, else the seconds to
+    /// wait (and nothing is counted).
+    public func reserve(_ subjects: [(ThrottleRule, String)]) async throws -> Int? {
+        do {
+            try await database.pool.transaction { tx in
+                for (rule, subject) in subjects {
+                    if let wait = try await reserve(rule, key(rule, subject), in: tx) { throw Throttled(seconds: wait) }
+                }
+            }
+            return nil
+        } catch let throttled as Throttled {
+            return throttled.seconds
+        }
     }
 
-    /// Records one failure for `subject`, starting a new window when the last one is over.
-    public func recordFailure(_ subject: String) async throws {
-        try await database.pool.query("""
-            INSERT INTO auth_throttle (subject, failures, window_start) VALUES (\(key(subject)), 1, now())
+    /// Records that the reserved attempts succeeded, as each rule says.
+    public func succeeded(_ subjects: [(ThrottleRule, String)]) async throws {
+        for (rule, subject) in subjects {
+            let key = key(rule, subject)
+            switch rule.onSuccess {
+            case .keep: continue
+            case .reset: try await database.pool.query("DELETE FROM auth_throttle WHERE subject = \(key)")
+            case .refund:
+                try await database.pool.query("""
+                    UPDATE auth_throttle SET failures = greatest(failures - 1, 0),
+                        blocked_until = CASE WHEN failures - 1 <= \(rule.free)::int THEN NULL ELSE blocked_until END
+                    WHERE subject = \(key)
+                    """)
+            }
+        }
+    }
+
+    private struct Throttled: Error {
+        let seconds: Int
+    }
+
+    private func reserve(_ rule: ThrottleRule, _ key: String, in tx: Transaction) async throws -> Int? {
+        // The attempt counts at once; the delay it earns applies to the attempt after it.
+        let attempts: SQL = """
+            (CASE WHEN t.window_start > now() - make_interval(secs => \(rule.window)::float8) THEN t.failures + 1 ELSE 1 END)
+            """
+        let admitted = try await tx.execute("""
+            INSERT INTO auth_throttle AS t (subject, failures, window_start, blocked_until)
+            VALUES (\(key), 1, now(), now() + make_interval(secs => \(rule.delay(after: 1))::float8))
             ON CONFLICT (subject) DO UPDATE SET
-                failures = CASE WHEN auth_throttle.window_start > now() - make_interval(secs => \(window))
-                                THEN auth_throttle.failures + 1 ELSE 1 END,
-                window_start = CASE WHEN auth_throttle.window_start > now() - make_interval(secs => \(window))
-                                    THEN auth_throttle.window_start ELSE now() END
+                failures = \(attempts),
+                window_start = CASE WHEN t.window_start > now() - make_interval(secs => \(rule.window)::float8) THEN t.window_start ELSE now() END,
+                blocked_until = now() + make_interval(secs => least(\(rule.cap)::float8,
+                    CASE WHEN \(attempts) > \(rule.free)::int
+                         THEN \(rule.base)::float8 * power(2::float8, least(\(attempts) - \(rule.free)::int - 1, 30)) ELSE 0 END))
+            WHERE t.blocked_until IS NULL OR t.blocked_until <= now()
+            RETURNING failures
             """)
+        guard admitted.isEmpty else { return nil }
+        let rows = try await tx.execute("""
+            SELECT greatest(1, ceil(extract(epoch FROM blocked_until - now())))::int AS wait FROM auth_throttle WHERE subject = \(key)
+            """)
+        return try rows.first?.decode(Int.self, "wait") ?? 1
     }
 
-    /// Forgets the failures of `subject` after a success.
-    public func reset(_ subject: String) async throws {
-        try await database.pool.query("DELETE FROM auth_throttle WHERE subject = \(key(subject))")
-    }
-
-    private func key(_ subject: String) -> String {
-        Hex.encode(hasher.hash("throttle:" + subject))
+    private func key(_ rule: ThrottleRule, _ subject: String) -> String {
+        Hex.encode(hasher.hash("throttle:\(rule.name):\(subject)"))
     }
 }

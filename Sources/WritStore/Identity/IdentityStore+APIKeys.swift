@@ -9,11 +9,11 @@ public struct NewAPIKey: Sendable {
 }
 
 extension IdentityStore {
-    static let keyColumns: SQL = "id, name, prefix, agent_id, scopes, expires_at, revoked_at, last_used_at, created_at"
+    static let keyColumns: SQL = "id, name, prefix, agent_id, scopes, audiences, expires_at, revoked_at, last_used_at, created_at"
 
     /// Creates a key; only its keyed hash is stored.
     public func createAPIKey(
-        tenant: UUID, name: String, agentID: UUID?, scopes: [Scope], expiresAt: Date?, by principal: Principal
+        tenant: UUID, name: String, agentID: UUID?, scopes: [Scope], audiences: [String] = [], expiresAt: Date?, by principal: Principal
     ) async throws -> NewAPIKey {
         let id = UUIDv7.make()
         let token = APIKeyToken.generate()
@@ -22,14 +22,15 @@ extension IdentityStore {
                 throw StoreError.invalid("Agent \(agentID.uuidString.lowercased()) does not exist.")
             }
             try await tx.execute("""
-                INSERT INTO api_keys (tenant_id, id, agent_id, name, prefix, key_hash, scopes, expires_at, created_by)
+                INSERT INTO api_keys (tenant_id, id, agent_id, name, prefix, key_hash, scopes, audiences, expires_at, created_by)
                 VALUES (\(tenant), \(id), \(agentID), \(name), \(token.displayPrefix), \(Bytea(hasher.hash(token.text))),
-                        \(scopes.map(\.rawValue))::text[], \(expiresAt), \(principal.actorUserID))
+                        \(scopes.map(\.rawValue))::text[], \(audiences)::text[], \(expiresAt), \(principal.responsibleUserID))
                 """)
             try await audit.append(
                 AuditEvent(type: "api_key.created", actor: principal.actor, subject: .init(kind: "api_key", id: id.uuidString.lowercased()),
                            data: ["name": .string(name), "scopes": .array(scopes.map { .string($0.rawValue) }),
-                                  "agent": agentID.map { .string($0.uuidString.lowercased()) } ?? .null]),
+                                  "agent": agentID.map { .string($0.uuidString.lowercased()) } ?? .null,
+                                  "audiences": .array(audiences.map(JSONValue.string))]),
                 tenant: tenant, in: tx)
             guard let row = try await tx.execute("SELECT \(Self.keyColumns) FROM api_keys WHERE tenant_id = \(tenant) AND id = \(id)").first
             else { throw StoreError.notFound("API key") }
@@ -66,7 +67,7 @@ extension IdentityStore {
         let hash = hasher.hash(token.text)
         let found = try await database.withLookup(hash: hash) { tx in
             try await tx.execute("""
-                SELECT tenant_id, id, agent_id, scopes, expires_at FROM api_keys
+                SELECT tenant_id, id, agent_id, scopes, audiences, expires_at, created_by FROM api_keys
                 WHERE key_hash = \(Bytea(hash)) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
                 """).first
         }
@@ -88,7 +89,8 @@ extension IdentityStore {
                 tenantID: tenant, keyID: try found.decode(UUID.self, "id"), agentID: agentID,
                 scopes: Set(try found.words("scopes").compactMap(Scope.init(rawValue:))),
                 expiresAt: try found.decode(Date?.self, "expires_at"),
-                requestsPerSecond: try plan.decode(Int.self, "api_requests_per_second"), burst: try plan.decode(Int.self, "api_burst"))
+                requestsPerSecond: try plan.decode(Int.self, "api_requests_per_second"), burst: try plan.decode(Int.self, "api_burst"),
+                createdBy: try found.decode(UUID?.self, "created_by"), audiences: Set(try found.words("audiences")))
         }
     }
 

@@ -3,14 +3,6 @@ import Postgres
 import WritCore
 import WritCrypto
 
-/// A stored account found by email at login.
-public struct LoginCandidate: Sendable {
-    public let tenantID: UUID
-    public let userID: UUID
-    public let passwordHash: String?
-    public let totpEnabled: Bool
-}
-
 /// An authenticated console session and the CSRF token hash it requires on writes.
 public struct SessionAuthentication: Sendable {
     public let principal: UserPrincipal
@@ -33,28 +25,6 @@ extension IdentityStore {
             AuditEvent(type: "session.created", actor: actor, subject: .init(kind: "session", id: id.uuidString.lowercased())),
             tenant: tenant, in: tx)
         return NewSession(id: id, token: token, csrfToken: csrf, expiresAt: expiresAt)
-    }
-
-    /// The active account with this email, in whichever tenant it is.
-    public func loginCandidate(email: EmailAddress) async throws -> LoginCandidate? {
-        try await database.withEmailLookup(email.normalized) { tx in
-            let rows = try await tx.execute("""
-                SELECT tenant_id, id, password_hash, totp_secret_sealed IS NOT NULL AS totp
-                FROM users WHERE lower(email) = \(email.normalized) AND status = 'active'
-                """)
-            return try rows.first.map { row in
-                LoginCandidate(
-                    tenantID: try row.decode(UUID.self, "tenant_id"), userID: try row.decode(UUID.self, "id"),
-                    passwordHash: try row.decode(String?.self, "password_hash"), totpEnabled: try row.decode(Bool.self, "totp"))
-            }
-        }
-    }
-
-    /// Opens a session after the password (and TOTP, if enrolled) were checked.
-    public func login(_ candidate: LoginCandidate) async throws -> NewSession {
-        try await database.withTenant(candidate.tenantID) { tx in
-            try await createSession(tenant: candidate.tenantID, user: candidate.userID, in: tx)
-        }
     }
 
     /// The session whose cookie is `token`, if it is live; extends its idle window.
@@ -110,28 +80,5 @@ extension IdentityStore {
         try await tx.execute("""
             UPDATE sessions SET revoked_at = now() WHERE tenant_id = \(tenant) AND user_id = \(user) AND revoked_at IS NULL
             """)
-    }
-
-    /// The stored password hash of a user, for re-authentication.
-    public func passwordHash(of principal: UserPrincipal) async throws -> String? {
-        try await database.withTenant(principal.tenantID) { tx in
-            try await tx.execute("SELECT password_hash FROM users WHERE tenant_id = \(principal.tenantID) AND id = \(principal.userID)")
-                .first?.decode(String?.self, "password_hash")
-        }
-    }
-
-    /// Replaces a password, revokes every session of the user and opens a new one for the caller.
-    public func changePassword(_ principal: UserPrincipal, newHash: String) async throws -> NewSession {
-        try await database.withTenant(principal.tenantID) { tx in
-            try await tx.execute("""
-                UPDATE users SET password_hash = \(newHash), password_changed_at = now()
-                WHERE tenant_id = \(principal.tenantID) AND id = \(principal.userID)
-                """)
-            try await revokeSessions(tenant: principal.tenantID, user: principal.userID, in: tx)
-            let actor = AuditEvent.Party(kind: "user", id: principal.userID.uuidString.lowercased())
-            try await audit.append(AuditEvent(type: "member.password_changed", actor: actor, subject: actor),
-                                   tenant: principal.tenantID, in: tx)
-            return try await createSession(tenant: principal.tenantID, user: principal.userID, in: tx)
-        }
     }
 }

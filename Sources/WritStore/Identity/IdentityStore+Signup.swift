@@ -21,20 +21,21 @@ public struct SignupResult: Sendable {
 }
 
 extension IdentityStore {
-    /// Creates a tenant on the free plan, its first admin, its first signing key and a session,
-    /// all in one transaction.
-    public func signup(organization: String, email: EmailAddress, passwordHash: String) async throws -> SignupResult {
+    /// Creates a tenant on the free plan, its first admin (on an existing login or a new one), its
+    /// first signing key and a session, all in one transaction.
+    ///
+    /// A new login whose address was taken concurrently fails with a unique violation and creates nothing.
+    public func signup(organization: String, email: EmailAddress, account: AccountChoice) async throws -> SignupResult {
         let tenantID = UUIDv7.make()
         let userID = UUIDv7.make()
         return try await database.withTenant(tenantID) { tx in
             try await tx.execute("INSERT INTO tenants (id, name, plan) VALUES (\(tenantID), \(organization), 'free')")
             try await audit.start(tenant: tenantID, in: tx)
-            try await Self.conflictOnDuplicate("An account with this email already exists.") {
-                try await tx.execute("""
-                    INSERT INTO users (tenant_id, id, email, password_hash, roles, status)
-                    VALUES (\(tenantID), \(userID), \(email.value), \(passwordHash), \(["admin"])::text[], 'active')
-                    """)
-            }
+            let accountID = try await accountID(for: account, email: email, in: tx)
+            try await tx.execute("""
+                INSERT INTO users (tenant_id, id, email, account_id, roles, status)
+                VALUES (\(tenantID), \(userID), \(email.value), \(accountID), \(["admin"])::text[], 'active')
+                """)
             let actor = AuditEvent.Party(kind: "user", id: userID.uuidString.lowercased())
             try await audit.append(
                 AuditEvent(type: "tenant.created", actor: actor, subject: .init(kind: "tenant", id: tenantID.uuidString.lowercased()),

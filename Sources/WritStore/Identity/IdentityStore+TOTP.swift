@@ -69,27 +69,38 @@ extension IdentityStore {
 
     /// Checks a TOTP or recovery code of a user; each is accepted once only.
     public func verifySecondFactor(tenant: UUID, user: UUID, code: String) async throws -> SecondFactorResult {
-        try await database.withTenant(tenant) { tx in
-            let row = try await tx.execute("""
-                SELECT totp_secret_sealed, totp_last_step FROM users WHERE tenant_id = \(tenant) AND id = \(user) FOR UPDATE
-                """).first
-            guard let row, let sealed = try row.decode(Bytea?.self, "totp_secret_sealed") else { return .rejected }
-            let secret = try sealer.open(sealed.bytes, context: totpContext(tenant, user))
-            if let step = TOTP(secret: secret).matchingStep(for: code, at: Date()) {
-                // A step at or before the last accepted one is a replay.
-                guard step > (try row.decode(Int64?.self, "totp_last_step") ?? Int64.min) else { return .rejected }
-                try await tx.execute("UPDATE users SET totp_last_step = \(step) WHERE tenant_id = \(tenant) AND id = \(user)")
-                return .accepted
-            }
-            let used = try await tx.execute("""
-                UPDATE recovery_codes SET used_at = now()
-                WHERE tenant_id = \(tenant) AND user_id = \(user) AND code_hash = \(Bytea(hasher.hash(code.lowercased()))) AND used_at IS NULL
-                """)
-            guard used.affectedRows == 1 else { return .rejected }
-            let actor = AuditEvent.Party(kind: "user", id: user.uuidString.lowercased())
-            try await audit.append(AuditEvent(type: "member.recovery_code_used", actor: actor, subject: actor), tenant: tenant, in: tx)
+        try await database.withTenant(tenant) { tx in try await verifySecondFactor(tenant: tenant, user: user, code: code, in: tx) }
+    }
+
+    /// Checks a code inside the caller's transaction, so the code is consumed only if that
+    /// transaction commits (a decision refused after the check leaves the code unused).
+    func verifySecondFactor(tenant: UUID, user: UUID, code: String, in tx: Transaction) async throws -> SecondFactorResult {
+        let row = try await tx.execute("""
+            SELECT totp_secret_sealed, totp_last_step FROM users WHERE tenant_id = \(tenant) AND id = \(user) FOR UPDATE
+            """).first
+        guard let row, let sealed = try row.decode(Bytea?.self, "totp_secret_sealed") else { return .rejected }
+        let secret = try sealer.open(sealed.bytes, context: totpContext(tenant, user))
+        if let step = TOTP(secret: secret).matchingStep(for: code, at: Date()) {
+            // A step at or before the last accepted one is a replay.
+            guard step > (try row.decode(Int64?.self, "totp_last_step") ?? Int64.min) else { return .rejected }
+            try await tx.execute("UPDATE users SET totp_last_step = \(step) WHERE tenant_id = \(tenant) AND id = \(user)")
             return .accepted
         }
+        let used = try await tx.execute("""
+            UPDATE recovery_codes SET used_at = now()
+            WHERE tenant_id = \(tenant) AND user_id = \(user) AND code_hash = \(Bytea(hasher.hash(code.lowercased()))) AND used_at IS NULL
+            """)
+        guard used.affectedRows == 1 else { return .rejected }
+        let actor = AuditEvent.Party(kind: "user", id: user.uuidString.lowercased())
+        try await audit.append(AuditEvent(type: "member.recovery_code_used", actor: actor, subject: actor), tenant: tenant, in: tx)
+        return .accepted
+    }
+
+    /// Whether the user has TOTP enabled.
+    func hasSecondFactor(tenant: UUID, user: UUID, in tx: Transaction) async throws -> Bool {
+        try await tx.execute("""
+            SELECT 1 FROM users WHERE tenant_id = \(tenant) AND id = \(user) AND totp_secret_sealed IS NOT NULL
+            """).isEmpty == false
     }
 
     /// Turns TOTP off for the caller (after the caller re-proved a factor) and deletes the recovery codes.

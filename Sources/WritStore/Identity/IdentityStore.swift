@@ -10,6 +10,7 @@ public struct IdentityStore: Sendable {
     let audit: AuditLog
     let hasher: KeyedHasher
     let sealer: Sealer
+    let links: LinkTokens
     /// A console session ends this long after sign-in, however active.
     public static let sessionLifetime: TimeInterval = 12 * 3600
     /// A console session ends after this long without a request.
@@ -23,6 +24,7 @@ public struct IdentityStore: Sendable {
         self.audit = AuditLog(signingKeys: signingKeys)
         self.hasher = KeyedHasher(masterKey: masterKey)
         self.sealer = Sealer(masterKey: masterKey)
+        self.links = LinkTokens(masterKey: masterKey)
     }
 
     /// A fresh random token with a recognisable prefix.

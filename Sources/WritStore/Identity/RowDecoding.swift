@@ -16,6 +16,14 @@ extension PostgresRow {
         try words(column).compactMap(UUID.init(uuidString:))
     }
 
+    /// A `uuid[]` column whose every element must parse.
+    func strictUUIDs(_ column: String) throws -> [UUID] {
+        try words(column).map { word in
+            guard let id = UUID(uuidString: word) else { throw StoreError.corrupt(column) }
+            return id
+        }
+    }
+
     func member() throws -> Member {
         Member(
             id: try decode(UUID.self, "id"), tenantID: try decode(UUID.self, "tenant_id"),
@@ -46,7 +54,7 @@ extension PostgresRow {
         APIKey(
             id: try decode(UUID.self, "id"), name: try decode(String.self, "name"), prefix: try decode(String.self, "prefix"),
             agentID: try decode(UUID?.self, "agent_id"), scopes: try words("scopes").compactMap(Scope.init(rawValue:)).sorted(),
-            expiresAt: try decode(Date?.self, "expires_at"), revokedAt: try decode(Date?.self, "revoked_at"),
+            audiences: try words("audiences"), expiresAt: try decode(Date?.self, "expires_at"), revokedAt: try decode(Date?.self, "revoked_at"),
             lastUsedAt: try decode(Date?.self, "last_used_at"), createdAt: try decode(Date.self, "created_at"))
     }
 }

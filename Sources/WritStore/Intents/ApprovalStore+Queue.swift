@@ -4,7 +4,7 @@ import WritCore
 
 extension ApprovalStore {
     /// Pending T1/T2 intents `user` may decide now, oldest first: the right role (and, for T1,
-    /// membership of the agent's team unless admin), not the agent's owner, not decided yet.
+    /// membership of the agent's team unless admin), not excluded at submission, not decided yet.
     public func queue(for user: UserPrincipal, limit: Int) async throws -> [IntentRecord] {
         try await database.withTenant(user.tenantID) { tx in
             let rows = try await tx.execute("""
@@ -13,9 +13,8 @@ extension ApprovalStore {
                                AND tm.user_id = \(user.userID)) AS in_team
                 FROM intents i
                 LEFT JOIN warrants w ON w.tenant_id = i.tenant_id AND w.intent_id = i.id
-                LEFT JOIN agents a ON a.tenant_id = i.tenant_id AND a.id = i.agent_id
                 WHERE i.tenant_id = \(user.tenantID) AND i.status = 'pending_approval' AND i.tier IN ('T1', 'T2')
-                  AND i.expires_at > now() AND (a.owner_id IS NULL OR a.owner_id <> \(user.userID))
+                  AND i.expires_at > now() AND NOT (\(user.userID) = ANY(i.excluded_approvers))
                   AND NOT EXISTS (SELECT 1 FROM approvals ap WHERE ap.tenant_id = i.tenant_id AND ap.intent_id = i.id
                                   AND ap.user_id = \(user.userID))
                 ORDER BY i.created_at LIMIT \(limit * 4)

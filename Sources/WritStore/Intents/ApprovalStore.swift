@@ -17,9 +17,12 @@ public struct ApprovalStore: Sendable {
         self.warrants = intents.warrants
     }
 
-    /// Records `user`'s decision; `mfa` tells whether a TOTP code was verified for it.
+    /// Records `user`'s decision, checking `code` (TOTP or recovery) when given.
+    ///
+    /// The code is checked only after every other check passed and in the same transaction, so a
+    /// refused decision never uses up a code; a wrong code throws ``StoreError/unauthorized(_:)``.
     public func decide(
-        tenant: UUID, intent id: UUID, user: UserPrincipal, approve: Bool, comment: String?, mfa: Bool
+        tenant: UUID, intent id: UUID, user: UserPrincipal, approve: Bool, comment: String?, code: String?, identity: IdentityStore
     ) async throws -> IntentRecord {
         try await database.withTenant(tenant) { tx in
             let pending = try await PendingIntent.lock(tenant: tenant, id: id, in: tx)
@@ -30,12 +33,22 @@ public struct ApprovalStore: Sendable {
             if pending.tier == .t1, !user.roles.contains(.admin), try await !pending.agentTeamHas(user: user.userID, in: tx) {
                 throw StoreError.forbidden("Only an operator of the agent's team (or an admin) may decide this T1 intent.")
             }
-            if pending.requiresMFA, !mfa {
+            if pending.requiresMFA, code == nil {
                 throw StoreError.forbidden("This T2 intent needs each approver's TOTP code: send `totp` (enrol with POST /v1/me/totp).")
             }
+            let mfa = try await Self.checkSecondFactor(code, tenant: tenant, user: user.userID, identity: identity, in: tx)
             try await record(pending, user: user.userID, approve: approve, comment: comment, mfa: mfa, in: tx)
             return try await IntentStore.read(tenant: tenant, id: id, in: tx)
         }
+    }
+
+    /// Checks `code` in the decision's transaction; `false` when none was given.
+    static func checkSecondFactor(_ code: String?, tenant: UUID, user: UUID, identity: IdentityStore, in tx: Transaction) async throws -> Bool {
+        guard let code else { return false }
+        guard try await identity.verifySecondFactor(tenant: tenant, user: user, code: code, in: tx) == .accepted else {
+            throw StoreError.unauthorized("The TOTP code is wrong, expired or was already used.")
+        }
+        return true
     }
 
     /// Inserts the decision and moves the intent on: rejected, approved with its warrant, or still pending.

@@ -7,45 +7,50 @@ import WritCrypto
 /// eligible approvers for T1 and T2, all through the outbox.
 struct BoardLinkIssuer: Sendable {
     let hasher: KeyedHasher
+    let links: LinkTokens
     /// Base URL of the console, for the links.
     let publicURL: String
 
-    /// Creates a link for every active board member but the agent's owner and queues their emails;
-    /// returns the quorum (strict majority when the policy names none).
-    func issue(tenant: UUID, intent: UUID, owner: UUID?, quorum: Int?, expiresAt: Date, summary: String, in tx: Transaction) async throws -> Int {
+    /// Creates a link for every active board member who is not excluded from approving and queues
+    /// their emails; returns the quorum (strict majority when the policy names none).
+    ///
+    /// Only the link's keyed hash is stored, and the mail holds a reference the mailer turns into
+    /// the link at delivery: no working link is ever readable from the database.
+    func issue(
+        tenant: UUID, intent: UUID, excluded: [UUID], quorum: Int?, expiresAt: Date, summary: String, in tx: Transaction
+    ) async throws -> Int {
         let members = try await tx.execute("""
             SELECT id, email FROM users WHERE tenant_id = \(tenant) AND status = 'active' AND 'board' = ANY(roles)
-              AND (\(owner)::uuid IS NULL OR id <> \(owner)) ORDER BY id
+              AND NOT (id = ANY(\(excluded.map { $0.uuidString.lowercased() })::uuid[])) ORDER BY id
             """)
         for member in members {
-            let token = "wsb_" + Base64URL.encode(SecureRandom.bytes(32))
+            let user = try member.decode(UUID.self, "id")
+            let reference = BoardLinks.reference(tenant: tenant, intent: intent, member: user)
             try await tx.execute("""
                 INSERT INTO board_links (tenant_id, intent_id, user_id, token_hash, expires_at)
-                VALUES (\(tenant), \(intent), \(try member.decode(UUID.self, "id")), \(Bytea(hasher.hash(token))), \(expiresAt))
+                VALUES (\(tenant), \(intent), \(user), \(Bytea(hasher.hash(links.token(for: reference)))), \(expiresAt))
                 """)
-            let link = "\(publicURL)/approve#\(token)"
             try await Outbox.enqueue(
                 tenant: tenant, kind: "board.approval_link", recipient: try member.decode(String.self, "email"),
                 subject: "Board approval needed: \(summary)",
-                body: "A critical (T3) action needs the board's decision:\n\n  \(summary)\n\nOpen your personal link to review and decide:\n\n  \(link)\n\n"
-                    + "The link is yours alone, works once, and expires \(Timestamp.format(expiresAt)).\n",
-                in: tx)
+                body: "A critical (T3) action needs the board's decision:\n\n  \(summary)\n\nOpen your personal link to review and decide:\n\n"
+                    + "  \(Outbox.linkPlaceholder)\n\nThe link is yours alone, works once, and expires \(Timestamp.format(expiresAt)).\n",
+                link: reference, in: tx)
         }
         return quorum ?? (members.count / 2 + 1)
     }
-
 }
 
 extension BoardLinkIssuer {
     /// Queues a notice to every member who may decide a T1/T2 intent (right role; for T1 a member of
-    /// the agent's team unless admin; never the agent's owner).
+    /// the agent's team unless admin; never one excluded from approving it).
     func notifyApprovers(
-        tenant: UUID, intent: UUID, tier: Tier, roles: [Role], team: UUID, owner: UUID?, summary: String, in tx: Transaction
+        tenant: UUID, intent: UUID, tier: Tier, roles: [Role], team: UUID, excluded: [UUID], summary: String, in tx: Transaction
     ) async throws {
         let people = try await tx.execute("""
             SELECT u.email, u.roles,
                    EXISTS (SELECT 1 FROM team_members tm WHERE tm.tenant_id = u.tenant_id AND tm.team_id = \(team) AND tm.user_id = u.id) AS in_team
-            FROM users u WHERE u.tenant_id = \(tenant) AND u.status = 'active' AND (\(owner)::uuid IS NULL OR u.id <> \(owner))
+            FROM users u WHERE u.tenant_id = \(tenant) AND u.status = 'active' AND NOT (u.id = ANY(\(excluded.map { $0.uuidString.lowercased() })::uuid[]))
             """)
         for person in people {
             let held = Set(try person.words("roles").compactMap(Role.init(rawValue:)))
@@ -82,6 +87,11 @@ public struct BoardLinks: Sendable {
         self.database = database
         self.hasher = KeyedHasher(masterKey: masterKey)
         self.approvals = approvals
+    }
+
+    /// What names a board member's link for one intent.
+    static func reference(tenant: UUID, intent: UUID, member: UUID) -> LinkReference {
+        LinkReference(kind: .board, ids: [tenant, intent, member].map { $0.uuidString.lowercased() })
     }
 
     /// What the link's holder needs to decide; changes nothing.
@@ -123,7 +133,12 @@ public struct BoardLinks: Sendable {
     }
 
     /// Consumes the link with a decision; `nil` when the link is unknown, used or expired.
-    public func decide(token: String, approve: Bool, comment: String?, mfa: Bool) async throws -> (IntentRecord, BoardLinkView)? {
+    ///
+    /// A member with TOTP must send a code; it is checked last, in the decision's transaction, so a
+    /// refused decision leaves it unused.
+    public func decide(
+        token: String, approve: Bool, comment: String?, code: String?, identity: IdentityStore
+    ) async throws -> (IntentRecord, BoardLinkView)? {
         guard let view = try await view(token: token) else { return nil }
         let record: IntentRecord? = try await database.withTenant(view.tenant) { tx in
             let pending = try await PendingIntent.lock(tenant: view.tenant, id: view.intent, in: tx)
@@ -137,6 +152,11 @@ public struct BoardLinks: Sendable {
                 SELECT 1 FROM users WHERE tenant_id = \(view.tenant) AND id = \(view.member) AND status = 'active' AND 'board' = ANY(roles)
                 """)
             guard !member.isEmpty else { throw StoreError.forbidden("Only current board members decide through board links.") }
+            try pending.checkNotExcluded(view.member)
+            if code == nil, try await identity.hasSecondFactor(tenant: view.tenant, user: view.member, in: tx) {
+                throw StoreError.unauthorized("You have two-factor authentication: send `totp` with a current code.")
+            }
+            let mfa = try await ApprovalStore.checkSecondFactor(code, tenant: view.tenant, user: view.member, identity: identity, in: tx)
             try await approvals.record(pending, user: view.member, approve: approve, comment: comment, mfa: mfa, in: tx)
             return try await IntentStore.read(tenant: view.tenant, id: view.intent, in: tx)
         }

@@ -42,7 +42,10 @@ public struct IntentRecord: Sendable {
     public let decision: JSONValue
     public let expiresAt: Date?
     public let createdAt: Date
-    public let warrant: String?
+    /// The warrant as just signed, when this record comes from the call that issued it.
+    public let issuedWarrant: String?
+    /// The stored warrant (claims readable, signature sealed), when there is one.
+    public let storedWarrant: StoredWarrant?
 }
 
 /// Intents: submission with classification, idempotency, quota and (for T0) the warrant, in one transaction.
@@ -51,18 +54,23 @@ public struct IntentStore: Sendable {
     let audit: AuditLog
     let warrants: WarrantIssuer
     let boardLinks: BoardLinkIssuer
+    let sealer: Sealer
 
     /// - Parameter issuer: the server's public base URL: warrants' `iss` and the base of board links.
     public init(database: Database, audit: AuditLog, signingKeys: SigningKeys, issuer: String, masterKey: [UInt8]) {
         self.database = database
         self.audit = audit
-        self.warrants = WarrantIssuer(signingKeys: signingKeys, audit: audit, issuer: issuer)
-        self.boardLinks = BoardLinkIssuer(hasher: KeyedHasher(masterKey: masterKey), publicURL: issuer)
+        self.sealer = Sealer(masterKey: masterKey)
+        self.warrants = WarrantIssuer(signingKeys: signingKeys, audit: audit, sealer: sealer, issuer: issuer)
+        self.boardLinks = BoardLinkIssuer(hasher: KeyedHasher(masterKey: masterKey), links: LinkTokens(masterKey: masterKey), publicURL: issuer)
     }
 
     /// Stores a classified submission; a retry with the same idempotency key and body returns the first result.
+    ///
+    /// - Parameter key: the submitting API key; its creator, like the agent's owner, is recorded as
+    ///   never approving this intent.
     public func submit(
-        _ submission: IntentSubmission, tenant: UUID, agent: Agent, keyID: UUID, decision: Decision, policy: EffectivePolicy
+        _ submission: IntentSubmission, tenant: UUID, agent: Agent, key: KeyPrincipal, decision: Decision, policy: EffectivePolicy
     ) async throws -> (IntentRecord, created: Bool) {
         let hash = submission.requestHash
         do {
@@ -72,7 +80,7 @@ public struct IntentStore: Sendable {
                     return (existing.record, false)
                 }
                 try await enforceMonthlyQuota(tenant: tenant, in: tx)
-                let record = try await insert(submission, hash: hash, tenant: tenant, agent: agent, keyID: keyID, decision: decision,
+                let record = try await insert(submission, hash: hash, tenant: tenant, agent: agent, key: key, decision: decision,
                                               policy: policy, in: tx)
                 return (record, true)
             }
@@ -101,7 +109,7 @@ public struct IntentStore: Sendable {
 
     static let columns: SQL = """
         i.id, i.agent_id, i.team_id, i.action, i.resource, i.status, i.tier, i.decision, i.expires_at, i.created_at,
-        i.request_hash, w.token AS warrant
+        i.request_hash, w.jti AS warrant_jti, w.token AS warrant, w.signature_sealed AS warrant_signature
         """
 
     private func byIdempotencyKey(_ tenant: UUID, _ agent: UUID, _ key: String, in tx: Transaction) async throws -> (record: IntentRecord, hash: String)? {
@@ -125,22 +133,25 @@ public struct IntentStore: Sendable {
     }
 
     private func insert(
-        _ submission: IntentSubmission, hash: String, tenant: UUID, agent: Agent, keyID: UUID, decision: Decision,
+        _ submission: IntentSubmission, hash: String, tenant: UUID, agent: Agent, key: KeyPrincipal, decision: Decision,
         policy: EffectivePolicy, in tx: Transaction
     ) async throws -> IntentRecord {
         let id = UUIDv7.make()
+        // Separation of duties is fixed now: later changes of owner or key cannot make these people approvers.
+        var excluded: [UUID] = []
+        for person in [agent.ownerID, key.createdBy].compactMap({ $0 }) where !excluded.contains(person) { excluded.append(person) }
         let now = Date()
         let status = decision.outcome == .deny ? "denied" : decision.tier == .t0 ? "approved" : "pending_approval"
         let expiresAt = status == "pending_approval" ? decision.approvals.map { now.addingTimeInterval(TimeInterval($0.timeout)) } : nil
         try await tx.execute("""
             INSERT INTO intents (tenant_id, id, team_id, agent_id, action, resource, params, target, justification, outcome, tier,
                                  policy_key, policy_version, status, decision, expires_at, api_key_id, idempotency_key, request_hash, created_at,
-                                 required_approvals)
+                                 required_approvals, excluded_approvers)
             VALUES (\(tenant), \(id), \(agent.teamID), \(agent.id), \(submission.action), \(submission.resource),
                     \(CanonicalJSON.string(submission.params)), \(submission.target), \(submission.justification),
                     \(decision.outcome.rawValue), \(decision.tier?.rawValue), \(policy.key), \(policy.version), \(status),
-                    \(CanonicalJSON.string(decision.json)), \(expiresAt), \(keyID), \(submission.idempotencyKey), \(hash), \(now),
-                    \(decision.approvals?.count))
+                    \(CanonicalJSON.string(decision.json)), \(expiresAt), \(key.keyID), \(submission.idempotencyKey), \(hash), \(now),
+                    \(decision.approvals?.count), \(excluded.map { $0.uuidString.lowercased() })::uuid[])
             """)
         let actor = AuditEvent.Party(kind: "agent", id: agent.id.uuidString.lowercased())
         try await audit.append(
@@ -153,13 +164,12 @@ public struct IntentStore: Sendable {
         let summary = "\(submission.action) on \(submission.resource) by agent \(agent.name)"
         if status == "pending_approval", let tier = decision.tier, tier != .t3 {
             try await boardLinks.notifyApprovers(
-                tenant: tenant, intent: id, tier: tier, roles: decision.approvals?.roles ?? [], team: agent.teamID, owner: agent.ownerID,
+                tenant: tenant, intent: id, tier: tier, roles: decision.approvals?.roles ?? [], team: agent.teamID, excluded: excluded,
                 summary: summary, in: tx)
         }
         if status == "pending_approval", decision.tier == .t3, let expiresAt {
-            let owner = agent.ownerID
             let quorum = try await boardLinks.issue(
-                tenant: tenant, intent: id, owner: owner, quorum: decision.approvals?.count, expiresAt: expiresAt,
+                tenant: tenant, intent: id, excluded: excluded, quorum: decision.approvals?.count, expiresAt: expiresAt,
                 summary: summary, in: tx)
             try await tx.execute("UPDATE intents SET required_approvals = \(quorum) WHERE tenant_id = \(tenant) AND id = \(id)")
         }
@@ -171,7 +181,7 @@ public struct IntentStore: Sendable {
         }
         return IntentRecord(id: id, agentID: agent.id, teamID: agent.teamID, action: submission.action, resource: submission.resource,
                             status: status, tier: decision.tier, decision: decision.json, expiresAt: expiresAt, createdAt: now,
-                            warrant: warrant)
+                            issuedWarrant: warrant, storedWarrant: nil)
     }
 
     static func record(_ row: PostgresRow) throws -> IntentRecord {
@@ -181,7 +191,27 @@ public struct IntentStore: Sendable {
             status: try row.decode(String.self, "status"), tier: try row.decode(String?.self, "tier").flatMap(Tier.init(rawValue:)),
             decision: try JSONParser.parse(try row.decode(String?.self, "decision") ?? "{}"),
             expiresAt: try row.decode(Date?.self, "expires_at"), createdAt: try row.decode(Date.self, "created_at"),
-            warrant: try row.decode(String?.self, "warrant"))
+            issuedWarrant: nil, storedWarrant: try storedWarrant(row))
+    }
+
+    private static func storedWarrant(_ row: PostgresRow) throws -> StoredWarrant? {
+        guard let jti = try row.decode(String?.self, "warrant_jti") else { return nil }
+        guard let signingInput = try row.decode(String?.self, "warrant") else { throw StoreError.corrupt("warrant") }
+        return StoredWarrant(jti: jti, signingInput: signingInput, sealedSignature: try row.decode(Bytea?.self, "warrant_signature")?.bytes)
+    }
+
+    /// The usable warrant token of an approved intent (for the agent that submitted it only).
+    public func bearerWarrant(of record: IntentRecord, tenant: UUID) throws -> String? {
+        if let issued = record.issuedWarrant { return issued }
+        return try record.storedWarrant?.token(tenant: tenant, sealer: sealer)
+    }
+
+    /// The warrant's claims, for anyone who may read the intent.
+    public static func warrantClaims(of record: IntentRecord) -> JSONValue? {
+        if let issued = record.issuedWarrant {
+            return JWS.Parts(compact: issued).flatMap { try? JSONParser.parse($0.payload) }
+        }
+        return record.storedWarrant?.claims
     }
 }
 

@@ -9,17 +9,25 @@ public struct OutboxMessage: Sendable {
     public let kind: String
     public let recipient: String
     public let subject: String
+    /// The text, with ``Outbox/linkPlaceholder`` where the recipient's link goes.
     public let body: String
+    /// The link to put in the body, derived at delivery; its token is never stored.
+    public let link: LinkReference?
     public let createdAt: Date
 }
 
 /// Notifications written in the same transaction as the change that needs them, then delivered
 /// by whatever channel is configured; a message is marked sent only after its channel took it.
 public enum Outbox {
-    static func enqueue(tenant: UUID, kind: String, recipient: String, subject: String, body: String, in tx: Transaction) async throws {
+    /// Stands in the stored body for the recipient's personal link.
+    public static let linkPlaceholder = "{{link}}"
+
+    static func enqueue(
+        tenant: UUID, kind: String, recipient: String, subject: String, body: String, link: LinkReference? = nil, in tx: Transaction
+    ) async throws {
         try await tx.execute("""
-            INSERT INTO outbox (tenant_id, id, kind, recipient, subject, body)
-            VALUES (\(tenant), \(UUIDv7.make()), \(kind), \(recipient), \(subject), \(body))
+            INSERT INTO outbox (tenant_id, id, kind, recipient, subject, body, link_ref)
+            VALUES (\(tenant), \(UUIDv7.make()), \(kind), \(recipient), \(subject), \(body), \(link?.text))
             """)
     }
 
@@ -35,15 +43,20 @@ public enum Outbox {
         for tenant in tenants {
             delivered += try await database.withTenant(tenant) { tx in
                 let rows = try await tx.execute("""
-                    SELECT id, kind, recipient, subject, body, created_at FROM outbox
+                    SELECT id, kind, recipient, subject, body, link_ref, created_at FROM outbox
                     WHERE tenant_id = \(tenant) AND sent_at IS NULL ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED
                     """)
                 var count = 0
                 for row in rows {
+                    var link: LinkReference?
+                    if let text = try row.decode(String?.self, "link_ref") {
+                        guard let parsed = LinkReference(text: text) else { throw StoreError.corrupt("outbox.link_ref") }
+                        link = parsed
+                    }
                     let message = OutboxMessage(
                         tenant: tenant, id: try row.decode(UUID.self, "id"), kind: try row.decode(String.self, "kind"),
                         recipient: try row.decode(String.self, "recipient"), subject: try row.decode(String.self, "subject"),
-                        body: try row.decode(String.self, "body"), createdAt: try row.decode(Date.self, "created_at"))
+                        body: try row.decode(String.self, "body"), link: link, createdAt: try row.decode(Date.self, "created_at"))
                     do {
                         try await deliver(message)
                         try await tx.execute("UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE tenant_id = \(tenant) AND id = \(message.id)")

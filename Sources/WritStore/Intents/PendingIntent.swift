@@ -8,7 +8,8 @@ struct PendingIntent {
     let id: UUID
     let agent: UUID
     let agentTeam: UUID
-    let owner: UUID?
+    /// People who may never approve it, recorded at submission (the agent's owner, the key's creator).
+    let excluded: [UUID]
     let tier: Tier
     let required: Int
     let roles: [Role]
@@ -24,10 +25,9 @@ struct PendingIntent {
     static func lock(tenant: UUID, id: UUID, in tx: Transaction) async throws -> PendingIntent {
         guard let row = try await tx.execute("""
             SELECT i.status, i.tier, i.decision, i.required_approvals, i.expires_at <= now() AS overdue, i.agent_id, i.team_id,
-                   i.action, i.resource, i.params, i.target, i.justification, i.policy_key, i.policy_version, a.owner_id,
+                   i.action, i.resource, i.params, i.target, i.justification, i.policy_key, i.policy_version, i.excluded_approvers,
                    (SELECT count(*) FROM users u WHERE u.tenant_id = i.tenant_id AND u.status = 'active' AND 'board' = ANY(u.roles)) AS board
-            FROM intents i LEFT JOIN agents a ON a.tenant_id = i.tenant_id AND a.id = i.agent_id
-            WHERE i.tenant_id = \(tenant) AND i.id = \(id) FOR UPDATE OF i
+            FROM intents i WHERE i.tenant_id = \(tenant) AND i.id = \(id) FOR UPDATE
             """).first else { throw StoreError.notFound("intent") }
         let status = try row.decode(String.self, "status")
         guard status == "pending_approval" else { throw StoreError.conflict("The intent is \(status); it takes no more decisions.") }
@@ -41,7 +41,7 @@ struct PendingIntent {
         let required = try row.decode(Int?.self, "required_approvals") ?? (tier == .t3 ? boardSize / 2 + 1 : 1)
         return PendingIntent(
             tenant: tenant, id: id, agent: try row.decode(UUID.self, "agent_id"), agentTeam: try row.decode(UUID.self, "team_id"),
-            owner: try row.decode(UUID?.self, "owner_id"), tier: tier, required: max(1, required),
+            excluded: try row.strictUUIDs("excluded_approvers"), tier: tier, required: max(1, required),
             roles: (approvals?["roles"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(Role.init(rawValue:)) },
             requiresMFA: approvals?["mfa"] == .bool(true), vetoes: approvals?["veto"] != .bool(false), boardSize: boardSize,
             warrantTTL: Int(decision["warrant_ttl"]?.numberValue ?? 300), policyKey: try row.decode(UUID.self, "policy_key"),
@@ -52,9 +52,16 @@ struct PendingIntent {
                 justification: try row.decode(String?.self, "justification"), idempotencyKey: nil))
     }
 
-    /// Refuses the agent's owner and people without an approving role.
+    /// Refuses people recorded at submission as never approving it.
+    func checkNotExcluded(_ user: UUID) throws {
+        guard !excluded.contains(user) else {
+            throw StoreError.forbidden("The agent's owner and the creator of the submitting key never count as approvers of its intents.")
+        }
+    }
+
+    /// Refuses excluded people and people without an approving role.
     func checkEligible(_ user: UserPrincipal) throws {
-        guard owner != user.userID else { throw StoreError.forbidden("The agent's owner never counts as an approver of its intents.") }
+        try checkNotExcluded(user.userID)
         guard !Set(roles).isDisjoint(with: user.roles) else {
             throw StoreError.forbidden("Deciding this intent needs one of the roles: \(roles.map(\.rawValue).joined(separator: ", ")).")
         }

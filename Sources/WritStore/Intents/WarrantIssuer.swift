@@ -7,6 +7,8 @@ import WritCrypto
 public struct WarrantIssuer: Sendable {
     let signingKeys: SigningKeys
     let audit: AuditLog
+    /// Seals each warrant's signature at rest: the stored row shows the claims, not a usable token.
+    let sealer: Sealer
     /// The server's public base URL, the warrants' `iss`.
     let issuer: String
 
@@ -26,9 +28,11 @@ public struct WarrantIssuer: Sendable {
             actionDigest: Warrant.actionDigest(action: submission.action, resource: submission.resource, params: submission.params),
             policyID: policyKey.uuidString.lowercased(), policyVersion: policyVersion, approvals: approvals)
         let token = try Warrant.sign(claims, kid: key.kid, key: key.key)
+        let stored = try StoredWarrant.seal(token, tenant: tenant, jti: claims.jti, sealer: sealer)
         try await tx.execute("""
-            INSERT INTO warrants (tenant_id, jti, intent_id, kid, token, expires_at)
-            VALUES (\(tenant), \(claims.jti), \(intent), \(key.kid), \(token), \(Date(timeIntervalSince1970: TimeInterval(claims.exp))))
+            INSERT INTO warrants (tenant_id, jti, intent_id, kid, token, signature_sealed, expires_at)
+            VALUES (\(tenant), \(claims.jti), \(intent), \(key.kid), \(stored.signingInput), \(Bytea(stored.sealedSignature)),
+                    \(Date(timeIntervalSince1970: TimeInterval(claims.exp))))
             """)
         try await audit.append(
             AuditEvent(type: "warrant.issued", actor: .system, subject: .init(kind: "warrant", id: claims.jti),

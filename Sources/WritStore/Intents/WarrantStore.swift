@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import WritCore
+import WritCrypto
 
 /// A stored warrant's state.
 public struct WarrantState: Sendable {
@@ -25,11 +26,22 @@ public struct WarrantStore: Sendable {
         case revoked
         case expired
         case notFound
+        /// The warrant's `aud` is not one of the executor's audiences.
+        case wrongAudience
     }
 
-    /// Consumes a warrant once: of any number of concurrent calls exactly one succeeds.
-    public func redeem(tenant: UUID, jti: String, by actor: AuditEvent.Party) async throws -> Redemption {
+    /// Consumes a warrant once: of any number of concurrent calls exactly one succeeds, and only
+    /// an executor whose audiences include the warrant's `aud` may.
+    public func redeem(tenant: UUID, jti: String, audiences: Set<String>, by actor: AuditEvent.Party) async throws -> Redemption {
         try await database.withTenant(tenant) { tx in
+            guard let stored = try await tx.execute("SELECT token FROM warrants WHERE tenant_id = \(tenant) AND jti = \(jti)").first else {
+                return .notFound
+            }
+            // The stored token is the signing input only (the signature is sealed); its claims are readable.
+            guard let parts = JWS.Parts(compact: try stored.decode(String.self, "token")),
+                  let claims = WarrantClaims(json: try JSONParser.parse(parts.payload))
+            else { throw StoreError.corrupt("warrant") }
+            guard audiences.contains(claims.aud) else { return .wrongAudience }
             let updated = try await tx.execute("""
                 UPDATE warrants SET redeemed_at = now()
                 WHERE tenant_id = \(tenant) AND jti = \(jti) AND redeemed_at IS NULL AND revoked_at IS NULL AND expires_at > now()
