@@ -74,6 +74,7 @@ public enum WritApplication {
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: RequestTimeoutMiddleware(bound: configuration.requestTimeout))
         router.add(middleware: FileMiddleware(configuration.staticDirectory, searchForIndexHtml: true))
+        if configuration.trustProxy { router.add(middleware: ForwardedClientMiddleware()) }
         router.add(middleware: AuthenticationMiddleware(
             identity: services.identity, keyCache: services.keyCache, rateLimiter: services.rateLimiter))
         HealthController(database: database, migrations: services.migrations).addRoutes(to: router)

@@ -18,6 +18,7 @@ extension WritConfiguration {
         case mailDirectory = "WRIT_MAIL_DIR"
         case smtpURL = "WRIT_SMTP_URL"
         case metricsToken = "WRIT_METRICS_TOKEN"
+        case trustProxy = "WRIT_TRUST_PROXY"
     }
 
     /// Reads and validates settings; flags given on the command line win over the environment.
@@ -45,12 +46,8 @@ extension WritConfiguration {
         guard let logLevel = Logger.Level(rawValue: levelText.lowercased()) else {
             throw ConfigurationError(.logLevel, "must be one of trace, debug, info, notice, warning, error, critical")
         }
-        let migrateOnStart: Bool
-        switch value(.migrateOnStart)?.lowercased() ?? "true" {
-        case "true", "1", "yes": migrateOnStart = true
-        case "false", "0", "no": migrateOnStart = false
-        default: throw ConfigurationError(.migrateOnStart, "must be true or false")
-        }
+        let migrateOnStart = try Self.flag(.migrateOnStart, value(.migrateOnStart), default: true)
+        let trustProxy = try Self.flag(.trustProxy, value(.trustProxy), default: false)
         let poolText = value(.databasePoolSize) ?? "10"
         guard let poolSize = Int(poolText), (1...500).contains(poolSize) else {
             throw ConfigurationError(.databasePoolSize, "must be a whole number from 1 to 500")
@@ -65,11 +62,21 @@ extension WritConfiguration {
             migrateOnStart: migrateOnStart, databasePoolSize: poolSize)
         self.mailDirectory = value(.mailDirectory)
         self.smtpURL = value(.smtpURL)
+        self.trustProxy = trustProxy
         if let token = value(.metricsToken) {
             guard token.utf8.count >= 16, token.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7f }) else {
                 throw ConfigurationError(.metricsToken, "must be at least 16 printable ASCII characters without spaces")
             }
             self.metricsToken = token
+        }
+    }
+
+    private static func flag(_ setting: Setting, _ text: String?, default fallback: Bool) throws(ConfigurationError) -> Bool {
+        switch text?.lowercased() {
+        case nil: return fallback
+        case "true", "1", "yes": return true
+        case "false", "0", "no": return false
+        default: throw ConfigurationError(setting, "must be true or false")
         }
     }
 

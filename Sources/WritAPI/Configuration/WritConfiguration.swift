@@ -35,6 +35,8 @@ public struct WritConfiguration: Sendable, CustomStringConvertible, CustomDebugS
     public var smtpURL: String?
     /// The bearer token `/metrics` requires; `nil` turns `/metrics` off.
     public var metricsToken: String?
+    /// Whether the proxy in front is trusted to name the client in `X-Forwarded-For`.
+    public var trustProxy = false
     /// The longest an ordinary request may take (long-polls add their wait).
     public var requestTimeout: Duration = .seconds(30)
     /// How often the mailer looks for new outbox messages (tests shorten it).

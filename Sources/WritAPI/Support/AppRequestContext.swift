@@ -12,8 +12,8 @@ public struct AppRequestContext: RequestContext {
     var viaCookie = false
     /// Whether the request carried the session's CSRF token.
     var csrfVerified = false
-    /// The client's address, for throttling failed logins.
-    public let remoteAddress: String?
+    /// The client's address, for throttling: the peer's, or the one a trusted proxy forwarded.
+    public internal(set) var remoteAddress: String?
     /// The client's connection, so long work can stop once the client has gone.
     let channel: any Channel
 

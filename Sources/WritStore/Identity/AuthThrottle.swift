@@ -44,7 +44,7 @@ public struct AuthThrottle: Sendable {
             case .refund:
                 try await database.pool.query("""
                     UPDATE auth_throttle SET failures = greatest(failures - 1, 0),
-                        blocked_until = CASE WHEN failures - 1 <= \(rule.free)::int THEN NULL ELSE blocked_until END
+                        blocked_until = CASE WHEN failures - 1 < \(rule.free)::int THEN NULL ELSE blocked_until END
                     WHERE subject = \(key)
                     """)
             }
@@ -67,8 +67,8 @@ public struct AuthThrottle: Sendable {
                 failures = \(attempts),
                 window_start = CASE WHEN t.window_start > now() - make_interval(secs => \(rule.window)::float8) THEN t.window_start ELSE now() END,
                 blocked_until = now() + make_interval(secs => least(\(rule.cap)::float8,
-                    CASE WHEN \(attempts) > \(rule.free)::int
-                         THEN \(rule.base)::float8 * power(2::float8, least(\(attempts) - \(rule.free)::int - 1, 30)) ELSE 0 END))
+                    CASE WHEN \(attempts) >= \(rule.free)::int
+                         THEN \(rule.base)::float8 * power(2::float8, least(\(attempts) - \(rule.free)::int, 30)) ELSE 0 END))
             WHERE t.blocked_until IS NULL OR t.blocked_until <= now()
             RETURNING failures
             """)

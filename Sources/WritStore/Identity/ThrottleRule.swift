@@ -1,7 +1,8 @@
 import Foundation
 
-/// How attempts on one kind of subject are throttled: `free` attempts per window, then each
-/// further attempt waits `base` seconds doubled per attempt, up to `cap`.
+/// How attempts on one kind of subject are throttled: `free` attempts per window go at once, then
+/// each further attempt must wait `base` seconds after the one before, doubled per attempt, up to
+/// `cap` (a rule whose `base` equals its window is a plain limit per window).
 ///
 /// Attempts are counted when they are *reserved*, before the credential is checked, so concurrent
 /// guesses cannot all slip past the count.
@@ -53,9 +54,9 @@ public struct ThrottleRule: Sendable {
     /// TOTP and recovery codes of one person: five wrong codes, then 30 s, 60 s … up to 15 min.
     public static let secondFactor = ThrottleRule(name: "totp", free: 5, base: 30, cap: 900, window: 900, onSuccess: .reset)
 
-    /// Seconds the attempt after `attempts` must wait (0 while attempts are free).
+    /// Seconds the attempt after `attempts` must wait: nothing while the next one is still free.
     func delay(after attempts: Int) -> TimeInterval {
-        guard attempts > free else { return 0 }
-        return min(cap, base * pow(2, Double(min(attempts - free - 1, 30))))
+        guard attempts >= free else { return 0 }
+        return min(cap, base * pow(2, Double(min(attempts - free, 30))))
     }
 }

@@ -8,7 +8,8 @@ struct PendingIntent {
     let id: UUID
     let agent: UUID
     let agentTeam: UUID
-    /// People who may never approve it, recorded at submission (the agent's owner, the key's creator).
+    /// People who may never approve it: those recorded at submission (the agent's owner then, the
+    /// key's creator) and whoever owns the agent now.
     let excluded: [UUID]
     let tier: Tier
     let required: Int
@@ -26,7 +27,8 @@ struct PendingIntent {
         guard let row = try await tx.execute("""
             SELECT i.status, i.tier, i.decision, i.required_approvals, i.expires_at <= now() AS overdue, i.agent_id, i.team_id,
                    i.action, i.resource, i.params, i.target, i.justification, i.policy_key, i.policy_version, i.excluded_approvers,
-                   (SELECT count(*) FROM users u WHERE u.tenant_id = i.tenant_id AND u.status = 'active' AND 'board' = ANY(u.roles)) AS board
+                   (SELECT count(*) FROM users u WHERE u.tenant_id = i.tenant_id AND u.status = 'active' AND 'board' = ANY(u.roles)) AS board,
+                   (SELECT a.owner_id FROM agents a WHERE a.tenant_id = i.tenant_id AND a.id = i.agent_id) AS current_owner
             FROM intents i WHERE i.tenant_id = \(tenant) AND i.id = \(id) FOR UPDATE
             """).first else { throw StoreError.notFound("intent") }
         let status = try row.decode(String.self, "status")
@@ -41,7 +43,7 @@ struct PendingIntent {
         let required = try row.decode(Int?.self, "required_approvals") ?? (tier == .t3 ? boardSize / 2 + 1 : 1)
         return PendingIntent(
             tenant: tenant, id: id, agent: try row.decode(UUID.self, "agent_id"), agentTeam: try row.decode(UUID.self, "team_id"),
-            excluded: try row.strictUUIDs("excluded_approvers"), tier: tier, required: max(1, required),
+            excluded: try row.strictUUIDs("excluded_approvers") + [try row.decode(UUID?.self, "current_owner")].compactMap { $0 }, tier: tier, required: max(1, required),
             roles: (approvals?["roles"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(Role.init(rawValue:)) },
             requiresMFA: approvals?["mfa"] == .bool(true), vetoes: approvals?["veto"] != .bool(false), boardSize: boardSize,
             warrantTTL: Int(decision["warrant_ttl"]?.numberValue ?? 300), policyKey: try row.decode(UUID.self, "policy_key"),

@@ -1,0 +1,90 @@
+import Foundation
+import HTTPTypes
+import Testing
+import WritAPI
+import WritTestSupport
+
+@Suite("Throttling holds under concurrency and cannot lock a victim out", .timeLimit(.minutes(3)))
+struct ThrottlingTests {
+    /// Headers naming the client, as a trusted proxy would.
+    static func from(_ address: String) -> HTTPFields {
+        [HTTPField.Name("X-Forwarded-For")!: "10.9.9.9, \(address)"]
+    }
+
+    static func login(_ email: String, _ password: String) -> String {
+        #"{"email":"\#(email)","password":"\#(password)"}"#
+    }
+
+    @Test("sixty concurrent guesses meet the count one at a time: only the free few are checked")
+    func concurrentGuesses() async throws {
+        try await TestApp.withServer(configure: { $0.trustProxy = true }) { api, _ in
+            let email = "victim-\(UUID().uuidString.prefix(6))@example.com"
+            _ = try await api.signup(email: email, password: "the right password")
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<60 {
+                    group.addTask {
+                        let password = index == 30 ? "the right password" : "wrong password \(index)"
+                        return try await api.call(.post, "/v1/sessions", json: Self.login(email, password),
+                                                  headers: Self.from("203.0.113.7")).status.code
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let checked = statuses.filter { $0 == 401 || $0 == 201 }.count
+            #expect(checked <= ThrottleRuleLimits.loginPairFree + 1, "\(checked) guesses were checked: \(statuses)")
+            #expect(statuses.allSatisfy { [201, 401, 429, 503].contains($0) })
+        }
+    }
+
+    @Test("a stranger's wrong passwords slow the stranger, not the real user from elsewhere")
+    func noLockOut() async throws {
+        try await TestApp.withServer(configure: { $0.trustProxy = true }) { api, _ in
+            let email = "target-\(UUID().uuidString.prefix(6))@example.com"
+            _ = try await api.signup(email: email, password: "the right password")
+            for index in 0..<8 {
+                _ = try await api.call(.post, "/v1/sessions", json: Self.login(email, "guess \(index) wrong"), headers: Self.from("198.51.100.66"))
+            }
+            let attacker = try await api.call(.post, "/v1/sessions", json: Self.login(email, "the right password"), headers: Self.from("198.51.100.66"))
+            #expect(attacker.status == .tooManyRequests)
+            #expect(Int(attacker.headers[.retryAfter] ?? "") ?? 0 >= 1)
+            let owner = try await api.call(.post, "/v1/sessions", json: Self.login(email, "the right password"), headers: Self.from("192.0.2.10"))
+            #expect(owner.status == .created)
+        }
+    }
+
+    @Test("sign-ups, invitation tokens and password changes are throttled per client address")
+    func otherRoutes() async throws {
+        try await TestApp.withServer(configure: { $0.trustProxy = true }) { api, _ in
+            var signups: [Int] = []
+            for index in 0..<11 {
+                signups.append(try await api.call(.post, "/v1/signup", json: """
+                    {"organization":"Spam \(index)","email":"spam-\(UUID().uuidString.prefix(8))@example.com","password":"correct horse battery"}
+                    """, headers: Self.from("203.0.113.50")).status.code)
+            }
+            #expect(signups.prefix(10).allSatisfy { $0 == 201 })
+            #expect(signups.last == 429)
+
+            var accepts: [Int] = []
+            for index in 0..<11 {
+                accepts.append(try await api.call(.post, "/v1/invitations/accept", json: #"{"token":"wsi_guess\#(index)","password":"correct horse battery"}"#,
+                                                  headers: Self.from("203.0.113.51")).status.code)
+            }
+            #expect(accepts.prefix(10).allSatisfy { $0 == 404 })
+            #expect(accepts.last == 429)
+
+            let admin = try await api.signup(password: "correct horse battery")
+            var changes: [Int] = []
+            for index in 0..<4 {
+                changes.append(try await api.call(.post, "/v1/me/password", as: admin.credential,
+                                                  json: #"{"current_password":"wrong \#(index) password","new_password":"a brand new passphrase"}"#,
+                                                  headers: Self.from("203.0.113.52")).status.code)
+            }
+            #expect(changes == [401, 401, 401, 429])
+        }
+    }
+}
+
+/// The free attempts of the sign-in rules, as the tests rely on them.
+enum ThrottleRuleLimits {
+    static let loginPairFree = 3
+}
