@@ -1,5 +1,4 @@
 import Foundation
-import Postgres
 import Testing
 import WritAPI
 import WritCore
@@ -106,10 +105,7 @@ struct AgentsAndKeysTests {
             let setup = try await api.agentWithKey(as: signup.credential)
             // A plan of 1 request per second with bursts of 5, so a loaded machine cannot spread
             // the burst thin enough to stay under the limit.
-            let owner = ConnectionPool(configuration: database.migrateConfiguration)
-            try await owner.query("INSERT INTO writ.plans VALUES ('trickle', 5, 1000, 1, 5)")
-            try await owner.query("UPDATE writ.tenants SET plan = 'trickle' WHERE id = \(UUID(uuidString: signup.tenant)!)")
-            await owner.close()
+            try await TestApp.usePlan("trickle", requestsPerSecond: 1, burst: 5, tenant: signup.tenant, database: database)
             // Warm the node's key cache, then send a burst well past the bucket at once.
             #expect(try await api.call(.get, "/v1/me", as: .key(setup.key)).status == .ok)
             let responses = try await withThrowingTaskGroup(of: (Int, String?).self) { group in

@@ -43,6 +43,9 @@ struct ConfigurationTests {
         ("WRIT_DATABASE_POOL_SIZE", "0"),
         ("WRIT_SMTP_URL", "smtp://user:secret@mail.example.com:25"),
         ("WRIT_SMTP_URL", "https://mail.example.com"),
+        ("WRIT_METRICS_TOKEN", "short"),
+        ("WRIT_METRICS_TOKEN", "has spaces in the token ok"),
+        ("WRIT_TRUST_PROXY", "sometimes"),
     ])
     func badValues(setting: String, value: String) {
         var environment = base
@@ -55,5 +58,25 @@ struct ConfigurationTests {
             #expect(error.description.hasPrefix(setting))
             if setting == "WRIT_MASTER_KEY", !value.isEmpty { #expect(!error.description.contains(value)) }
         }
+    }
+
+    @Test("the configuration describes itself with every secret redacted")
+    func redactedDescription() throws {
+        var environment = base
+        environment["WRIT_DATABASE_URL"] = "postgresql://writ_app:s3cr3t-app@db.example.com/writ?sslmode=require"
+        environment["WRIT_MIGRATE_DATABASE_URL"] = "host=db user=writ_migrator password=s3cr3t-migrate dbname=writ"
+        environment["WRIT_METRICS_TOKEN"] = "metrics-token-s3cr3t-0123"
+        environment["WRIT_TRUST_PROXY"] = "true"
+        let configuration = try WritConfiguration(environment: environment)
+        #expect(configuration.trustProxy)
+        #expect(configuration.metricsToken == "metrics-token-s3cr3t-0123")
+        for text in [configuration.description, String(reflecting: configuration), "\(configuration)"] {
+            #expect(!text.contains("s3cr3t"), "\(text)")
+            #expect(!text.contains(key))
+            #expect(text.contains("db.example.com"))
+        }
+        var dumped = ""
+        dump(configuration, to: &dumped)
+        #expect(!dumped.contains("s3cr3t"))
     }
 }

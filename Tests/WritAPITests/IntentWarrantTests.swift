@@ -183,10 +183,7 @@ struct IntentQuotaTests {
             let signup = try await api.signup()
             let setup = try await api.agentWithKey(as: signup.credential)
             // A plan with a tiny quota, so the test need not submit 10,000 intents.
-            let admin = ConnectionPool(configuration: database.migrateConfiguration)
-            try await admin.query("INSERT INTO writ.plans VALUES ('tiny', 5, 2, 50, 100)")
-            try await admin.query("UPDATE writ.tenants SET plan = 'tiny' WHERE id = \(UUID(uuidString: signup.tenant)!)")
-            await admin.close()
+            try await TestApp.usePlan("tiny", intentsPerMonth: 2, tenant: signup.tenant, database: database)
             for index in 0..<2 {
                 let ok = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/\#(index)"}"#)
                 #expect(ok.status == .created)

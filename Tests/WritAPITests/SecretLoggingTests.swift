@@ -48,7 +48,7 @@ struct SecretLoggingTests {
         environment["WRIT_METRICS_TOKEN"] = metricsToken
         process.environment = environment
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("writ-trace-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: log.path, contents: nil))
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Postgres
 import WritAPI
 import WritCrypto
 import WritTestSupport
@@ -51,6 +52,18 @@ enum TestApp {
             try await Task.sleep(for: .milliseconds(100))
         }
         return texts
+    }
+
+    /// Puts `tenant` on a plan of its own with these limits (as an operator would in the database),
+    /// so a test need not exhaust the free plan's.
+    static func usePlan(
+        _ name: String, agents: Int = 5, intentsPerMonth: Int = 10_000, requestsPerSecond: Int = 50, burst: Int = 100,
+        tenant: String, database: TestDatabaseInfo
+    ) async throws {
+        let owner = ConnectionPool(configuration: database.migrateConfiguration)
+        try await owner.query("INSERT INTO writ.plans VALUES (\(name), \(agents), \(intentsPerMonth), \(requestsPerSecond), \(burst))")
+        try await owner.query("UPDATE writ.tenants SET plan = \(name) WHERE id = \(UUID(uuidString: tenant)!)")
+        await owner.close()
     }
 
     /// A fresh directory for the `.eml` files a test's server writes.

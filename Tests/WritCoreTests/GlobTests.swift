@@ -50,13 +50,15 @@ struct GlobTests {
         #expect(!decision.rules.contains { $0.id == "slow" })
     }
 
-    @Test("the automaton agrees with a regular expression on random patterns and texts")
-    func agreesWithRegularExpressions() throws {
+    @Test("the automaton agrees with a regular expression on random patterns and texts", arguments: [0, 70])
+    func agreesWithRegularExpressions(prefixLength: Int) throws {
+        // A long literal prefix takes patterns past 64 tokens, onto the general automaton.
+        let prefix = String(repeating: "a", count: prefixLength)
         var random = SeededGenerator(state: 9)
         let pieces = ["a", "b", ".", "/", "*", "**", "ab", "-"]
         let letters = Array("ab./-")
         for _ in 0..<2000 {
-            var pattern = ""
+            var pattern = prefix
             var deep = 0
             for _ in 0..<Int.random(in: 1...8, using: &random) {
                 var piece = pieces.randomElement(using: &random)!
@@ -68,7 +70,7 @@ struct GlobTests {
             let glob = try Self.glob(pattern)
             let expression = try Self.regex(pattern)
             for _ in 0..<10 {
-                let text = String((0..<Int.random(in: 0...12, using: &random)).map { _ in letters.randomElement(using: &random)! })
+                let text = prefix + String((0..<Int.random(in: 0...12, using: &random)).map { _ in letters.randomElement(using: &random)! })
                 let expected = expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
                 #expect(glob.matches(text) == expected, "\(pattern) on \(text)")
             }

@@ -24,6 +24,8 @@ public struct AppServices: Sendable {
     let passwords = PasswordHashing()
     /// Policy simulation and backtest evaluation on their bounded CPU lane.
     let policyWork = CPUWork(purpose: "policy simulation")
+    /// Server-side audit verification on its bounded CPU lane.
+    let auditWork = CPUWork(purpose: "audit verification")
 
     public init(configuration: WritConfiguration, database: Database, migrations: [Migration]) {
         self.database = database

@@ -20,12 +20,17 @@ extension AccountController {
 
     /// The login a new membership goes to: the address's login when `password` is its password,
     /// a new login when the address has none; `refusal` when it has one and the password is wrong.
-    func chooseAccount(email: EmailAddress, password: String, refusal: Problem) async throws -> AccountChoice {
-        if let account = try await identity.account(email: email) {
-            guard try await passwords.verify(password, phc: account.passwordHash) else { throw refusal }
-            return .existing(account.id)
+    /// Checking an existing login's password counts as a sign-in attempt, so sign-up and invitations
+    /// are no way around the sign-in throttle.
+    func chooseAccount(email: EmailAddress, password: String, source: String, refusal: Problem) async throws -> AccountChoice {
+        guard let account = try await identity.account(email: email) else {
+            return .new(passwordHash: try await passwords.hash(password))
         }
-        return .new(passwordHash: try await passwords.hash(password))
+        let subjects = Self.loginSubjects(account: email.normalized, source: source)
+        try await reserve(subjects)
+        guard try await passwords.verify(password, phc: account.passwordHash) else { throw refusal }
+        try await throttle.succeeded(subjects)
+        return .existing(account.id)
     }
 
     /// One organisation of a login, as sign-in and `/v1/me` list them.

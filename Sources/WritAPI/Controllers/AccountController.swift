@@ -30,7 +30,7 @@ struct AccountController {
         let password = body.newPassword("password")
         try body.finish()
         try await reserve([(.signupSource, context.source)])
-        let login = try await chooseAccount(email: email!, password: password!, refusal: Self.existingLogin)
+        let login = try await chooseAccount(email: email!, password: password!, source: context.source, refusal: Self.existingLogin)
         let result: SignupResult
         do {
             result = try await identity.signup(organization: organization!, email: email!, account: login)
@@ -145,7 +145,7 @@ struct AccountController {
         // The token is looked up before any password is hashed: a wrong token costs no Argon2.
         guard let invitation = try await identity.invitation(token: token!) else { throw Self.invalidInvitation }
         try await throttle.succeeded(subjects)
-        let login = try await chooseAccount(email: invitation.email, password: password!, refusal: Self.existingLogin)
+        let login = try await chooseAccount(email: invitation.email, password: password!, source: context.source, refusal: Self.existingLogin)
         guard let (member, session) = try await identity.acceptInvitation(invitation, account: login) else {
             throw Self.invalidInvitation
         }

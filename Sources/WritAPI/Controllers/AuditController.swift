@@ -9,6 +9,8 @@ struct AuditController {
     let reader: AuditReader
     let signingKeys: SigningKeys
     let database: Database
+    /// The bounded CPU lane that hashes the chain for server-side verification.
+    let work: CPUWork
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/v1/audit", use: browse)
@@ -76,29 +78,43 @@ struct AuditController {
         return JSONBody.response(["items": .array(items), "next_cursor": next.map { .string(RouteInput.cursor(for: $0)) } ?? .null])
     }
 
+    /// Verifies the whole chain as stored, streamed: a space goes out after each batch of 1,000
+    /// events (so neither the request time limit nor the idle timeout cuts a long chain short), then
+    /// the result object. Hashing runs on the bounded CPU lane; a client that hung up stops it.
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
         let tenant = try context.requireAuditReader(for: request).tenantID
         let keys = try await signingKeys.publicKeys(tenant: tenant, database: database, grace: nil)
-        var verifier = AuditVerifier(keys: Dictionary(keys.map { ($0.kid, $0.key) }, uniquingKeysWith: { first, _ in first }))
         let end = try await headSeq(tenant)
-        var after: Int64 = 0
-        do {
-            while after < end {
-                let batch = try await reader.events(tenant: tenant, filter: AuditFilter(), afterSeq: after, limit: 1000)
-                guard let last = batch.last else { break }
-                for (seq, line) in batch where seq <= end { try verifier.check(line: line) }
-                after = last.seq
+        let (reader, work, channel) = (self.reader, self.work, context.channel)
+        let body = ResponseBody { writer in
+            var verifier = AuditVerifier(keys: Dictionary(keys.map { ($0.kid, $0.key) }, uniquingKeysWith: { first, _ in first }))
+            var after: Int64 = 0
+            var outcome: JSONValue
+            do {
+                while after < end {
+                    let batch = try await reader.events(tenant: tenant, filter: AuditFilter(), afterSeq: after, limit: 1000)
+                    guard let last = batch.last else { break }
+                    guard channel.isActive else { throw CancellationError() }
+                    verifier = try await work.run { [verifier] in
+                        var verifier = verifier
+                        for (seq, line) in batch where seq <= end { try verifier.check(line: line) }
+                        return verifier
+                    }
+                    after = last.seq
+                    try await writer.write(ByteBuffer(string: " "))
+                }
+                outcome = verifier.lastSeq == end
+                    ? Self.result(true, verifier) : Self.result(false, verifier, badSeq: verifier.lastSeq + 1, reason: "events missing before the head")
+            } catch let failure as AuditVerifier.Failure {
+                outcome = Self.result(false, verifier, badSeq: failure.seq ?? verifier.lastSeq + 1, reason: failure.reason)
             }
-            guard verifier.lastSeq == end else {
-                return JSONBody.response(result(false, verifier, badSeq: verifier.lastSeq + 1, reason: "events missing before the head"))
-            }
-            return JSONBody.response(result(true, verifier))
-        } catch let failure as AuditVerifier.Failure {
-            return JSONBody.response(result(false, verifier, badSeq: failure.seq ?? verifier.lastSeq + 1, reason: failure.reason))
+            try await writer.write(ByteBuffer(bytes: CanonicalJSON.bytes(outcome)))
+            try await writer.finish(nil)
         }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: body)
     }
 
-    private func result(_ valid: Bool, _ verifier: AuditVerifier, badSeq: Int64? = nil, reason: String? = nil) -> JSONValue {
+    private static func result(_ valid: Bool, _ verifier: AuditVerifier, badSeq: Int64? = nil, reason: String? = nil) -> JSONValue {
         var value: [String: JSONValue] = [
             "valid": .bool(valid), "checked": .number(Double(verifier.checked)), "checkpoints": .number(Double(verifier.checkpoints)),
         ]

@@ -41,15 +41,16 @@ extension OpenAPIPaths {
             body: object(["organization": string, "email": string, "password": string], required: ["organization", "email", "password"]),
             success: "201", authenticated: false)],
         "/v1/sessions": ["post": operation(
-            "Sign in", id: "login", body: object(["email": string, "password": string, "totp": string], required: ["email", "password"]),
+            "Sign in; a login in several organisations names one with tenant_id or gets choose_organization", id: "login",
+            body: object(["email": string, "password": string, "totp": string, "tenant_id": uuid], required: ["email", "password"]),
             success: "201", authenticated: false)],
         "/v1/sessions/current": ["delete": operation("Sign out", id: "logout", success: "204")],
         "/v1/me": ["get": operation("The caller: a signed-in person or an API key", id: "me")],
         "/v1/me/password": ["post": operation(
-            "Change the password; every other session ends", id: "changePassword",
+            "Change the login's password; every other session, in every organisation, ends", id: "changePassword",
             body: object(["current_password": string, "new_password": string], required: ["current_password", "new_password"]))],
         "/v1/invitations/accept": ["post": operation(
-            "Accept an invitation and set a password", id: "acceptInvitation",
+            "Accept a mailed invitation with a new password, or the password of the address's login", id: "acceptInvitation",
             body: object(["token": string, "password": string], required: ["token", "password"]), success: "201",
             authenticated: false)],
         "/v1/me/totp": [
@@ -63,7 +64,7 @@ extension OpenAPIPaths {
     /// Members, teams, agents and API keys.
     static let management: [String: JSONValue] = [
         "/v1/members": [
-            "post": operation("Invite a member", id: "inviteMember",
+            "post": operation("Invite a member: the link is mailed to the address, never returned", id: "inviteMember",
                               body: object(["email": string, "roles": strings, "teams": strings], required: ["email", "roles"]),
                               success: "201"),
             "get": operation("List members", id: "listMembers", response: list),
@@ -97,7 +98,7 @@ extension OpenAPIPaths {
         ],
         "/v1/api-keys": [
             "post": operation("Create an API key (shown once)", id: "createAPIKey",
-                              body: object(["name": string, "agent_id": uuid, "scopes": strings, "expires_at": string],
+                              body: object(["name": string, "agent_id": uuid, "scopes": strings, "audiences": strings, "expires_at": string],
                                            required: ["name", "scopes"]),
                               success: "201"),
             "get": operation("List API keys", id: "listAPIKeys", response: list),

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import Postgres
 import WritStore
 
 /// Turns every thrown error into an RFC 9457 response, so no error ever reaches a client raw.
@@ -25,8 +26,15 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                            detail: "The request was cancelled before it finished.", retryAfter: 1).response()
         } catch let error as any HTTPResponseError {
             return Problem(status: error.status, detail: error.status.reasonPhrase).response()
+        } catch let error as PostgresError where error.isPoolTimeout || error.isConnectionLost || error.isStatementTimeout {
+            // The database is overloaded or away: a retryable condition, not a fault of the request.
+            context.logger.warning("database unavailable", metadata: ["sqlstate": "\(error.sqlState ?? "none")"])
+            return Problem(status: .serviceUnavailable, type: "database-unavailable", title: "Database unavailable",
+                           detail: "The database did not answer in time; try again shortly.", retryAfter: 1).response()
         } catch {
-            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+            var metadata: Logger.Metadata = ["error": "\(String(reflecting: type(of: error)))"]
+            if let error = error as? PostgresError { metadata["sqlstate"] = "\(error.sqlState ?? "none")" }
+            context.logger.error("unhandled error", metadata: metadata)
             context.logger.debug("unhandled error detail", metadata: ["error": "\(error)"])
             return Problem(
                 status: .internalServerError, detail: "The server could not complete the request; it has been logged."

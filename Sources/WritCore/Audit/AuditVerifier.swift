@@ -2,7 +2,7 @@ import WritCrypto
 
 /// Checks an exported audit chain line by line in constant memory: canonical form, every hash,
 /// every link, no gap, and every checkpoint's signature and hash.
-public struct AuditVerifier {
+public struct AuditVerifier: Sendable {
     /// The first problem found.
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
         /// The sequence number of the offending event, when it could be read.

@@ -10,6 +10,22 @@ public struct Glob: Sendable, Equatable, CustomStringConvertible {
     /// The pattern as written.
     public let pattern: String
     let tokens: [Token]
+    /// The bit-parallel matcher, for patterns of fewer than 64 tokens.
+    private let automaton: GlobAutomaton?
+    /// The pattern's bytes when it has no wildcard.
+    let literal: [UInt8]?
+
+    private init(pattern: String, tokens: [Token]) {
+        self.pattern = pattern
+        self.tokens = tokens
+        self.automaton = GlobAutomaton(tokens)
+        var bytes: [UInt8]? = []
+        for token in tokens {
+            guard case .literal(let byte) = token else { bytes = nil; break }
+            bytes?.append(byte)
+        }
+        self.literal = bytes
+    }
 
     /// The most `**` a pattern may hold: matching is linear anyway, but a pattern that needs more says nothing a reader can follow.
     public static let maxDeepWildcards = 4
@@ -57,8 +73,10 @@ public struct Glob: Sendable, Equatable, CustomStringConvertible {
     ///
     /// Runs the pattern as a nondeterministic automaton over the text, one set of live positions
     /// per byte: O(pattern × text) in the worst case, never exponential however many `**` it has.
+    /// Patterns of fewer than 64 tokens use the bit-parallel ``GlobAutomaton``.
     func matches(utf8 text: [UInt8]) -> Bool {
         if let literal { return literal == text }
+        if let automaton { return automaton.matches(text) }
         var live = [Bool](repeating: false, count: tokens.count + 1)
         var next = live
         live[0] = true
@@ -90,16 +108,6 @@ public struct Glob: Sendable, Equatable, CustomStringConvertible {
             case .literal: break
             }
         }
-    }
-
-    /// The pattern's bytes when it has no wildcard.
-    var literal: [UInt8]? {
-        var bytes: [UInt8] = []
-        for token in tokens {
-            guard case .literal(let byte) = token else { return nil }
-            bytes.append(byte)
-        }
-        return bytes
     }
 
     /// The literal text before the first `.` or `/`, when the pattern's first segment has no wildcard.
