@@ -31,7 +31,7 @@ struct ThrottlingTests {
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            // Three go at once; after that one more each time a delay (1 s, 2 s, 4 s …) has passed,
+            // Three go at once; after that one more each time a delay (2 s, 4 s, 8 s …) has passed,
             // so a slow machine that spreads the burst over several seconds lets a few more through.
             let elapsed = Double((ContinuousClock.now - started).components.seconds) + 1
             let allowed = ThrottleRuleLimits.loginPairFree + Int(log2(elapsed)) + 1

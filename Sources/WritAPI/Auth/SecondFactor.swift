@@ -19,7 +19,11 @@ enum SecondFactor {
             try await throttle.succeeded(subjects)
             return result
         } catch let error as StoreError where error.kind == .unauthorized {
+            try await throttle.failed(subjects)
             throw Problem(status: .unauthorized, type: "totp-invalid", title: "Invalid TOTP code", detail: error.message)
+        } catch let problem as Problem where problem.status == 422 {
+            try await throttle.failed(subjects)
+            throw problem
         }
     }
 

@@ -28,7 +28,10 @@ extension AccountController {
         }
         let subjects = Self.loginSubjects(account: email.normalized, source: source)
         try await reserve(subjects)
-        guard try await passwords.verify(password, phc: account.passwordHash) else { throw refusal }
+        guard try await passwords.verify(password, phc: account.passwordHash) else {
+            try await throttle.failed(subjects)
+            throw refusal
+        }
         try await throttle.succeeded(subjects)
         return .existing(account.id)
     }

@@ -55,9 +55,14 @@ struct AccountController {
         try await reserve(subjects)
         var account: Account?
         if let email { account = try await identity.account(email: email) }
-        guard try await passwords.verify(password!, phc: account?.passwordHash), let account else { throw Self.invalidCredentials }
-        let memberships = try await identity.memberships(account: account.id)
-        guard !memberships.isEmpty else { throw Self.invalidCredentials }
+        var memberships: [Membership] = []
+        if try await passwords.verify(password!, phc: account?.passwordHash), let account {
+            memberships = try await identity.memberships(account: account.id)
+        }
+        guard !memberships.isEmpty else {
+            try await throttle.failed(subjects)
+            throw Self.invalidCredentials
+        }
         try await throttle.succeeded(subjects)
         let membership: Membership
         if let chosen {
@@ -127,6 +132,7 @@ struct AccountController {
         let subjects = Self.loginSubjects(account: account.email.lowercased(), source: context.source)
         try await reserve(subjects)
         guard try await passwords.verify(current!, phc: account.passwordHash) else {
+            try await throttle.failed(subjects)
             throw Problem(status: .unauthorized, type: "invalid-credentials", title: "Invalid credentials",
                           detail: "The current password is wrong.")
         }
@@ -143,7 +149,10 @@ struct AccountController {
         let subjects = [(ThrottleRule.tokenSource, context.source)]
         try await reserve(subjects)
         // The token is looked up before any password is hashed: a wrong token costs no Argon2.
-        guard let invitation = try await identity.invitation(token: token!) else { throw Self.invalidInvitation }
+        guard let invitation = try await identity.invitation(token: token!) else {
+            try await throttle.failed(subjects)
+            throw Self.invalidInvitation
+        }
         try await throttle.succeeded(subjects)
         let login = try await chooseAccount(email: invitation.email, password: password!, source: context.source, refusal: Self.existingLogin)
         guard let (member, session) = try await identity.acceptInvitation(invitation, account: login) else {

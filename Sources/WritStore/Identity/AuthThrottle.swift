@@ -34,6 +34,19 @@ public struct AuthThrottle: Sendable {
         }
     }
 
+    /// Records that the reserved attempts failed: each subject's delay starts again from now, so a
+    /// slow check (Argon2 on a busy machine) does not eat into the wait it earned.
+    public func failed(_ subjects: [(ThrottleRule, String)]) async throws {
+        for (rule, subject) in subjects {
+            try await database.pool.query("""
+                UPDATE auth_throttle SET blocked_until = greatest(coalesce(blocked_until, now()), now() + make_interval(secs => least(\(rule.cap)::float8,
+                    CASE WHEN failures >= \(rule.free)::int
+                         THEN \(rule.base)::float8 * power(2::float8, least(failures - \(rule.free)::int, 30)) ELSE 0 END)))
+                WHERE subject = \(key(rule, subject))
+                """)
+        }
+    }
+
     /// Records that the reserved attempts succeeded, as each rule says.
     public func succeeded(_ subjects: [(ThrottleRule, String)]) async throws {
         for (rule, subject) in subjects {

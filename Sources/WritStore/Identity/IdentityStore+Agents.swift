@@ -98,10 +98,12 @@ extension IdentityStore {
 
     private func enforceAgentQuota(tenant: UUID, in tx: Transaction) async throws {
         // Locking the tenant row serializes concurrent creations so the quota cannot be overrun.
+        // NO KEY UPDATE, not UPDATE: it must not block the KEY SHARE locks that inserts referencing
+        // the tenant take, or an audit appender holding the chain head would deadlock with us.
         let rows = try await tx.execute("""
             SELECT p.max_active_agents,
                    (SELECT count(*) FROM agents a WHERE a.tenant_id = t.id AND a.disabled_at IS NULL) AS active
-            FROM tenants t JOIN plans p ON p.id = t.plan WHERE t.id = \(tenant) FOR UPDATE OF t
+            FROM tenants t JOIN plans p ON p.id = t.plan WHERE t.id = \(tenant) FOR NO KEY UPDATE OF t
             """)
         guard let row = rows.first else { throw StoreError.notFound("tenant") }
         let limit = try row.decode(Int.self, "max_active_agents")

@@ -39,9 +39,9 @@ public struct ThrottleRule: Sendable {
         self.onSuccess = onSuccess
     }
 
-    /// One account from one client address: three free tries, then 1 s, 2 s, 4 s … up to 15 min.
+    /// One account from one client address: three free tries, then 2 s, 4 s, 8 s … up to 15 min.
     /// Keyed by address too, so a stranger's wrong guesses never lock the real user out.
-    public static let loginPair = ThrottleRule(name: "login-pair", free: 3, base: 1, cap: 900, window: 3600, onSuccess: .reset)
+    public static let loginPair = ThrottleRule(name: "login-pair", free: 3, base: 2, cap: 900, window: 3600, onSuccess: .reset)
     /// One account from anywhere (a distributed guesser): twenty tries, then growing delays of at
     /// most a minute, so the real user is slowed at worst by a minute, never locked out.
     public static let loginAccount = ThrottleRule(name: "login-account", free: 20, base: 1, cap: 60, window: 900, onSuccess: .refund)
