@@ -28,12 +28,20 @@ struct GlobTests {
     }
 
     @Test("the review's pathological pattern is refused when a policy is validated")
-    func pathologicalPatternRefused() {
+    func pathologicalPatternRefused() throws {
         guard case .failure(let error) = Glob.parse("**a**a**a**a**b") else {
             Issue.record("a pattern with five ** was accepted")
             return
         }
         #expect(error.reason.contains("**"))
+        // A version saved before the limit still compiles (matching is linear anyway), and is fast.
+        let stored = try PolicyParser.parse(try JSONParser.parse(#"{"rules":[{"id":"old","match":{"action":"**a**a**a**a**b"},"tier":"T3"}]}"#),
+                                            stored: true).get()
+        let decision = CompiledPolicy(stored).evaluate(PolicyInput(action: String(repeating: "a", count: 256), resource: "r", teamID: "t"))
+        #expect(!decision.rules.contains { $0.id == "old" })
+        #expect(throws: PolicyParser.Invalid.self) {
+            try PolicyParser.parse(try JSONParser.parse(#"{"rules":[{"id":"new","match":{"action":"**a**a**a**a**b"},"tier":"T3"}]}"#)).get()
+        }
     }
 
     @Test("the most ** a pattern may hold, against a long text that almost matches, answers at once")

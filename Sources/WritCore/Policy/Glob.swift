@@ -34,7 +34,10 @@ public struct Glob: Sendable, Equatable, CustomStringConvertible {
     static let punctuation = Set("._-/:@+*=".utf8)
 
     /// Parses a pattern; `nil` with a reason when it is not a valid glob.
-    public static func parse(_ pattern: String) -> Result<Glob, GlobError> {
+    ///
+    /// - Parameter maxDeepWildcards: the most `**` allowed; versions stored before the limit existed
+    ///   are compiled with no limit (matching is linear either way), new documents with the limit.
+    public static func parse(_ pattern: String, maxDeepWildcards: Int = Glob.maxDeepWildcards) -> Result<Glob, GlobError> {
         guard !pattern.isEmpty else { return .failure(GlobError(reason: "must not be empty")) }
         guard pattern.utf8.count <= 256 else { return .failure(GlobError(reason: "must be at most 256 characters")) }
         var tokens: [Token] = []

@@ -21,7 +21,7 @@ extension PolicyParser.Context {
         if let fields = object(members["match"], at: "\(path)/match", allowed: Self.matchFields) {
             for (field, pattern) in fields where Self.matchFields.contains(field) {
                 guard let text = pattern.stringValue else { fail("\(path)/match/\(field)", "must be a glob string"); continue }
-                switch Glob.parse(text) {
+                switch Glob.parse(text, maxDeepWildcards: stored ? .max : Glob.maxDeepWildcards) {
                 case .success(let glob): match[field] = glob
                 case .failure(let error): fail("\(path)/match/\(field)", "is not a valid glob: it \(error.reason)")
                 }

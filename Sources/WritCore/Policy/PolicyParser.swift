@@ -14,8 +14,11 @@ public enum PolicyParser {
     }
 
     /// The validated document, or every problem found.
-    public static func parse(_ value: JSONValue) -> Result<PolicyDocument, Invalid> {
-        var context = Context()
+    ///
+    /// - Parameter stored: the document was saved earlier (it passed the checks of its day); limits
+    ///   added since, such as the number of `**` in a glob, do not stop it from being compiled.
+    public static func parse(_ value: JSONValue, stored: Bool = false) -> Result<PolicyDocument, Invalid> {
+        var context = Context(stored: stored)
         let document = context.document(value)
         if let document, context.issues.isEmpty { return .success(document) }
         if context.issues.isEmpty { context.fail("", "must be a policy object") }
@@ -23,6 +26,8 @@ public enum PolicyParser {
     }
 
     struct Context {
+        /// Whether the document was saved earlier (see ``PolicyParser/parse(_:stored:)``).
+        let stored: Bool
         var issues: [Issue] = []
 
         mutating func fail(_ path: String, _ message: String) {

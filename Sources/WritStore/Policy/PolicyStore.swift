@@ -102,8 +102,9 @@ public struct PolicyStore: Sendable {
         let base = try await version(tenant: tenant, team: nil)
         let teamPolicy = draft == nil ? try await version(tenant: tenant, team: team) : nil
         let source = PolicyDocument.effectiveSource(tenant: base?.document, team: draft ?? teamPolicy?.document)
-        // Stored versions were valid when saved; a draft was validated by the caller.
-        let document = try PolicyParser.parse(source).get()
+        // Stored versions were valid when saved (limits added since do not stop them compiling); a
+        // draft was validated by the caller with today's limits.
+        let document = try PolicyParser.parse(source, stored: true).get()
         return EffectivePolicy(
             compiled: CompiledPolicy(document), key: teamPolicy?.key ?? base?.key ?? tenant,
             version: teamPolicy?.version ?? base?.version ?? 0, baseVersion: teamPolicy == nil ? nil : base?.version)
