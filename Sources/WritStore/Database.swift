@@ -11,14 +11,28 @@ public struct Database: Sendable {
         self.pool = pool
     }
 
+    /// How many times a transaction chosen as a deadlock victim (or failing serialization) runs.
+    static let attempts = 3
+
     /// Runs `body` in a transaction whose row-level security sees only `tenant`.
     ///
     /// The setting is transaction-local, so a pooled session never carries it to another request.
+    /// A transaction that PostgreSQL rolled back as a deadlock victim or for a serialization
+    /// failure is run again, up to ``attempts`` times with a short random pause: `body` must do
+    /// nothing outside the transaction that may not happen twice.
     @discardableResult
     public func withTenant<Result>(_ tenant: UUID, _ body: (Transaction) async throws -> Result) async throws -> Result {
-        try await pool.transaction { transaction in
-            try await transaction.execute("SELECT set_config('app.tenant_id', \(tenant), true)")
-            return try await body(transaction)
+        var attempt = 1
+        while true {
+            do {
+                return try await pool.transaction { transaction in
+                    try await transaction.execute("SELECT set_config('app.tenant_id', \(tenant), true)")
+                    return try await body(transaction)
+                }
+            } catch let error as PostgresError where error.isRetryableConflict && attempt < Self.attempts {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(Int.random(in: 5...25) * attempt))
+            }
         }
     }
 

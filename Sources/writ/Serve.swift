@@ -23,7 +23,6 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         let logger = LogSetup.bootstrap(level: configuration.logLevel)
-        let app = try await WritApplication.build(configuration: configuration, logger: logger)
-        try await app.runService()
+        try await WritApplication.serve(configuration: configuration, logger: logger)
     }
 }

@@ -83,7 +83,7 @@ struct APIClient {
         if let bearer = credential.bearer { headers[.authorization] = "Bearer \(bearer)" }
         if let cookie = credential.sessionCookie { headers[.cookie] = "writ_session=\(cookie)" }
         if csrf, let token = credential.csrf { headers[HTTPField.Name("X-CSRF-Token")!] = token }
-        if json != nil { headers[.contentType] = "application/json" }
+        if json != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
         return try await client.execute(
             uri: path, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }
         ) { response in

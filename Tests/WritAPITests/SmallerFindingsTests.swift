@@ -155,3 +155,24 @@ struct SmallerFindingsTests {
         }
     }
 }
+
+@Suite("Sloppy input is refused", .timeLimit(.minutes(3)))
+struct InputStrictnessTests {
+    @Test("a policy sent as text/plain answers 415 and saves nothing; an empty warrant or token answers 422")
+    func contentTypeAndEmptySecrets() async throws {
+        try await TestApp.withLiveServer { client in
+            let api = APIClient(client: client)
+            let signup = try await api.signup()
+            let team = try await api.call(.post, "/v1/teams", as: signup.credential, json: #"{"name":"strict"}"#)["id"] as? String ?? ""
+            let policy = #"{"rules":[{"id":"all","match":{"action":"**"},"tier":"T2"}]}"#
+            let plain = try await api.call(.put, "/v1/teams/\(team)/policy", as: signup.credential, json: policy,
+                                           headers: [.contentType: "text/plain"])
+            #expect(plain.status == .unsupportedMediaType)
+            #expect(try await api.call(.get, "/v1/teams/\(team)/policy", as: signup.credential).status == .notFound)
+            let empty = try await api.call(.post, "/v1/warrants/verify", json: #"{"warrant":"","tenant_id":"\#(signup.tenant)"}"#)
+            #expect(empty.status == .unprocessableContent)
+            #expect(empty.errorPaths == ["/warrant"])
+            #expect(try await api.call(.post, "/v1/approval-links/view", json: #"{"token":""}"#).status == .unprocessableContent)
+        }
+    }
+}

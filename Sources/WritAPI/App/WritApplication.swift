@@ -12,6 +12,23 @@ public enum WritApplication {
     public static func build(
         configuration: WritConfiguration, logger: Logger = Logger(label: "writ")
     ) async throws -> some ApplicationProtocol {
+        try await assemble(configuration: configuration, logger: logger).application
+    }
+
+    /// Builds the server and runs it until SIGTERM or SIGINT. On the signal, open long-polls are
+    /// answered at once (they come before the HTTP server in the shutdown order), then the server
+    /// drains its other requests and the database pool closes.
+    public static func serve(configuration: WritConfiguration, logger: Logger) async throws {
+        let (application, drain) = try await assemble(configuration: configuration, logger: logger)
+        // Services shut down in reverse order: the drain first, then the application.
+        let group = ServiceGroup(configuration: .init(
+            services: [application, drain], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+
+    private static func assemble(
+        configuration: WritConfiguration, logger: Logger
+    ) async throws -> (application: some ApplicationProtocol, drain: DrainService) {
         let migrations = try Migration.load(from: URL(fileURLWithPath: configuration.migrationsDirectory))
         if configuration.migrateOnStart, let migrateURL = configuration.migrateDatabaseURL {
             try await migrate(url: migrateURL, migrations: migrations, logger: logger)
@@ -48,7 +65,7 @@ public enum WritApplication {
                 links: LinkTokens(masterKey: configuration.masterKey),
                 publicURL: configuration.publicURL.absoluteString.trimmingSuffix("/"), interval: configuration.mailInterval, logger: logger))
         }
-        return Application(
+        let application = Application(
             router: router,
             // Idle connections close after 90 s (longer than the longest long-poll).
             server: .http1(configuration: .init(idleTimeout: .seconds(90))),
@@ -63,6 +80,7 @@ public enum WritApplication {
                 FileHandle.standardOutput.write(Data("Writ console: \(console)\n".utf8))
             },
             logger: logger)
+        return (application, DrainService(waiters: appServices.waiters))
     }
 
     /// The router with every route and middleware, separate from the server so tests can inspect it.

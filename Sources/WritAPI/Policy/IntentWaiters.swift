@@ -8,13 +8,20 @@ import Synchronization
 /// that intent, so a decision on one node ends a wait on another.
 final class IntentWaiters: Sendable {
     private let waiting = Mutex<[UUID: [UUID: AsyncStream<Void>.Continuation]]>([:])
+    /// Set when the node shuts down: waits end at once, so draining never waits for a long-poll.
+    private let draining = Mutex(false)
 
     /// Waits until `intent` changes or `timeout` passes. The waiter is registered before
     /// `changed` runs, so a change between reading the state and waiting is never missed.
     func wait(for intent: UUID, timeout: Duration, changed: () async throws -> Bool) async throws {
         let token = UUID()
         let (signal, continuation) = AsyncStream<Void>.makeStream()
-        waiting.withLock { $0[intent, default: [:]][token] = continuation }
+        let registered = waiting.withLock { waiting -> Bool in
+            guard !draining.withLock({ $0 }) else { return false }
+            waiting[intent, default: [:]][token] = continuation
+            return true
+        }
+        guard registered else { return }
         defer { remove(intent: intent, token: token) }
         if try await changed() { return }
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -25,6 +32,17 @@ final class IntentWaiters: Sendable {
             try await group.next()
             group.cancelAll()
         }
+    }
+
+    /// Ends every wait on this node now and every later one at once: the node is shutting down,
+    /// and each waiting request answers with the state it finds.
+    func drain() {
+        let continuations = waiting.withLock { waiting in
+            draining.withLock { $0 = true }
+            defer { waiting = [:] }
+            return waiting.values.flatMap(\.values)
+        }
+        for continuation in continuations { continuation.finish() }
     }
 
     /// Wakes every waiter of `intent` on this node.

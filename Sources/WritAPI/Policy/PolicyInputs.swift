@@ -7,18 +7,7 @@ import WritCrypto
 enum PolicyInputs {
     /// A policy document body: bounded, strict JSON, valid by the policy language, or a 422 listing every error.
     static func document(_ request: Request, context: some RequestContext) async throws -> JSONValue {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: JSONRequest.maxBodyBytes)
-        } catch {
-            throw Problem(status: .contentTooLarge, detail: "The request body is larger than \(JSONRequest.maxBodyBytes) bytes.")
-        }
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(Array(buffer: buffer), maxDepth: 32)
-        } catch {
-            throw Problem(status: .badRequest, type: "malformed-json", title: "Malformed JSON", detail: error.description)
-        }
+        let value = try await JSONRequest.body(request)
         try validate(value, at: "")
         return value
     }

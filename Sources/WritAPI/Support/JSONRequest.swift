@@ -16,25 +16,29 @@ struct JSONRequest {
 
     /// Collects and parses the body of `request`.
     static func read(_ request: Request, context: some RequestContext, limit: Int = maxBodyBytes) async throws -> JSONRequest {
+        let value = try await body(request, limit: limit)
+        guard case .object(let members) = value else {
+            throw Problem.invalid("The request body must be a JSON object.", errors: [.init(path: "", message: "expected an object")])
+        }
+        return JSONRequest(members: members)
+    }
+
+    /// The body as a JSON value: bounded, sent as `application/json` (415 otherwise), strict syntax (400 otherwise).
+    static func body(_ request: Request, limit: Int = maxBodyBytes) async throws -> JSONValue {
+        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
+            throw Problem(status: .unsupportedMediaType, detail: "Send the body as application/json.")
+        }
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: limit)
         } catch {
             throw Problem(status: .contentTooLarge, detail: "The request body is larger than \(limit) bytes.")
         }
-        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
-            throw Problem(status: .unsupportedMediaType, detail: "Send the body as application/json.")
-        }
-        let value: JSONValue
         do {
-            value = try JSONParser.parse(Array(buffer: buffer), maxDepth: 32)
+            return try JSONParser.parse(Array(buffer: buffer), maxDepth: 32)
         } catch {
             throw Problem(status: .badRequest, type: "malformed-json", title: "Malformed JSON", detail: error.description)
         }
-        guard case .object(let members) = value else {
-            throw Problem.invalid("The request body must be a JSON object.", errors: [.init(path: "", message: "expected an object")])
-        }
-        return JSONRequest(members: members)
     }
 
     private init(members: [String: JSONValue], prefix: String = "") {
@@ -109,6 +113,7 @@ struct JSONRequest {
             fail(key, "must be a string, not \(value.typeName)")
             return nil
         }
+        guard !text.isEmpty else { fail(key, "must not be empty"); return nil }
         guard text.utf8.count <= maxBytes else { fail(key, "must be at most \(maxBytes) bytes"); return nil }
         return text
     }

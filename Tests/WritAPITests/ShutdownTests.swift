@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+import WritTestSupport
+
+@Suite("Shutdown answers long-polls at once", .timeLimit(.minutes(3)))
+struct ShutdownTests {
+    @Test("SIGTERM answers an open ?wait=30 with the current state and the process exits within seconds")
+    func sigtermDrainsLongPolls() async throws {
+        let database = try await TestCluster.makeDatabase()
+        let server = try await ServedProcess.start(database: database, arguments: ["--log-level", "warning"])
+        let base = server.base
+        let jar = FileManager.default.temporaryDirectory.appendingPathComponent("writ-jar-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: jar) }
+        func post(_ path: String, _ body: String, csrf: String? = nil, key: String? = nil) throws -> [String: Any] {
+            var arguments = ["-b", jar, "-c", jar, "-H", "Content-Type: application/json", "-d", body]
+            if let csrf { arguments += ["-H", "X-CSRF-Token: \(csrf)"] }
+            if let key { arguments += ["-H", "Authorization: Bearer \(key)"] }
+            return ServedProcess.json(try ServedProcess.curl(arguments + ["\(base)\(path)"]))
+        }
+        let signup = try post("/v1/signup", #"{"organization":"Drain","email":"drain@example.com","password":"correct horse battery"}"#)
+        let csrf = try #require(signup["csrf_token"] as? String)
+        let team = try post("/v1/teams", #"{"name":"ops"}"#, csrf: csrf)["id"] as? String ?? ""
+        let agent = try post("/v1/agents", #"{"name":"bot","team_id":"\#(team)"}"#, csrf: csrf)["id"] as? String ?? ""
+        let key = try post("/v1/api-keys", #"{"name":"k","agent_id":"\#(agent)","scopes":["intents"]}"#, csrf: csrf)["key"] as? String ?? ""
+        let intent = try post("/v1/intents", #"{"action":"crm.update","resource":"c/1"}"#, key: key)
+        let id = try #require(intent["id"] as? String)
+        #expect(intent["status"] as? String == "pending_approval")
+
+        let poll = Process()
+        poll.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        poll.arguments = ["-s", "-w", "\n%{http_code}", "-H", "Authorization: Bearer \(key)", "\(base)/v1/intents/\(id)?wait=30"]
+        let output = Pipe()
+        poll.standardOutput = output
+        try poll.run()
+        try await Task.sleep(for: .milliseconds(500))
+        let started = Date()
+        #expect(try await server.terminate(within: 10))
+        #expect(Date().timeIntervalSince(started) < 8, "shutdown waited for the long-poll")
+        #expect(server.process.terminationStatus == 0)
+        poll.waitUntilExit()
+        let answer = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(answer.hasSuffix("\n200"), "\(answer)")
+        #expect(answer.contains("pending_approval"))
+    }
+}
