@@ -120,6 +120,17 @@ struct OperationsTests {
                 for (path, method) in routes {
                     #expect(paths[path]?[method] != nil, "\(method) \(path) is not in openapi.json")
                 }
+                // Every {name} of a template is a declared path parameter.
+                for (path, item) in paths {
+                    let declared = Set((item["parameters"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String })
+                    for segment in path.split(separator: "/") where segment.hasPrefix("{") {
+                        #expect(declared.contains(String(segment.dropFirst().dropLast())), "\(path) does not declare \(segment)")
+                    }
+                }
+                // scripts/test validates the document with an independent validator.
+                if let directory = ProcessInfo.processInfo.environment["WRIT_TEST_ARTIFACTS"] {
+                    try Data(buffer: response.body).write(to: URL(fileURLWithPath: directory).appendingPathComponent("openapi.json"))
+                }
             }
         }
         await pool.close()

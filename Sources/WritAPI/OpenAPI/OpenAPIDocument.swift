@@ -9,11 +9,12 @@ enum OpenAPIDocument {
         for area in [OpenAPIPaths.operations, OpenAPIPaths.account, OpenAPIPaths.management, OpenAPIPaths.audit, OpenAPIPaths.policy, OpenAPIPaths.intents] {
             paths.merge(area) { _, new in new }
         }
+        for (path, item) in paths { paths[path] = withPathParameters(path, item) }
         return [
             "openapi": "3.1.0",
             "info": [
                 "title": "Writ",
-                "version": "0.1.0",
+                "version": "0.2.0",
                 "description": "Governance layer for AI agents: execution intents, risk tiers, approvals, signed warrants and a hash-chained audit log.",
             ],
             "servers": [["url": .string(serverURL)]],
@@ -27,6 +28,22 @@ enum OpenAPIDocument {
             ],
             "security": [["apiKey": []], ["session": []]],
         ]
+    }
+
+    /// The path item with every `{name}` of its template declared as a required path parameter.
+    static func withPathParameters(_ path: String, _ item: JSONValue) -> JSONValue {
+        guard case .object(var members) = item else { return item }
+        let names = path.split(separator: "/").filter { $0.hasPrefix("{") && $0.hasSuffix("}") }.map { String($0.dropFirst().dropLast()) }
+        guard !names.isEmpty else { return item }
+        members["parameters"] = .array(names.map { name in
+            let schema: JSONValue = switch name {
+            case "version": ["type": "integer", "minimum": 1, "maximum": 2_147_483_647]
+            case "jti": ["type": "string", "minLength": 16, "maxLength": 64, "pattern": "^[A-Za-z0-9_-]+$"]
+            default: ["type": "string", "format": "uuid"]
+            }
+            return ["name": .string(name), "in": "path", "required": true, "schema": schema]
+        })
+        return .object(members)
     }
 
     /// A JSON response with a schema reference.
