@@ -90,6 +90,15 @@ struct OperationsTests {
                 #expect(response.status == .ok)
                 #expect(response.text.contains("<title>Writ</title>"))
             }
+            // The pages mailed links open, without their .html.
+            try await client.execute(uri: "/approve", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.text.contains("/approve.js"))
+            }
+            try await client.execute(uri: "/invite", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.text.contains("/invite.js"))
+            }
             try await client.execute(uri: "/app.js", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.text.contains("/readyz"))

@@ -91,6 +91,8 @@ public enum WritApplication {
         router.add(middleware: RequestMetricsMiddleware(metrics: services.metrics))
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: RequestTimeoutMiddleware(bound: configuration.requestTimeout))
+        router.add(middleware: PageAliasMiddleware(
+            directory: configuration.staticDirectory, aliases: ["/approve": "approve.html", "/invite": "invite.html"]))
         router.add(middleware: FileMiddleware(configuration.staticDirectory, searchForIndexHtml: true))
         if configuration.trustProxy { router.add(middleware: ForwardedClientMiddleware()) }
         router.add(middleware: AuthenticationMiddleware(
