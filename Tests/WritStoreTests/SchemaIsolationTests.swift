@@ -56,6 +56,28 @@ struct SchemaIsolationTests {
         await admin.close()
     }
 
+    @Test("distribution-ready: every unique index of a tenant table includes tenant_id (Citus requires it)")
+    func uniqueIndexesIncludeTheTenant() async throws {
+        let database = try await TestCluster.makeMigratedDatabase()
+        let admin = ConnectionPool(configuration: database.migrateConfiguration)
+        let indexes = try await admin.query("""
+            SELECT c.relname AS table_name, i.relname AS index_name,
+                   EXISTS (SELECT 1 FROM unnest(x.indkey) AS k(attnum) JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+                           WHERE a.attname = 'tenant_id') AS has_tenant
+            FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'writ' AND x.indisunique AND c.relkind = 'r'
+            """)
+        #expect(indexes.count > 10)
+        for index in indexes {
+            let table = try index.decode(String.self, "table_name")
+            guard Self.sharedTables[table] == nil, table != "tenants" else { continue }
+            let name = try index.decode(String.self, "index_name")
+            #expect(try index.decode(Bool.self, "has_tenant"), "\(table).\(name) is unique across tenants")
+        }
+        await admin.close()
+    }
+
     @Test("the serving role cannot change or delete audit events, and nobody can")
     func auditIsAppendOnly() async throws {
         let database = try await TestCluster.makeMigratedDatabase()
