@@ -7,24 +7,21 @@
 Usage: nodes_test.py WRIT_BINARY SOCKET_DIR DATABASE
 Prints one summary line; exits non-zero on any failure.
 """
-import base64
-import json
 import os
 import pathlib
-import random
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
+from served import agent_key, call, environment, signup, start  # noqa: E402
 
 binary, socket_dir, database = sys.argv[1], sys.argv[2], sys.argv[3]
 mail = tempfile.mkdtemp(prefix="writ-nodes-mail-")
-environment = dict(os.environ, WRIT_MASTER_KEY=base64.b64encode(os.urandom(32)).decode(), WRIT_LOG_LEVEL="error",
-                   WRIT_MAIL_DIR=mail)
+env = environment(WRIT_MAIL_DIR=mail)
 failures = []
 
 
@@ -33,44 +30,13 @@ def check(condition, message):
         failures.append(message)
 
 
-def call(node, method, path, body=None, headers=None, timeout=10):
-    request = urllib.request.Request(node + path, method=method, data=None if body is None else json.dumps(body).encode(),
-                                     headers={"content-type": "application/json", **(headers or {})})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, json.loads(response.read() or b"{}"), response.headers
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}"), error.headers
-
-
-def start(index):
-    port = random.randint(41000, 49000)
-    command = [binary, "serve", "--database-url", f"postgresql://writ_app@/{database}?host={socket_dir}",
-               "--migrate-database-url", f"postgresql://postgres@/{database}?host={socket_dir}",
-               "--http-address", f"127.0.0.1:{port}", "--migrations-dir", "sql", "--static-dir", "web-static"]
-    process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    node = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if call(node, "GET", "/readyz", timeout=1)[0] == 200:
-                return process, node
-        except OSError:
-            pass
-        time.sleep(0.05)
-    sys.exit(f"nodes_test: node {index} did not become ready")
-
-
 servers = []
 for index in range(3):
-    servers.append(start(index))  # one after the other: the first migrates
+    servers.append(start(binary, socket_dir, database, env))  # one after the other: the first migrates
 (_, a), (_, b), (_, c) = servers
 
-status, signup, headers = call(a, "POST", "/v1/signup", {"organization": "Nodes", "email": "nodes@example.com",
-                                                           "password": "three nodes password"})
-admin = {"Cookie": headers["Set-Cookie"].split(";")[0], "X-CSRF-Token": signup["csrf_token"]}
-team = call(a, "POST", "/v1/teams", {"name": "ops"}, admin)[1]["id"]
-agent = call(a, "POST", "/v1/agents", {"name": "bot", "team_id": team}, admin)[1]["id"]
-key = {"Authorization": "Bearer " + call(a, "POST", "/v1/api-keys", {"name": "k", "agent_id": agent, "scopes": ["intents"]}, admin)[1]["key"]}
+admin = signup(a, "Nodes", "nodes@example.com")
+agent, key = agent_key(a, admin, "bot")
 # A second admin decides: the first created the agent's key and never approves its intents.
 call(a, "POST", "/v1/members", {"email": "second@example.com", "roles": ["admin"]}, admin)
 token = ""
