@@ -1,0 +1,20 @@
+import Foundation
+import WritCore
+
+/// An intent as the API shows it.
+public struct IntentRecord: Sendable {
+    public let id: UUID
+    public let agentID: UUID?
+    public let teamID: UUID
+    public let action: String
+    public let resource: String
+    public let status: String
+    public let tier: Tier?
+    public let decision: JSONValue
+    public let expiresAt: Date?
+    public let createdAt: Date
+    /// The warrant as just signed, when this record comes from the call that issued it.
+    public let issuedWarrant: String?
+    /// The stored warrant (claims readable, signature sealed), when there is one.
+    public let storedWarrant: StoredWarrant?
+}
