@@ -176,3 +176,20 @@ struct InputStrictnessTests {
         }
     }
 }
+
+@Suite("A refused credential matters only where one is needed", .timeLimit(.minutes(3)))
+struct PublicRoutesTests {
+    @Test("a malformed or unknown API key is ignored by public routes and refused by the others")
+    func publicRoutesIgnoreBadKeys() async throws {
+        try await TestApp.withLiveServer { client in
+            let api = APIClient(client: client)
+            for credential in [Credential.key("not-a-key"), Credential.key("writ_0000000000000000000000000000")] {
+                #expect(try await api.call(.get, "/healthz", as: credential).status == .ok)
+                #expect(try await api.call(.get, "/openapi.json", as: credential).status == .ok)
+                let me = try await api.call(.get, "/v1/me", as: credential)
+                #expect(me.status == .unauthorized)
+                #expect((me["type"] as? String)?.hasSuffix("invalid-credentials") == true)
+            }
+        }
+    }
+}

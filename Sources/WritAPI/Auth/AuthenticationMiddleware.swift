@@ -7,7 +7,7 @@ import WritStore
 /// Identifies the caller from `Authorization: Bearer writ_…` or the `writ_session` cookie.
 ///
 /// A presented API key that is malformed, unknown, revoked, expired or whose agent is disabled is
-/// refused with 401 at once. A stale session cookie is ignored (the route then asks for sign-in).
+/// refused with 401 by every route that needs a principal (public routes ignore it). A stale session cookie is ignored (the route then asks for sign-in).
 /// API keys are rate limited per key (429 with Retry-After).
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
@@ -22,7 +22,12 @@ struct AuthenticationMiddleware: RouterMiddleware {
         // The metrics scraper's bearer token is not an API key; its route checks it.
         if request.uri.path == "/metrics" { return try await next(request, context) }
         if let authorization = request.headers[.authorization] {
-            context.principal = .apiKey(try await authenticateKey(authorization))
+            do {
+                context.principal = .apiKey(try await authenticateKey(authorization))
+            } catch let problem as Problem where problem.status == 401 {
+                // Refused only where a principal is needed: public routes answer as without one.
+                context.credentialProblem = problem
+            }
         } else if let token = request.cookies[Self.sessionCookie]?.value,
                   let session = try await identity.authenticateSession(token: token) {
             context.principal = .user(session.principal)

@@ -12,6 +12,8 @@ public struct AppRequestContext: RequestContext {
     var viaCookie = false
     /// Whether the request carried the session's CSRF token.
     var csrfVerified = false
+    /// Why a presented credential was refused; thrown by ``requirePrincipal(for:)``.
+    var credentialProblem: Problem?
     /// The client's address, for throttling: the peer's, or the one a trusted proxy forwarded.
     public internal(set) var remoteAddress: String?
     /// The client's connection, so long work can stop once the client has gone.
@@ -28,6 +30,7 @@ public struct AppRequestContext: RequestContext {
 
     /// The principal, or a 401 problem; cookie-authenticated writes also need the CSRF token (403).
     func requirePrincipal(for request: Request) throws -> Principal {
+        if let credentialProblem { throw credentialProblem }
         guard let principal else {
             throw Problem(status: .unauthorized, type: "unauthenticated", title: "Authentication required",
                           detail: "Send an API key as `Authorization: Bearer writ_…` or sign in.")
