@@ -118,10 +118,12 @@ public enum WritApplication {
                               identity: services.identity, work: services.policyWork).addRoutes(to: router)
         IntentsController(intents: services.intents, identity: services.identity, policyCache: services.policyCache,
                           history: services.intentHistory, waiters: services.waiters).addRoutes(to: router)
+        OverviewController(statistics: IntentStatistics(database: database), identity: services.identity).addRoutes(to: router)
         WarrantsController(warrants: services.warrants, signingKeys: services.signingKeys, database: database).addRoutes(to: router)
         BoardLinksController(links: services.boardLinks, identity: services.identity, throttle: services.throttle, pool: database.pool,
                              waiters: services.waiters).addRoutes(to: router)
-        DecisionsController(approvals: services.approvals, identity: services.identity, throttle: services.throttle, pool: database.pool,
+        DecisionsController(approvals: services.approvals, intents: services.intents, identity: services.identity, throttle: services.throttle,
+                            pool: database.pool,
                             waiters: services.waiters).addRoutes(to: router)
         return router
     }

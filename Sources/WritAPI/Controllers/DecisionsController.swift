@@ -7,6 +7,7 @@ import WritStore
 /// People decide T1/T2 intents; agents cancel theirs and report results.
 struct DecisionsController {
     let approvals: ApprovalStore
+    let intents: IntentStore
     let identity: IdentityStore
     let throttle: AuthThrottle
     let pool: ConnectionPool
@@ -27,7 +28,10 @@ struct DecisionsController {
         }
         let limit = try RouteInput.longListLimit(request)
         let items = try await approvals.queue(for: user, limit: limit)
-        return JSONBody.response(["items": .array(items.map { IntentsController.json($0, bearer: nil) }), "next_cursor": .null])
+        let decisions = try await intents.decisions(tenant: user.tenantID, intents: items.map(\.id))
+        return JSONBody.response([
+            "items": .array(items.map { IntentsController.json($0, bearer: nil, decisions: decisions[$0.id] ?? []) }), "next_cursor": .null,
+        ])
     }
 
     @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -17,6 +17,7 @@ struct IntentsController {
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.post("/v1/intents", use: submit)
+        router.get("/v1/intents", use: list)
         router.get("/v1/intents/{id}", use: show)
     }
 
@@ -88,21 +89,31 @@ struct IntentsController {
         if case .apiKey(let key) = principal, key.agentID == record.agentID {
             bearer = try intents.bearerWarrant(of: record, tenant: key.tenantID)
         }
-        return JSONBody.response(Self.json(record, bearer: bearer))
+        let decisions = try await intents.decisions(tenant: principal.tenantID, intents: [id])[id] ?? []
+        return JSONBody.response(Self.json(record, bearer: bearer, decisions: decisions))
     }
 
-    /// The intent as the API shows it: the warrant's claims for every reader, and the warrant
-    /// itself (`bearer`) only for the agent that submitted it.
-    static func json(_ record: IntentRecord, bearer: String?) -> JSONValue {
+    /// The intent as the API shows it: the warrant's claims for every reader, the warrant itself
+    /// (`bearer`) only for the agent that submitted it, and the decisions recorded so far when known.
+    static func json(_ record: IntentRecord, bearer: String?, decisions: [IntentDecisionEntry]? = nil) -> JSONValue {
         var value: [String: JSONValue] = [
             "id": IdentityJSON.id(record.id), "status": .string(record.status), "decision": record.decision,
-            "action": .string(record.action), "resource": .string(record.resource), "agent_id": IdentityJSON.id(record.agentID),
-            "team_id": IdentityJSON.id(record.teamID), "expires_at": IdentityJSON.time(record.expiresAt),
-            "created_at": IdentityJSON.time(record.createdAt),
+            "action": .string(record.action), "resource": .string(record.resource), "params": record.params,
+            "target": record.target.map(JSONValue.string) ?? .null, "justification": record.justification.map(JSONValue.string) ?? .null,
+            "agent_id": IdentityJSON.id(record.agentID), "team_id": IdentityJSON.id(record.teamID),
+            "expires_at": IdentityJSON.time(record.expiresAt), "created_at": IdentityJSON.time(record.createdAt),
         ]
         value["tier"] = record.tier.map { .string($0.rawValue) } ?? .null
         if let bearer { value["warrant"] = .string(bearer) }
         if let claims = IntentStore.warrantClaims(of: record) { value["warrant_claims"] = claims }
+        if let decisions { value["decisions"] = .array(decisions.map(decisionJSON)) }
         return .object(value)
+    }
+
+    static func decisionJSON(_ entry: IntentDecisionEntry) -> JSONValue {
+        [
+            "user_id": IdentityJSON.id(entry.userID), "email": .string(entry.email), "decision": .string(entry.approve ? "approve" : "reject"),
+            "comment": entry.comment.map(JSONValue.string) ?? .null, "mfa": .bool(entry.mfa), "at": IdentityJSON.time(entry.at),
+        ]
     }
 }

@@ -1,11 +1,11 @@
 import WritCore
 
 extension OpenAPIPaths {
-    private static func query(_ name: String, _ description: String, type: String = "string") -> JSONValue {
+    static func query(_ name: String, _ description: String, type: String = "string") -> JSONValue {
         ["name": .string(name), "in": "query", "required": false, "description": .string(description), "schema": ["type": .string(type)]]
     }
 
-    private static func withParameters(_ operation: JSONValue, _ parameters: [JSONValue]) -> JSONValue {
+    static func withParameters(_ operation: JSONValue, _ parameters: [JSONValue]) -> JSONValue {
         guard case .object(var members) = operation else { return operation }
         members["parameters"] = .array(parameters)
         return .object(members)

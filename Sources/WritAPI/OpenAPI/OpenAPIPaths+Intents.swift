@@ -3,7 +3,13 @@ import WritCore
 extension OpenAPIPaths {
     /// Intents and warrants.
     static let intents: [String: JSONValue] = [
-        "/v1/intents": ["post": operation(
+        "/v1/intents": ["get": withParameters(operation(
+            "List intents, newest first (members, admin keys; an agent's key sees its own)", id: "listIntents", response: list), [
+                query("status", "pending_approval, approved, executed, failed, rejected, expired, cancelled or denied"),
+                query("tier", "T0, T1, T2 or T3"), query("team_id", "a team's id"), query("agent_id", "an agent's id"),
+                query("since", "RFC 3339 time (inclusive)"), query("until", "RFC 3339 time (exclusive)"),
+                query("cursor", "from next_cursor"), query("limit", "1 to 100, default 50", type: "integer"),
+            ]), "post": operation(
             "Submit an intent (agent key, intents scope); honours Idempotency-Key", id: "submitIntent",
             body: object(["action": string, "resource": string, "params": ["type": "object"], "target": string, "justification": string],
                          required: ["action", "resource"]),
@@ -37,6 +43,11 @@ extension OpenAPIPaths {
             "Decide through a board link (consumes it)", id: "decideApprovalLink",
             body: object(["token": string, "decision": ["type": "string", "enum": ["approve", "reject"]], "comment": string, "totp": string],
                          required: ["token", "decision"]), authenticated: false)],
+        "/v1/overview": ["get": withParameters(operation(
+            "The console's overview: intents per day by tier and status, median time to decision, plan use", id: "overview",
+            response: object(["days": ["type": "integer"], "counts": ["type": "array"], "median_seconds_to_decision": ["type": "object"],
+                              "plan": ["type": "object"]], required: ["days", "counts", "median_seconds_to_decision", "plan"])),
+            [query("days", "1 to 90, default 7", type: "integer")])],
         "/v1/approvals": ["get": operation("Pending T1/T2 intents the caller may decide (?status=pending)", id: "listApprovals", response: list)],
         "/v1/signing-keys/rotate": ["post": operation(
             "Rotate the tenant's signing key (admin); the old public key stays in the JWK Set for 7 days", id: "rotateSigningKey",

@@ -8,6 +8,9 @@ public struct IntentRecord: Sendable {
     public let teamID: UUID
     public let action: String
     public let resource: String
+    public let params: JSONValue
+    public let target: String?
+    public let justification: String?
     public let status: String
     public let tier: Tier?
     public let decision: JSONValue

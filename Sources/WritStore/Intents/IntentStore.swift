@@ -63,7 +63,7 @@ public struct IntentStore: Sendable {
     }
 
     static let columns: SQL = """
-        i.id, i.agent_id, i.team_id, i.action, i.resource, i.status, i.tier, i.decision, i.expires_at, i.created_at,
+        i.id, i.agent_id, i.team_id, i.action, i.resource, i.params, i.target, i.justification, i.status, i.tier, i.decision, i.expires_at, i.created_at,
         i.request_hash, w.jti AS warrant_jti, w.token AS warrant, w.signature_sealed AS warrant_signature
         """
 
@@ -135,6 +135,7 @@ public struct IntentStore: Sendable {
                 policyKey: policy.key, policyVersion: policy.version, approvals: [], in: tx)
         }
         return IntentRecord(id: id, agentID: agent.id, teamID: agent.teamID, action: submission.action, resource: submission.resource,
+                            params: submission.params, target: submission.target, justification: submission.justification,
                             status: status, tier: decision.tier, decision: decision.json, expiresAt: expiresAt, createdAt: now,
                             issuedWarrant: warrant, storedWarrant: nil)
     }
@@ -143,6 +144,8 @@ public struct IntentStore: Sendable {
         IntentRecord(
             id: try row.decode(UUID.self, "id"), agentID: try row.decode(UUID?.self, "agent_id"), teamID: try row.decode(UUID.self, "team_id"),
             action: try row.decode(String.self, "action"), resource: try row.decode(String.self, "resource"),
+            params: try JSONParser.parse(try row.decode(String.self, "params")), target: try row.decode(String?.self, "target"),
+            justification: try row.decode(String?.self, "justification"),
             status: try row.decode(String.self, "status"), tier: try row.decode(String?.self, "tier").flatMap(Tier.init(rawValue:)),
             decision: try JSONParser.parse(try row.decode(String?.self, "decision") ?? "{}"),
             expiresAt: try row.decode(Date?.self, "expires_at"), createdAt: try row.decode(Date.self, "created_at"),
