@@ -114,4 +114,33 @@ struct ConsoleRoutesTests {
             #expect((shown["decisions"] as? [[String: Any]])?.count == 1)
         }
     }
+
+    @Test("the approval queue waits with ?wait= until it differs from the version the caller holds, across nodes")
+    func queueLongPoll() async throws {
+        try await TestApp.withTwoNodes { api, other in
+            let admin = try await api.signup()
+            let setup = try await api.agentWithKey(as: admin.credential)
+            let approver = try await ApprovalFlowTests.person(api, admin: admin.credential, roles: #"["operator"]"#, teams: [setup.team])
+            let empty = try await api.call(.get, "/v1/approvals", as: approver.credential)
+            let version = try #require(empty["version"] as? String)
+            // The same version and nothing happening: the answer comes after the wait, unchanged.
+            let started = Date()
+            let unchanged = try await api.call(.get, "/v1/approvals?wait=1&version=\(version)", as: approver.credential)
+            #expect(Date().timeIntervalSince(started) >= 0.9)
+            #expect(unchanged["version"] as? String == version)
+            // A stale version answers at once.
+            let stale = Date()
+            _ = try await api.call(.get, "/v1/approvals?wait=30&version=old", as: approver.credential)
+            #expect(Date().timeIntervalSince(stale) < 5)
+            // A new intent ends the wait long before its 30 seconds.
+            async let waited = other.call(.get, "/v1/approvals?wait=30&version=\(version)", as: approver.credential)
+            try await Task.sleep(for: .milliseconds(300))
+            let submittedAt = Date()
+            let intent = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.contact.update","resource":"c/3"}"#)
+            let answer = try await waited
+            #expect(Date().timeIntervalSince(submittedAt) < 10)
+            #expect((answer["items"] as? [[String: Any]])?.map { $0["id"] as? String } == [intent["id"] as? String])
+            #expect(try await api.call(.get, "/v1/approvals?wait=61", as: approver.credential).errorPaths == ["wait"])
+        }
+    }
 }

@@ -80,6 +80,7 @@ struct NodeEvents: Service {
             case "signing_key.rotated": signingKeys.invalidate(tenant: tenant)
             case "intent.changed":
                 if let intent = payload["intent"]?.stringValue.flatMap(UUID.init(uuidString:)) { waiters.wakeAll(intent: intent) }
+                waiters.wakeAll(intent: tenant)
             default: break
             }
         }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Postgres
 import WritCore
+import WritCrypto
 import WritStore
 
 /// People decide T1/T2 intents; agents cancel theirs and report results.
@@ -20,18 +21,45 @@ struct DecisionsController {
         router.get("/v1/approvals", use: queue)
     }
 
-    /// `GET /v1/approvals?status=pending`: what the caller may decide now.
+    /// `GET /v1/approvals?status=pending`: what the caller may decide now. With `wait=N` (≤ 60 s)
+    /// and the `version` of the queue the caller holds, it answers as soon as the queue differs.
     @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser(for: request)
-        if let status = request.uri.queryParameters["status"], status != "pending" {
-            throw Problem.invalid("The query parameters are invalid.", errors: [.init(path: "status", message: "must be pending")])
+        let query = request.uri.queryParameters
+        var errors: [Problem.FieldError] = []
+        if let status = query["status"], status != "pending" { errors.append(.init(path: "status", message: "must be pending")) }
+        var wait = 0
+        if let text = query["wait"] {
+            if let seconds = Int(String(text)), (0...60).contains(seconds) { wait = seconds } else {
+                errors.append(.init(path: "wait", message: "must be 0 to 60 seconds"))
+            }
         }
+        guard errors.isEmpty else { throw Problem.invalid("The query parameters are invalid.", errors: errors) }
         let limit = try RouteInput.longListLimit(request)
-        let items = try await approvals.queue(for: user, limit: limit)
-        let decisions = try await intents.decisions(tenant: user.tenantID, intents: items.map(\.id))
+        let known = query["version"].map(String.init)
+        var (items, decisions) = try await pending(for: user, limit: limit)
+        if wait > 0, let known, known == Self.version(items, decisions) {
+            try await waiters.wait(for: user.tenantID, timeout: .seconds(wait)) {
+                (items, decisions) = try await pending(for: user, limit: limit)
+                return Self.version(items, decisions) != known
+            }
+            (items, decisions) = try await pending(for: user, limit: limit)
+        }
         return JSONBody.response([
             "items": .array(items.map { IntentsController.json($0, bearer: nil, decisions: decisions[$0.id] ?? []) }), "next_cursor": .null,
+            "version": .string(Self.version(items, decisions)),
         ])
+    }
+
+    private func pending(for user: UserPrincipal, limit: Int) async throws -> ([IntentRecord], [UUID: [IntentDecisionEntry]]) {
+        let items = try await approvals.queue(for: user, limit: limit)
+        return (items, try await intents.decisions(tenant: user.tenantID, intents: items.map(\.id)))
+    }
+
+    /// An opaque fingerprint of the queue: the intents in it and how many decisions each has.
+    private static func version(_ items: [IntentRecord], _ decisions: [UUID: [IntentDecisionEntry]]) -> String {
+        let text = items.map { "\($0.id.uuidString):\(decisions[$0.id]?.count ?? 0)" }.joined(separator: ",")
+        return Base64URL.encode(Array(SHA256.hash(Array(text.utf8)).prefix(12)))
     }
 
     @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Postgres
 import Hummingbird
 import WritCore
 import WritStore
@@ -11,6 +12,7 @@ struct IntentsController {
     let policyCache: PolicyCache
     let history: IntentHistory
     let waiters: IntentWaiters
+    let pool: ConnectionPool
 
     /// Largest `params`, in canonical bytes.
     static let maxParamsBytes = 64 * 1024
@@ -57,6 +59,10 @@ struct IntentsController {
         } catch let error as StoreError where error.kind == .conflict && error.message == "idempotency-mismatch" {
             throw Problem(status: .unprocessableContent, type: "idempotency-key-reused", title: "Idempotency key reused",
                           detail: "This Idempotency-Key was used with a different request body.")
+        }
+        // A new intent that needs people changes their queues; waiting inboxes learn of it at once.
+        if created, record.status == IntentStatus.pendingApproval.rawValue {
+            await waiters.publishChange(tenant: key.tenantID, intent: record.id, pool: pool)
         }
         var response = JSONBody.response(Self.json(record, bearer: try intents.bearerWarrant(of: record, tenant: key.tenantID)), status: .created)
         if !created { response.headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }

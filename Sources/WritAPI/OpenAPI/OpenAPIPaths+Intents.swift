@@ -48,7 +48,12 @@ extension OpenAPIPaths {
             response: object(["days": ["type": "integer"], "counts": ["type": "array"], "median_seconds_to_decision": ["type": "object"],
                               "plan": ["type": "object"]], required: ["days", "counts", "median_seconds_to_decision", "plan"])),
             [query("days", "1 to 90, default 7", type: "integer")])],
-        "/v1/approvals": ["get": operation("Pending T1/T2 intents the caller may decide (?status=pending)", id: "listApprovals", response: list)],
+        "/v1/approvals": ["get": withParameters(operation(
+            "Pending T1/T2 intents the caller may decide, with the decisions so far; ?wait=N answers when the queue differs from ?version=",
+            id: "listApprovals", response: list), [
+                query("status", "pending (the only value)"), query("wait", "0 to 60 seconds", type: "integer"),
+                query("version", "the version of the queue the caller holds"), query("limit", "1 to 1000, default 100", type: "integer"),
+            ])],
         "/v1/signing-keys/rotate": ["post": operation(
             "Rotate the tenant's signing key (admin); the old public key stays in the JWK Set for 7 days", id: "rotateSigningKey",
             success: "201", response: object(["kid": string], required: ["kid"]))],

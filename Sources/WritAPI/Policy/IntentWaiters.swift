@@ -2,16 +2,18 @@ import Foundation
 import Postgres
 import Synchronization
 
-/// Requests waiting for an intent to change (`GET /v1/intents/{id}?wait=N`), on this node.
+/// Requests waiting for an intent to change (`GET /v1/intents/{id}?wait=N`), or for any intent of
+/// a tenant to change (`GET /v1/approvals?wait=N`), on this node. Waits are keyed by the intent's
+/// or the tenant's id (both random UUIDs, so they never collide).
 ///
 /// Changes are published on `writ_events` as `intent.changed`; every node wakes its waiters for
-/// that intent, so a decision on one node ends a wait on another.
+/// that intent and its tenant, so a decision on one node ends a wait on another.
 final class IntentWaiters: Sendable {
     private let waiting = Mutex<[UUID: [UUID: AsyncStream<Void>.Continuation]]>([:])
     /// Set when the node shuts down: waits end at once, so draining never waits for a long-poll.
     private let draining = Mutex(false)
 
-    /// Waits until `intent` changes or `timeout` passes. The waiter is registered before
+    /// Waits until `intent` (or any intent of the tenant `intent` names) changes or `timeout` passes. The waiter is registered before
     /// `changed` runs, so a change between reading the state and waiting is never missed.
     func wait(for intent: UUID, timeout: Duration, changed: () async throws -> Bool) async throws {
         let token = UUID()
@@ -63,6 +65,7 @@ final class IntentWaiters: Sendable {
     /// Wakes local waiters and tells the other nodes that `intent` changed.
     func publishChange(tenant: UUID, intent: UUID, pool: ConnectionPool) async {
         wakeAll(intent: intent)
+        wakeAll(intent: tenant)
         await NodeEvents.publish("intent.changed", tenant: tenant, pool: pool, extra: ["intent": .string(intent.uuidString.lowercased())])
     }
 }
