@@ -8,7 +8,7 @@ const routes = [
   { pattern: /^#\/signup$/, load: () => import("./js/views/signup.js"), open: true },
   { pattern: /^#\/overview$/, load: () => import("./js/views/overview.js") },
   { pattern: /^#\/approvals$/, load: () => import("./js/views/approvals.js") },
-  { pattern: /^#\/intents$/, load: () => import("./js/views/intents.js") },
+  { pattern: /^#\/intents(\?.*)?$/, load: () => import("./js/views/intents.js") },
   { pattern: /^#\/intents\/([0-9a-f-]{36})$/, load: () => import("./js/views/intent.js") },
   { pattern: /^#\/policies$/, load: () => import("./js/views/policies.js") },
   { pattern: /^#\/admin$/, load: () => import("./js/views/admin.js") },
@@ -53,7 +53,7 @@ async function route() {
   }
   showChrome(Boolean(session.me));
   for (const link of document.querySelectorAll("#nav a")) {
-    if (link.getAttribute("href") === hash.replace(/\/[0-9a-f-]{36}$/, "")) link.setAttribute("aria-current", "page"); else link.removeAttribute("aria-current");
+    if (link.getAttribute("href") === hash.replace(/\?.*$/, "").replace(/\/[0-9a-f-]{36}$/, "")) link.setAttribute("aria-current", "page"); else link.removeAttribute("aria-current");
   }
   const module = await match.entry.load();
   fill(view);

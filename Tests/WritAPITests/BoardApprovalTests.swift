@@ -45,6 +45,7 @@ struct BoardApprovalTests {
             #expect(first["status"] as? String == "pending_approval")
             let reused = try await api.call(.post, "/v1/approval-links/decide", json: #"{"token":"\#(tokens[0])","decision":"approve"}"#)
             #expect(reused.status == .notFound)
+            #expect((reused["type"] as? String)?.hasSuffix("approval-link-used") == true)
             let second = try await api.call(.post, "/v1/approval-links/decide", json: #"{"token":"\#(tokens[1])","decision":"approve","comment":"ok"}"#)
             #expect(second["status"] as? String == "approved")
             let state = try await api.call(.get, "/v1/intents/\(id)", as: .key(setup.key))
@@ -56,7 +57,9 @@ struct BoardApprovalTests {
             let executor = try await api.call(.post, "/v1/api-keys", as: signup.credential, json: #"{"name":"exec","scopes":["warrants"],"audiences":["k8s","crm","payments","db","s3"]}"#)
             #expect(try await api.call(.post, "/v1/warrants/\(claims.jti)/redeem", as: .key(executor["key"] as? String ?? "")).status == .ok)
             #expect(try await api.call(.post, "/v1/approval-links/decide", json: #"{"token":"\#(tokens[2])","decision":"approve"}"#).status == .conflict)
-            #expect(try await api.call(.post, "/v1/approval-links/view", json: #"{"token":"wsb_forged"}"#).status == .notFound)
+            let forged = try await api.call(.post, "/v1/approval-links/view", json: #"{"token":"wsb_forged"}"#)
+            #expect(forged.status == .notFound)
+            #expect((forged["type"] as? String)?.hasSuffix("approval-link-invalid") == true)
 
             try FileManager.default.removeItem(at: mail)
             let vetoed = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"db.drop","resource":"prod/users"}"#)

@@ -101,7 +101,7 @@ struct OperationsTests {
             }
             try await client.execute(uri: "/app.js", method: .get) { response in
                 #expect(response.status == .ok)
-                #expect(response.text.contains("/readyz"))
+                #expect(response.text.contains("/v1/me"))
             }
         }
     }

@@ -21,7 +21,7 @@ struct BoardLinksController {
         var body = try await JSONRequest.read(request, context: context)
         let token = body.secret("token")
         try body.finish()
-        guard let view = try await links.view(token: token!) else { throw Self.invalidLink }
+        guard let view = try await links.view(token: token!) else { throw try await refused(token!) }
         var response = JSONBody.response([
             "intent": view.details, "member": ["email": .string(view.memberEmail)], "totp_required": .bool(view.totpRequired),
         ])
@@ -37,19 +37,30 @@ struct BoardLinksController {
         let code = body.string("totp", required: false, maxLength: 32)
         if let decision, decision != "approve", decision != "reject" { body.fail("decision", "must be approve or reject") }
         try body.finish()
-        guard let view = try await links.view(token: token!) else { throw Self.invalidLink }
+        guard let view = try await links.view(token: token!) else { throw try await refused(token!) }
         if view.totpRequired, code == nil {
             throw Problem(status: .unauthorized, type: "totp-required", title: "TOTP code required",
                           detail: "You have two-factor authentication: send `totp` with a current code.")
         }
         let decide = { try await links.decide(token: token!, approve: decision == "approve", comment: comment, code: code, identity: identity) }
         let decided = code == nil ? try await decide() : try await SecondFactor.throttled(user: view.member, throttle: throttle, decide)
-        guard let (record, _) = decided else { throw Self.invalidLink }
+        guard let (record, _) = decided else { throw try await refused(token!) }
         await waiters.publishChange(tenant: view.tenant, intent: view.intent, pool: pool)
         return JSONBody.response(["status": .string(record.status), "intent": .string(record.id.uuidString.lowercased())])
     }
 
-    private static let invalidLink = Problem(
-        status: .notFound, type: "approval-link-invalid", title: "Approval link not valid",
-        detail: "The link is unknown, already used, or its intent's deadline has passed.")
+    /// The problem for a link that no longer opens its intent, saying which of the reasons it is.
+    private func refused(_ token: String) async throws -> Problem {
+        switch try await links.refusal(token: token) {
+        case .used:
+            Problem(status: .notFound, type: "approval-link-used", title: "Approval link already used",
+                    detail: "A decision was already recorded with this link. Each link takes one decision.")
+        case .expired:
+            Problem(status: .notFound, type: "approval-link-expired", title: "Approval link expired",
+                    detail: "The intent's deadline has passed, and its links expired with it.")
+        case .unknown:
+            Problem(status: .notFound, type: "approval-link-invalid", title: "Approval link not valid",
+                    detail: "This link is not one Writ issued. Check that the whole link was copied from the email.")
+        }
+    }
 }

@@ -100,6 +100,18 @@ public struct BoardLinks: Sendable {
         return record.map { ($0, view) }
     }
 
+    /// Why a link that ``view(token:)`` refuses is refused: it was used, its intent's deadline
+    /// passed, or no link has this token. Says nothing about a link that still works.
+    public func refusal(token: String) async throws -> BoardLinkRefusal {
+        let hash = hasher.hash(token)
+        return try await database.withLookup(hash: hash) { tx in
+            guard let row = try await tx.execute("""
+                SELECT used_at IS NOT NULL AS used FROM board_links WHERE token_hash = \(Bytea(hash))
+                """).first else { return .unknown }
+            return try row.decode(Bool.self, "used") ? .used : .expired
+        }
+    }
+
     private func find(_ token: String) async throws -> (tenant: UUID, intent: UUID, member: UUID)? {
         let hash = hasher.hash(token)
         return try await database.withLookup(hash: hash) { tx in

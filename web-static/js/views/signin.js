@@ -5,9 +5,9 @@ import { field, h, heading, submitting, fill } from "../dom.js";
 import { session } from "../session.js";
 
 export async function render(view) {
-  const email = h("input", { name: "email", type: "email", autocomplete: "username", required: true, maxlength: 254 });
+  const email = h("input", { name: "email", type: "text", inputmode: "email", autocapitalize: "off", spellcheck: "false", autocomplete: "username", required: true, maxlength: 254 });
   const password = h("input", { name: "password", type: "password", autocomplete: "current-password", required: true, maxlength: 1024 });
-  const totp = h("input", { name: "totp", inputmode: "numeric", autocomplete: "one-time-code", maxlength: 32, pattern: "[0-9A-Za-z-]*" });
+  const totp = h("input", { name: "totp", inputmode: "numeric", autocomplete: "off", maxlength: 32, pattern: "[0-9A-Za-z-]*" });
   const totpField = field("Code from your authenticator app (or a recovery code)", totp, { path: "totp" });
   totpField.hidden = true;
   const organizations = h("fieldset", { class: "choices", hidden: true }, h("legend", {}, "Which organisation?"));
