@@ -92,15 +92,16 @@ pg_owner_can_reach() {
   [ "$(id -u)" -ne 0 ] || runuser -u postgres -- test -x "$1"
 }
 
-# A Python virtual environment under .build/ with the packages the independent verifiers and the
-# Cedar comparison use;
+# A Python virtual environment under .build/ with the packages the independent verifiers, the
+# Cedar comparison and the browser test (selenium, axe-core) use;
 # prints its path. Created once, then reused.
 prepare_python_env() {
   local env="$WRIT_ROOT/.build/python-env"
-  if [ ! -x "$env/bin/python" ] || ! "$env/bin/python" -c 'import rfc8785, cryptography, jwt, cedarpy, aiosmtpd, openapi_spec_validator, schemathesis' 2>/dev/null; then
-    log "preparing the Python environment for the independent verifiers"
+  if [ ! -x "$env/bin/python" ] || ! "$env/bin/python" -c 'import rfc8785, cryptography, jwt, cedarpy, aiosmtpd, openapi_spec_validator, schemathesis, selenium, axe_selenium_python' 2>/dev/null; then
+    log "preparing the Python environment for the independent verifiers and the browser test"
     python3 -m venv "$env" >&2
-    "$env/bin/pip" install --quiet --disable-pip-version-check rfc8785 cryptography pyjwt cedarpy aiosmtpd openapi-spec-validator schemathesis >&2
+    "$env/bin/pip" install --quiet --disable-pip-version-check rfc8785 cryptography pyjwt cedarpy aiosmtpd openapi-spec-validator schemathesis \
+      selenium axe-selenium-python >&2
   fi
   printf '%s\n' "$env"
 }

@@ -47,7 +47,7 @@ export async function render(view, { signal }) {
     editor.setValue(JSON.stringify(current?.document ?? EMPTY, null, 2));
     versionLine.textContent = current ? `Version ${current.version}, saved ${formatTime(current.created_at)}${current.comment ? ` — “${current.comment}”` : ""}.`
       : scope.value ? "This team has no policy of its own yet: it follows the tenant default. Saving creates version 1." : "No tenant default yet.";
-    await renderHistory(history, basePath(), editor, signal, loadScope);
+    await renderHistory(history, basePath(), editor, signal, loadScope, names);
     fill(tools, simulatePanel({ names, editor, scope, signal }), backtestPanel({ names, editor, scope, signal }));
   };
 
@@ -90,7 +90,7 @@ function goToLine(textarea, line) {
 }
 
 /** Version history: pick two versions to compare, or restore one as a new version. */
-async function renderHistory(section, basePath, editor, signal, reload) {
+async function renderHistory(section, basePath, editor, signal, reload, names) {
   const versions = await listAll(`${basePath}/versions?limit=100`, 200).catch((error) => { if (error.status === 404) return []; throw error; });
   const admin = session.has("admin");
   const left = h("select", { id: "diff-left" }, versions.map((v, index) => h("option", { value: v.version, selected: index === 1 }, `v${v.version}`)));
@@ -110,7 +110,8 @@ async function renderHistory(section, basePath, editor, signal, reload) {
         h("thead", {}, h("tr", {}, ["Version", "Saved", "By", "Comment", ""].map((text) => h("th", { scope: "col" }, text)))),
         h("tbody", {}, versions.map((version) => h("tr", {},
           h("td", {}, `v${version.version}`), h("td", {}, formatTime(version.created_at)),
-          h("td", {}, `${version.author.kind}${version.author.id ? ` ${version.author.id.slice(0, 8)}` : ""}`), h("td", {}, version.comment ?? ""),
+          h("td", {}, version.author.kind === "user" ? names.member(version.author.id) : `${version.author.kind} ${version.author.id ?? ""}`),
+          h("td", {}, version.comment ?? ""),
           h("td", {}, admin && version !== versions[0] ? h("button", { type: "button", class: "secondary small", onclick: async (event) => {
             const old = await api("GET", `${basePath}/versions/${version.version}`);
             const saved = await api("PUT", `${basePath}?comment=${encodeURIComponent(`restore version ${version.version}`)}`, old.document);
