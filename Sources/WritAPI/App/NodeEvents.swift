@@ -10,7 +10,7 @@ import WritStore
 /// A payload is `{"type": …, "tenant": …}`. Each node listens and applies what it hears to its
 /// caches; after a reconnect it drops every cache, since notifications may have been missed.
 struct NodeEvents: Service {
-    static let channel = "writ_events"
+    static let channel = NodeEventChannel.name
 
     let pool: ConnectionPool
     let listenerConfiguration: PostgresConfiguration
@@ -33,9 +33,7 @@ struct NodeEvents: Service {
     }
 
     static func publish(_ type: String, tenant: UUID, pool: ConnectionPool, extra: [String: JSONValue] = [:]) async {
-        var members: [String: JSONValue] = ["type": .string(type), "tenant": .string(tenant.uuidString.lowercased())]
-        members.merge(extra) { first, _ in first }
-        let payload = CanonicalJSON.string(.object(members))
+        let payload = NodeEventChannel.payload(type, tenant: tenant, extra: extra)
         do {
             try await pool.query("SELECT pg_notify(\(channel), \(payload))")
         } catch {

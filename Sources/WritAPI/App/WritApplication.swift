@@ -117,7 +117,7 @@ public enum WritApplication {
         PolicyToolsController(policies: services.policies, cache: services.policyCache, history: services.intentHistory,
                               identity: services.identity, work: services.policyWork).addRoutes(to: router)
         IntentsController(intents: services.intents, identity: services.identity, policyCache: services.policyCache,
-                          history: services.intentHistory, waiters: services.waiters, pool: database.pool).addRoutes(to: router)
+                          waiters: services.waiters).addRoutes(to: router)
         OverviewController(statistics: IntentStatistics(database: database), identity: services.identity).addRoutes(to: router)
         WarrantsController(warrants: services.warrants, signingKeys: services.signingKeys, database: database).addRoutes(to: router)
         BoardLinksController(links: services.boardLinks, identity: services.identity, throttle: services.throttle, pool: database.pool,

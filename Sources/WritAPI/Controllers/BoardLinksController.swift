@@ -46,7 +46,7 @@ struct BoardLinksController {
         let decided = code == nil ? try await decide() : try await SecondFactor.throttled(user: view.member, throttle: throttle, decide)
         guard let (record, _) = decided else { throw try await refused(token!) }
         await waiters.publishChange(tenant: view.tenant, intent: view.intent, pool: pool)
-        return JSONBody.response(["status": .string(record.status), "intent": .string(record.id.uuidString.lowercased())])
+        return JSONBody.response(["status": .string(record.status.rawValue), "intent": .string(record.id.uuidString.lowercased())])
     }
 
     /// The problem for a link that no longer opens its intent, saying which of the reasons it is.

@@ -1,6 +1,5 @@
 import Foundation
 import HTTPTypes
-import Postgres
 import Hummingbird
 import WritCore
 import WritStore
@@ -10,9 +9,7 @@ struct IntentsController {
     let intents: IntentStore
     let identity: IdentityStore
     let policyCache: PolicyCache
-    let history: IntentHistory
     let waiters: IntentWaiters
-    let pool: ConnectionPool
 
     /// Largest `params`, in canonical bytes.
     static let maxParamsBytes = 64 * 1024
@@ -51,19 +48,9 @@ struct IntentsController {
             action: submission.action, resource: submission.resource, params: params, target: target, justification: justification,
             agentID: agent.id.uuidString.lowercased(), agentName: agent.name, agentLabels: agent.labels,
             teamID: agent.teamID.uuidString.lowercased())
-        let counts = try await history.rateCounts(tenant: key.tenantID, team: agent.teamID, agent: agent.id, queries: policy.compiled.rateQueries)
-        let decision = policy.compiled.evaluate(input, rateCounts: counts)
-        let (record, created): (IntentRecord, Bool)
-        do {
-            (record, created) = try await intents.submit(submission, tenant: key.tenantID, agent: agent, key: key, decision: decision, policy: policy)
-        } catch let error as StoreError where error.kind == .conflict && error.message == "idempotency-mismatch" {
-            throw Problem(status: .unprocessableContent, type: "idempotency-key-reused", title: "Idempotency key reused",
-                          detail: "This Idempotency-Key was used with a different request body.")
-        }
-        // A new intent that needs people changes their queues; waiting inboxes learn of it at once.
-        if created, record.status == IntentStatus.pendingApproval.rawValue {
-            await waiters.publishChange(tenant: key.tenantID, intent: record.id, pool: pool)
-        }
+        let (record, created) = try await intents.submit(submission, tenant: key.tenantID, agent: agent, key: key, input: input, policy: policy)
+        // The store has notified the other nodes in its transaction; waiters on this node wake now.
+        if created, record.status == .pendingApproval { waiters.wakeLocally(tenant: key.tenantID, intent: record.id) }
         var response = JSONBody.response(Self.json(record, bearer: try intents.bearerWarrant(of: record, tenant: key.tenantID)), status: .created)
         if !created { response.headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
         return response
@@ -82,7 +69,7 @@ struct IntentsController {
                 throw Problem.invalid("The query parameters are invalid.", errors: [.init(path: "wait", message: "must be 0 to 60 seconds")])
             }
             let initial = record.status
-            if seconds > 0, initial == "pending_approval" {
+            if seconds > 0, initial == .pendingApproval {
                 try await waiters.wait(for: id, timeout: .seconds(seconds)) {
                     try await intents.intent(tenant: principal.tenantID, id: id).status != initial
                 }
@@ -103,7 +90,7 @@ struct IntentsController {
     /// (`bearer`) only for the agent that submitted it, and the decisions recorded so far when known.
     static func json(_ record: IntentRecord, bearer: String?, decisions: [IntentDecisionEntry]? = nil) -> JSONValue {
         var value: [String: JSONValue] = [
-            "id": IdentityJSON.id(record.id), "status": .string(record.status), "decision": record.decision,
+            "id": IdentityJSON.id(record.id), "status": .string(record.status.rawValue), "decision": record.decision,
             "action": .string(record.action), "resource": .string(record.resource), "params": record.params,
             "target": record.target.map(JSONValue.string) ?? .null, "justification": record.justification.map(JSONValue.string) ?? .null,
             "agent_id": IdentityJSON.id(record.agentID), "team_id": IdentityJSON.id(record.teamID),

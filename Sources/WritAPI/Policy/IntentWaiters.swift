@@ -62,6 +62,12 @@ final class IntentWaiters: Sendable {
         continuation?.finish()
     }
 
+    /// Wakes this node's waiters of `intent` and of its tenant (the other nodes learn from NOTIFY).
+    func wakeLocally(tenant: UUID, intent: UUID) {
+        wakeAll(intent: intent)
+        wakeAll(intent: tenant)
+    }
+
     /// Wakes local waiters and tells the other nodes that `intent` changed.
     func publishChange(tenant: UUID, intent: UUID, pool: ConnectionPool) async {
         wakeAll(intent: intent)

@@ -50,6 +50,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         case .forbidden: .forbidden(error.message)
         case .unauthorized: Problem(status: .unauthorized, type: "invalid-credentials", title: "Invalid credentials", detail: error.message)
         case .corrupt: Problem(status: .internalServerError, detail: "The server could not complete the request; it has been logged.")
+        case .idempotencyMismatch:
+            Problem(status: .unprocessableContent, type: "idempotency-key-reused", title: "Idempotency key reused", detail: error.message)
         case .quotaExceeded:
             Problem(status: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required"), type: "quota-exceeded:\(error.quota ?? "plan")", title: "Plan quota exceeded",
                     detail: error.message)

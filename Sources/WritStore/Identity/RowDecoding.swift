@@ -24,12 +24,34 @@ extension PostgresRow {
         }
     }
 
+    /// A column holding one case of `Value`; anything else is a corrupt row, never a default.
+    func decodeCase<Value: RawRepresentable>(_ type: Value.Type, _ column: String) throws -> Value where Value.RawValue == String {
+        let text = try decode(String.self, column)
+        guard let value = Value(rawValue: text) else { throw StoreError.corrupt("\(column) \(text)") }
+        return value
+    }
+
+    /// A nullable column holding one case of `Value`.
+    func decodeCase<Value: RawRepresentable>(_ type: Value?.Type, _ column: String) throws -> Value? where Value.RawValue == String {
+        guard let text = try decode(String?.self, column) else { return nil }
+        guard let value = Value(rawValue: text) else { throw StoreError.corrupt("\(column) \(text)") }
+        return value
+    }
+
+    /// A `text[]` column of cases of `Value`, each of which must parse.
+    func decodeCases<Value: RawRepresentable>(_ type: Value.Type, _ column: String) throws -> [Value] where Value.RawValue == String {
+        try words(column).map { word in
+            guard let value = Value(rawValue: word) else { throw StoreError.corrupt("\(column) \(word)") }
+            return value
+        }
+    }
+
     func member() throws -> Member {
         Member(
             id: try decode(UUID.self, "id"), tenantID: try decode(UUID.self, "tenant_id"),
             email: try decode(String.self, "email"),
-            roles: try words("roles").compactMap(Role.init(rawValue:)).sorted(),
-            status: Member.Status(rawValue: try decode(String.self, "status")) ?? .active,
+            roles: try decodeCases(Role.self, "roles").sorted(),
+            status: try decodeCase(Member.Status.self, "status"),
             teams: try uuids("teams"), totpEnabled: try decode(Bool.self, "totp_enabled"),
             createdAt: try decode(Date.self, "created_at"))
     }

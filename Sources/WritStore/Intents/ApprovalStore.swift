@@ -85,11 +85,13 @@ public struct ApprovalStore: Sendable {
                 WarrantClaims.Approval(by: try $0.decode(UUID.self, "user_id").uuidString.lowercased(), at: try $0.decode(Int64.self, "at"),
                                        mfa: try $0.decode(Bool.self, "mfa"))
             }
-            _ = try await warrants.issue(
+            let issued = try await warrants.issue(
                 tenant: pending.tenant, intent: pending.id, agent: pending.agent, submission: pending.submission, tier: pending.tier,
                 warrantTTL: pending.warrantTTL, policyKey: pending.policyKey, policyVersion: pending.policyVersion, approvals: claims, in: tx)
-            try await audit.append(AuditEvent(type: "intent.approved", actor: actor, subject: subject,
-                                              data: ["approvals": .number(Double(approvals))]), tenant: pending.tenant, in: tx)
+            try await audit.append(contentsOf: [
+                issued.event,
+                AuditEvent(type: "intent.approved", actor: actor, subject: subject, data: ["approvals": .number(Double(approvals))]),
+            ], tenant: pending.tenant, in: tx)
         }
     }
 

@@ -11,7 +11,7 @@ public struct IntentRecord: Sendable {
     public let params: JSONValue
     public let target: String?
     public let justification: String?
-    public let status: String
+    public let status: IntentStatus
     public let tier: Tier?
     public let decision: JSONValue
     public let expiresAt: Date?

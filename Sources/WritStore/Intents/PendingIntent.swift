@@ -31,22 +31,22 @@ struct PendingIntent {
                    (SELECT a.owner_id FROM agents a WHERE a.tenant_id = i.tenant_id AND a.id = i.agent_id) AS current_owner
             FROM intents i WHERE i.tenant_id = \(tenant) AND i.id = \(id) FOR UPDATE
             """).first else { throw StoreError.notFound("intent") }
-        let status = try row.decode(String.self, "status")
-        guard status == "pending_approval" else { throw StoreError.conflict("The intent is \(status); it takes no more decisions.") }
+        let status = try row.decodeCase(IntentStatus.self, "status")
+        guard status == .pendingApproval else { throw StoreError.conflict("The intent is \(status.rawValue); it takes no more decisions.") }
         guard try row.decode(Bool?.self, "overdue") != true else {
             throw StoreError.conflict("The intent's deadline has passed; it is expired.")
         }
         let decision = try JSONParser.parse(try row.decode(String.self, "decision"))
         let approvals = decision["approvals"]
         let boardSize = try row.decode(Int.self, "board")
-        let tier = try row.decode(String?.self, "tier").flatMap(Tier.init(rawValue:)) ?? .t1
+        guard let tier = try row.decodeCase(Tier?.self, "tier") else { throw StoreError.corrupt("tier of a pending intent") }
         let required = try row.decode(Int?.self, "required_approvals") ?? (tier == .t3 ? boardSize / 2 + 1 : 1)
         return PendingIntent(
             tenant: tenant, id: id, agent: try row.decode(UUID.self, "agent_id"), agentTeam: try row.decode(UUID.self, "team_id"),
             excluded: try row.strictUUIDs("excluded_approvers") + [try row.decode(UUID?.self, "current_owner")].compactMap { $0 }, tier: tier, required: max(1, required),
-            roles: (approvals?["roles"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(Role.init(rawValue:)) },
+            roles: try Self.roles(approvals),
             requiresMFA: approvals?["mfa"] == .bool(true), vetoes: approvals?["veto"] != .bool(false), boardSize: boardSize,
-            warrantTTL: Int(decision["warrant_ttl"]?.numberValue ?? 300), policyKey: try row.decode(UUID.self, "policy_key"),
+            warrantTTL: try Self.warrantTTL(decision), policyKey: try row.decode(UUID.self, "policy_key"),
             policyVersion: try row.decode(Int.self, "policy_version"),
             submission: IntentSubmission(
                 action: try row.decode(String.self, "action"), resource: try row.decode(String.self, "resource"),
@@ -77,5 +77,19 @@ struct PendingIntent {
 
     func setStatus(_ status: String, in tx: Transaction) async throws {
         try await tx.execute("UPDATE intents SET status = \(status), updated_at = now() WHERE tenant_id = \(tenant) AND id = \(id)")
+    }
+
+    /// The stored decision's warrant lifetime; a decision without one does not parse.
+    private static func warrantTTL(_ decision: JSONValue) throws -> Int {
+        guard let seconds = decision["warrant_ttl"]?.numberValue, seconds >= 1 else { throw StoreError.corrupt("decision warrant_ttl") }
+        return Int(seconds)
+    }
+
+    /// The roles the stored decision asks approvals from; an unknown role does not parse.
+    private static func roles(_ approvals: JSONValue?) throws -> [Role] {
+        try (approvals?["roles"]?.arrayValue ?? []).map { value in
+            guard let role = value.stringValue.flatMap(Role.init(rawValue:)) else { throw StoreError.corrupt("decision role") }
+            return role
+        }
     }
 }

@@ -3,20 +3,20 @@ import Postgres
 import WritCore
 import WritCrypto
 
-/// Signs and records the one warrant of an approved intent, inside the approving transaction.
+/// Signs and stores the one warrant of an approved intent, inside the approving transaction.
 public struct WarrantIssuer: Sendable {
     let signingKeys: SigningKeys
-    let audit: AuditLog
     /// Seals each warrant's signature at rest: the stored row shows the claims, not a usable token.
     let sealer: Sealer
     /// The server's public base URL, the warrants' `iss`.
     let issuer: String
 
-    /// Signs a warrant for `intent`, stores it and records `warrant.issued`; returns the compact JWS.
+    /// Signs a warrant for `intent` and stores it; returns the compact JWS and the `warrant.issued`
+    /// event, which the caller appends to the chain with the transaction's other events.
     func issue(
         tenant: UUID, intent: UUID, agent: UUID, submission: IntentSubmission, tier: Tier, warrantTTL: Int, policyKey: UUID,
         policyVersion: Int, approvals: [WarrantClaims.Approval], in tx: Transaction
-    ) async throws -> String {
+    ) async throws -> (token: String, event: AuditEvent) {
         let key = try await signingKeys.activeKey(tenant: tenant, in: tx)
         let now = Int64(Date().timeIntervalSince1970)
         let ttl = Int64(min(warrantTTL, PolicyDocument.maxWarrantTTL))
@@ -34,12 +34,10 @@ public struct WarrantIssuer: Sendable {
             VALUES (\(tenant), \(claims.jti), \(intent), \(key.kid), \(stored.signingInput), \(Bytea(stored.sealedSignature)),
                     \(Date(timeIntervalSince1970: TimeInterval(claims.exp))))
             """)
-        try await audit.append(
-            AuditEvent(type: "warrant.issued", actor: .system, subject: .init(kind: "warrant", id: claims.jti),
-                       data: ["intent": .string(claims.intent), "aud": .string(audience), "exp": .number(Double(claims.exp)),
-                              "kid": .string(key.kid)]),
-            tenant: tenant, in: tx)
-        return token
+        let event = AuditEvent(
+            type: "warrant.issued", actor: .system, subject: .init(kind: "warrant", id: claims.jti),
+            data: ["intent": .string(claims.intent), "aud": .string(audience), "exp": .number(Double(claims.exp)), "kid": .string(key.kid)])
+        return (token, event)
     }
 }
 

@@ -27,20 +27,27 @@ public struct IntentHistory: Sendable {
     ) async throws -> [CompiledPolicy.RateQuery: Int] {
         guard !queries.isEmpty else { return [:] }
         return try await database.withTenant(tenant) { tx in
-            var counts: [CompiledPolicy.RateQuery: Int] = [:]
-            for query in queries {
-                let scope: SQL = switch query.scope {
-                case .agent: "AND agent_id = \(agent)"
-                case .team: "AND team_id = \(team)"
-                case .tenant: ""
-                }
-                counts[query] = try await tx.execute("""
-                    SELECT count(*) AS n FROM intents
-                    WHERE tenant_id = \(tenant) \(scope) AND created_at > now() - make_interval(secs => \(query.seconds))
-                    """)[0].decode(Int.self, "n")
-            }
-            return counts
+            try await Self.rateCounts(tenant: tenant, team: team, agent: agent, queries: queries, in: tx)
         }
+    }
+
+    /// The same counts inside the caller's transaction (the submission's, which has locked the chain head).
+    static func rateCounts(
+        tenant: UUID, team: UUID, agent: UUID?, queries: Set<CompiledPolicy.RateQuery>, in tx: Transaction
+    ) async throws -> [CompiledPolicy.RateQuery: Int] {
+        var counts: [CompiledPolicy.RateQuery: Int] = [:]
+        for query in queries {
+            let scope: SQL = switch query.scope {
+            case .agent: "AND agent_id = \(agent)"
+            case .team: "AND team_id = \(team)"
+            case .tenant: ""
+            }
+            counts[query] = try await tx.execute("""
+                SELECT count(*) AS n FROM intents
+                WHERE tenant_id = \(tenant) \(scope) AND created_at > now() - make_interval(secs => \(query.seconds))
+                """)[0].decode(Int.self, "n")
+        }
+        return counts
     }
 
     /// Up to `limit` intents of `team` created in `[since, until)`, after the (time, id) cursor,
@@ -85,10 +92,17 @@ public struct IntentHistory: Sendable {
                     justification: try row.decode(String?.self, "justification"),
                     agentID: try row.decode(UUID?.self, "agent_id")?.uuidString.lowercased(), agentName: try row.decode(String?.self, "agent_name"),
                     agentLabels: labels, teamID: team.uuidString.lowercased())
-                let outcome = try row.decode(String.self, "outcome") == "deny" ? "deny" : (try row.decode(String?.self, "tier") ?? "T1")
+                let outcome = try Self.outcome(row)
                 return RecordedIntent(id: try row.decode(UUID.self, "id"), createdAt: try row.decode(Date.self, "created_at"),
                                       input: input, outcome: outcome, rateCounts: counts)
             }
         }
+    }
+
+    /// `deny`, or the tier an allowed intent was given (which it must have).
+    private static func outcome(_ row: PostgresRow) throws -> String {
+        guard try row.decode(String.self, "outcome") != "deny" else { return "deny" }
+        guard let tier = try row.decodeCase(Tier?.self, "tier") else { throw StoreError.corrupt("tier of an allowed intent") }
+        return tier.rawValue
     }
 }
