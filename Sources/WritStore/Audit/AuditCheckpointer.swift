@@ -24,7 +24,7 @@ public struct AuditCheckpointer: Sendable {
     @discardableResult
     public func runOnce() async throws -> Int {
         let due = try await database.pool.transaction { tx in
-            try await tx.execute("SELECT set_config('app.job', 'audit-checkpoints', true)")
+            try await tx.execute("SET LOCAL ROLE writ_job")
             return try await tx.execute("""
                 SELECT tenant_id FROM audit_heads
                 WHERE seq > checkpoint_seq AND (checkpoint_at IS NULL OR checkpoint_at <= now() - make_interval(secs => \(interval)))

@@ -17,7 +17,7 @@ public struct IntentExpiry: Sendable {
     @discardableResult
     public func runOnce(limit: Int = 500) async throws -> [(tenant: UUID, intent: UUID)] {
         let due = try await database.pool.transaction { tx in
-            try await tx.execute("SELECT set_config('app.job', 'intent-expiry', true)")
+            try await tx.execute("SET LOCAL ROLE writ_job")
             return try await tx.execute("""
                 SELECT tenant_id, id FROM intents WHERE status = 'pending_approval' AND expires_at <= now() LIMIT \(limit)
                 """).map { (try $0.decode(UUID.self, "tenant_id"), try $0.decode(UUID.self, "id")) }

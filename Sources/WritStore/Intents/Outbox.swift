@@ -35,7 +35,7 @@ public enum Outbox {
     @discardableResult
     public static func deliver(database: Database, limit: Int = 100, _ deliver: (OutboxMessage) async throws -> Void) async throws -> Int {
         let tenants = try await database.pool.transaction { tx in
-            try await tx.execute("SELECT set_config('app.job', 'outbox-delivery', true)")
+            try await tx.execute("SET LOCAL ROLE writ_job")
             return try await tx.execute("SELECT DISTINCT tenant_id FROM outbox WHERE sent_at IS NULL LIMIT \(limit)")
                 .map { try $0.decode(UUID.self, "tenant_id") }
         }
