@@ -7,12 +7,12 @@ import Foundation
 /// the single task that holds it from the pool, and every libpq call runs on a thread-pool thread
 /// inside that task's `runIfActive`, so no two threads touch the handle at once.
 final class Connection: @unchecked Sendable {
-    private let handle: OpaquePointer
-    private var preparedStatements: [String: String] = [:]
-    private static let maxPreparedStatements = 256
+    let handle: OpaquePointer
+    var preparedStatements: [String: String] = [:]
+    static let maxPreparedStatements = 256
 
     /// Set once the session is known to be unusable; the pool then discards it.
-    private(set) var isBroken = false
+    var isBroken = false
 
     private init(handle: OpaquePointer) {
         self.handle = handle
@@ -136,7 +136,7 @@ final class Connection: @unchecked Sendable {
     }
 
     @discardableResult
-    private func check(_ result: OpaquePointer?) throws -> PostgresRows {
+    func check(_ result: OpaquePointer?) throws -> PostgresRows {
         guard let result else {
             isBroken = PQstatus(handle) != CONNECTION_OK
             throw isBroken ? PostgresError.connectionLost(Self.errorMessage(handle))
@@ -187,7 +187,7 @@ final class Connection: @unchecked Sendable {
         Int(String(cString: PQcmdTuples(result))) ?? 0
     }
 
-    private static func errorMessage(_ handle: OpaquePointer) -> String {
+    static func errorMessage(_ handle: OpaquePointer) -> String {
         String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -11,6 +11,8 @@ public final class ConnectionPool: Sendable {
     public let configuration: PostgresConfiguration
     let threads: NIOThreadPool
     private let state: Mutex<PoolState>
+    /// Exchanges with the server so far: one per statement sent alone, one per pipeline.
+    let exchanges = Atomic<Int>(0)
     private let logger: Logger
 
     public init(configuration: PostgresConfiguration, logger: Logger = Logger(label: "writ.postgres")) {
@@ -20,6 +22,10 @@ public final class ConnectionPool: Sendable {
         self.threads = NIOThreadPool(numberOfThreads: configuration.maxConnections)
         threads.start()
     }
+
+    /// Round trips to the server made through this pool so far (a statement sent alone or a
+    /// pipeline of statements counts one), for tests and metrics.
+    public var roundTrips: Int { exchanges.load(ordering: .relaxed) }
 
     /// Connections lent out and callers waiting, for metrics.
     public var statistics: PoolStatistics {
@@ -35,7 +41,7 @@ public final class ConnectionPool: Sendable {
     /// Lends a session to `body` and takes it back afterwards, discarding it if it broke.
     public func withConnection<Result>(_ body: (PooledConnection) async throws -> Result) async throws -> Result {
         let connection = try await acquire()
-        let lease = PooledConnection(connection: connection, threads: threads)
+        let lease = PooledConnection(connection: connection, threads: threads, pool: self)
         do {
             let result = try await body(lease)
             release(connection)
@@ -52,23 +58,22 @@ public final class ConnectionPool: Sendable {
     @discardableResult
     public func transaction<Result>(_ body: (Transaction) async throws -> Result) async throws -> Result {
         try await withConnection { lease in
-            do {
-                try await lease.executeScript("BEGIN")
-            } catch let error as PostgresError {
-                throw error.within("begin")
-            }
+            // BEGIN goes with the body's first statement (see Transaction), not in a round trip of its own.
             let transaction = Transaction(lease: lease)
             let result: Result
             do {
                 result = try await body(transaction)
             } catch {
-                try? await lease.executeScript("ROLLBACK")
+                if transaction.begun, !transaction.committed { try? await lease.executeScript("ROLLBACK") }
                 throw error
             }
-            do {
-                try await lease.executeScript("COMMIT")
-            } catch let error as PostgresError {
-                throw error.within("commit")
+            if !transaction.committed {
+                do {
+                    try await transaction.commit()
+                } catch let error as PostgresError {
+                    if !error.isConnectionLost { try? await lease.executeScript("ROLLBACK") }
+                    throw error
+                }
             }
             return result
         }

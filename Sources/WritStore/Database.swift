@@ -16,7 +16,8 @@ public struct Database: Sendable {
 
     /// Runs `body` in a transaction whose row-level security sees only `tenant`.
     ///
-    /// The setting is transaction-local, so a pooled session never carries it to another request.
+    /// The setting is transaction-local, so a pooled session never carries it to another request;
+    /// it travels with the body's first statement, in the same round trip.
     /// A transaction that PostgreSQL rolled back as a deadlock victim or for a serialization
     /// failure is run again, up to ``attempts`` times with a short random pause: `body` must do
     /// nothing outside the transaction that may not happen twice.
@@ -26,7 +27,7 @@ public struct Database: Sendable {
         while true {
             do {
                 return try await pool.transaction { transaction in
-                    try await transaction.execute("SELECT set_config('app.tenant_id', \(tenant), true)")
+                    transaction.queue("SELECT set_config('app.tenant_id', \(tenant), true)")
                     return try await body(transaction)
                 }
             } catch let error as PostgresError where error.isRetryableConflict && attempt < Self.attempts {
@@ -40,7 +41,7 @@ public struct Database: Sendable {
     @discardableResult
     public func withLookup<Result>(hash: [UInt8], _ body: (Transaction) async throws -> Result) async throws -> Result {
         try await pool.transaction { transaction in
-            try await transaction.execute("SELECT set_config('app.lookup_hash', \(Hex.encode(hash)), true)")
+            transaction.queue("SELECT set_config('app.lookup_hash', \(Hex.encode(hash)), true)")
             return try await body(transaction)
         }
     }
@@ -49,7 +50,7 @@ public struct Database: Sendable {
     @discardableResult
     public func withEmailLookup<Result>(_ email: String, _ body: (Transaction) async throws -> Result) async throws -> Result {
         try await pool.transaction { transaction in
-            try await transaction.execute("SELECT set_config('app.lookup_email', \(email.lowercased()), true)")
+            transaction.queue("SELECT set_config('app.lookup_email', \(email.lowercased()), true)")
             return try await body(transaction)
         }
     }
@@ -58,7 +59,7 @@ public struct Database: Sendable {
     @discardableResult
     public func withAccount<Result>(_ account: UUID, _ body: (Transaction) async throws -> Result) async throws -> Result {
         try await pool.transaction { transaction in
-            try await transaction.execute("SELECT set_config('app.account_id', \(account), true)")
+            transaction.queue("SELECT set_config('app.account_id', \(account), true)")
             return try await body(transaction)
         }
     }

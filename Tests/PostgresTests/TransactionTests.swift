@@ -68,3 +68,57 @@ struct TransactionTests {
         await pool.close()
     }
 }
+
+@Suite("Pipelines", .timeLimit(.minutes(3)))
+struct PipelineTests {
+    @Test("a transaction's BEGIN, queued settings and statements travel together, and commit rides with the last ones")
+    func oneRoundTrip() async throws {
+        let pool = TestDatabase.pool(size: 1)
+        let table = TestDatabase.uniqueName("pipe")
+        try await pool.query(SQL(unsafeSQL: "CREATE TABLE \(table) (id int PRIMARY KEY, note text)"))
+        let before = pool.roundTrips
+        let rows = try await pool.transaction { tx in
+            tx.queue("SELECT set_config('app.note', \("piped"), true)")
+            let inserted = try await tx.pipeline([
+                "INSERT INTO \(unsafeSQL: table) VALUES (\(1), current_setting('app.note'))",
+                "INSERT INTO \(unsafeSQL: table) VALUES (\(2), \("two")) RETURNING id",
+            ])
+            #expect(inserted.map(\.affectedRows) == [1, 1])
+            return try await tx.commit(after: ["SELECT count(*) AS n FROM \(unsafeSQL: table)"])
+        }
+        // One round trip for BEGIN + setting + two inserts, one for the count + COMMIT.
+        #expect(pool.roundTrips - before == 2)
+        #expect(try rows[0][0].decode(Int.self, "n") == 2)
+        let note = try await pool.query("SELECT note FROM \(unsafeSQL: table) WHERE id = \(1)")[0].decode(String.self, "note")
+        #expect(note == "piped")
+        try await pool.query(SQL(unsafeSQL: "DROP TABLE \(table)"))
+        await pool.close()
+    }
+
+    @Test("a failing statement in a pipeline stops the ones after it, rolls the transaction back, and leaves the session usable")
+    func failureInPipeline() async throws {
+        let pool = TestDatabase.pool(size: 1)
+        let table = TestDatabase.uniqueName("pipe_fail")
+        try await pool.query(SQL(unsafeSQL: "CREATE TABLE \(table) (id int PRIMARY KEY)"))
+        await #expect(throws: PostgresError.self) {
+            try await pool.transaction { tx in
+                try await tx.pipeline([
+                    "INSERT INTO \(unsafeSQL: table) VALUES (\(1))",
+                    "INSERT INTO \(unsafeSQL: table) VALUES (\(1))",
+                    "INSERT INTO \(unsafeSQL: table) VALUES (\(3))",
+                ])
+            }
+        }
+        // A statement that never prepared (a syntax error) is not remembered as prepared.
+        await #expect(throws: PostgresError.self) {
+            try await pool.transaction { tx in try await tx.pipeline(["SELEC 1", "SELECT 2"]) }
+        }
+        let count = try await pool.query("SELECT count(*) AS n FROM \(unsafeSQL: table)")[0].decode(Int.self, "n")
+        #expect(count == 0)
+        try await pool.transaction { tx in try await tx.pipeline(["INSERT INTO \(unsafeSQL: table) VALUES (\(5))", "SELECT 1"]) }
+        let after = try await pool.query("SELECT count(*) AS n FROM \(unsafeSQL: table)")[0].decode(Int.self, "n")
+        #expect(after == 1)
+        try await pool.query(SQL(unsafeSQL: "DROP TABLE \(table)"))
+        await pool.close()
+    }
+}

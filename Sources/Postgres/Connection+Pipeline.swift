@@ -1,0 +1,75 @@
+import CLibPQ
+import Foundation
+
+extension Connection {
+    /// Runs `statements` in libpq's pipeline mode: all of them are sent, then one sync, then every
+    /// result is read — one network round trip for the lot. Returns each statement's rows in order;
+    /// when one fails, the ones after it do not run and its error is thrown. Blocking.
+    func executePipeline(_ statements: [SQL]) throws -> [PostgresRows] {
+        guard PQenterPipelineMode(handle) == 1 else { throw PostgresError.protocolViolation(Self.errorMessage(handle)) }
+        defer { _ = PQexitPipelineMode(handle) }
+        // What each command sent yields: a statement's rows, or the result of preparing one.
+        enum Expected { case rows, prepared(String) }
+        var expected: [Expected] = []
+        var preparingNow: [String: String] = [:]
+        for sql in statements {
+            let sent = withBinds(sql.binds) { values -> Int32 in
+                if let name = preparedStatements[sql.text] ?? preparingNow[sql.text] {
+                    expected.append(.rows)
+                    return PQsendQueryPrepared(handle, name, Int32(values.count), values, nil, nil, 0)
+                }
+                if preparedStatements.count + preparingNow.count < Self.maxPreparedStatements {
+                    let name = "writ_\(preparedStatements.count + preparingNow.count + 1)"
+                    guard PQsendPrepare(handle, name, sql.text, Int32(values.count), nil) == 1 else { return 0 }
+                    preparingNow[sql.text] = name
+                    expected.append(.prepared(sql.text))
+                    expected.append(.rows)
+                    return PQsendQueryPrepared(handle, name, Int32(values.count), values, nil, nil, 0)
+                }
+                expected.append(.rows)
+                return PQsendQueryParams(handle, sql.text, Int32(values.count), nil, values, nil, nil, 0)
+            }
+            guard sent == 1 else { throw lostOrViolation() }
+        }
+        guard PQpipelineSync(handle) == 1 else { throw lostOrViolation() }
+        var results: [PostgresRows] = []
+        var failure: (any Error)?
+        for item in expected {
+            guard let result = PQgetResult(handle) else { throw lostOrViolation() }
+            if PQresultStatus(result) == PGRES_PIPELINE_ABORTED {
+                PQclear(result)
+            } else {
+                do {
+                    let rows = try check(result)
+                    switch item {
+                    case .rows: results.append(rows)
+                    case .prepared(let text): preparedStatements[text] = preparingNow[text]
+                    }
+                } catch {
+                    failure = failure ?? error
+                }
+            }
+            // Each command's results end with a NULL.
+            while let extra = PQgetResult(handle) { PQclear(extra) }
+        }
+        guard let sync = PQgetResult(handle) else { throw lostOrViolation() }
+        defer { PQclear(sync) }
+        guard PQresultStatus(sync) == PGRES_PIPELINE_SYNC else { throw PostgresError.protocolViolation("pipeline ended without its sync") }
+        if let failure { throw failure }
+        return results
+    }
+
+    private func withBinds<T>(_ binds: [String?], _ body: ([UnsafePointer<CChar>?]) -> T) -> T {
+        let copies = binds.map { $0.map { strdup($0) } ?? nil }
+        defer { copies.forEach { free($0) } }
+        return body(copies.map { UnsafePointer($0) })
+    }
+
+    private func lostOrViolation() -> PostgresError {
+        if PQstatus(handle) != CONNECTION_OK {
+            isBroken = true
+            return PostgresError.connectionLost(Self.errorMessage(handle))
+        }
+        return PostgresError.protocolViolation(Self.errorMessage(handle))
+    }
+}
