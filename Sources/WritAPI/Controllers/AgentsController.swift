@@ -53,7 +53,8 @@ struct AgentsController {
         changes.disabled = body.bool("disabled")
         try body.finish()
         let agent = try await identity.updateAgent(tenant: principal.tenantID, id: id, changes: changes, by: principal)
-        if changes.disabled != nil { await NodeEvents.publishCredentialsChanged(tenant: principal.tenantID, pool: pool, localCache: keyCache) }
+        // Keys carry their agent (name, team, labels, owner, state): every change drops them from the caches.
+        await NodeEvents.publishCredentialsChanged(tenant: principal.tenantID, pool: pool, localCache: keyCache)
         return JSONBody.response(IdentityJSON.agent(agent))
     }
 }

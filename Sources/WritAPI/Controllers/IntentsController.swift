@@ -42,7 +42,10 @@ struct IntentsController {
         try body.finish()
         let submission = IntentSubmission(
             action: action!, resource: resource!, params: params, target: target, justification: justification, idempotencyKey: idempotencyKey)
-        let agent = try await identity.agent(tenant: key.tenantID, id: agentID)
+        // The agent travels with the cached key (dropped from the cache on any change of the agent);
+        // the submission still refuses it in its transaction if it was disabled a moment ago.
+        let agent: Agent
+        if let cached = key.agent { agent = cached } else { agent = try await identity.agent(tenant: key.tenantID, id: agentID) }
         let policy = try await policyCache.effective(tenant: key.tenantID, team: agent.teamID)
         let input = PolicyInput(
             action: submission.action, resource: submission.resource, params: params, target: target, justification: justification,

@@ -80,11 +80,15 @@ public struct KeyPrincipal: Sendable, Equatable {
     public let createdBy: UUID?
     /// For executor keys: the warrant audiences (`aud`) it may redeem.
     public let audiences: Set<String>
+    /// The key's agent as it was when the key was authenticated (caches drop it on any change of
+    /// the agent), so a submission needs no read of its own; `nil` for keys without an agent.
+    public let agent: Agent?
 
     public init(
         tenantID: UUID, keyID: UUID, agentID: UUID?, scopes: Set<Scope>, expiresAt: Date?, requestsPerSecond: Int, burst: Int,
-        createdBy: UUID? = nil, audiences: Set<String> = []
+        createdBy: UUID? = nil, audiences: Set<String> = [], agent: Agent? = nil
     ) {
+        self.agent = agent
         self.createdBy = createdBy
         self.audiences = audiences
         self.tenantID = tenantID

@@ -29,19 +29,26 @@ public struct AuditLog: Sendable {
     /// Appends `event` as the tenant's next link; returns its sequence number.
     @discardableResult
     public func append(_ event: AuditEvent, tenant: UUID, in transaction: Transaction) async throws -> Int64 {
-        let head = try await lockHead(tenant: tenant, in: transaction)
-        let seq = try await write(event, tenant: tenant, after: head, in: transaction)
-        if signingKeys != nil, seq.seq - head.checkpointSeq >= Self.checkpointInterval {
-            try await checkpoint(tenant: tenant, head: seq, in: transaction)
-        }
-        return seq.seq
+        try await append(contentsOf: [event], tenant: tenant, in: transaction)[0]
     }
 
     /// Appends `events` in order under one head lock with one INSERT per run between checkpoints;
     /// returns their sequence numbers. The group committer uses it to commit many appends at once.
     @discardableResult
     public func append(contentsOf events: [AuditEvent], tenant: UUID, in transaction: Transaction) async throws -> [Int64] {
-        var head = try await lockHead(tenant: tenant, in: transaction)
+        let head = try await lockHead(tenant: tenant, in: transaction)
+        let planned = try await statements(appending: events, tenant: tenant, after: head, in: transaction)
+        try await transaction.pipeline(planned.statements)
+        return planned.seqs
+    }
+
+    /// The statements that append `events` after `head` (locked by the caller), checkpoints
+    /// included when due, for the caller to send in one round trip (usually with its COMMIT).
+    func statements(
+        appending events: [AuditEvent], tenant: UUID, after start: Head, in transaction: Transaction
+    ) async throws -> (statements: [SQL], seqs: [Int64]) {
+        var head = start
+        var statements: [SQL] = []
         var seqs: [Int64] = []
         var run: [(seq: Int64, time: Date, event: AuditEvent, link: AuditChain.Link)] = []
         for event in events {
@@ -52,20 +59,23 @@ public struct AuditLog: Sendable {
             seqs.append(seq)
             head = Head(seq: seq, hash: link.hash, checkpointSeq: head.checkpointSeq, checkpointAt: head.checkpointAt)
             if signingKeys != nil, seq - head.checkpointSeq >= Self.checkpointInterval {
-                try await insert(run, tenant: tenant, head: head, in: transaction)
+                statements += Self.insert(run, tenant: tenant, head: head)
                 run.removeAll()
-                head = try await checkpoint(tenant: tenant, head: head, in: transaction)
+                let checkpoint = try await checkpointStatements(tenant: tenant, head: head, in: transaction)
+                statements += checkpoint.statements
+                head = checkpoint.head
             }
         }
-        if !run.isEmpty { try await insert(run, tenant: tenant, head: head, in: transaction) }
-        return seqs
+        if !run.isEmpty { statements += Self.insert(run, tenant: tenant, head: head) }
+        return (statements, seqs)
     }
 
-    private func insert(
-        _ run: [(seq: Int64, time: Date, event: AuditEvent, link: AuditChain.Link)], tenant: UUID, head: Head, in transaction: Transaction
-    ) async throws {
+    private static func insert(
+        _ run: [(seq: Int64, time: Date, event: AuditEvent, link: AuditChain.Link)], tenant: UUID, head: Head
+    ) -> [SQL] {
         func column(_ value: (Int) -> String?) -> TextArray { TextArray(run.indices.map(value)) }
-        try await transaction.execute("""
+        return [
+            """
             INSERT INTO audit_events (tenant_id, seq, occurred_at, type, actor_kind, actor_id, subject_kind, subject_id, body, hash)
             SELECT \(tenant), s::bigint, t::timestamptz, ty, ak, ai, sk, si, b, h
             FROM unnest(\(column { String(run[$0].seq) })::text[], \(column { run[$0].time.postgresText })::text[],
@@ -74,8 +84,9 @@ public struct AuditLog: Sendable {
                         \(column { run[$0].event.subject?.id })::text[],
                         \(column { String(decoding: run[$0].link.body, as: UTF8.self) })::text[], \(column { run[$0].link.hash })::text[])
                  AS u(s, t, ty, ak, ai, sk, si, b, h)
-            """)
-        try await transaction.execute("UPDATE audit_heads SET seq = \(head.seq), hash = \(head.hash) WHERE tenant_id = \(tenant)")
+            """,
+            "UPDATE audit_heads SET seq = \(head.seq), hash = \(head.hash) WHERE tenant_id = \(tenant)",
+        ]
     }
 
     /// The chain head, locked until the transaction ends.
@@ -84,38 +95,44 @@ public struct AuditLog: Sendable {
         let hash: String
         var checkpointSeq: Int64 = 0
         var checkpointAt: Date?
+
+        init(seq: Int64, hash: String, checkpointSeq: Int64 = 0, checkpointAt: Date? = nil) {
+            self.seq = seq
+            self.hash = hash
+            self.checkpointSeq = checkpointSeq
+            self.checkpointAt = checkpointAt
+        }
+
+        /// From a row with `seq`, `hash`, `checkpoint_seq` and `checkpoint_at`.
+        init(_ row: PostgresRow) throws {
+            self.init(seq: try row.decode(Int64.self, "seq"), hash: try row.decode(String.self, "hash"),
+                      checkpointSeq: try row.decode(Int64.self, "checkpoint_seq"), checkpointAt: try row.decode(Date?.self, "checkpoint_at"))
+        }
     }
 
     func lockHead(tenant: UUID, in transaction: Transaction, skipLocked: Bool = false) async throws -> Head {
-        let lock: SQL = skipLocked ? "FOR UPDATE SKIP LOCKED" : "FOR UPDATE"
-        let rows = try await transaction.execute("""
-            SELECT seq, hash, checkpoint_seq, checkpoint_at FROM audit_heads WHERE tenant_id = \(tenant) \(lock)
-            """)
+        let rows = try await transaction.execute(Self.lockHeadStatement(tenant, skipLocked: skipLocked))
         guard let row = rows.first else { throw StoreError.notFound("audit chain of tenant") }
-        return Head(
-            seq: try row.decode(Int64.self, "seq"), hash: try row.decode(String.self, "hash"),
-            checkpointSeq: try row.decode(Int64.self, "checkpoint_seq"), checkpointAt: try row.decode(Date?.self, "checkpoint_at"))
+        return try Head(row)
     }
 
-    /// Writes `event` after `head` and advances the head; returns the new head.
-    private func write(_ event: AuditEvent, tenant: UUID, after head: Head, in transaction: Transaction) async throws -> Head {
-        let seq = head.seq + 1
-        let time = Date()
-        let link = AuditChain.link(
-            event, tenant: tenant.uuidString.lowercased(), seq: seq, time: time, previousHash: head.hash)
-        try await transaction.execute("""
-            INSERT INTO audit_events (tenant_id, seq, occurred_at, type, actor_kind, actor_id, subject_kind, subject_id, body, hash)
-            VALUES (\(tenant), \(seq), \(time), \(event.type), \(event.actor.kind), \(event.actor.id),
-                    \(event.subject?.kind), \(event.subject?.id), \(String(decoding: link.body, as: UTF8.self)), \(link.hash))
-            """)
-        try await transaction.execute("UPDATE audit_heads SET seq = \(seq), hash = \(link.hash) WHERE tenant_id = \(tenant)")
-        return Head(seq: seq, hash: link.hash, checkpointSeq: head.checkpointSeq, checkpointAt: head.checkpointAt)
+    /// The statement that locks the tenant's chain head and reads it.
+    static func lockHeadStatement(_ tenant: UUID, skipLocked: Bool = false) -> SQL {
+        let lock: SQL = skipLocked ? "FOR UPDATE SKIP LOCKED" : "FOR UPDATE"
+        return "SELECT seq, hash, checkpoint_seq, checkpoint_at FROM audit_heads WHERE tenant_id = \(tenant) \(lock)"
     }
 
     /// Signs `{tenant, seq, hash, iat}` for the locked `head` and appends it as an `audit.checkpoint` event.
     /// Returns the head after the checkpoint event.
     @discardableResult
     func checkpoint(tenant: UUID, head: Head, in transaction: Transaction) async throws -> Head {
+        let checkpoint = try await checkpointStatements(tenant: tenant, head: head, in: transaction)
+        try await transaction.pipeline(checkpoint.statements)
+        return checkpoint.head
+    }
+
+    /// The statements of a checkpoint after `head`, and the head after them.
+    private func checkpointStatements(tenant: UUID, head: Head, in transaction: Transaction) async throws -> (statements: [SQL], head: Head) {
         guard let signingKeys else { throw StoreError.invalid("no signing keys to sign checkpoints with") }
         let key = try await signingKeys.activeKey(tenant: tenant, in: transaction)
         let iat = Int64(Date().timeIntervalSince1970)
@@ -125,14 +142,16 @@ public struct AuditLog: Sendable {
             type: AuditCheckpoint.eventType, actor: .system,
             subject: .init(kind: "audit_checkpoint", id: String(head.seq)),
             data: ["seq": .number(Double(head.seq)), "hash": .string(head.hash), "iat": .number(Double(iat)), "jws": .string(jws)])
-        let written = try await write(event, tenant: tenant, after: head, in: transaction)
-        try await transaction.execute("""
+        let seq = head.seq + 1
+        let time = Date()
+        let link = AuditChain.link(event, tenant: tenant.uuidString.lowercased(), seq: seq, time: time, previousHash: head.hash)
+        let after = Head(seq: seq, hash: link.hash, checkpointSeq: seq, checkpointAt: time)
+        return (Self.insert([(seq, time, event, link)], tenant: tenant, head: after) + [
+            """
             INSERT INTO audit_checkpoints (tenant_id, seq, hash, iat, kid, jws, event_seq)
-            VALUES (\(tenant), \(head.seq), \(head.hash), \(iat), \(key.kid), \(jws), \(written.seq))
-            """)
-        try await transaction.execute("""
-            UPDATE audit_heads SET checkpoint_seq = \(written.seq), checkpoint_at = now() WHERE tenant_id = \(tenant)
-            """)
-        return Head(seq: written.seq, hash: written.hash, checkpointSeq: written.seq, checkpointAt: Date())
+            VALUES (\(tenant), \(head.seq), \(head.hash), \(iat), \(key.kid), \(jws), \(seq))
+            """,
+            "UPDATE audit_heads SET checkpoint_seq = \(seq), checkpoint_at = now() WHERE tenant_id = \(tenant)",
+        ], after)
     }
 }

@@ -75,22 +75,19 @@ extension IdentityStore {
         let tenant = try found.decode(UUID.self, "tenant_id")
         let agentID = try found.decode(UUID?.self, "agent_id")
         return try await database.withTenant(tenant) { tx in
-            if let agentID {
-                let active = try await tx.execute("""
-                    SELECT 1 FROM agents WHERE tenant_id = \(tenant) AND id = \(agentID) AND disabled_at IS NULL
-                    """)
-                guard !active.isEmpty else { return nil }
-            }
-            let plan = try await tx.execute("""
-                SELECT p.api_requests_per_second, p.api_burst FROM tenants t JOIN plans p ON p.id = t.plan WHERE t.id = \(tenant)
-                """).first
-            guard let plan else { return nil }
+            let rows = try await tx.pipeline([
+                "SELECT \(Self.agentColumns) FROM agents WHERE tenant_id = \(tenant) AND id = \(agentID)",
+                "SELECT p.api_requests_per_second, p.api_burst FROM tenants t JOIN plans p ON p.id = t.plan WHERE t.id = \(tenant)",
+            ])
+            let agent = try rows[0].first?.agent()
+            if agentID != nil, agent == nil || agent?.disabled == true { return nil }
+            guard let plan = rows[1].first else { return nil }
             return KeyPrincipal(
                 tenantID: tenant, keyID: try found.decode(UUID.self, "id"), agentID: agentID,
                 scopes: Set(try found.words("scopes").compactMap(Scope.init(rawValue:))),
                 expiresAt: try found.decode(Date?.self, "expires_at"),
                 requestsPerSecond: try plan.decode(Int.self, "api_requests_per_second"), burst: try plan.decode(Int.self, "api_burst"),
-                createdBy: try found.decode(UUID?.self, "created_by"), audiences: Set(try found.words("audiences")))
+                createdBy: try found.decode(UUID?.self, "created_by"), audiences: Set(try found.words("audiences")), agent: agent)
         }
     }
 

@@ -12,6 +12,10 @@ extension IntentStore {
     /// events (`intent.submitted`, and `warrant.issued` for T0) are appended under one head lock
     /// taken last, and the monthly quota is a counter on that same row.
     ///
+    /// Round trips for a T0 intent: two — `BEGIN`, the tenant setting, the intent, its warrant and
+    /// the head's quota update in one pipeline; the events, the head and `COMMIT` in the other. An
+    /// idempotency key and rate rules add one each; T1–T3 add the reads their notices need.
+    ///
     /// - Parameter key: the submitting API key; its creator, like the agent's owner, is recorded as
     ///   never approving this intent.
     public func submit(
@@ -24,18 +28,23 @@ extension IntentStore {
                     guard existing.hash == hash else { throw StoreError.idempotencyMismatch }
                     return (existing.record, false)
                 }
-                var counts: [CompiledPolicy.RateQuery: Int] = [:]
-                if !policy.compiled.rateQueries.isEmpty {
-                    _ = try await audit.lockHead(tenant: tenant, in: tx)
-                    counts = try await IntentHistory.rateCounts(
-                        tenant: tenant, team: agent.teamID, agent: agent.id, queries: policy.compiled.rateQueries, in: tx)
-                }
+                let counts = try await rateCounts(policy: policy, tenant: tenant, agent: agent, in: tx)
                 let decision = policy.compiled.evaluate(input, rateCounts: counts)
-                let (record, events) = try await insert(
-                    submission, hash: hash, tenant: tenant, agent: agent, key: key, decision: decision, policy: policy, in: tx)
-                try await audit.append(contentsOf: events, tenant: tenant, in: tx)
-                try await countAgainstMonthlyQuota(tenant: tenant, in: tx)
-                if record.status == .pendingApproval { try await NodeEventChannel.notifyIntentChanged(tenant: tenant, intent: record.id, in: tx) }
+                let planned = try await plan(submission, hash: hash, tenant: tenant, agent: agent, key: key, decision: decision, policy: policy, in: tx)
+                let record = planned.record
+                var head: AuditLog.Head
+                if record.status == .pendingApproval {
+                    try Self.checkInserted(try await tx.pipeline(planned.statements)[0])
+                    try await requestApprovals(record, tenant: tenant, decision: decision, excluded: planned.excluded, agent: agent, in: tx)
+                    head = try await countAgainstMonthlyQuota(tenant: tenant, in: tx)
+                } else {
+                    let rows = try await tx.pipeline(planned.statements + [Self.quotaUpdate(tenant)])
+                    try Self.checkInserted(rows[0])
+                    head = try Self.quotaChecked(rows.last!)
+                }
+                var closing = try await audit.statements(appending: planned.events, tenant: tenant, after: head, in: tx).statements
+                if record.status == .pendingApproval { closing.append(NodeEventChannel.intentChanged(tenant: tenant, intent: record.id)) }
+                try await tx.commit(after: closing)
                 return (record, true)
             }
         } catch let error as PostgresError where error.isUniqueViolation && submission.idempotencyKey != nil {
@@ -48,6 +57,18 @@ extension IntentStore {
         }
     }
 
+    /// With rate rules: the chain head locked (so concurrent submissions count one after another)
+    /// and every count the rules need, in one round trip. Without: nothing.
+    private func rateCounts(policy: EffectivePolicy, tenant: UUID, agent: Agent, in tx: Transaction) async throws -> [CompiledPolicy.RateQuery: Int] {
+        let queries = Array(policy.compiled.rateQueries)
+        guard !queries.isEmpty else { return [:] }
+        let statements = [AuditLog.lockHeadStatement(tenant)] + queries.map { IntentHistory.rateCount($0, tenant: tenant, team: agent.teamID, agent: agent.id) }
+        let rows = try await tx.pipeline(statements)
+        var counts: [CompiledPolicy.RateQuery: Int] = [:]
+        for (index, query) in queries.enumerated() { counts[query] = try rows[index + 1][0].decode(Int.self, "n") }
+        return counts
+    }
+
     private func byIdempotencyKey(_ tenant: UUID, _ agent: UUID, _ key: String, in tx: Transaction) async throws -> (record: IntentRecord, hash: String)? {
         guard let row = try await tx.execute("""
             SELECT \(Self.columns) FROM intents i LEFT JOIN warrants w ON w.tenant_id = i.tenant_id AND w.intent_id = i.id
@@ -56,29 +77,44 @@ extension IntentStore {
         return (try Self.record(row), try row.decode(String.self, "request_hash"))
     }
 
-    /// Counts the intent on the chain head (locked by the append), starting afresh each calendar
-    /// month, and refuses it past the plan's quota (the transaction then rolls back).
-    private func countAgainstMonthlyQuota(tenant: UUID, in tx: Transaction) async throws {
-        guard let row = try await tx.execute("""
-            UPDATE audit_heads h
-            SET month_intents = CASE WHEN h.usage_month = date_trunc('month', now())::date THEN h.month_intents + 1 ELSE 1 END,
-                usage_month = date_trunc('month', now())::date
-            FROM tenants t JOIN plans p ON p.id = t.plan
-            WHERE h.tenant_id = \(tenant) AND t.id = h.tenant_id
-            RETURNING h.month_intents AS used, p.max_intents_per_month AS quota
-            """).first else { throw StoreError.notFound("audit chain of tenant") }
+    /// Counts the intent on the chain head — locking it, and returning it for the append —
+    /// starting afresh each calendar month.
+    static func quotaUpdate(_ tenant: UUID) -> SQL {
+        """
+        UPDATE audit_heads h
+        SET month_intents = CASE WHEN h.usage_month = date_trunc('month', now())::date THEN h.month_intents + 1 ELSE 1 END,
+            usage_month = date_trunc('month', now())::date
+        FROM tenants t JOIN plans p ON p.id = t.plan
+        WHERE h.tenant_id = \(tenant) AND t.id = h.tenant_id
+        RETURNING h.seq, h.hash, h.checkpoint_seq, h.checkpoint_at, h.month_intents AS used, p.max_intents_per_month AS quota
+        """
+    }
+
+    private func countAgainstMonthlyQuota(tenant: UUID, in tx: Transaction) async throws -> AuditLog.Head {
+        try Self.quotaChecked(try await tx.execute(Self.quotaUpdate(tenant)))
+    }
+
+    /// The locked head, or a refusal past the plan's quota (the transaction then rolls back).
+    private static func quotaChecked(_ rows: PostgresRows) throws -> AuditLog.Head {
+        guard let row = rows.first else { throw StoreError.notFound("audit chain of tenant") }
         let quota = try row.decode(Int.self, "quota")
         guard try row.decode(Int.self, "used") <= quota else {
             throw StoreError.quotaExceeded("intents_per_month", "The plan allows \(quota) intents per calendar month.")
         }
+        return try AuditLog.Head(row)
     }
 
-    /// Inserts the intent (refused when the agent was disabled meanwhile), its approval requests
-    /// or board links, and for T0 its warrant; returns the record and the events to append.
-    private func insert(
+    /// The intent insert inserts nothing when the agent was disabled meanwhile.
+    private static func checkInserted(_ rows: PostgresRows) throws {
+        guard rows.affectedRows == 1 else { throw StoreError.forbidden("The agent is disabled; its keys submit nothing.") }
+    }
+
+    /// The record, the statements that store it (the intent — inserted only while the agent is
+    /// active — and for T0 its signed warrant), the events to append, and who may never approve it.
+    private func plan(
         _ submission: IntentSubmission, hash: String, tenant: UUID, agent: Agent, key: KeyPrincipal, decision: Decision,
         policy: EffectivePolicy, in tx: Transaction
-    ) async throws -> (IntentRecord, [AuditEvent]) {
+    ) async throws -> (record: IntentRecord, statements: [SQL], events: [AuditEvent], excluded: [UUID]) {
         let id = UUIDv7.make()
         // Separation of duties is fixed now: later changes of owner or key cannot make these people approvers.
         var excluded: [UUID] = []
@@ -86,7 +122,7 @@ extension IntentStore {
         let now = Date()
         let status: IntentStatus = decision.outcome == .deny ? .denied : decision.tier == .t0 ? .approved : .pendingApproval
         let expiresAt = status == .pendingApproval ? decision.approvals.map { now.addingTimeInterval(TimeInterval($0.timeout)) } : nil
-        let inserted = try await tx.execute("""
+        var statements: [SQL] = ["""
             INSERT INTO intents (tenant_id, id, team_id, agent_id, action, resource, params, target, justification, outcome, tier,
                                  policy_key, policy_version, status, decision, expires_at, api_key_id, idempotency_key, request_hash, created_at,
                                  required_approvals, excluded_approvers)
@@ -96,8 +132,7 @@ extension IntentStore {
                    \(CanonicalJSON.string(decision.json)), \(expiresAt), \(key.keyID), \(submission.idempotencyKey), \(hash), \(now),
                    \(decision.approvals?.count), \(excluded.map { $0.uuidString.lowercased() })::uuid[]
             WHERE EXISTS (SELECT 1 FROM agents WHERE tenant_id = \(tenant) AND id = \(agent.id) AND disabled_at IS NULL)
-            """)
-        guard inserted.affectedRows == 1 else { throw StoreError.forbidden("The agent is disabled; its keys submit nothing.") }
+            """]
         var events = [AuditEvent(
             type: "intent.submitted", actor: .init(kind: "agent", id: agent.id.uuidString.lowercased()),
             subject: .init(kind: "intent", id: id.uuidString.lowercased()),
@@ -105,31 +140,38 @@ extension IntentStore {
                    "outcome": .string(decision.outcome.rawValue), "tier": decision.tier.map { .string($0.rawValue) } ?? .null,
                    "rules": .array(decision.rules.map { .string($0.id) }), "status": .string(status.rawValue),
                    "policy": ["id": .string(policy.key.uuidString.lowercased()), "version": .number(Double(policy.version))]])]
-        let summary = "\(submission.action) on \(submission.resource) by agent \(agent.name)"
-        if status == .pendingApproval, let tier = decision.tier, tier != .t3 {
-            try await boardLinks.notifyApprovers(
-                tenant: tenant, intent: id, tier: tier, roles: decision.approvals?.roles ?? [], team: agent.teamID, excluded: excluded,
-                summary: summary, in: tx)
-        }
-        if status == .pendingApproval, decision.tier == .t3, let expiresAt {
-            let quorum = try await boardLinks.issue(
-                tenant: tenant, intent: id, excluded: excluded, quorum: decision.approvals?.count, expiresAt: expiresAt,
-                summary: summary, in: tx)
-            try await tx.execute("UPDATE intents SET required_approvals = \(quorum) WHERE tenant_id = \(tenant) AND id = \(id)")
-        }
         var warrant: String?
         if status == .approved {
-            let issued = try await warrants.issue(
+            let signed = try await warrants.sign(
                 tenant: tenant, intent: id, agent: agent.id, submission: submission, tier: .t0, warrantTTL: decision.warrantTTL,
                 policyKey: policy.key, policyVersion: policy.version, approvals: [], in: tx)
-            warrant = issued.token
-            events.append(issued.event)
+            warrant = signed.token
+            statements.append(signed.insert)
+            events.append(signed.event)
         }
         let record = IntentRecord(
             id: id, agentID: agent.id, teamID: agent.teamID, action: submission.action, resource: submission.resource,
             params: submission.params, target: submission.target, justification: submission.justification,
             status: status, tier: decision.tier, decision: decision.json, expiresAt: expiresAt, createdAt: now,
             issuedWarrant: warrant, storedWarrant: nil)
-        return (record, events)
+        return (record, statements, events, excluded)
+    }
+
+    /// Notices to the T1/T2 approvers, or the board's personal links for T3, in the outbox.
+    private func requestApprovals(
+        _ record: IntentRecord, tenant: UUID, decision: Decision, excluded: [UUID], agent: Agent, in tx: Transaction
+    ) async throws {
+        let summary = "\(record.action) on \(record.resource) by agent \(agent.name)"
+        guard let tier = decision.tier else { return }
+        if tier != .t3 {
+            try await boardLinks.notifyApprovers(
+                tenant: tenant, intent: record.id, tier: tier, roles: decision.approvals?.roles ?? [], team: agent.teamID,
+                excluded: excluded, summary: summary, in: tx)
+        } else if let expiresAt = record.expiresAt {
+            let quorum = try await boardLinks.issue(
+                tenant: tenant, intent: record.id, excluded: excluded, quorum: decision.approvals?.count, expiresAt: expiresAt,
+                summary: summary, in: tx)
+            try await tx.execute("UPDATE intents SET required_approvals = \(quorum) WHERE tenant_id = \(tenant) AND id = \(record.id)")
+        }
     }
 }

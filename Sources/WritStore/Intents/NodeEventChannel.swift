@@ -7,10 +7,11 @@ import WritCore
 public enum NodeEventChannel {
     public static let name = "writ_events"
 
-    /// Tells every node, when the transaction commits, that `intent` changed (waiters wake). Sent
-    /// inside the transaction, so a crash after commit cannot lose it and it costs no extra connection.
-    static func notifyIntentChanged(tenant: UUID, intent: UUID, in tx: Transaction) async throws {
-        try await tx.execute("SELECT pg_notify(\(name), \(payload("intent.changed", tenant: tenant, extra: ["intent": .string(intent.uuidString.lowercased())])))")
+    /// The statement that tells every node, when the transaction commits, that `intent` changed
+    /// (waiters wake). Sent inside the transaction, so a crash after commit cannot lose it and it
+    /// costs no extra connection.
+    static func intentChanged(tenant: UUID, intent: UUID) -> SQL {
+        "SELECT pg_notify(\(name), \(payload("intent.changed", tenant: tenant, extra: ["intent": .string(intent.uuidString.lowercased())])))"
     }
 
     /// The notice's JSON: its type, the tenant, and any extra members.

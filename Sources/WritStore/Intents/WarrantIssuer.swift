@@ -17,6 +17,20 @@ public struct WarrantIssuer: Sendable {
         tenant: UUID, intent: UUID, agent: UUID, submission: IntentSubmission, tier: Tier, warrantTTL: Int, policyKey: UUID,
         policyVersion: Int, approvals: [WarrantClaims.Approval], in tx: Transaction
     ) async throws -> (token: String, event: AuditEvent) {
+        let signed = try await sign(
+            tenant: tenant, intent: intent, agent: agent, submission: submission, tier: tier, warrantTTL: warrantTTL, policyKey: policyKey,
+            policyVersion: policyVersion, approvals: approvals, in: tx)
+        try await tx.execute(signed.insert)
+        return (signed.token, signed.event)
+    }
+
+    /// Signs a warrant for `intent`; returns the token, the statement that stores it and the
+    /// `warrant.issued` event, for a caller that sends the statement with others in one round trip.
+    /// (The transaction is used only when the tenant's signing key is not cached yet.)
+    func sign(
+        tenant: UUID, intent: UUID, agent: UUID, submission: IntentSubmission, tier: Tier, warrantTTL: Int, policyKey: UUID,
+        policyVersion: Int, approvals: [WarrantClaims.Approval], in tx: Transaction
+    ) async throws -> (token: String, insert: SQL, event: AuditEvent) {
         let key = try await signingKeys.activeKey(tenant: tenant, in: tx)
         let now = Int64(Date().timeIntervalSince1970)
         let ttl = Int64(min(warrantTTL, PolicyDocument.maxWarrantTTL))
@@ -29,15 +43,16 @@ public struct WarrantIssuer: Sendable {
             policyID: policyKey.uuidString.lowercased(), policyVersion: policyVersion, approvals: approvals)
         let token = try Warrant.sign(claims, kid: key.kid, key: key.key)
         let stored = try StoredWarrant.seal(token, tenant: tenant, jti: claims.jti, sealer: sealer)
-        try await tx.execute("""
+        // Conditional, so that in a pipeline whose intent insert was refused it inserts nothing rather than fail.
+        let insert: SQL = """
             INSERT INTO warrants (tenant_id, jti, intent_id, kid, token, signature_sealed, expires_at)
-            VALUES (\(tenant), \(claims.jti), \(intent), \(key.kid), \(stored.signingInput), \(Bytea(stored.sealedSignature)),
-                    \(Date(timeIntervalSince1970: TimeInterval(claims.exp))))
-            """)
+            SELECT \(tenant), \(claims.jti), \(intent), \(key.kid), \(stored.signingInput), \(Bytea(stored.sealedSignature)),
+                   \(Date(timeIntervalSince1970: TimeInterval(claims.exp)))
+            WHERE EXISTS (SELECT 1 FROM intents WHERE tenant_id = \(tenant) AND id = \(intent))
+            """
         let event = AuditEvent(
             type: "warrant.issued", actor: .system, subject: .init(kind: "warrant", id: claims.jti),
             data: ["intent": .string(claims.intent), "aud": .string(audience), "exp": .number(Double(claims.exp)), "kid": .string(key.kid)])
-        return (token, event)
+        return (token, insert, event)
     }
 }
-

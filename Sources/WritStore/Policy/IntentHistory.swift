@@ -31,23 +31,28 @@ public struct IntentHistory: Sendable {
         }
     }
 
-    /// The same counts inside the caller's transaction (the submission's, which has locked the chain head).
+    /// The same counts inside the caller's transaction.
     static func rateCounts(
         tenant: UUID, team: UUID, agent: UUID?, queries: Set<CompiledPolicy.RateQuery>, in tx: Transaction
     ) async throws -> [CompiledPolicy.RateQuery: Int] {
+        let ordered = Array(queries)
+        let rows = try await tx.pipeline(ordered.map { rateCount($0, tenant: tenant, team: team, agent: agent) })
         var counts: [CompiledPolicy.RateQuery: Int] = [:]
-        for query in queries {
-            let scope: SQL = switch query.scope {
-            case .agent: "AND agent_id = \(agent)"
-            case .team: "AND team_id = \(team)"
-            case .tenant: ""
-            }
-            counts[query] = try await tx.execute("""
-                SELECT count(*) AS n FROM intents
-                WHERE tenant_id = \(tenant) \(scope) AND created_at > now() - make_interval(secs => \(query.seconds))
-                """)[0].decode(Int.self, "n")
-        }
+        for (index, query) in ordered.enumerated() { counts[query] = try rows[index][0].decode(Int.self, "n") }
         return counts
+    }
+
+    /// The statement counting what one rate query asks for (column `n`).
+    static func rateCount(_ query: CompiledPolicy.RateQuery, tenant: UUID, team: UUID, agent: UUID?) -> SQL {
+        let scope: SQL = switch query.scope {
+        case .agent: "AND agent_id = \(agent)"
+        case .team: "AND team_id = \(team)"
+        case .tenant: ""
+        }
+        return """
+            SELECT count(*) AS n FROM intents
+            WHERE tenant_id = \(tenant) \(scope) AND created_at > now() - make_interval(secs => \(query.seconds))
+            """
     }
 
     /// Up to `limit` intents of `team` created in `[since, until)`, after the (time, id) cursor,
