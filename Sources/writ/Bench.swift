@@ -7,7 +7,7 @@ import WritStore
 /// `writ bench …`: throughput measurements (see scripts/bench and docs/benchmarks.md).
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure throughput and latency.", subcommands: [AuditAppends.self, BenchPolicy.self, BenchGlob.self])
+        abstract: "Measure throughput and latency.", subcommands: [AuditAppends.self, BenchPolicy.self, BenchGlob.self, Fixture.self])
 
     /// `writ bench audit --tenants 1 --writers 32 --seconds 10`
     struct AuditAppends: AsyncParsableCommand {

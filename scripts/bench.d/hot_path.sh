@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# The intent hot path under load (docs/benchmarks.md, "The intent hot path"): a release `writ serve`
+# driven by wrk (scripts/bench.d/submit.lua: T0 intents, any answer but 201 fails the run), and in
+# the same run pgbench executing the SQL one T0 submission sends (scripts/bench.d/hot_path.sql) at
+# the same concurrency on the same database. Prints markdown table rows and the ratios.
+# Usage: scripts/bench hot [seconds per run, default 10]
+set -euo pipefail
+source "$(dirname "$0")/../lib/common.sh"
+cd "$WRIT_ROOT"
+seconds=${1:-10}
+
+tenants=${WRIT_BENCH_TENANTS:-1000}
+chain_events=${WRIT_BENCH_CHAIN_EVENTS:-1000000}
+big_intents=${WRIT_BENCH_BIG_INTENTS:-500000}
+
+install_dependencies wrk
+if [ -z "${WRIT_BENCH_BINARY:-}" ]; then
+  log "building (release)"
+  swift build -c release --product writ >&2
+fi
+writ=${WRIT_BENCH_BINARY:-"$WRIT_ROOT/.build/release/writ"}
+
+cluster=$(mktemp -d /tmp/writ-hot-XXXXXX)
+chmod 755 "$cluster"
+server=""
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; stop_cluster "$cluster/pg"; rm -rf "$cluster"; }
+trap cleanup EXIT
+start_cluster "$cluster/pg"
+create_database "$cluster/pg" writ
+socket="$cluster/pg/run"
+psql() { as_pg_owner "$(pg_bindir)/psql" -q -X -v ON_ERROR_STOP=1 -h "$socket" -U postgres writ "$@"; }
+"$writ" migrate --migrate-database-url "postgresql://postgres@/writ?host=$socket" --migrations-dir sql >/dev/null
+app="postgresql://writ_app@/writ?host=$socket"
+export WRIT_MASTER_KEY=$(head -c 32 /dev/urandom | base64)
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "postgres: $(as_pg_owner "$(pg_bindir)/postgres" --version), synchronous_commit on, ${seconds}s per run"
+
+# Fixture: 1,000 tenants with one agent each (spread), one hot tenant with 16 agents, a big tenant
+# (500,000 intents this month, a valid chain of 1,000,000 events) and an empty twin, 16 agents each.
+log "fixture: 1,000 tenants, a hot one, a big one (1,000,000 chained events) and its empty twin"
+"$writ" bench fixture --database-url "$app" --tenants "$tenants" --agents 1 --prefix spread --keys-file "$cluster/spread.tsv"
+"$writ" bench fixture --database-url "$app" --tenants 1 --agents 16 --prefix hot --keys-file "$cluster/hot.tsv"
+"$writ" bench fixture --database-url "$app" --tenants 1 --agents 16 --prefix big --keys-file "$cluster/big.tsv" --chain-events "$chain_events"
+"$writ" bench fixture --database-url "$app" --tenants 1 --agents 16 --prefix empty --keys-file "$cluster/empty.tsv"
+big=$(cut -f2 "$cluster/big.tsv" | head -n 1)
+bigteam=$(cut -f3 "$cluster/big.tsv" | head -n 1)
+bigagent=$(cut -f4 "$cluster/big.tsv" | head -n 1)
+cat "$cluster/spread.tsv" "$cluster/hot.tsv" "$cluster/big.tsv" "$cluster/empty.tsv" | awk -F'\t' '{print NR "\t" $2 "\t" $3 "\t" $4}' >"$cluster/lines.tsv"
+psql <<SQL
+UPDATE writ.tenants SET plan = 'enterprise';
+INSERT INTO writ.intents (tenant_id, id, team_id, agent_id, action, resource, params, outcome, tier, status, decision, created_at)
+SELECT '$big', gen_random_uuid(), '$bigteam', '$bigagent', 's3.objects.read', 'fill/' || n, '{}', 'allow', 'T0', 'approved', '{}',
+       date_trunc('month', now()) + (n % 86400) * interval '1 second'
+FROM generate_series(1, $big_intents) AS n;
+UPDATE writ.audit_heads SET month_intents = $big_intents, usage_month = date_trunc('month', now())::date WHERE tenant_id = '$big';
+CREATE TABLE writ.bench_keys (line int PRIMARY KEY, tenant uuid NOT NULL, team uuid NOT NULL, agent uuid NOT NULL);
+\copy writ.bench_keys FROM '$cluster/lines.tsv'
+GRANT SELECT ON writ.bench_keys TO writ_app;
+ANALYZE;
+SQL
+spread_lines="1 $tenants"; hot_lines="$((tenants + 1)) $((tenants + 16))"
+
+port=$((20000 + RANDOM % 20000))
+"$writ" serve --database-url "$app" --http-address "127.0.0.1:$port" --migrations-dir sql --static-dir web-static --log-level error &
+server=$!
+for _ in $(seq 200); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
+url="http://127.0.0.1:$port"
+
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+postmaster=$(head -n 1 "$cluster/pg/data/postmaster.pid")
+pg_ticks() { local total=0; for pid in $postmaster $(ps -o pid= --ppid "$postmaster"); do total=$((total + $(ticks "$pid" 2>/dev/null || echo 0))); done; echo $total; }
+hz=$(getconf CLK_TCK)
+field() { sed -E "s/.*$1=([0-9.]+).*/\\1/" <<<"$2"; }
+
+# One wrk run: prints "rate p50 p99 p99.9 writ_cpu_ms_per_intent pg_cpu_ms_per_intent"; fails on any non-201.
+run_wrk() {
+  local connections=$1 keys=$2 script=${3:-scripts/bench.d/submit.lua} path=${4:-/}
+  local server_before pg_before line
+  server_before=$(ticks "$server"); pg_before=$(pg_ticks)
+  line=$(wrk -t "$(( connections < 2 ? 1 : 2 ))" -c "$connections" -d "${seconds}s" --timeout 10s -s "$script" "$url$path" -- "$keys" | grep '^WRK')
+  local server_cpu=$(( $(ticks "$server") - server_before )) pg_cpu=$(( $(pg_ticks) - pg_before ))
+  local requests non201 errors
+  requests=$(field requests "$line"); non201=$(field non201 "$line"); errors=$(field socket_errors "$line")
+  [ "$non201" = 0 ] && [ "$errors" = 0 ] || die "wrk run had $non201 non-201 answers and $errors socket errors: $line"
+  echo "$(field rate "$line") $(field p50_ms "$line") $(field p99_ms "$line") $(field p999_ms "$line") \
+$(awk "BEGIN{printf \"%.3f\", $server_cpu * 1000 / $hz / $requests}") $(awk "BEGIN{printf \"%.3f\", $pg_cpu * 1000 / $hz / $requests}")"
+}
+
+# One pgbench run over bench_keys lines first..last: prints "rate latency_ms".
+run_pgbench() {
+  local connections=$1 first=$2 last=$3 out
+  out=$(as_pg_owner "$(pg_bindir)/pgbench" -n -M prepared -h "$socket" -U writ_app -c "$connections" -j "$(( connections < 2 ? 1 : 2 ))" -T "$seconds" \
+    -f scripts/bench.d/hot_path.sql -D first="$first" -D last="$last" writ 2>&1) || die "pgbench failed: $out"
+  echo "$(grep -E '^tps' <<<"$out" | sed -E 's/tps = ([0-9.]+).*/\1/') $(grep -E '^latency average' <<<"$out" | sed -E 's/.*= ([0-9.]+) ms/\1/')"
+}
+
+row() { # label writ-result pgbench-result
+  read -r rate p50 p99 p999 wcpu pcpu <<<"$2"
+  if [ -n "$3" ]; then read -r pg_rate pg_latency <<<"$3"; ratio=$(awk "BEGIN{printf \"%.2f\", $rate / $pg_rate}"); else pg_rate="—"; ratio="—"; fi
+  echo "| $1 | $rate/s | $p50 | $p99 | $p999 | $wcpu | $pcpu | $pg_rate | $ratio |"
+}
+
+echo
+echo "| workload | Writ T0 | p50 ms | p99 ms | p99.9 ms | Writ CPU ms/intent | PostgreSQL CPU ms/intent | pgbench, same SQL | Writ ÷ pgbench |"
+echo "|---|---|---|---|---|---|---|---|---|"
+health=$(run_wrk 16 "$cluster/spread.tsv" scripts/bench.d/healthz.lua /healthz)
+row "GET /healthz, 16 connections (the HTTP ceiling)" "$health" ""
+for connections in 1 16 64; do
+  writ_result=$(run_wrk "$connections" "$cluster/spread.tsv")
+  pg_result=$(run_pgbench "$connections" $spread_lines)
+  row "1,000 tenants, $connections connection(s)" "$writ_result" "$pg_result"
+  [ "$connections" = 16 ] && spread16=$writ_result
+done
+hot16=$(run_wrk 16 "$cluster/hot.tsv")
+row "one hot tenant, 16 connections" "$hot16" "$(run_pgbench 16 $hot_lines)"
+hot64=$(run_wrk 64 "$cluster/hot.tsv")
+row "one hot tenant, 64 connections" "$hot64" "$(run_pgbench 64 $hot_lines)"
+empty16=$(run_wrk 16 "$cluster/empty.tsv")
+row "a new tenant, 16 connections" "$empty16" ""
+big16=$(run_wrk 16 "$cluster/big.tsv")
+row "a tenant with 500k intents this month and 1M events, 16 connections" "$big16" ""
+echo
+echo "hot ÷ spread (16 connections): $(awk "BEGIN{printf \"%.2f\", $(cut -d' ' -f1 <<<"$hot16") / $(cut -d' ' -f1 <<<"$spread16")}")"
+echo "big tenant ÷ new tenant (16 connections): $(awk "BEGIN{printf \"%.2f\", $(cut -d' ' -f1 <<<"$big16") / $(cut -d' ' -f1 <<<"$empty16")}")"
+echo "server peak RSS: $(( $(awk '/VmHWM/{print $2}' "/proc/$server/status") / 1024 )) MiB"
