@@ -9,9 +9,16 @@ enum PostgresTimestamp {
         let micros = totalMicros - seconds * 1_000_000
         let (year, month, day) = civil(fromDays: seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
         let secondOfDay = seconds - (seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400) * 86_400
-        return String(
-            format: "%04lld-%02lld-%02lld %02lld:%02lld:%02lld.%06lld+00",
-            year, month, day, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60, micros)
+        // Built by hand: String(format:) goes through Foundation's formatter, and this runs for every bound date.
+        func padded(_ value: Int64, _ width: Int) -> String {
+            let digits = String(value)
+            return digits.count < width ? String(repeating: "0", count: width - digits.count) + digits : digits
+        }
+        var text = padded(year, 4)
+        text += "-" + padded(month, 2) + "-" + padded(day, 2)
+        text += " " + padded(secondOfDay / 3600, 2) + ":" + padded(secondOfDay / 60 % 60, 2) + ":" + padded(secondOfDay % 60, 2)
+        text += "." + padded(micros, 6) + "+00"
+        return text
     }
 
     /// Parses `YYYY-MM-DD HH:MM:SS[.ffffff]±HH[:MM[:SS]]`.

@@ -7,13 +7,26 @@ public enum Timestamp {
         let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down))
         let seconds = Int64((Double(micros) / 1_000_000).rounded(.down))
         let fraction = micros - seconds * 1_000_000
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents(
-            [.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(seconds)))
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", parts.year!, parts.month!, parts.day!, parts.hour!,
-            parts.minute!, parts.second!, fraction)
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let (year, month, day) = CivilDate.from(days: days)
+        var text = ""
+        text.reserveCapacity(27)
+        CivilDate.append(year, width: 4, to: &text)
+        text += "-"
+        CivilDate.append(month, width: 2, to: &text)
+        text += "-"
+        CivilDate.append(day, width: 2, to: &text)
+        text += "T"
+        CivilDate.append(secondOfDay / 3600, width: 2, to: &text)
+        text += ":"
+        CivilDate.append(secondOfDay / 60 % 60, width: 2, to: &text)
+        text += ":"
+        CivilDate.append(secondOfDay % 60, width: 2, to: &text)
+        text += "."
+        CivilDate.append(fraction, width: 6, to: &text)
+        text += "Z"
+        return text
     }
 
     /// The date of a timestamp written by ``format(_:)`` or any RFC 3339 form with a zone.
