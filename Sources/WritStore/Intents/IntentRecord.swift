@@ -16,8 +16,8 @@ public struct IntentRecord: Sendable {
     public let decision: JSONValue
     public let expiresAt: Date?
     public let createdAt: Date
-    /// The warrant as just signed, when this record comes from the call that issued it.
-    public let issuedWarrant: String?
+    /// The warrant as just signed (token and claims), when this record comes from the call that issued it.
+    public let issuedWarrant: (token: String, claims: JSONValue)?
     /// The stored warrant (claims readable, signature sealed), when there is one.
     public let storedWarrant: StoredWarrant?
 }

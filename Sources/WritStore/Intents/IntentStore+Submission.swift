@@ -140,12 +140,12 @@ extension IntentStore {
                    "outcome": .string(decision.outcome.rawValue), "tier": decision.tier.map { .string($0.rawValue) } ?? .null,
                    "rules": .array(decision.rules.map { .string($0.id) }), "status": .string(status.rawValue),
                    "policy": ["id": .string(policy.key.uuidString.lowercased()), "version": .number(Double(policy.version))]])]
-        var warrant: String?
+        var warrant: (token: String, claims: JSONValue)?
         if status == .approved {
             let signed = try await warrants.sign(
                 tenant: tenant, intent: id, agent: agent.id, submission: submission, tier: .t0, warrantTTL: decision.warrantTTL,
                 policyKey: policy.key, policyVersion: policy.version, approvals: [], in: tx)
-            warrant = signed.token
+            warrant = (signed.token, signed.claims)
             statements.append(signed.insert)
             events.append(signed.event)
         }

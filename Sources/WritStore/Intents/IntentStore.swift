@@ -58,15 +58,13 @@ public struct IntentStore: Sendable {
 
     /// The usable warrant token of an approved intent (for the agent that submitted it only).
     public func bearerWarrant(of record: IntentRecord, tenant: UUID) throws -> String? {
-        if let issued = record.issuedWarrant { return issued }
+        if let issued = record.issuedWarrant { return issued.token }
         return try record.storedWarrant?.token(tenant: tenant, sealer: sealer)
     }
 
     /// The warrant's claims, for anyone who may read the intent.
     public static func warrantClaims(of record: IntentRecord) -> JSONValue? {
-        if let issued = record.issuedWarrant {
-            return JWS.Parts(compact: issued).flatMap { try? JSONParser.parse($0.payload) }
-        }
+        if let issued = record.issuedWarrant { return issued.claims }
         return record.storedWarrant?.claims
     }
 }

@@ -30,7 +30,7 @@ public struct WarrantIssuer: Sendable {
     func sign(
         tenant: UUID, intent: UUID, agent: UUID, submission: IntentSubmission, tier: Tier, warrantTTL: Int, policyKey: UUID,
         policyVersion: Int, approvals: [WarrantClaims.Approval], in tx: Transaction
-    ) async throws -> (token: String, insert: SQL, event: AuditEvent) {
+    ) async throws -> (token: String, claims: JSONValue, insert: SQL, event: AuditEvent) {
         let key = try await signingKeys.activeKey(tenant: tenant, in: tx)
         let now = Int64(Date().timeIntervalSince1970)
         let ttl = Int64(min(warrantTTL, PolicyDocument.maxWarrantTTL))
@@ -53,6 +53,6 @@ public struct WarrantIssuer: Sendable {
         let event = AuditEvent(
             type: "warrant.issued", actor: .system, subject: .init(kind: "warrant", id: claims.jti),
             data: ["intent": .string(claims.intent), "aud": .string(audience), "exp": .number(Double(claims.exp)), "kid": .string(key.kid)])
-        return (token, insert, event)
+        return (token, claims.json, insert, event)
     }
 }
