@@ -38,11 +38,15 @@ let package = Package(
             dependencies: ["Postgres", "WritCore", "WritCrypto", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        // WritAPI reaches the database only through WritStore: it does not depend on Postgres.
         .target(
             name: "WritAPI",
             dependencies: [
-                "WritStore",
+                "WritStore", "WritCore", "WritCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -51,18 +55,26 @@ let package = Package(
         ),
         .executableTarget(
             name: "writ",
-            dependencies: ["WritAPI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "WritAPI", "WritStore", "WritCore", "Postgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: strict),
         .testTarget(name: "WritCryptoTests", dependencies: ["WritCrypto"], swiftSettings: strict),
-        .testTarget(name: "WritCoreTests", dependencies: ["WritCore"], swiftSettings: strict),
-        .target(name: "WritTestSupport", dependencies: ["WritStore"], path: "Tests/WritTestSupport", swiftSettings: strict),
-        .testTarget(name: "WritStoreTests", dependencies: ["WritStore", "WritTestSupport"], swiftSettings: strict),
+        .testTarget(name: "WritCoreTests", dependencies: ["WritCore", "WritCrypto"], swiftSettings: strict),
+        .target(name: "WritTestSupport", dependencies: ["WritStore", "Postgres"], path: "Tests/WritTestSupport", swiftSettings: strict),
+        .testTarget(
+            name: "WritStoreTests", dependencies: ["WritStore", "WritCore", "WritCrypto", "Postgres", "WritTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "WritAPITests",
             dependencies: [
-                "WritAPI", "WritTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "WritAPI", "WritStore", "WritCore", "WritCrypto", "Postgres", "WritTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strict

@@ -18,6 +18,8 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         case corrupt
         /// An idempotency key was used before with a different request body.
         case idempotencyMismatch
+        /// The address got a login concurrently (sign-up raced another sign-up).
+        case loginTaken
     }
 
     /// Which kind of failure.
@@ -39,6 +41,7 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     public static func forbidden(_ message: String) -> StoreError { .init(.forbidden, message) }
     public static func unauthorized(_ message: String) -> StoreError { .init(.unauthorized, message) }
     public static func corrupt(_ what: String) -> StoreError { .init(.corrupt, "A stored \(what) does not parse.") }
+    public static let loginTaken = StoreError(.loginTaken, "This address already has a Writ login.")
     public static let idempotencyMismatch = StoreError(.idempotencyMismatch, "This Idempotency-Key was used with a different request body.")
     public static func quotaExceeded(_ quota: String, _ message: String) -> StoreError {
         .init(.quotaExceeded, message, quota: quota)

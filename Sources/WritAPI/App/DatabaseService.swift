@@ -1,13 +1,13 @@
-import Postgres
+import WritStore
 import ServiceLifecycle
 
 /// Keeps the connection pool open while the server runs and closes it after the server has drained.
 struct DatabaseService: Service {
-    let pool: ConnectionPool
+    let database: Database
 
     func run() async throws {
         // Wait for SIGTERM/SIGINT; the service group stops the HTTP server (listed later) first.
         try? await gracefulShutdown()
-        await pool.close()
+        await database.close()
     }
 }

@@ -1,5 +1,4 @@
 import Logging
-import Postgres
 import ServiceLifecycle
 import WritStore
 
@@ -7,7 +6,7 @@ import WritStore
 struct ExpiryService: Service {
     let expiry: IntentExpiry
     let waiters: IntentWaiters
-    let pool: ConnectionPool
+    let database: Database
     let logger: Logger
 
     func run() async throws {
@@ -15,7 +14,7 @@ struct ExpiryService: Service {
             while !Task.isCancelled {
                 do {
                     for (tenant, intent) in try await expiry.runOnce() {
-                        await waiters.publishChange(tenant: tenant, intent: intent, pool: pool)
+                        await waiters.publishChange(tenant: tenant, intent: intent, database: database)
                     }
                 } catch {
                     logger.warning("intent expiry pass failed", metadata: ["error": "\(error)"])

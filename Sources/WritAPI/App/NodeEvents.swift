@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Postgres
 import ServiceLifecycle
 import WritCore
 import WritStore
@@ -12,8 +11,7 @@ import WritStore
 struct NodeEvents: Service {
     static let channel = NodeEventChannel.name
 
-    let pool: ConnectionPool
-    let listenerConfiguration: PostgresConfiguration
+    let database: Database
     let keyCache: APIKeyCache
     let policyCache: PolicyCache
     let waiters: IntentWaiters
@@ -21,29 +19,28 @@ struct NodeEvents: Service {
     let logger: Logger
 
     /// Drops this node's cached keys of a tenant at once and tells every other node to do the same.
-    static func publishCredentialsChanged(tenant: UUID, pool: ConnectionPool, localCache: APIKeyCache) async {
+    static func publishCredentialsChanged(tenant: UUID, database: Database, localCache: APIKeyCache) async {
         localCache.invalidate(tenant: tenant)
-        await publish("credentials.changed", tenant: tenant, pool: pool)
+        await publish(.credentialsChanged, tenant: tenant, database: database)
     }
 
     /// Drops this node's compiled policies of a tenant at once and tells every other node to do the same.
-    static func publishPolicyChanged(tenant: UUID, pool: ConnectionPool, localCache: PolicyCache) async {
+    static func publishPolicyChanged(tenant: UUID, database: Database, localCache: PolicyCache) async {
         localCache.invalidate(tenant: tenant)
-        await publish("policy.changed", tenant: tenant, pool: pool)
+        await publish(.policyChanged, tenant: tenant, database: database)
     }
 
-    static func publish(_ type: String, tenant: UUID, pool: ConnectionPool, extra: [String: JSONValue] = [:]) async {
-        let payload = NodeEventChannel.payload(type, tenant: tenant, extra: extra)
+    static func publish(_ kind: NodeEventChannel.Kind, tenant: UUID, database: Database, extra: [String: JSONValue] = [:]) async {
         do {
-            try await pool.query("SELECT pg_notify(\(channel), \(payload))")
+            try await NodeEventChannel.publish(kind, tenant: tenant, extra: extra, database: database)
         } catch {
             // The caches' one-minute expiry still bounds how long a stale entry can live.
-            Logger(label: "writ.events").error("could not broadcast a change", metadata: ["type": "\(type)", "error": "\(error)"])
+            Logger(label: "writ.events").error("could not broadcast a change", metadata: ["type": "\(kind.rawValue)", "error": "\(error)"])
         }
     }
 
     func run() async throws {
-        let listener = NotificationListener(configuration: listenerConfiguration, channels: [Self.channel], logger: logger)
+        let listener = NodeEventFeed(database: database, logger: logger)
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { await listener.run() }
             group.addTask {
@@ -62,24 +59,20 @@ struct NodeEvents: Service {
         }
     }
 
-    private func handle(_ event: NotificationListener.ListenerEvent) {
+    private func handle(_ event: NodeEventFeed.Event) {
         switch event {
         case .reconnected:
             keyCache.invalidateAll()
             policyCache.invalidateAll()
             signingKeys.invalidateAll()
-        case .notification(let notification):
-            guard let payload = try? JSONParser.parse(notification.payload),
-                  let tenant = payload["tenant"]?.stringValue.flatMap(UUID.init(uuidString:))
-            else { return }
-            switch payload["type"]?.stringValue {
-            case "credentials.changed": keyCache.invalidate(tenant: tenant)
-            case "policy.changed": policyCache.invalidate(tenant: tenant)
-            case "signing_key.rotated": signingKeys.invalidate(tenant: tenant)
-            case "intent.changed":
+        case .notice(let kind, let tenant, let payload):
+            switch kind {
+            case .credentialsChanged: keyCache.invalidate(tenant: tenant)
+            case .policyChanged: policyCache.invalidate(tenant: tenant)
+            case .signingKeyRotated: signingKeys.invalidate(tenant: tenant)
+            case .intentChanged:
                 if let intent = payload["intent"]?.stringValue.flatMap(UUID.init(uuidString:)) { waiters.wakeAll(intent: intent) }
                 waiters.wakeAll(intent: tenant)
-            default: break
             }
         }
     }

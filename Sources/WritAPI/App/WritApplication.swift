@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import Logging
-import Postgres
 import ServiceLifecycle
 import WritCore
 import WritStore
@@ -33,29 +32,22 @@ public enum WritApplication {
         if configuration.migrateOnStart, let migrateURL = configuration.migrateDatabaseURL {
             try await migrate(url: migrateURL, migrations: migrations, logger: logger)
         }
-        let pool = ConnectionPool(
-            configuration: PostgresConfiguration(
-                connectionString: configuration.databaseURL, maxConnections: configuration.databasePoolSize,
-                searchPath: ["writ"]),
-            logger: logger)
+        let database = Database.connect(url: configuration.databaseURL, maxConnections: configuration.databasePoolSize, logger: logger)
         do {
-            try await ServingRole.verify(pool)
+            try await database.verifyServingRole()
         } catch {
-            await pool.close()
+            await database.close()
             throw error
         }
-        let database = Database(pool: pool)
         let appServices = AppServices(configuration: configuration, database: database, migrations: migrations)
         let router = makeRouter(configuration: configuration, services: appServices)
-        var listenerConfiguration = pool.configuration
-        listenerConfiguration.maxConnections = 1
         var services: [any Service] = [
-            DatabaseService(pool: pool),
-            NodeEvents(pool: pool, listenerConfiguration: listenerConfiguration, keyCache: appServices.keyCache,
+            DatabaseService(database: database),
+            NodeEvents(database: database, keyCache: appServices.keyCache,
                        policyCache: appServices.policyCache, waiters: appServices.waiters,
                        signingKeys: appServices.signingKeys, logger: logger),
             CheckpointService(checkpointer: AuditCheckpointer(database: database, audit: appServices.audit), logger: logger),
-            ExpiryService(expiry: IntentExpiry(database: database, audit: appServices.audit), waiters: appServices.waiters, pool: pool,
+            ExpiryService(expiry: IntentExpiry(database: database, audit: appServices.audit), waiters: appServices.waiters, database: database,
                           logger: logger),
         ]
         let relay = configuration.smtpURL.flatMap(SMTPRelay.init(url:))
@@ -107,31 +99,29 @@ public enum WritApplication {
         TOTPController(identity: services.identity, throttle: services.throttle).addRoutes(to: router)
         MembersController(identity: services.identity).addRoutes(to: router)
         TeamsController(identity: services.identity).addRoutes(to: router)
-        AgentsController(identity: services.identity, pool: database.pool, keyCache: services.keyCache).addRoutes(to: router)
-        APIKeysController(identity: services.identity, pool: database.pool, keyCache: services.keyCache).addRoutes(to: router)
+        AgentsController(identity: services.identity, database: database, keyCache: services.keyCache).addRoutes(to: router)
+        APIKeysController(identity: services.identity, database: database, keyCache: services.keyCache).addRoutes(to: router)
         AuditController(reader: services.auditReader, signingKeys: services.signingKeys, database: database, work: services.auditWork)
             .addRoutes(to: router)
         KeysController(signingKeys: services.signingKeys, database: database).addRoutes(to: router)
-        SigningKeysController(identity: services.identity, signingKeys: services.signingKeys, pool: database.pool).addRoutes(to: router)
-        PoliciesController(policies: services.policies, cache: services.policyCache, pool: database.pool).addRoutes(to: router)
+        SigningKeysController(identity: services.identity, signingKeys: services.signingKeys, database: database).addRoutes(to: router)
+        PoliciesController(policies: services.policies, cache: services.policyCache, database: database).addRoutes(to: router)
         PolicyToolsController(policies: services.policies, cache: services.policyCache, history: services.intentHistory,
                               identity: services.identity, work: services.policyWork).addRoutes(to: router)
         IntentsController(intents: services.intents, identity: services.identity, policyCache: services.policyCache,
                           waiters: services.waiters).addRoutes(to: router)
         OverviewController(statistics: IntentStatistics(database: database), identity: services.identity).addRoutes(to: router)
         WarrantsController(warrants: services.warrants, signingKeys: services.signingKeys, database: database).addRoutes(to: router)
-        BoardLinksController(links: services.boardLinks, identity: services.identity, throttle: services.throttle, pool: database.pool,
+        BoardLinksController(links: services.boardLinks, identity: services.identity, throttle: services.throttle, database: database,
                              waiters: services.waiters).addRoutes(to: router)
         DecisionsController(approvals: services.approvals, intents: services.intents, identity: services.identity, throttle: services.throttle,
-                            pool: database.pool,
+                            database: database,
                             waiters: services.waiters).addRoutes(to: router)
         return router
     }
 
     private static func migrate(url: String, migrations: [Migration], logger: Logger) async throws {
-        let pool = ConnectionPool(configuration: PostgresConfiguration(connectionString: url, maxConnections: 1), logger: logger)
-        defer { Task { await pool.close() } }
-        let applied = try await Migrator(pool: pool, migrations: migrations, logger: logger).migrate()
+        let applied = try await Database.migrate(url: url, migrations: migrations, logger: logger)
         logger.info("schema is current", metadata: ["applied": "\(applied.count)"])
     }
 }

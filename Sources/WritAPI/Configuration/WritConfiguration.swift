@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Postgres
+import WritStore
 
 /// Everything `writ serve` needs, read from `WRIT_*` settings (environment or flags) and validated.
 ///
@@ -64,9 +64,9 @@ public struct WritConfiguration: Sendable, CustomStringConvertible, CustomDebugS
     public var isHTTPS: Bool { publicURL.scheme == "https" }
 
     public var description: String {
-        let database = Redaction.connectionString(databaseURL)
-        let migrate = migrateDatabaseURL.map(Redaction.connectionString) ?? "none"
-        let smtp = smtpURL.map(Redaction.connectionString) ?? "none"
+        let database = SecretRedaction.connectionString(databaseURL)
+        let migrate = migrateDatabaseURL.map(SecretRedaction.connectionString) ?? "none"
+        let smtp = smtpURL.map(SecretRedaction.connectionString) ?? "none"
         let metrics = metricsToken == nil ? "none" : "<redacted>"
         return "WritConfiguration(database: \(database), migrate: \(migrate), http: \(httpHost):\(httpPort), "
             + "public: \(publicURL.absoluteString), smtp: \(smtp), masterKey: <redacted>, metricsToken: \(metrics))"

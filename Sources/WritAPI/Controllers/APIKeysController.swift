@@ -1,13 +1,12 @@
 import Foundation
 import Hummingbird
-import Postgres
 import WritCore
 import WritStore
 
 /// API keys: create (shown once), list, revoke.
 struct APIKeysController {
     let identity: IdentityStore
-    let pool: ConnectionPool
+    let database: Database
     let keyCache: APIKeyCache
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -56,7 +55,7 @@ struct APIKeysController {
     @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.requireAdmin(for: request)
         try await identity.revokeAPIKey(tenant: principal.tenantID, id: try RouteInput.id(context), by: principal)
-        await NodeEvents.publishCredentialsChanged(tenant: principal.tenantID, pool: pool, localCache: keyCache)
+        await NodeEvents.publishCredentialsChanged(tenant: principal.tenantID, database: database, localCache: keyCache)
         return Response(status: .noContent)
     }
 }

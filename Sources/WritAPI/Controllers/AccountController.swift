@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import Postgres
 import WritCore
 import WritStore
 
@@ -34,7 +33,7 @@ struct AccountController {
         let result: SignupResult
         do {
             result = try await identity.signup(organization: organization!, email: email!, account: login)
-        } catch let error as PostgresError where error.isUniqueViolation {
+        } catch let error as StoreError where error.kind == .loginTaken {
             throw Self.existingLogin // the address got a login concurrently
         }
         return sessionResponse(

@@ -1,13 +1,12 @@
 import Foundation
 import Hummingbird
-import Postgres
 import WritCore
 import WritStore
 
 /// Agents: register, list, read, change, disable.
 struct AgentsController {
     let identity: IdentityStore
-    let pool: ConnectionPool
+    let database: Database
     let keyCache: APIKeyCache
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -54,7 +53,7 @@ struct AgentsController {
         try body.finish()
         let agent = try await identity.updateAgent(tenant: principal.tenantID, id: id, changes: changes, by: principal)
         // Keys carry their agent (name, team, labels, owner, state): every change drops them from the caches.
-        await NodeEvents.publishCredentialsChanged(tenant: principal.tenantID, pool: pool, localCache: keyCache)
+        await NodeEvents.publishCredentialsChanged(tenant: principal.tenantID, database: database, localCache: keyCache)
         return JSONBody.response(IdentityJSON.agent(agent))
     }
 }

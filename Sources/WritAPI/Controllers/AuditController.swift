@@ -124,9 +124,7 @@ struct AuditController {
     }
 
     private func headSeq(_ tenant: UUID) async throws -> Int64 {
-        try await database.withTenant(tenant) { tx in
-            try await tx.execute("SELECT seq FROM audit_heads WHERE tenant_id = \(tenant)").first?.decode(Int64.self, "seq") ?? 0
-        }
+        try await reader.headSeq(tenant: tenant)
     }
 
     static func fromSeq(_ request: Request) throws -> Int64 {

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import Postgres
 import WritCore
 import WritStore
 
@@ -9,7 +8,7 @@ struct BoardLinksController {
     let links: BoardLinks
     let identity: IdentityStore
     let throttle: AuthThrottle
-    let pool: ConnectionPool
+    let database: Database
     let waiters: IntentWaiters
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -45,7 +44,7 @@ struct BoardLinksController {
         let decide = { try await links.decide(token: token!, approve: decision == "approve", comment: comment, code: code, identity: identity) }
         let decided = code == nil ? try await decide() : try await SecondFactor.throttled(user: view.member, throttle: throttle, decide)
         guard let (record, _) = decided else { throw try await refused(token!) }
-        await waiters.publishChange(tenant: view.tenant, intent: view.intent, pool: pool)
+        await waiters.publishChange(tenant: view.tenant, intent: view.intent, database: database)
         return JSONBody.response(["status": .string(record.status.rawValue), "intent": .string(record.id.uuidString.lowercased())])
     }
 

@@ -23,7 +23,7 @@ struct HealthController {
         }
         let status: MigrationStatus
         do {
-            status = try await MigrationStatus.read(pool: database.pool, known: migrations)
+            status = try await database.migrationStatus(known: migrations)
         } catch let error as MigrationError {
             throw Problem(status: .serviceUnavailable, title: "Not ready", detail: error.description)
         }

@@ -26,7 +26,7 @@ struct MetricsController {
             }
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition(pool: database.pool.statistics))))
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition(pool: database.usage))))
         }
     }
 }

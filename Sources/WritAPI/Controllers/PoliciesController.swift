@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import Postgres
 import WritCore
 import WritStore
 
@@ -8,7 +7,7 @@ import WritStore
 struct PoliciesController {
     let policies: PolicyStore
     let cache: PolicyCache
-    let pool: ConnectionPool
+    let database: Database
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/v1/policy") { request, context in try await current(request, context, team: nil) }
@@ -47,7 +46,7 @@ struct PoliciesController {
         }
         let version = try await policies.save(
             tenant: principal.tenantID, team: team, document: document, comment: comment, author: principal.actor)
-        await NodeEvents.publishPolicyChanged(tenant: principal.tenantID, pool: pool, localCache: cache)
+        await NodeEvents.publishPolicyChanged(tenant: principal.tenantID, database: database, localCache: cache)
         return JSONBody.response(["version": .number(Double(version))])
     }
 

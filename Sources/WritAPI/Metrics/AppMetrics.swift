@@ -1,4 +1,3 @@
-import Postgres
 import Prometheus
 
 /// The node's Prometheus registry and the metrics Writ records into it.
@@ -37,7 +36,7 @@ public final class AppMetrics: Sendable {
     }
 
     /// The Prometheus text exposition, with pool gauges read at scrape time.
-    func exposition(pool: PoolStatistics) -> [UInt8] {
+    func exposition(pool: (open: Int, inUse: Int, waiting: Int)) -> [UInt8] {
         poolOpen.set(Double(pool.open))
         poolInUse.set(Double(pool.inUse))
         poolWaiting.set(Double(pool.waiting))

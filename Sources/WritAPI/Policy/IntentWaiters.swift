@@ -1,5 +1,5 @@
 import Foundation
-import Postgres
+import WritStore
 import Synchronization
 
 /// Requests waiting for an intent to change (`GET /v1/intents/{id}?wait=N`), or for any intent of
@@ -69,9 +69,9 @@ final class IntentWaiters: Sendable {
     }
 
     /// Wakes local waiters and tells the other nodes that `intent` changed.
-    func publishChange(tenant: UUID, intent: UUID, pool: ConnectionPool) async {
+    func publishChange(tenant: UUID, intent: UUID, database: Database) async {
         wakeAll(intent: intent)
         wakeAll(intent: tenant)
-        await NodeEvents.publish("intent.changed", tenant: tenant, pool: pool, extra: ["intent": .string(intent.uuidString.lowercased())])
+        await NodeEvents.publish(.intentChanged, tenant: tenant, database: database, extra: ["intent": .string(intent.uuidString.lowercased())])
     }
 }

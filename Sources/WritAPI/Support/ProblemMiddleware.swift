@@ -1,6 +1,5 @@
 import Hummingbird
 import Logging
-import Postgres
 import WritStore
 
 /// Turns every thrown error into an RFC 9457 response, so no error ever reaches a client raw.
@@ -26,14 +25,14 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                            detail: "The request was cancelled before it finished.", retryAfter: 1).response()
         } catch let error as any HTTPResponseError {
             return Problem(status: error.status, detail: error.status.reasonPhrase).response()
-        } catch let error as PostgresError where error.isPoolTimeout || error.isConnectionLost || error.isStatementTimeout {
+        } catch let error where DatabaseFailure.isUnavailable(error) {
             // The database is overloaded or away: a retryable condition, not a fault of the request.
-            context.logger.warning("database unavailable", metadata: ["sqlstate": "\(error.sqlState ?? "none")"])
+            context.logger.warning("database unavailable", metadata: ["sqlstate": "\(DatabaseFailure.sqlState(error) ?? "none")"])
             return Problem(status: .serviceUnavailable, type: "database-unavailable", title: "Database unavailable",
                            detail: "The database did not answer in time; try again shortly.", retryAfter: 1).response()
         } catch {
             var metadata: Logger.Metadata = ["error": "\(String(reflecting: type(of: error)))"]
-            if let error = error as? PostgresError { metadata["sqlstate"] = "\(error.sqlState ?? "none")" }
+            if let sqlState = DatabaseFailure.sqlState(error) { metadata["sqlstate"] = "\(sqlState)" }
             context.logger.error("unhandled error", metadata: metadata)
             context.logger.debug("unhandled error detail", metadata: ["error": "\(error)"])
             return Problem(
@@ -50,6 +49,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         case .forbidden: .forbidden(error.message)
         case .unauthorized: Problem(status: .unauthorized, type: "invalid-credentials", title: "Invalid credentials", detail: error.message)
         case .corrupt: Problem(status: .internalServerError, detail: "The server could not complete the request; it has been logged.")
+        case .loginTaken: Problem(status: .conflict, type: "conflict", title: "Conflict", detail: error.message)
         case .idempotencyMismatch:
             Problem(status: .unprocessableContent, type: "idempotency-key-reused", title: "Idempotency key reused", detail: error.message)
         case .quotaExceeded:

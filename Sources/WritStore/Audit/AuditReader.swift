@@ -56,6 +56,16 @@ public struct AuditReader: Sendable {
     }
 
     /// Checkpoints after `afterSeq`, at most `limit`.
+    /// The sequence number of the tenant's newest event (0 for an empty chain).
+    public func headSeq(tenant: UUID) async throws -> Int64 {
+        try await database.withTenant(tenant) { tx in
+            guard let row = try await tx.execute("SELECT seq FROM audit_heads WHERE tenant_id = \(tenant)").first else {
+                throw StoreError.notFound("audit chain of tenant")
+            }
+            return try row.decode(Int64.self, "seq")
+        }
+    }
+
     public func checkpoints(tenant: UUID, afterSeq: Int64, limit: Int) async throws -> [StoredCheckpoint] {
         try await database.withTenant(tenant) { tx in
             try await tx.execute("""

@@ -24,8 +24,16 @@ extension IdentityStore {
     /// Creates a tenant on the free plan, its first admin (on an existing login or a new one), its
     /// first signing key and a session, all in one transaction.
     ///
-    /// A new login whose address was taken concurrently fails with a unique violation and creates nothing.
+    /// A new login whose address was taken concurrently fails with ``StoreError/loginTaken`` and creates nothing.
     public func signup(organization: String, email: EmailAddress, account: AccountChoice) async throws -> SignupResult {
+        do {
+            return try await createTenant(organization: organization, email: email, account: account)
+        } catch let error as PostgresError where error.isUniqueViolation {
+            throw StoreError.loginTaken
+        }
+    }
+
+    private func createTenant(organization: String, email: EmailAddress, account: AccountChoice) async throws -> SignupResult {
         let tenantID = UUIDv7.make()
         let userID = UUIDv7.make()
         return try await database.withTenant(tenantID) { tx in

@@ -7,16 +7,28 @@ import WritCore
 public enum NodeEventChannel {
     public static let name = "writ_events"
 
+    /// The kinds of notice a node sends.
+    public enum Kind: String, Sendable {
+        /// Keys or agents of the tenant changed: drop its cached keys.
+        case credentialsChanged = "credentials.changed"
+        /// A policy of the tenant changed: drop its compiled policies.
+        case policyChanged = "policy.changed"
+        /// The tenant's signing key was rotated.
+        case signingKeyRotated = "signing_key.rotated"
+        /// An intent changed (payload member `intent`): wake its waiters and the tenant's.
+        case intentChanged = "intent.changed"
+    }
+
     /// The statement that tells every node, when the transaction commits, that `intent` changed
     /// (waiters wake). Sent inside the transaction, so a crash after commit cannot lose it and it
     /// costs no extra connection.
     static func intentChanged(tenant: UUID, intent: UUID) -> SQL {
-        "SELECT pg_notify(\(name), \(payload("intent.changed", tenant: tenant, extra: ["intent": .string(intent.uuidString.lowercased())])))"
+        "SELECT pg_notify(\(name), \(payload(.intentChanged, tenant: tenant, extra: ["intent": .string(intent.uuidString.lowercased())])))"
     }
 
     /// The notice's JSON: its type, the tenant, and any extra members.
-    public static func payload(_ type: String, tenant: UUID, extra: [String: JSONValue] = [:]) -> String {
-        var members: [String: JSONValue] = ["type": .string(type), "tenant": .string(tenant.uuidString.lowercased())]
+    public static func payload(_ kind: Kind, tenant: UUID, extra: [String: JSONValue] = [:]) -> String {
+        var members: [String: JSONValue] = ["type": .string(kind.rawValue), "tenant": .string(tenant.uuidString.lowercased())]
         members.merge(extra) { first, _ in first }
         return CanonicalJSON.string(.object(members))
     }
