@@ -28,7 +28,15 @@ BEGIN
     IF NOT pg_has_role('writ_app', 'writ_job', 'MEMBER') THEN
         BEGIN
             GRANT writ_job TO writ_app;
-        EXCEPTION WHEN unique_violation THEN NULL;
+        EXCEPTION WHEN unique_violation OR internal_error THEN NULL;  -- another database's migration won the race
+        END;
+    END IF;
+    -- A policy `TO writ_job` applies to every role that inherits writ_job's privileges: writ_app
+    -- must not inherit them (it still may SET ROLE writ_job). writ_app holds all its grants directly.
+    IF (SELECT rolinherit FROM pg_roles WHERE rolname = 'writ_app') THEN
+        BEGIN
+            ALTER ROLE writ_app NOINHERIT;
+        EXCEPTION WHEN internal_error THEN NULL;  -- "tuple concurrently updated": another migration did it
         END;
     END IF;
 END

@@ -75,6 +75,9 @@ struct IndexUseTests {
                 let scans = plan.split(separator: "\n").filter { $0.contains("Seq Scan on") || $0.contains("Bitmap Heap Scan on") }
                     .filter { line in ["intents", "audit_events", "warrants", "approvals", "audit_heads"].contains { line.contains(" on \($0)") } }
                 #expect(scans.isEmpty, "\(query.name) scans instead of using an index:\n\(plan)")
+                // The serving role sees one tenant predicate: no job policy is OR-ed into its plans.
+                #expect(!plan.contains("OR (status") && !plan.contains("OR (sent_at") && !plan.contains("OR true"),
+                        "\(query.name) plans with another policy OR-ed in:\n\(plan)")
             }
         }
         await app.close()

@@ -21,6 +21,22 @@ extension IntentStore {
     public func submit(
         _ submission: IntentSubmission, tenant: UUID, agent: Agent, key: KeyPrincipal, input: PolicyInput, policy: EffectivePolicy
     ) async throws -> (IntentRecord, created: Bool) {
+        // Submissions whose outcome needs no reads (no idempotency key, no rate rule) and that end at
+        // once (T0 or denied) are group-committed per tenant; the rest go alone.
+        if submission.idempotencyKey == nil, policy.compiled.rateQueries.isEmpty {
+            let decision = policy.compiled.evaluate(input, rateCounts: [:])
+            if decision.outcome == .deny || decision.tier == .t0 {
+                let job = SubmissionGroups.Job(submission: submission, agent: agent, key: key, input: input, policy: policy)
+                return (try await groups.submit(job, tenant: tenant, store: self), true)
+            }
+        }
+        return try await submitAlone(submission, tenant: tenant, agent: agent, key: key, input: input, policy: policy)
+    }
+
+    /// One submission in a transaction of its own.
+    func submitAlone(
+        _ submission: IntentSubmission, tenant: UUID, agent: Agent, key: KeyPrincipal, input: PolicyInput, policy: EffectivePolicy
+    ) async throws -> (IntentRecord, created: Bool) {
         let hash = submission.requestHash
         do {
             return try await database.withTenant(tenant) { tx in
@@ -79,10 +95,10 @@ extension IntentStore {
 
     /// Counts the intent on the chain head — locking it, and returning it for the append —
     /// starting afresh each calendar month.
-    static func quotaUpdate(_ tenant: UUID) -> SQL {
+    static func quotaUpdate(_ tenant: UUID, count: Int = 1) -> SQL {
         """
         UPDATE audit_heads h
-        SET month_intents = CASE WHEN h.usage_month = date_trunc('month', now())::date THEN h.month_intents + 1 ELSE 1 END,
+        SET month_intents = CASE WHEN h.usage_month = date_trunc('month', now())::date THEN h.month_intents + \(count) ELSE \(count) END,
             usage_month = date_trunc('month', now())::date
         FROM tenants t JOIN plans p ON p.id = t.plan
         WHERE h.tenant_id = \(tenant) AND t.id = h.tenant_id
@@ -95,7 +111,7 @@ extension IntentStore {
     }
 
     /// The locked head, or a refusal past the plan's quota (the transaction then rolls back).
-    private static func quotaChecked(_ rows: PostgresRows) throws -> AuditLog.Head {
+    static func quotaChecked(_ rows: PostgresRows) throws -> AuditLog.Head {
         guard let row = rows.first else { throw StoreError.notFound("audit chain of tenant") }
         let quota = try row.decode(Int.self, "quota")
         guard try row.decode(Int.self, "used") <= quota else {
@@ -111,7 +127,7 @@ extension IntentStore {
 
     /// The record, the statements that store it (the intent — inserted only while the agent is
     /// active — and for T0 its signed warrant), the events to append, and who may never approve it.
-    private func plan(
+    func plan(
         _ submission: IntentSubmission, hash: String, tenant: UUID, agent: Agent, key: KeyPrincipal, decision: Decision,
         policy: EffectivePolicy, in tx: Transaction
     ) async throws -> (record: IntentRecord, statements: [SQL], events: [AuditEvent], excluded: [UUID]) {

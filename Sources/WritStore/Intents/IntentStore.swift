@@ -10,6 +10,8 @@ public struct IntentStore: Sendable {
     let warrants: WarrantIssuer
     let boardLinks: BoardLinkIssuer
     let sealer: Sealer
+    /// Concurrent T0 submissions of a tenant, committed together.
+    let groups = SubmissionGroups()
 
     /// - Parameter issuer: the server's public base URL: warrants' `iss` and the base of board links.
     public init(database: Database, audit: AuditLog, signingKeys: SigningKeys, issuer: String, masterKey: [UInt8]) {
