@@ -6,7 +6,6 @@ import WritStore
 struct ExpiryService: Service {
     let expiry: IntentExpiry
     let waiters: IntentWaiters
-    let database: Database
     let logger: Logger
 
     func run() async throws {
@@ -14,7 +13,7 @@ struct ExpiryService: Service {
             while !Task.isCancelled {
                 do {
                     for (tenant, intent) in try await expiry.runOnce() {
-                        await waiters.publishChange(tenant: tenant, intent: intent, database: database)
+                        waiters.wakeLocally(tenant: tenant, intent: intent)
                     }
                 } catch {
                     logger.warning("intent expiry pass failed", metadata: ["error": "\(error)"])

@@ -47,7 +47,7 @@ public enum WritApplication {
                        policyCache: appServices.policyCache, waiters: appServices.waiters,
                        signingKeys: appServices.signingKeys, logger: logger),
             CheckpointService(checkpointer: AuditCheckpointer(database: database, audit: appServices.audit), logger: logger),
-            ExpiryService(expiry: IntentExpiry(database: database, audit: appServices.audit), waiters: appServices.waiters, database: database,
+            ExpiryService(expiry: IntentExpiry(database: database, audit: appServices.audit), waiters: appServices.waiters,
                           logger: logger),
         ]
         let relay = configuration.smtpURL.flatMap(SMTPRelay.init(url:))
@@ -112,10 +112,9 @@ public enum WritApplication {
                           waiters: services.waiters).addRoutes(to: router)
         OverviewController(statistics: IntentStatistics(database: database), identity: services.identity).addRoutes(to: router)
         WarrantsController(warrants: services.warrants, signingKeys: services.signingKeys, database: database).addRoutes(to: router)
-        BoardLinksController(links: services.boardLinks, identity: services.identity, throttle: services.throttle, database: database,
+        BoardLinksController(links: services.boardLinks, identity: services.identity, throttle: services.throttle,
                              waiters: services.waiters).addRoutes(to: router)
         DecisionsController(approvals: services.approvals, intents: services.intents, identity: services.identity, throttle: services.throttle,
-                            database: database,
                             waiters: services.waiters).addRoutes(to: router)
         return router
     }

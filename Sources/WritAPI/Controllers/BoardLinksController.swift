@@ -8,7 +8,6 @@ struct BoardLinksController {
     let links: BoardLinks
     let identity: IdentityStore
     let throttle: AuthThrottle
-    let database: Database
     let waiters: IntentWaiters
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -44,7 +43,7 @@ struct BoardLinksController {
         let decide = { try await links.decide(token: token!, approve: decision == "approve", comment: comment, code: code, identity: identity) }
         let decided = code == nil ? try await decide() : try await SecondFactor.throttled(user: view.member, throttle: throttle, decide)
         guard let (record, _) = decided else { throw try await refused(token!) }
-        await waiters.publishChange(tenant: view.tenant, intent: view.intent, database: database)
+        waiters.wakeLocally(tenant: view.tenant, intent: view.intent)
         return JSONBody.response(["status": .string(record.status.rawValue), "intent": .string(record.id.uuidString.lowercased())])
     }
 

@@ -10,7 +10,6 @@ struct DecisionsController {
     let intents: IntentStore
     let identity: IdentityStore
     let throttle: AuthThrottle
-    let database: Database
     let waiters: IntentWaiters
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -75,7 +74,7 @@ struct DecisionsController {
                 tenant: user.tenantID, intent: id, user: user, approve: decision == "approve", comment: comment, code: code, identity: identity)
         }
         let record = code == nil ? try await decide() : try await SecondFactor.throttled(user: user.userID, throttle: throttle, decide)
-        await waiters.publishChange(tenant: user.tenantID, intent: id, database: database)
+        waiters.wakeLocally(tenant: user.tenantID, intent: id)
         return JSONBody.response(IntentsController.json(record, bearer: nil))
     }
 
@@ -83,7 +82,7 @@ struct DecisionsController {
         let (tenant, agent) = try Self.agentKey(context, request)
         let id = try RouteInput.id(context)
         let record = try await approvals.cancel(tenant: tenant, intent: id, agent: agent)
-        await waiters.publishChange(tenant: tenant, intent: id, database: database)
+        waiters.wakeLocally(tenant: tenant, intent: id)
         return JSONBody.response(IntentsController.json(record, bearer: nil))
     }
 
@@ -96,7 +95,7 @@ struct DecisionsController {
         if let status, status != "executed", status != "failed" { body.fail("status", "must be executed or failed") }
         try body.finish()
         let record = try await approvals.report(tenant: tenant, intent: id, agent: agent, executed: status == "executed", summary: summary)
-        await waiters.publishChange(tenant: tenant, intent: id, database: database)
+        waiters.wakeLocally(tenant: tenant, intent: id)
         return JSONBody.response(IntentsController.json(record, bearer: nil))
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import WritStore
 import Synchronization
 
 /// Requests waiting for an intent to change (`GET /v1/intents/{id}?wait=N`), or for any intent of
@@ -62,16 +61,10 @@ final class IntentWaiters: Sendable {
         continuation?.finish()
     }
 
-    /// Wakes this node's waiters of `intent` and of its tenant (the other nodes learn from NOTIFY).
+    /// Wakes this node's waiters of `intent` and of its tenant at once; the other nodes learn of the
+    /// change from the NOTIFY the store sent inside the transaction that made it.
     func wakeLocally(tenant: UUID, intent: UUID) {
         wakeAll(intent: intent)
         wakeAll(intent: tenant)
-    }
-
-    /// Wakes local waiters and tells the other nodes that `intent` changed.
-    func publishChange(tenant: UUID, intent: UUID, database: Database) async {
-        wakeAll(intent: intent)
-        wakeAll(intent: tenant)
-        await NodeEvents.publish(.intentChanged, tenant: tenant, database: database, extra: ["intent": .string(intent.uuidString.lowercased())])
     }
 }

@@ -38,6 +38,7 @@ public struct ApprovalStore: Sendable {
             }
             let mfa = try await Self.checkSecondFactor(code, tenant: tenant, user: user.userID, identity: identity, in: tx)
             try await record(pending, user: user.userID, approve: approve, comment: comment, mfa: mfa, in: tx)
+            tx.queue(NodeEventChannel.intentChanged(tenant: tenant, intent: id))
             return try await IntentStore.read(tenant: tenant, id: id, in: tx)
         }
     }
@@ -73,10 +74,10 @@ public struct ApprovalStore: Sendable {
                        data: ["mfa": .bool(mfa), "comment": comment.map(JSONValue.string) ?? .null]),
             tenant: pending.tenant, in: tx)
         if rejections > 0, pending.vetoes || pending.tier != .t3 || rejections > pending.boardSize - pending.required {
-            try await pending.setStatus("rejected", in: tx)
+            try await pending.setStatus(.rejected, in: tx)
             try await audit.append(AuditEvent(type: "intent.rejected", actor: actor, subject: subject), tenant: pending.tenant, in: tx)
         } else if approvals >= pending.required {
-            try await pending.setStatus("approved", in: tx)
+            try await pending.setStatus(.approved, in: tx)
             let rows = try await tx.execute("""
                 SELECT user_id, extract(epoch FROM created_at)::bigint AS at, mfa FROM approvals
                 WHERE tenant_id = \(pending.tenant) AND intent_id = \(pending.id) AND decision = 'approve' ORDER BY created_at, user_id
@@ -100,9 +101,10 @@ public struct ApprovalStore: Sendable {
         try await database.withTenant(tenant) { tx in
             let pending = try await PendingIntent.lock(tenant: tenant, id: id, in: tx)
             guard pending.agent == agent else { throw StoreError.notFound("intent") }
-            try await pending.setStatus("cancelled", in: tx)
+            try await pending.setStatus(.cancelled, in: tx)
             try await audit.append(AuditEvent(type: "intent.cancelled", actor: .init(kind: "agent", id: agent.uuidString.lowercased()),
                                               subject: .init(kind: "intent", id: id.uuidString.lowercased())), tenant: tenant, in: tx)
+            tx.queue(NodeEventChannel.intentChanged(tenant: tenant, intent: id))
             return try await IntentStore.read(tenant: tenant, id: id, in: tx)
         }
     }
@@ -114,9 +116,11 @@ public struct ApprovalStore: Sendable {
                 SELECT status, agent_id FROM intents WHERE tenant_id = \(tenant) AND id = \(id) FOR UPDATE
                 """).first, try row.decode(UUID?.self, "agent_id") == agent
             else { throw StoreError.notFound("intent") }
-            let status = try row.decode(String.self, "status")
-            guard status == "approved" else { throw StoreError.conflict("Only an approved intent can report a result; this one is \(status).") }
-            let result = executed ? "executed" : "failed"
+            let status = try row.decodeCase(IntentStatus.self, "status")
+            guard status == .approved else {
+                throw StoreError.conflict("Only an approved intent can report a result; this one is \(status.rawValue).")
+            }
+            let result = executed ? IntentStatus.executed.rawValue : IntentStatus.failed.rawValue
             try await tx.execute("""
                 UPDATE intents SET status = \(result), result = \(result), result_summary = \(summary), updated_at = now()
                 WHERE tenant_id = \(tenant) AND id = \(id)
@@ -124,6 +128,7 @@ public struct ApprovalStore: Sendable {
             try await audit.append(AuditEvent(type: "intent.\(result)", actor: .init(kind: "agent", id: agent.uuidString.lowercased()),
                                               subject: .init(kind: "intent", id: id.uuidString.lowercased()),
                                               data: ["summary": summary.map(JSONValue.string) ?? .null]), tenant: tenant, in: tx)
+            tx.queue(NodeEventChannel.intentChanged(tenant: tenant, intent: id))
             return try await IntentStore.read(tenant: tenant, id: id, in: tx)
         }
     }

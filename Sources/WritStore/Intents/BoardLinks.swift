@@ -95,6 +95,7 @@ public struct BoardLinks: Sendable {
             }
             let mfa = try await ApprovalStore.checkSecondFactor(code, tenant: view.tenant, user: view.member, identity: identity, in: tx)
             try await approvals.record(pending, user: view.member, approve: approve, comment: comment, mfa: mfa, in: tx)
+            tx.queue(NodeEventChannel.intentChanged(tenant: view.tenant, intent: view.intent))
             return try await IntentStore.read(tenant: view.tenant, id: view.intent, in: tx)
         }
         return record.map { ($0, view) }

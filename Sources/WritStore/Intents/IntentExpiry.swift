@@ -33,6 +33,7 @@ public struct IntentExpiry: Sendable {
                 try await audit.append(
                     AuditEvent(type: "intent.expired", actor: .system, subject: .init(kind: "intent", id: intent.uuidString.lowercased())),
                     tenant: tenant, in: tx)
+                tx.queue(NodeEventChannel.intentChanged(tenant: tenant, intent: intent))
                 return true
             }
             if changed { expired.append((tenant, intent)) }

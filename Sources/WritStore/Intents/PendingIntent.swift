@@ -75,8 +75,8 @@ struct PendingIntent {
             """).isEmpty
     }
 
-    func setStatus(_ status: String, in tx: Transaction) async throws {
-        try await tx.execute("UPDATE intents SET status = \(status), updated_at = now() WHERE tenant_id = \(tenant) AND id = \(id)")
+    func setStatus(_ status: IntentStatus, in tx: Transaction) async throws {
+        try await tx.execute("UPDATE intents SET status = \(status.rawValue), updated_at = now() WHERE tenant_id = \(tenant) AND id = \(id)")
     }
 
     /// The stored decision's warrant lifetime; a decision without one does not parse.
