@@ -6,7 +6,8 @@ import WritTestSupport
 
 /// Row-level security must leave the indexes usable: the hot queries and the list routes, planned
 /// as `writ_app` under the tenant's RLS, on a tenant with 100,000 intents and audit events
-/// beside a second busy tenant, never scan the table or bitmap-scan the tenant's rows.
+/// beside a second busy tenant, never scan the table, never OR another policy into the tenant
+/// predicate (the BitmapOr over the tenant's rows), and never bitmap-scan more than 1 % of them.
 @Suite("Index use under row-level security", .timeLimit(.minutes(5)))
 struct IndexUseTests {
     /// The queries the API runs on every submission, read and list, in the form the stores send.
@@ -23,7 +24,7 @@ struct IndexUseTests {
         ("decisions so far", { tenant, _, intent in "SELECT user_id FROM approvals WHERE tenant_id = \(tenant) AND intent_id = ANY(\([intent.uuidString.lowercased()])::uuid[])" }),
     ]
 
-    @Test("hot queries and list routes use index scans for a tenant with 100,000 intents")
+    @Test("hot queries and list routes plan with the tenant's indexes for a tenant with 100,000 intents")
     func plans() async throws {
         let database = try await TestCluster.makeMigratedDatabase()
         let admin = ConnectionPool(configuration: database.migrateConfiguration)
@@ -72,14 +73,25 @@ struct IndexUseTests {
                 var explain: SQL = "EXPLAIN "
                 explain.append(query.sql(big, agent, intent))
                 let plan = try await tx.execute(explain).map { try $0.decode(String.self, at: 0) }.joined(separator: "\n")
-                let scans = plan.split(separator: "\n").filter { $0.contains("Seq Scan on") || $0.contains("Bitmap Heap Scan on") }
-                    .filter { line in ["intents", "audit_events", "warrants", "approvals", "audit_heads"].contains { line.contains(" on \($0)") } }
-                #expect(scans.isEmpty, "\(query.name) scans instead of using an index:\n\(plan)")
+                let tables = ["intents", "audit_events", "warrants", "approvals", "audit_heads"]
+                let lines = plan.split(separator: "\n").filter { line in tables.contains { line.contains(" on \($0)") } }
+                // A sequential scan reads the table; a bitmap scan is fine over a narrow range (the
+                // planner picks it for a few dozen rows) but not over a large part of the tenant.
+                let seqScans = lines.filter { $0.contains("Seq Scan on") }
+                let wideBitmaps = lines.filter { $0.contains("Bitmap Heap Scan on") && Self.estimatedRows($0) > 1_000 }
+                #expect(seqScans.isEmpty && wideBitmaps.isEmpty && !plan.contains("BitmapOr"),
+                        "\(query.name) scans instead of using an index:\n\(plan)")
                 // The serving role sees one tenant predicate: no job policy is OR-ed into its plans.
                 #expect(!plan.contains("OR (status") && !plan.contains("OR (sent_at") && !plan.contains("OR true"),
                         "\(query.name) plans with another policy OR-ed in:\n\(plan)")
             }
         }
         await app.close()
+    }
+
+    /// The planner's row estimate on a plan line (`rows=N`).
+    static func estimatedRows(_ line: Substring) -> Int {
+        guard let range = line.range(of: "rows=") else { return 0 }
+        return Int(line[range.upperBound...].prefix { $0.isNumber }) ?? 0
     }
 }
