@@ -6,8 +6,10 @@ Usage: fuzz_test.py WRIT_BINARY SOCKET_DIR DATABASE EXAMPLES SEED
 Prints one summary line per credential; exits non-zero when schemathesis finds a server error.
 """
 import os
+import json
 import re
 import signal
+import socket
 import subprocess
 import sys
 
@@ -30,7 +32,35 @@ for name, authorization in [("admin key", f"Bearer {admin_key}"), ("agent key", 
     if run.returncode != 0:
         failed = True
         print(run.stdout[-4000:], file=sys.stderr)
+
+
+def raw_exchange(request):
+    """Status line, headers and body of the answer to bytes the HTTP parser must refuse."""
+    host, port = node.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return head.decode(), body
+
+
+# HTTP-level garbage the parser refuses: a problem+json 400, never an empty answer.
+malformed = [b"GARBAGE\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n",
+             b"POST /v1/signup HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+             b"GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n"]
+for request in malformed:
+    head, body = raw_exchange(request)
+    try:
+        problem = json.loads(body)
+    except ValueError:
+        problem = {}
+    if not head.startswith("HTTP/1.1 400") or "application/problem+json" not in head or problem.get("status") != 400:
+        failed = True
+        print(f"fuzz_test: {request[:40]!r} answered {head!r} {body[:80]!r}", file=sys.stderr)
+print(f"fuzz_test: {len(malformed)} requests the HTTP parser refuses, each answered with a problem+json 400")
 server.send_signal(signal.SIGTERM)
 server.wait(timeout=30)
 if failed:
-    sys.exit("fuzz_test: schemathesis found server errors")
+    sys.exit("fuzz_test: schemathesis found server errors, or malformed HTTP got no problem")

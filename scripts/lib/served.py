@@ -6,6 +6,7 @@ import os
 import random
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -33,7 +34,9 @@ def start(binary, socket_dir, database, env):
     command = [binary, "serve", "--database-url", f"postgresql://writ_app@/{database}?host={socket_dir}",
                "--migrate-database-url", f"postgresql://postgres@/{database}?host={socket_dir}",
                "--http-address", f"127.0.0.1:{port}", "--migrations-dir", "sql", "--static-dir", "web-static"]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # WRIT_TEST_SERVER_LOG names a file that collects the servers' logs, for finding a failure's cause.
+    log = open(os.environ["WRIT_TEST_SERVER_LOG"], "a") if os.environ.get("WRIT_TEST_SERVER_LOG") else subprocess.DEVNULL
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
     node = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -59,3 +62,72 @@ def agent_key(node, admin, name="agent"):
     agent = call(node, "POST", "/v1/agents", {"name": name, "team_id": team}, admin)[1]["id"]
     key = call(node, "POST", "/v1/api-keys", {"name": name, "agent_id": agent, "scopes": ["intents"]}, admin)[1]["key"]
     return agent, {"Authorization": f"Bearer {key}"}
+
+
+class Load:
+    """Clients submitting T0 intents, each under its own Idempotency-Key, spread over `tenants`
+    (dicts with "key"; acknowledged ids land in their "acknowledged" list). Every answer's status
+    is counted in `statuses`; `retry_after` counts the 503s that carried a Retry-After header."""
+
+    def __init__(self, node, tenants, clients=16):
+        self.node, self.tenants, self.clients = node, tenants, clients
+        self.lock = threading.Lock()
+        self.running = threading.Event()
+        self.statuses, self.retry_after, self.threads, self.round = {}, 0, [], 0
+
+    def start(self, node=None):
+        self.node = node or self.node
+        self.round += 1
+        self.running.set()
+        self.threads = [threading.Thread(target=self._client, args=(number,)) for number in range(self.clients)]
+        for thread in self.threads:
+            thread.start()
+
+    def stop(self):
+        self.running.clear()
+        for thread in self.threads:
+            thread.join()
+
+    def _client(self, number):
+        tenant = self.tenants[number % len(self.tenants)]
+        sequence = 0
+        while self.running.is_set():
+            sequence += 1
+            name = f"r{self.round}-c{number}-{sequence}"
+            try:
+                status, body, headers = call(self.node, "POST", "/v1/intents", {"action": "s3.objects.read", "resource": f"b/{name}"},
+                                             {**tenant["key"], "Idempotency-Key": name}, timeout=5)
+            except OSError:
+                time.sleep(0.02)
+                continue
+            with self.lock:
+                self.statuses[status] = self.statuses.get(status, 0) + 1
+                if status == 201:
+                    tenant["acknowledged"].append(body["id"])
+                elif status == 503 and headers.get("Retry-After"):
+                    self.retry_after += 1
+            if status == 503:
+                time.sleep(0.05)
+
+
+def check_acknowledged(node, tenants):
+    """(intents checked, problems): every acknowledged intent is approved with its warrant claims
+    and its intent.submitted event, the first few still give a usable warrant, every chain verifies."""
+    problems, checked = [], 0
+    for tenant in tenants:
+        # Read as the tenant's admin (sessions are not rate limited like the agent's key).
+        for intent in tenant["acknowledged"]:
+            checked += 1
+            status, state, _ = call(node, "GET", f"/v1/intents/{intent}", headers=tenant["session"])
+            events = call(node, "GET", f"/v1/audit?type=intent.submitted&subject={intent}", headers=tenant["session"])[1]
+            if status != 200 or state.get("status") != "approved" or "warrant_claims" not in state or not events.get("items"):
+                problems.append((intent, status, state.get("status"), len(events.get("items", []))))
+        # The agent still gets usable warrants after the crashes (their sealed signatures open).
+        for intent in tenant["acknowledged"][:5]:
+            status, state, _ = call(node, "GET", f"/v1/intents/{intent}", headers=tenant["key"])
+            if status != 200 or state.get("warrant", "").count(".") != 2:
+                problems.append((intent, "warrant", status))
+        verdict = call(node, "GET", "/v1/audit/verify", headers=tenant["session"], timeout=60)[1]
+        if not verdict.get("valid"):
+            problems.append(f"chain: {verdict}")
+    return checked, problems

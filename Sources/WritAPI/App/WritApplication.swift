@@ -59,8 +59,10 @@ public enum WritApplication {
         }
         let application = Application(
             router: router,
-            // Idle connections close after 90 s (longer than the longest long-poll).
-            server: .http1(configuration: .init(idleTimeout: .seconds(90))),
+            // Idle connections close after 90 s (longer than the longest long-poll); a request the
+            // HTTP parser refuses is answered with a problem, like every other error.
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [ParseErrorProblemHandler()], idleTimeout: .seconds(90))),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "writ"),
             services: services,
