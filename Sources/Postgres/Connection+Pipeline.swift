@@ -54,7 +54,13 @@ extension Connection {
         }
         guard let sync = PQgetResult(handle) else { throw lostOrViolation() }
         defer { PQclear(sync) }
-        guard PQresultStatus(sync) == PGRES_PIPELINE_SYNC else { throw PostgresError.protocolViolation("pipeline ended without its sync") }
+        guard PQresultStatus(sync) == PGRES_PIPELINE_SYNC else {
+            // A pipeline cut short (the server died or ended the session) leaves the connection in
+            // an unknown state: it is discarded, and a dead session reads as lost, not as a fault.
+            isBroken = true
+            if PQstatus(handle) != CONNECTION_OK { throw PostgresError.connectionLost(Self.errorMessage(handle)) }
+            throw failure ?? PostgresError.protocolViolation("pipeline ended without its sync")
+        }
         if let failure { throw failure }
         return results
     }

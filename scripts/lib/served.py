@@ -3,7 +3,7 @@ scripts/test runs after the Swift suite (crash, several nodes, fuzzing)."""
 import base64
 import json
 import os
-import random
+import socket
 import subprocess
 import sys
 import threading
@@ -28,24 +28,37 @@ def call(node, method, path, body=None, headers=None, timeout=10):
         return error.code, json.loads(error.read() or b"{}"), error.headers
 
 
+def free_port():
+    """A port the kernel just handed out as free (not a random pick that may be a client's port)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def start(binary, socket_dir, database, env):
-    """Starts a node on a free-looking port, migrating `database`; returns (process, base URL) once ready."""
-    port = random.randint(41000, 49000)
-    command = [binary, "serve", "--database-url", f"postgresql://writ_app@/{database}?host={socket_dir}",
-               "--migrate-database-url", f"postgresql://postgres@/{database}?host={socket_dir}",
-               "--http-address", f"127.0.0.1:{port}", "--migrations-dir", "sql", "--static-dir", "web-static"]
-    # WRIT_TEST_SERVER_LOG names a file that collects the servers' logs, for finding a failure's cause.
-    log = open(os.environ["WRIT_TEST_SERVER_LOG"], "a") if os.environ.get("WRIT_TEST_SERVER_LOG") else subprocess.DEVNULL
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
-    node = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if call(node, "GET", "/readyz", timeout=1)[0] == 200:
-                return process, node
-        except OSError:
-            pass
-        time.sleep(0.05)
-    process.kill()
+    """Starts a node on a free port, migrating `database`; returns (process, base URL) once ready.
+    A node that exits at once (its port taken meanwhile) is started again on another port."""
+    for _ in range(5):
+        port = free_port()
+        command = [binary, "serve", "--database-url", f"postgresql://writ_app@/{database}?host={socket_dir}",
+                   "--migrate-database-url", f"postgresql://postgres@/{database}?host={socket_dir}",
+                   "--http-address", f"127.0.0.1:{port}", "--migrations-dir", "sql", "--static-dir", "web-static"]
+        # WRIT_TEST_SERVER_LOG names a file that collects the servers' logs, for finding a failure's cause.
+        log = open(os.environ["WRIT_TEST_SERVER_LOG"], "a") if os.environ.get("WRIT_TEST_SERVER_LOG") else subprocess.DEVNULL
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
+        node = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            if process.poll() is not None:
+                break
+            try:
+                if call(node, "GET", "/readyz", timeout=1)[0] == 200:
+                    return process, node
+            except OSError:
+                pass
+            time.sleep(0.05)
+        if process.poll() is None:
+            process.kill()
+            break
     sys.exit(f"{os.path.basename(sys.argv[0])}: the server did not become ready")
 
 
