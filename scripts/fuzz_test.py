@@ -1,6 +1,8 @@
 """Fuzzing: schemathesis generates requests for every operation of the served `/openapi.json`
-(coverage, fuzzing and stateful phases, a fixed seed) as an admin key and as an agent key, and
-fails on any answer of 500 or above.
+(coverage and fuzzing phases, a fixed seed) as a signed-in admin's session with its CSRF token and
+as a key of each scope (admin, intents, warrants), and fails on any answer of 500 or above, any
+status the document does not list for the operation, and any response whose content type or body
+does not match the document. Then bytes the HTTP parser refuses must get a problem+json 400.
 
 Usage: fuzz_test.py WRIT_BINARY SOCKET_DIR DATABASE EXAMPLES SEED
 Prints one summary line per credential; exits non-zero when schemathesis finds a server error.
@@ -21,18 +23,34 @@ server, node = start(binary, socket_dir, database, environment())
 admin = signup(node, "Fuzz", "fuzz@example.com")
 admin_key = call(node, "POST", "/v1/api-keys", {"name": "fuzz", "scopes": ["admin"]}, admin)[1]["key"]
 _, agent = agent_key(node, admin, "fuzzed")
+warrants_key = call(node, "POST", "/v1/api-keys", {"name": "executor", "scopes": ["warrants"], "audiences": ["s3"]}, admin)[1]["key"]
+# A second admin's session, so that the fuzzer signing itself out or changing nothing it should
+# not cannot take the other credentials with it.
+session = signup(node, "Fuzz session", "session@example.com")
+credentials = [
+    ("session (with CSRF)", [f"Cookie: {session['Cookie']}", f"X-CSRF-Token: {session['X-CSRF-Token']}"]),
+    ("admin key", [f"Authorization: Bearer {admin_key}"]),
+    ("intents key", [f"Authorization: {agent['Authorization']}"]),
+    ("warrants key", [f"Authorization: Bearer {warrants_key}"]),
+]
 schemathesis = os.path.join(os.path.dirname(sys.executable), "st")
+# Server errors, undocumented statuses, wrong content types and bodies that break their schema.
+checks = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 failed = False
-for name, authorization in [("admin key", f"Bearer {admin_key}"), ("agent key", agent["Authorization"])]:
-    run = subprocess.run([schemathesis, "run", f"{node}/openapi.json", "-H", f"Authorization: {authorization}",
-                          "--checks", "not_a_server_error", "--max-examples", examples, "--seed", seed, "-w", "2"],
-                         capture_output=True, text=True)
+total = 0
+for name, headers in credentials:
+    command = [schemathesis, "run", f"{node}/openapi.json", "--checks", checks, "--max-examples", examples, "--seed", seed,
+               "-w", "2", "--phases", "coverage,fuzzing"]
+    for header in headers:
+        command += ["-H", header]
+    run = subprocess.run(command, capture_output=True, text=True)
     generated = re.search(r"(\d+) generated", run.stdout)
+    total += int(generated.group(1)) if generated else 0
     print(f"fuzz_test: as {name}: {generated.group(1) if generated else '?'} requests, exit {run.returncode}")
     if run.returncode != 0:
         failed = True
-        print(run.stdout[-4000:], file=sys.stderr)
-
+        print(run.stdout[-6000:], file=sys.stderr)
+print(f"fuzz_test: {total} generated requests over {len(credentials)} credentials; checks {checks}")
 
 def raw_exchange(request):
     """Status line, headers and body of the answer to bytes the HTTP parser must refuse."""

@@ -136,6 +136,20 @@ struct OperationsTests {
                         #expect(declared.contains(String(segment.dropFirst().dropLast())), "\(path) does not declare \(segment)")
                     }
                 }
+                // Every operation lists the answers any request can get, writes their conflicts
+                // and quotas, and each problem answer names problem+json.
+                for (path, item) in paths {
+                    for (method, operation) in item where method != "parameters" {
+                        let responses = (operation as? [String: Any])?["responses"] as? [String: Any] ?? [:]
+                        var expected = ["400", "401", "403", "404", "422", "429", "503"]
+                        if method != "get" { expected += ["402", "409"] }
+                        for status in expected {
+                            #expect(responses[status] != nil, "\(method) \(path) does not document \(status)")
+                        }
+                        let problem = (responses["429"] as? [String: Any])?["content"] as? [String: Any]
+                        #expect(problem?["application/problem+json"] != nil, "\(method) \(path): 429 is not problem+json")
+                    }
+                }
                 // scripts/test validates the document with an independent validator.
                 if let directory = ProcessInfo.processInfo.environment["WRIT_TEST_ARTIFACTS"] {
                     try Data(buffer: response.body).write(to: URL(fileURLWithPath: directory).appendingPathComponent("openapi.json"))

@@ -9,7 +9,7 @@ enum OpenAPIDocument {
         for area in [OpenAPIPaths.operations, OpenAPIPaths.account, OpenAPIPaths.management, OpenAPIPaths.audit, OpenAPIPaths.policy, OpenAPIPaths.intents] {
             paths.merge(area) { _, new in new }
         }
-        for (path, item) in paths { paths[path] = withPathParameters(path, item) }
+        for (path, item) in paths { paths[path] = OpenAPIResponses.withCommonResponses(withPathParameters(path, item)) }
         return [
             "openapi": "3.1.0",
             "info": [
@@ -38,7 +38,7 @@ enum OpenAPIDocument {
         members["parameters"] = .array(names.map { name in
             let schema: JSONValue = switch name {
             case "version": ["type": "integer", "minimum": 1, "maximum": 2_147_483_647]
-            case "jti": ["type": "string", "minLength": 16, "maxLength": 64, "pattern": "^[A-Za-z0-9_-]+$"]
+            case "jti": ["type": "string", "pattern": "^[A-Za-z0-9_-]{16,64}$"]
             default: ["type": "string", "format": "uuid"]
             }
             return ["name": .string(name), "in": "path", "required": true, "schema": schema]

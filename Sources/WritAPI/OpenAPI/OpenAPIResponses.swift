@@ -1,0 +1,44 @@
+import WritCore
+
+/// The answers every operation can give besides its own, added to each operation of the document
+/// so that a generic client or fuzzer finds every status the server really sends documented.
+enum OpenAPIResponses {
+    /// Every operation: malformed input, a refused credential, an unknown resource, limits and an
+    /// unavailable database.
+    static let everywhere: [String: JSONValue] = [
+        "400": OpenAPIDocument.problem("Malformed request: a body that is not a JSON object, a parameter of the wrong type or out of range"),
+        "401": OpenAPIDocument.problem("A credential was sent and is malformed, unknown, expired or revoked"),
+        "403": OpenAPIDocument.problem("Not allowed for this principal, or a session's CSRF token is missing"),
+        "404": OpenAPIDocument.problem("No such resource for this caller (other tenants' resources look the same)"),
+        "422": OpenAPIDocument.problem("Invalid input or parameter; `errors` lists each field"),
+        "429": OpenAPIDocument.problem("Rate limited; Retry-After says when to try again"),
+        "503": OpenAPIDocument.problem("The database is unavailable or the request ran out of time; Retry-After says when to try again"),
+    ]
+
+    /// Operations that change something: the state may forbid it, and a plan quota may be spent.
+    static let writes: [String: JSONValue] = [
+        "402": OpenAPIDocument.problem("A plan quota is spent; the type names the quota"),
+        "409": OpenAPIDocument.problem("Conflicts with the current state (already decided, used, taken or revoked)"),
+    ]
+
+    /// Operations with a request body.
+    static let bodies: [String: JSONValue] = [
+        "413": OpenAPIDocument.problem("The body is larger than 256 KiB"),
+        "415": OpenAPIDocument.problem("The body is not application/json"),
+    ]
+
+    /// The path item with the common answers added to each operation (an operation's own win).
+    static func withCommonResponses(_ item: JSONValue) -> JSONValue {
+        guard case .object(var members) = item else { return item }
+        for (method, operation) in members where method != "parameters" {
+            guard case .object(var fields) = operation, case .object(var responses)? = fields["responses"] else { continue }
+            var common = everywhere
+            if method != "get" { common.merge(writes) { first, _ in first } }
+            if fields["requestBody"] != nil || method == "post" { common.merge(bodies) { first, _ in first } }
+            responses.merge(common) { own, _ in own }
+            fields["responses"] = .object(responses)
+            members[method] = .object(fields)
+        }
+        return .object(members)
+    }
+}
