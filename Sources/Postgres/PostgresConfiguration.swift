@@ -14,7 +14,8 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible, CustomDe
     public var searchPath: [String]?
     /// Shown in `pg_stat_activity`.
     public var applicationName: String
-    /// Seconds libpq waits for a connection to open.
+    /// Seconds libpq waits for a connection to open, unless ``connectionString`` names its own
+    /// `connect_timeout`.
     public var connectTimeoutSeconds: Int
     /// Overrides the database named in ``connectionString``.
     public var database: String?
@@ -39,7 +40,9 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible, CustomDe
         self.connectTimeoutSeconds = connectTimeoutSeconds
     }
 
-    /// The libpq connection keywords, the caller's string first so the session options below win.
+    /// The libpq connection keywords. libpq keeps the last value of a repeated keyword, and the
+    /// caller's string is expanded where its `dbname` stands: the connect timeout before it is a
+    /// default the string may override; the session options after it always win.
     var connectionParameters: [(String, String)] {
         var options = ["-c TimeZone=UTC", "-c DateStyle=ISO", "-c client_encoding=UTF8"]
         if let statementTimeout {
@@ -52,9 +55,9 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible, CustomDe
             options.append("-c search_path=" + searchPath.joined(separator: ",\\ "))
         }
         var parameters = [
+            ("connect_timeout", String(connectTimeoutSeconds)),
             ("dbname", connectionString),
             ("application_name", applicationName),
-            ("connect_timeout", String(connectTimeoutSeconds)),
             ("options", options.joined(separator: " ")),
         ]
         // libpq expands only the first dbname; a later one is a plain database name that wins.

@@ -11,7 +11,7 @@ import WritTestSupport
 struct AuditTrailTests {
     @Test("every successful write appends to the tenant's chain, and the chain links")
     func everyWriteIsRecorded() async throws {
-        let database = try await TestCluster.makeDatabase()
+        let database = try await TestCluster.makeMigratedDatabase()
         let app = try await WritApplication.build(configuration: TestApp.configuration(for: database))
         let store = Database(pool: ConnectionPool(configuration: database.appConfiguration(maxConnections: 1)))
         try await app.test(.live) { client in

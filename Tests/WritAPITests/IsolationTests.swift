@@ -11,7 +11,7 @@ import WritTestSupport
 struct IsolationTests {
     @Test("every route with an id answers 404 to another tenant's ids and changes nothing")
     func crossTenantIDs() async throws {
-        let database = try await TestCluster.makeDatabase()
+        let database = try await TestCluster.makeMigratedDatabase()
         let configuration = TestApp.configuration(for: database)
         let app = try await WritApplication.build(configuration: configuration)
         let routes = try await routeList(for: database)
@@ -76,7 +76,7 @@ struct IsolationTests {
 
     @Test("two tenants' requests interleaved over two connections never see each other's rows")
     func pooledInterleaving() async throws {
-        let database = try await TestCluster.makeDatabase()
+        let database = try await TestCluster.makeMigratedDatabase()
         var configuration = TestApp.configuration(for: database)
         configuration.databasePoolSize = 2
         let app = try await WritApplication.build(configuration: configuration)

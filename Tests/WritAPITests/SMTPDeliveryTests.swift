@@ -23,7 +23,7 @@ struct SMTPDeliveryTests {
         }
         try await Task.sleep(for: .seconds(1))
 
-        let database = try await TestCluster.makeDatabase()
+        let database = try await TestCluster.makeMigratedDatabase()
         var configuration = TestApp.configuration(for: database)
         configuration.smtpURL = "smtp://127.0.0.1:\(port)?from=writ@example.com"
         let app = try await WritApplication.build(configuration: configuration)

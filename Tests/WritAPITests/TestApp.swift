@@ -29,7 +29,7 @@ enum TestApp {
     /// Runs `body` against two live nodes sharing one fresh database and master key, as a
     /// deployment behind a load balancer would.
     static func withTwoNodes(_ body: @escaping @Sendable (APIClient, APIClient) async throws -> Void) async throws {
-        let database = try await TestCluster.makeDatabase()
+        let database = try await TestCluster.makeMigratedDatabase()
         let configuration = configuration(for: database)
         var second = configuration
         second.migrateOnStart = false
@@ -82,7 +82,7 @@ enum TestApp {
         configure: (inout WritConfiguration) -> Void = { _ in },
         _ body: @escaping @Sendable (APIClient, TestDatabaseInfo) async throws -> Void
     ) async throws {
-        let database = try await TestCluster.makeDatabase()
+        let database = try await TestCluster.makeMigratedDatabase()
         var configuration = configuration(for: database)
         configure(&configuration)
         let app = try await WritApplication.build(configuration: configuration)

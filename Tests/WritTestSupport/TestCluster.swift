@@ -22,22 +22,48 @@ public enum TestCluster {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("web-static")
 
-    /// Creates an empty database that no other test uses.
-    public static func makeDatabase() async throws -> TestDatabaseInfo {
+    /// Creates an empty database that no other test uses, as a copy of `template` when given.
+    public static func makeDatabase(template: String? = nil) async throws -> TestDatabaseInfo {
         let name = "writ_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         let admin = ConnectionPool(configuration: PostgresConfiguration(connectionString: adminURL, maxConnections: 1))
-        try await admin.query(SQL(unsafeSQL: "CREATE DATABASE \(name)"))
+        do {
+            try await admin.query(SQL(unsafeSQL: "CREATE DATABASE \(name)" + (template.map { " TEMPLATE \($0)" } ?? "")))
+        } catch {
+            await admin.close()
+            throw error
+        }
         await admin.close()
         return TestDatabaseInfo(name: name)
     }
 
-    /// Creates a database and applies every migration to it.
+    /// Creates a database with every migration applied: a copy of one database this process
+    /// migrated once, so a hundred tests starting together do not migrate a hundred times.
     public static func makeMigratedDatabase() async throws -> TestDatabaseInfo {
-        let database = try await makeDatabase()
-        let pool = ConnectionPool(configuration: database.migrateConfiguration)
-        try await Migrator(pool: pool, migrations: try Migration.load(from: migrationsDirectory)).migrate()
-        await pool.close()
-        return database
+        try await makeDatabase(template: try await MigratedTemplate.shared.name())
+    }
+}
+
+/// The one migrated database a test process copies; made on first use.
+private actor MigratedTemplate {
+    static let shared = MigratedTemplate()
+    private var made: Task<String, any Error>?
+
+    func name() async throws -> String {
+        if let made { return try await made.value }
+        let task = Task {
+            let database = try await TestCluster.makeDatabase()
+            let pool = ConnectionPool(configuration: database.migrateConfiguration)
+            do {
+                try await Migrator(pool: pool, migrations: try Migration.load(from: TestCluster.migrationsDirectory)).migrate()
+            } catch {
+                await pool.close()
+                throw error
+            }
+            await pool.close()
+            return database.name
+        }
+        made = task
+        return try await task.value
     }
 }
 
@@ -70,6 +96,6 @@ public struct TestDatabaseInfo: Sendable {
 
     private func connectionString(user: String) -> String {
         let socket = ProcessInfo.processInfo.environment["WRIT_TEST_SOCKET_DIR"] ?? "/tmp"
-        return "host=\(socket) dbname=\(name) user=\(user)"
+        return "host=\(socket) dbname=\(name) user=\(user) connect_timeout=30"
     }
 }
