@@ -148,6 +148,17 @@ struct OperationsTests {
                         }
                         let problem = (responses["429"] as? [String: Any])?["content"] as? [String: Any]
                         #expect(problem?["application/problem+json"] != nil, "\(method) \(path): 429 is not problem+json")
+                        // Each problem answer names its status's problem types; each success has a schema.
+                        for (status, answer) in responses {
+                            let content = (answer as? [String: Any])?["content"] as? [String: Any] ?? [:]
+                            if let problem = content["application/problem+json"] as? [String: Any] {
+                                let parts = (problem["schema"] as? [String: Any])?["allOf"] as? [[String: Any]] ?? []
+                                let type = (parts.last?["properties"] as? [String: Any])?["type"] as? [String: Any]
+                                #expect(type?["enum"] != nil || type?["pattern"] != nil, "\(method) \(path): \(status) names no problem types")
+                            } else if status.hasPrefix("2"), let (_, body) = content.first {
+                                #expect((body as? [String: Any])?["schema"] != nil, "\(method) \(path): \(status) has no schema")
+                            }
+                        }
                     }
                 }
                 // scripts/test validates the document with an independent validator.

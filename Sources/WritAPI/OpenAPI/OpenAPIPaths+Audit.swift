@@ -13,7 +13,7 @@ extension OpenAPIPaths {
 
     /// The audit log and the public JWK Set.
     static let audit: [String: JSONValue] = [
-        "/v1/audit": ["get": withParameters(operation("Browse the audit log", id: "browseAudit", response: list), [
+        "/v1/audit": ["get": withParameters(operation("Browse the audit log", id: "browseAudit", response: page("AuditEvent")), [
             query("type", "event type, e.g. member.invited"), query("actor", "actor id"), query("subject", "subject id"),
             query("since", "RFC 3339 time (inclusive)"), query("until", "RFC 3339 time (exclusive)"),
             query("cursor", "from next_cursor"), query("limit", "1 to 1000, default 100", type: "integer"),
@@ -24,18 +24,19 @@ extension OpenAPIPaths {
             "responses": ["200": ["description": "One canonical JSON event per line",
                                   "content": ["application/x-ndjson": ["schema": ["type": "string"]]]]],
         ], [query("from_seq", "first seq to export, default 1", type: "integer")])],
-        "/v1/audit/checkpoints": ["get": operation("List signed checkpoints", id: "listCheckpoints", response: list)],
+        "/v1/audit/checkpoints": ["get": withParameters(operation("List signed checkpoints", id: "listCheckpoints", response: page("Checkpoint")), [
+            query("cursor", "from next_cursor"), query("limit", "1 to 1000, default 100", type: "integer"),
+        ])],
         "/v1/audit/verify": ["get": operation(
             "Verify the chain on the server", id: "verifyAudit",
-            response: object(["valid": ["type": "boolean"], "checked": ["type": "integer"], "checkpoints": ["type": "integer"],
-                              "first_bad_seq": ["type": "integer"], "reason": string], required: ["valid", "checked"]))],
+            response: ref("AuditVerification"))],
         "/v1/tenants/{tenant_id}/jwks.json": ["get": [
             "summary": "The tenant's public signing keys (RFC 7517 JWK Set)",
             "operationId": "jwks",
             "security": [],
             "parameters": [["name": "tenant_id", "in": "path", "required": true, "schema": uuid]],
             "responses": [
-                "200": OpenAPIDocument.json("The key set", schema: ["type": "object"], contentType: "application/jwk-set+json"),
+                "200": OpenAPIDocument.json("The key set", schema: ref("JWKSet"), contentType: "application/jwk-set+json"),
                 "404": OpenAPIDocument.problem("No such tenant"),
             ],
         ]],

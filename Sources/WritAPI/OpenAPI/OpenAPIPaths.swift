@@ -7,13 +7,13 @@ enum OpenAPIPaths {
         "/healthz": ["get": [
             "summary": "The process is up",
             "operationId": "healthz",
-            "responses": ["200": OpenAPIDocument.json("Alive", schema: ["type": "object"])],
+            "responses": ["200": OpenAPIDocument.json("Alive", schema: OpenAPISchemas.closed(["status": ["const": "ok"]]))],
         ]],
         "/readyz": ["get": [
             "summary": "The database is reachable and every migration is applied",
             "operationId": "readyz",
             "responses": [
-                "200": OpenAPIDocument.json("Ready", schema: ["type": "object"]),
+                "200": OpenAPIDocument.json("Ready", schema: OpenAPISchemas.closed(["status": ["const": "ready"], "schema_version": ["type": "integer"]])),
                 "503": OpenAPIDocument.problem("Not ready; the detail says why"),
             ],
         ]],
@@ -32,24 +32,25 @@ enum OpenAPIPaths {
         ]],
     ]
 
-    /// Schemas shared across areas.
-    static let schemas: JSONValue = [
-        "Problem": [
-            "type": "object",
-            "description": "RFC 9457 problem details",
-            "required": ["type", "title", "status", "detail"],
-            "properties": [
-                "type": ["type": "string"],
-                "title": ["type": "string"],
-                "status": ["type": "integer"],
-                "detail": ["type": "string"],
-                "errors": [
-                    "type": "array",
-                    "items": [
-                        "type": "object",
-                        "required": ["path", "message"],
-                        "properties": ["path": ["type": "string"], "message": ["type": "string"]],
-                    ],
+    /// Schemas shared across areas: the problem and every response body.
+    static let schemas: JSONValue = .object(OpenAPISchemas.components.merging(["Problem": problem]) { own, _ in own })
+
+    private static let problem: JSONValue = [
+        "type": "object",
+        "description": "RFC 9457 problem details",
+        "required": ["type", "title", "status", "detail"],
+        "additionalProperties": false,
+        "properties": [
+            "type": ["type": "string"],
+            "title": ["type": "string"],
+            "status": ["type": "integer"],
+            "detail": ["type": "string"],
+            "errors": [
+                "type": "array",
+                "items": [
+                    "type": "object",
+                    "required": ["path", "message"],
+                    "properties": ["path": ["type": "string"], "message": ["type": "string"]],
                 ],
             ],
         ],

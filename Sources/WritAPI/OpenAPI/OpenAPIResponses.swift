@@ -27,7 +27,31 @@ enum OpenAPIResponses {
         "415": OpenAPIDocument.problem("The body is not application/json"),
     ]
 
-    /// The path item with the common answers added to each operation (an operation's own win).
+    /// The problem types (`urn:writ:problem:…`, or `about:blank` for a plain HTTP status) each status
+    /// can carry; every problem response of the document lists those of its status.
+    static let problemTypes: [String: [String]] = [
+        "400": ["malformed-json", "malformed-http"],
+        "401": ["unauthenticated", "invalid-credentials", "totp-required", "totp-invalid", "metrics-token"],
+        "403": ["forbidden", "csrf"],
+        "404": ["approval-link-invalid", "approval-link-expired", "approval-link-used", "invitation-invalid"],
+        "409": ["conflict", "warrant-unusable"],
+        "422": ["invalid-request", "idempotency-key-reused"],
+        "429": ["rate-limited", "throttled", "totp-throttled"],
+        "503": ["database-unavailable", "busy", "request-timeout", "cancelled"],
+    ]
+
+    /// The schema of a problem with `status`: its `type` one of that status's types.
+    static func problemSchema(status: String) -> JSONValue {
+        let type: JSONValue = if status == "402" {
+            ["type": "string", "pattern": "^urn:writ:problem:quota-exceeded:[a-z_]+$"]
+        } else {
+            ["enum": .array((["about:blank"] + (problemTypes[status] ?? []).map { "urn:writ:problem:\($0)" }).map(JSONValue.string))]
+        }
+        return ["allOf": [["$ref": "#/components/schemas/Problem"], ["properties": ["type": type]]]]
+    }
+
+    /// The path item with the common answers added to each operation (an operation's own win),
+    /// each problem answer naming the problem types of its status.
     static func withCommonResponses(_ item: JSONValue) -> JSONValue {
         guard case .object(var members) = item else { return item }
         for (method, operation) in members where method != "parameters" {
@@ -36,6 +60,13 @@ enum OpenAPIResponses {
             if method != "get" { common.merge(writes) { first, _ in first } }
             if fields["requestBody"] != nil || method == "post" { common.merge(bodies) { first, _ in first } }
             responses.merge(common) { own, _ in own }
+            for (status, response) in responses {
+                guard case .object(var answer) = response, case .object(var content)? = answer["content"],
+                      content["application/problem+json"] != nil else { continue }
+                content["application/problem+json"] = ["schema": problemSchema(status: status)]
+                answer["content"] = .object(content)
+                responses[status] = .object(answer)
+            }
             fields["responses"] = .object(responses)
             members[method] = .object(fields)
         }
