@@ -35,7 +35,8 @@ struct AuthorizationMatrixTests {
         case ("PATCH", "/v1/members/{id}"): #"{"roles":["auditor"]}"#
         case ("PATCH", _): #"{"name":"renamed by the matrix"}"#
         case (_, "/v1/intents/{id}/cancel"), (_, "/v1/me/totp"), (_, "/v1/signing-keys/rotate"), (_, "/v1/sessions/current"),
-             (_, "/v1/warrants/{jti}/redeem"), (_, "/v1/warrants/{jti}/revoke"):
+             (_, "/v1/warrants/{jti}/redeem"), (_, "/v1/warrants/{jti}/revoke"), (_, "/v1/webhooks/{id}/rotate-secret"),
+             (_, "/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver"):
             method == "DELETE" && path == "/v1/me/totp" ? "{}" : nil
         case ("GET", _), ("DELETE", _): nil
         default: "{}"
@@ -74,9 +75,12 @@ struct AuthorizationMatrixTests {
             credentials["other tenant"] = try await api.signup().credential
             let pending = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.update","resource":"c/1"}"#)
             let t0 = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
+            let webhook = try await api.call(.post, "/v1/webhooks", as: signup.credential,
+                                             json: #"{"url":"https://receiver.example/hook","events":["intent.submitted"]}"#)
             let real: [String: String] = [
                 "/v1/members/{id}": ids["auditor"] ?? "", "/v1/teams/{id}": setup.team, "/v1/agents/{id}": setup.agent,
                 "/v1/api-keys/{id}": setup.keyID, "/v1/intents/{id}": pending["id"] as? String ?? "",
+                "/v1/webhooks/{id}": webhook["id"] as? String ?? "",
                 "{jti}": (t0["warrant_claims"] as? [String: Any])?["jti"] as? String ?? "", "{tenant_id}": signup.tenant, "{version}": "1",
             ]
 
@@ -89,6 +93,7 @@ struct AuthorizationMatrixTests {
                 }
                 path = path.replacingOccurrences(of: "{jti}", with: realIDs ? real["{jti}"]! : "unknown-jti-0000000000000")
                 path = path.replacingOccurrences(of: "{tenant_id}", with: real["{tenant_id}"]!)
+                path = path.replacingOccurrences(of: "{delivery_id}", with: UUID().uuidString.lowercased())
                 return path.replacingOccurrences(of: "{version}", with: "1")
             }
 

@@ -21,13 +21,15 @@ struct IsolationTests {
             let b = try await api.signup()
             let bSetup = try await api.agentWithKey(as: b.credential)
             let bInvite = try await api.call(.post, "/v1/members", as: b.credential, json: #"{"email":"b-op-\#(UUID().uuidString.prefix(6))@example.com","roles":["operator"]}"#)
+            let bWebhook = try await api.call(.post, "/v1/webhooks", as: b.credential,
+                                              json: #"{"url":"https://b.example/hook","events":["intent.submitted"]}"#)
             var bIDs: [String: String] = [
                 "/v1/members/{id}": bInvite["id"] as? String ?? "", "/v1/teams/{id}": bSetup.team,
-                "/v1/agents/{id}": bSetup.agent, "/v1/api-keys/{id}": bSetup.keyID,
+                "/v1/agents/{id}": bSetup.agent, "/v1/api-keys/{id}": bSetup.keyID, "/v1/webhooks/{id}": bWebhook["id"] as? String ?? "",
             ]
             let bodies: [String: String] = [
                 "/v1/members/{id}": #"{"roles":["admin"]}"#, "/v1/teams/{id}": #"{"name":"stolen"}"#,
-                "/v1/agents/{id}": #"{"disabled":true}"#,
+                "/v1/agents/{id}": #"{"disabled":true}"#, "/v1/webhooks/{id}": #"{"disabled":true}"#,
             ]
             // A warrant of B's, for the routes that take a jti.
             let bIntent = try await api.call(.post, "/v1/intents", as: .key(bSetup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
@@ -54,7 +56,8 @@ struct IsolationTests {
                 let caller = path.hasSuffix("/cancel") || path.hasSuffix("/result") ? aAgentKey : a
                 let response = try await api.call(
                     .init(method.uppercased())!,
-                    path.replacingOccurrences(of: "{id}", with: id).replacingOccurrences(of: "{version}", with: "1"), as: caller,
+                    path.replacingOccurrences(of: "{id}", with: id).replacingOccurrences(of: "{version}", with: "1")
+                        .replacingOccurrences(of: "{delivery_id}", with: UUID().uuidString.lowercased()), as: caller,
                     json: body)
                 #expect(response.status == .notFound, "\(method) \(path) with another tenant's id answered \(response.status)")
                 #expect(!response.body.contains(id), "\(method) \(path) echoed another tenant's id")
@@ -65,12 +68,14 @@ struct IsolationTests {
             #expect(try await api.call(.post, "/v1/api-keys", as: a, json: #"{"name":"x","scopes":["intents"],"agent_id":"\#(bSetup.agent)"}"#).status == .unprocessableContent)
             #expect(try await api.call(.post, "/v1/agents", as: a, json: #"{"name":"x","team_id":"\#(aTeam)","owner_id":"\#(b.user)"}"#).status == .unprocessableContent)
             // Lists show only the caller's tenant; B is untouched.
-            for path in ["/v1/members", "/v1/teams", "/v1/agents", "/v1/api-keys"] {
+            for path in ["/v1/members", "/v1/teams", "/v1/agents", "/v1/api-keys", "/v1/webhooks"] {
                 let listed = try await api.call(.get, path, as: a)
                 for id in bIDs.values { #expect(!listed.body.contains(id), "\(path) leaked another tenant's row") }
             }
             #expect(try await api.call(.get, "/v1/me", as: .key(bSetup.key)).status == .ok)
             #expect(try await api.call(.get, "/v1/teams/\(bSetup.team)", as: b.credential)["name"] as? String != "stolen")
+            let bHook = try await api.call(.get, "/v1/webhooks/\(bIDs["/v1/webhooks/{id}"]!)", as: b.credential)
+            #expect(bHook.status == .ok && bHook["disabled_at"] is NSNull)
         }
     }
 

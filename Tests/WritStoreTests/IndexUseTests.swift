@@ -17,6 +17,8 @@ struct IndexUseTests {
         ("rate count, agent", { tenant, agent, _ in "SELECT count(*) FROM intents WHERE tenant_id = \(tenant) AND agent_id = \(agent) AND created_at > now() - make_interval(secs => \(3600))" }),
         ("rate count, tenant", { tenant, _, _ in "SELECT count(*) FROM intents WHERE tenant_id = \(tenant) AND created_at > now() - make_interval(secs => \(3600))" }),
         ("intent list", { tenant, _, _ in "SELECT i.id FROM intents i WHERE i.tenant_id = \(tenant) AND (\(nil as UUID?)::uuid IS NULL OR i.id < \(nil as UUID?)) ORDER BY i.id DESC LIMIT 51" }),
+        ("intent list, agent", { tenant, agent, _ in "SELECT i.id FROM intents i WHERE i.tenant_id = \(tenant) AND i.agent_id = \(agent) ORDER BY i.id DESC LIMIT 21" }),
+        ("intent list, team", { tenant, _, _ in "SELECT i.id FROM intents i WHERE i.tenant_id = \(tenant) AND i.team_id = \(UUID()) ORDER BY i.id DESC LIMIT 21" }),
         ("approval queue", { tenant, _, _ in "SELECT i.id FROM intents i WHERE i.tenant_id = \(tenant) AND i.status = 'pending_approval' AND i.tier IN ('T1', 'T2') ORDER BY i.created_at LIMIT 400" }),
         ("audit browse", { tenant, _, _ in "SELECT seq, body FROM audit_events WHERE tenant_id = \(tenant) AND seq > \(Int64(50_000)) ORDER BY seq LIMIT 101" }),
         ("audit head", { tenant, _, _ in "SELECT seq, hash FROM audit_heads WHERE tenant_id = \(tenant) FOR UPDATE" }),
@@ -81,6 +83,10 @@ struct IndexUseTests {
                 let wideBitmaps = lines.filter { $0.contains("Bitmap Heap Scan on") && Self.estimatedRows($0) > 1_000 }
                 #expect(seqScans.isEmpty && wideBitmaps.isEmpty && !plan.contains("BitmapOr"),
                         "\(query.name) scans instead of using an index:\n\(plan)")
+                // A page of a list is read off an index in its order, never by sorting the whole history.
+                if query.name.hasPrefix("intent list") {
+                    #expect(!plan.contains("Sort"), "\(query.name) sorts instead of reading the page off an index:\n\(plan)")
+                }
                 // The serving role sees one tenant predicate: no job policy is OR-ed into its plans.
                 #expect(!plan.contains("OR (status") && !plan.contains("OR (sent_at") && !plan.contains("OR true"),
                         "\(query.name) plans with another policy OR-ed in:\n\(plan)")

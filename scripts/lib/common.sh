@@ -69,7 +69,8 @@ shared_buffers = 256MB
 fsync = on
 CONF
     if [ "$kind" = throwaway ]; then
-      echo 'fsync = off' | as_pg_owner tee -a "$dir/data/postgresql.conf" >/dev/null
+      # Every test of the suite runs its own server (a pool, a listener) at once.
+      printf 'fsync = off\nmax_connections = 1000\n' | as_pg_owner tee -a "$dir/data/postgresql.conf" >/dev/null
     fi
   fi
   if ! as_pg_owner "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then

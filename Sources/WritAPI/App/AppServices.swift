@@ -19,6 +19,7 @@ public struct AppServices: Sendable {
     let warrants: WarrantStore
     let approvals: ApprovalStore
     let boardLinks: BoardLinks
+    let webhooks: WebhookStore
     let waiters = IntentWaiters()
     /// Argon2 on its bounded CPU lane.
     let passwords = PasswordHashing()
@@ -46,5 +47,6 @@ public struct AppServices: Sendable {
         self.warrants = WarrantStore(database: database, audit: audit)
         self.approvals = ApprovalStore(intents: intents)
         self.boardLinks = BoardLinks(database: database, masterKey: configuration.masterKey, approvals: approvals)
+        self.webhooks = WebhookStore(database: database, masterKey: configuration.masterKey, signingKeys: signingKeys)
     }
 }

@@ -50,6 +50,12 @@ public enum WritApplication {
             ExpiryService(expiry: IntentExpiry(database: database, audit: appServices.audit), waiters: appServices.waiters,
                           logger: logger),
         ]
+        services.append(WebhookService(
+            fanOut: WebhookFanOut(database: database, consoleURL: configuration.publicURL.absoluteString.trimmingSuffix("/")),
+            dispatch: WebhookDispatch(database: database, masterKey: configuration.masterKey, signingKeys: appServices.signingKeys),
+            sender: WebhookSender(resolver: WebhookResolver(allowPrivate: configuration.webhookAllowPrivate)),
+            schedule: configuration.webhookRetrySchedule, disableAfter: configuration.webhookDisableAfter,
+            interval: configuration.webhookInterval, logger: logger))
         let relay = configuration.smtpURL.flatMap(SMTPRelay.init(url:))
         if configuration.mailDirectory != nil || relay != nil {
             services.append(MailService(
@@ -106,6 +112,7 @@ public enum WritApplication {
         AuditController(reader: services.auditReader, signingKeys: services.signingKeys, database: database, work: services.auditWork)
             .addRoutes(to: router)
         KeysController(signingKeys: services.signingKeys, database: database).addRoutes(to: router)
+        WebhooksController(webhooks: services.webhooks, allowPrivate: configuration.webhookAllowPrivate).addRoutes(to: router)
         SigningKeysController(identity: services.identity, signingKeys: services.signingKeys, database: database).addRoutes(to: router)
         PoliciesController(policies: services.policies, cache: services.policyCache, database: database).addRoutes(to: router)
         PolicyToolsController(policies: services.policies, cache: services.policyCache, history: services.intentHistory,

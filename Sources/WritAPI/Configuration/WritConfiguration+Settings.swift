@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import WritCore
 import WritCrypto
 
 extension WritConfiguration {
@@ -19,6 +20,9 @@ extension WritConfiguration {
         case smtpURL = "WRIT_SMTP_URL"
         case metricsToken = "WRIT_METRICS_TOKEN"
         case trustProxy = "WRIT_TRUST_PROXY"
+        case webhookAllowPrivate = "WRIT_WEBHOOK_ALLOW_PRIVATE"
+        case webhookRetrySchedule = "WRIT_WEBHOOK_RETRY_SCHEDULE"
+        case webhookDisableAfter = "WRIT_WEBHOOK_DISABLE_AFTER"
     }
 
     /// Reads and validates settings; flags given on the command line win over the environment.
@@ -63,11 +67,30 @@ extension WritConfiguration {
         self.mailDirectory = value(.mailDirectory)
         self.smtpURL = value(.smtpURL)
         self.trustProxy = trustProxy
+        try readWebhookSettings(value)
         if let token = value(.metricsToken) {
             guard token.utf8.count >= 16, token.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7f }) else {
                 throw ConfigurationError(.metricsToken, "must be at least 16 printable ASCII characters without spaces")
             }
             self.metricsToken = token
+        }
+    }
+
+    /// Webhook delivery: private destinations (off by default), the retry schedule and how long an
+    /// endpoint may fail before it is disabled.
+    private mutating func readWebhookSettings(_ value: (Setting) -> String?) throws(ConfigurationError) {
+        webhookAllowPrivate = try Self.flag(.webhookAllowPrivate, value(.webhookAllowPrivate), default: false)
+        if let text = value(.webhookRetrySchedule) {
+            guard let schedule = WebhookRetrySchedule(text: text), schedule.delays.count <= 20 else {
+                throw ConfigurationError(.webhookRetrySchedule, "must be up to 20 comma-separated positive numbers of seconds, e.g. 5,300,1800")
+            }
+            webhookRetrySchedule = schedule
+        }
+        if let text = value(.webhookDisableAfter) {
+            guard let seconds = Double(text), seconds >= 1, seconds <= 90 * 86_400 else {
+                throw ConfigurationError(.webhookDisableAfter, "must be a number of seconds from 1 to 7776000 (90 days)")
+            }
+            webhookDisableAfter = seconds
         }
     }
 

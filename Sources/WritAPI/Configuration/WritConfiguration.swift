@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import WritCore
 import WritStore
 
 /// Everything `writ serve` needs, read from `WRIT_*` settings (environment or flags) and validated.
@@ -41,6 +42,14 @@ public struct WritConfiguration: Sendable, CustomStringConvertible, CustomDebugS
     public var requestTimeout: Duration = .seconds(30)
     /// How often the mailer looks for new outbox messages (tests shorten it).
     public var mailInterval: Duration = .seconds(1)
+    /// Whether webhooks may go to loopback, private and shared addresses (link-local never).
+    public var webhookAllowPrivate = false
+    /// When failed webhook deliveries are tried again.
+    public var webhookRetrySchedule = WebhookRetrySchedule.standard
+    /// How long every attempt to an endpoint may fail before it is disabled (3 days).
+    public var webhookDisableAfter: TimeInterval = 3 * 86_400
+    /// How often the webhook dispatcher looks for new events and due retries.
+    public var webhookInterval: Duration = .seconds(1)
 
     public init(
         databaseURL: String, migrateDatabaseURL: String? = nil, httpHost: String = "127.0.0.1", httpPort: Int = 8080,

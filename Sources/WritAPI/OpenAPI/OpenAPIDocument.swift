@@ -6,7 +6,8 @@ import WritCore
 enum OpenAPIDocument {
     static func make(serverURL: String) -> JSONValue {
         var paths: [String: JSONValue] = [:]
-        for area in [OpenAPIPaths.operations, OpenAPIPaths.account, OpenAPIPaths.management, OpenAPIPaths.audit, OpenAPIPaths.policy, OpenAPIPaths.intents] {
+        for area in [OpenAPIPaths.operations, OpenAPIPaths.account, OpenAPIPaths.management, OpenAPIPaths.audit, OpenAPIPaths.policy, OpenAPIPaths.intents,
+                     OpenAPIPaths.webhooks] {
             paths.merge(area) { _, new in new }
         }
         for (path, item) in paths { paths[path] = OpenAPIResponses.withCommonResponses(withPathParameters(path, item)) }

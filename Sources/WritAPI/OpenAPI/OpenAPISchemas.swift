@@ -119,5 +119,21 @@ enum OpenAPISchemas {
                                     optional: ["first_bad_seq", "reason"]),
         "WarrantVerification": closed(["valid": boolean, "reason": string, "claims": freeObject], optional: ["reason", "claims"]),
         "JWKSet": ["type": "object", "required": ["keys"], "properties": ["keys": ["type": "array", "items": freeObject]]],
+        "WebhookEndpoint": closed([
+            "id": uuid, "url": string, "kind": enumeration(WebhookEndpoint.Kind.allCases.map(\.rawValue)),
+            "events": ["type": "array", "items": enumeration(WebhookEventType.allCases.map(\.rawValue))],
+            "description": nullableString, "ordered": boolean, "previous_secret_until": nullableTime, "failing_since": nullableTime,
+            "disabled_at": nullableTime, "disabled_reason": nullableString, "created_at": time,
+            "secret": ["type": "string", "pattern": "^whsec_", "description": "Only when made or rotated"],
+        ], optional: ["secret"]),
+        "WebhookDelivery": closed([
+            "id": uuid, "endpoint_id": uuid, "event_type": enumeration(WebhookEventType.allCases.map(\.rawValue)), "webhook_id": string,
+            "audit_seq": integer, "status": enumeration(WebhookDelivery.Status.allCases.map(\.rawValue)), "attempts": integer,
+            "next_attempt_at": nullableTime, "delivered_at": nullableTime, "created_at": time,
+            "attempt_log": ["type": "array", "items": closed([
+                "attempt": integer, "started_at": time, "duration_ms": ["type": ["integer", "null"]],
+                "status_code": ["type": ["integer", "null"]], "error": nullableString, "response_excerpt": nullableString,
+            ])],
+        ], optional: ["attempt_log"]),
     ]
 }

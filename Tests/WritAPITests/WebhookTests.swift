@@ -1,0 +1,167 @@
+import Foundation
+import Testing
+import WritAPI
+import WritCore
+import WritCrypto
+import WritTestSupport
+
+@Suite("Webhooks: endpoints, signed deliveries, retries, redelivery and SSRF", .timeLimit(.minutes(3)))
+struct WebhookTests {
+    static func fastRetries(_ configuration: inout WritConfiguration) {
+        configuration.webhookAllowPrivate = true
+        configuration.webhookRetrySchedule = WebhookRetrySchedule(delays: [0.2, 0.2, 0.2, 0.2])
+        configuration.webhookInterval = .milliseconds(50)
+    }
+
+    @Test("a receiver failing three times gets the same signed message each time; it is marked delivered once")
+    func retriesUntilDelivered() async throws {
+        let receiver = WebhookReceiver(failFirst: 3)
+        try await WebhookReceiver.serve(receiver) { url in
+            try await TestApp.withServer(configure: Self.fastRetries) { api, _ in
+                let signup = try await api.signup()
+                let created = try await api.call(.post, "/v1/webhooks", as: signup.credential,
+                                                 json: #"{"url":"\#(url)","events":["intent.submitted","approval.requested"]}"#)
+                #expect(created.status == .created)
+                let secret = try #require(WebhookSecret(text: created["secret"] as? String ?? ""))
+                let endpoint = try #require(created["id"] as? String)
+                let setup = try await api.agentWithKey(as: signup.credential)
+                let intent = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
+                let requests = try await receiver.waitFor(4)
+                #expect(requests.count == 4)
+                let ids = Set(requests.map { $0.headers["webhook-id"] ?? "" })
+                #expect(ids.count == 1)
+                for request in requests {
+                    let id = request.headers["webhook-id"] ?? "", timestamp = Int64(request.headers["webhook-timestamp"] ?? "") ?? 0
+                    #expect(request.headers["webhook-signature"]
+                        == StandardWebhookSignature.sign(id: id, timestamp: timestamp, payload: Array(request.body.utf8), secret: secret))
+                    let payload = try JSONParser.parse(request.body)
+                    #expect(payload["type"] == "intent.submitted")
+                    #expect(payload["data"]?["intent"]?["id"]?.stringValue == intent["id"] as? String)
+                }
+                var delivery = try await api.call(.get, "/v1/webhooks/\(endpoint)/deliveries", as: signup.credential)
+                for _ in 0..<40 where ((delivery["items"] as? [[String: Any]])?.first?["status"] as? String) != "delivered" {
+                    try await Task.sleep(for: .milliseconds(100))
+                    delivery = try await api.call(.get, "/v1/webhooks/\(endpoint)/deliveries", as: signup.credential)
+                }
+                let items = try #require(delivery["items"] as? [[String: Any]])
+                #expect(items.count == 1)
+                #expect(items.first?["status"] as? String == "delivered")
+                #expect(items.first?["attempts"] as? Int == 4)
+                let detail = try await api.call(
+                    .get, "/v1/webhooks/\(endpoint)/deliveries/\(items.first?["id"] as? String ?? "")", as: signup.credential)
+                let log = try #require(detail["attempt_log"] as? [[String: Any]])
+                #expect(log.map { $0["status_code"] as? Int } == [503, 503, 503, 204])
+                try await Task.sleep(for: .milliseconds(600))
+                #expect(await receiver.received.count == 4)
+
+                // Redelivery sends the same message again, under the same webhook-id.
+                let again = try await api.call(
+                    .post, "/v1/webhooks/\(endpoint)/deliveries/\(items.first?["id"] as? String ?? "")/redeliver", as: signup.credential)
+                #expect(again.status == .accepted)
+                let after = try await receiver.waitFor(5)
+                #expect(after.last?.headers["webhook-id"] == requests.first?.headers["webhook-id"])
+            }
+        }
+    }
+
+    @Test("a rotated secret signs next to the previous one; the secret is never stored readable")
+    func rotation() async throws {
+        let receiver = WebhookReceiver()
+        try await WebhookReceiver.serve(receiver) { url in
+            try await TestApp.withServer(configure: Self.fastRetries) { api, database in
+                let signup = try await api.signup()
+                let created = try await api.call(.post, "/v1/webhooks", as: signup.credential,
+                                                 json: #"{"url":"\#(url)","events":["policy.changed","member.changed"]}"#)
+                let first = try #require(WebhookSecret(text: created["secret"] as? String ?? ""))
+                let endpoint = try #require(created["id"] as? String)
+                let rotated = try await api.call(.post, "/v1/webhooks/\(endpoint)/rotate-secret", as: signup.credential)
+                #expect(rotated.status == .created)
+                let second = try #require(WebhookSecret(text: rotated["secret"] as? String ?? ""))
+                #expect(rotated["previous_secret_until"] is String)
+                #expect(try await api.call(.get, "/v1/webhooks/\(endpoint)", as: signup.credential)["secret"] == nil)
+                _ = try await api.call(.post, "/v1/members", as: signup.credential, json: #"{"email":"new@example.com","roles":["auditor"]}"#)
+                let request = try #require(try await receiver.waitFor(1).first)
+                let id = request.headers["webhook-id"] ?? "", timestamp = Int64(request.headers["webhook-timestamp"] ?? "") ?? 0
+                let body = Array(request.body.utf8)
+                #expect(request.headers["webhook-signature"]?.split(separator: " ").map(String.init) == [
+                    StandardWebhookSignature.sign(id: id, timestamp: timestamp, payload: body, secret: second),
+                    StandardWebhookSignature.sign(id: id, timestamp: timestamp, payload: body, secret: first),
+                ])
+                let dump = try SecretsAtRestTests.dump(database)
+                for secret in [first, second] {
+                    #expect(!dump.contains(secret.text))
+                    #expect(!dump.contains(Hex.encode(secret.key)))
+                }
+            }
+        }
+    }
+
+    @Test("destinations: link-local and private literals refused at creation, names refused at delivery; bad input is a 422")
+    func destinations() async throws {
+        try await TestApp.withServer(configure: { $0.webhookInterval = .milliseconds(50) }) { api, _ in
+            let signup = try await api.signup()
+            for url in ["http://169.254.169.254/latest/meta-data", "http://127.0.0.1:9/hook", "http://[::1]/x", "ftp://example.com/x",
+                        "http://user:pass@example.com/"] {
+                let refused = try await api.call(.post, "/v1/webhooks", as: signup.credential, json: #"{"url":"\#(url)","events":["intent.submitted"]}"#)
+                #expect(refused.status == .unprocessableContent, "\(url)")
+            }
+            let unknownEvent = try await api.call(.post, "/v1/webhooks", as: signup.credential,
+                                                  json: #"{"url":"https://example.com/h","events":["intent.exploded"]}"#)
+            #expect(unknownEvent.status == .unprocessableContent)
+            // A name is checked on what it resolves to, when the delivery is attempted.
+            let named = try await api.call(.post, "/v1/webhooks", as: signup.credential,
+                                           json: #"{"url":"http://localhost:9/hook","events":["member.changed"]}"#)
+            #expect(named.status == .created)
+            let endpoint = try #require(named["id"] as? String)
+            _ = try await api.call(.post, "/v1/members", as: signup.credential, json: #"{"email":"ssrf@example.com","roles":["auditor"]}"#)
+            var error = ""
+            for _ in 0..<60 where error.isEmpty {
+                try await Task.sleep(for: .milliseconds(100))
+                let list = try await api.call(.get, "/v1/webhooks/\(endpoint)/deliveries", as: signup.credential)
+                if let id = (list["items"] as? [[String: Any]])?.first?["id"] as? String {
+                    let detail = try await api.call(.get, "/v1/webhooks/\(endpoint)/deliveries/\(id)", as: signup.credential)
+                    error = ((detail["attempt_log"] as? [[String: Any]])?.first?["error"] as? String) ?? ""
+                }
+            }
+            #expect(error.contains("private_network"), "\(error)")
+        }
+    }
+
+    @Test("an endpoint failing past the limit is disabled and the admins are mailed; enabling it sends what waited")
+    func disabling() async throws {
+        let receiver = WebhookReceiver(failFirst: 1000, with: 500)
+        let mail = TestApp.mailDirectory()
+        try await WebhookReceiver.serve(receiver) { url in
+            try await TestApp.withServer(configure: { configuration in
+                Self.fastRetries(&configuration)
+                configuration.webhookDisableAfter = 1
+                configuration.mailDirectory = mail.path
+            }) { api, _ in
+                let signup = try await api.signup()
+                let created = try await api.call(.post, "/v1/webhooks", as: signup.credential,
+                                                 json: #"{"url":"\#(url)","events":["member.changed"],"ordered":true}"#)
+                let endpoint = try #require(created["id"] as? String)
+                _ = try await api.call(.post, "/v1/members", as: signup.credential, json: #"{"email":"one@example.com","roles":["auditor"]}"#)
+                var state = try await api.call(.get, "/v1/webhooks/\(endpoint)", as: signup.credential)
+                for _ in 0..<60 where state["disabled_at"] is NSNull || state["disabled_at"] == nil {
+                    try await Task.sleep(for: .milliseconds(100))
+                    state = try await api.call(.get, "/v1/webhooks/\(endpoint)", as: signup.credential)
+                }
+                #expect(state["disabled_at"] is String)
+                let mails = try await TestApp.mailFiles(in: mail, count: 1, kind: "webhook-disabled")
+                #expect(mails.count == 1)
+                #expect(mails.first?.contains(url) == true)
+                // Enabled again, with a working receiver, the waiting event goes out.
+                let before = await receiver.received.count
+                await receiver.succeedFromNow()
+                let enabled = try await api.call(.patch, "/v1/webhooks/\(endpoint)", as: signup.credential, json: #"{"disabled":false}"#)
+                #expect(enabled["disabled_at"] is NSNull)
+                let list = try await api.call(.get, "/v1/webhooks/\(endpoint)/deliveries", as: signup.credential)
+                let id = try #require((list["items"] as? [[String: Any]])?.first?["id"] as? String)
+                #expect(try await api.call(.post, "/v1/webhooks/\(endpoint)/deliveries/\(id)/redeliver", as: signup.credential).status == .accepted)
+                let after = try await receiver.waitFor(before + 1)
+                #expect(after.count > before)
+            }
+        }
+    }
+}
