@@ -202,6 +202,12 @@ def run(driver, node):
         driver.find_element(By.XPATH, "//button[text()='Send the invitation']").click()
         text_appears(driver, "#toast", f"Invitation mailed to {email}")
         text_appears(driver, "#members-title ~ .table-scroll", email)  # the section was drawn anew
+    # A webhook endpoint: its signing secret is shown once, the endpoint listed.
+    type_into(driver.find_element(By.CSS_SELECTOR, "#webhooks-title ~ form input[name=url]"), "https://hooks.example.com/writ")
+    driver.find_element(By.XPATH, "//button[text()='Add the endpoint']").click()
+    secret = css(driver, "#new-webhook-secret").text
+    assert secret.startswith("whsec_"), secret
+    text_appears(driver, "#webhooks-title ~ div", "https://hooks.example.com/writ")
     check_page(driver, "admin")
 
     # The operator accepts in the browser; the others through the same page, quickly.

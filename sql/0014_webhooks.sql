@@ -6,7 +6,10 @@
 CREATE TABLE webhook_endpoints (
     tenant_id             uuid        NOT NULL REFERENCES tenants (id),
     id                    uuid        NOT NULL,
+    -- Where deliveries go; for Slack, whose URL is itself the credential, only its redacted form:
+    -- the URL is in `url_sealed`, sealed under the master key like the secrets.
     url                   text        NOT NULL CHECK (length(url) BETWEEN 8 AND 2048),
+    url_sealed            bytea,
     kind                  text        NOT NULL CHECK (kind IN ('standard', 'slack')),
     events                text[]      NOT NULL CHECK (cardinality(events) BETWEEN 1 AND 32),
     description           text        CHECK (length(description) <= 500),
@@ -23,7 +26,8 @@ CREATE TABLE webhook_endpoints (
     created_by            uuid,
     created_at            timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (tenant_id, id),
-    CHECK ((kind = 'standard') = (secret_sealed IS NOT NULL))
+    CHECK ((kind = 'standard') = (secret_sealed IS NOT NULL)),
+    CHECK ((kind = 'slack') = (url_sealed IS NOT NULL))
 );
 
 CREATE TABLE webhook_deliveries (

@@ -87,7 +87,14 @@ struct WebhookTests {
                     StandardWebhookSignature.sign(id: id, timestamp: timestamp, payload: body, secret: second),
                     StandardWebhookSignature.sign(id: id, timestamp: timestamp, payload: body, secret: first),
                 ])
+                // A Slack endpoint's URL is its credential: shown and stored only redacted.
+                let slack = try await api.call(.post, "/v1/webhooks", as: signup.credential, json: """
+                    {"url":"https://hooks.slack.example/services/T0/B0/slack-credential-\(UUID().uuidString)","events":["intent.approved"],"kind":"slack"}
+                    """)
+                #expect(slack["url"] as? String == "https://hooks.slack.example/…")
+                #expect(slack["secret"] == nil)
                 let dump = try SecretsAtRestTests.dump(database)
+                #expect(!dump.contains("slack-credential-"))
                 for secret in [first, second] {
                     #expect(!dump.contains(secret.text))
                     #expect(!dump.contains(Hex.encode(secret.key)))

@@ -104,11 +104,11 @@ pg_owner_can_reach() {
 # prints its path. Created once, then reused.
 prepare_python_env() {
   local env="$WRIT_ROOT/.build/python-env"
-  if [ ! -x "$env/bin/python" ] || ! "$env/bin/python" -c 'import rfc8785, cryptography, jwt, cedarpy, aiosmtpd, openapi_spec_validator, schemathesis, selenium, axe_selenium_python' 2>/dev/null; then
+  if [ ! -x "$env/bin/python" ] || ! "$env/bin/python" -c 'import rfc8785, cryptography, jwt, cedarpy, aiosmtpd, openapi_spec_validator, schemathesis, selenium, axe_selenium_python, standardwebhooks' 2>/dev/null; then
     log "preparing the Python environment for the independent verifiers and the browser test"
     python3 -m venv "$env" >&2
     "$env/bin/pip" install --quiet --disable-pip-version-check rfc8785 cryptography pyjwt cedarpy aiosmtpd openapi-spec-validator schemathesis \
-      selenium axe-selenium-python >&2
+      selenium axe-selenium-python standardwebhooks >&2
   fi
   printf '%s\n' "$env"
 }

@@ -11,6 +11,7 @@ public struct WebhookEndpoint: Sendable, Equatable {
     }
 
     public let id: UUID
+    /// Where deliveries go; for Slack endpoints only ``redacted(_:)`` of it.
     public let url: String
     public let kind: Kind
     public let events: [WebhookEventType]
@@ -40,6 +41,15 @@ public struct WebhookEndpoint: Sendable, Equatable {
         self.disabledAt = disabledAt
         self.disabledReason = disabledReason
         self.createdAt = createdAt
+    }
+}
+
+extension WebhookEndpoint {
+    /// A URL without the parts that work as a credential (path, query): what is shown and stored
+    /// in the clear for endpoints whose URL is their secret, like Slack's incoming webhooks.
+    public static func redacted(_ url: String) -> String {
+        guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else { return "…" }
+        return "\(scheme)://\(host)\(components.port.map { ":\($0)" } ?? "")/…"
     }
 }
 

@@ -87,7 +87,7 @@ public struct WebhookDispatch: Sendable {
                           SELECT 1 FROM webhook_deliveries p WHERE p.tenant_id = c.tenant_id AND p.endpoint_id = c.endpoint_id
                             AND p.status = 'pending' AND (p.seq, p.event_type) < (c.seq, c.event_type)))
                     ORDER BY c.next_attempt_at, c.seq LIMIT \(limit) FOR UPDATE OF c SKIP LOCKED)
-                RETURNING d.id, d.endpoint_id, d.event_type, d.message_id, d.payload, d.attempts, e.url, e.kind,
+                RETURNING d.id, d.endpoint_id, d.event_type, d.message_id, d.payload, d.attempts, e.url, e.url_sealed, e.kind,
                           e.secret_sealed, CASE WHEN e.previous_secret_until > now() THEN e.previous_secret_sealed END AS previous_secret_sealed
                 """)
         }
@@ -97,8 +97,12 @@ public struct WebhookDispatch: Sendable {
             let secrets = try ["secret_sealed", "previous_secret_sealed"].compactMap { column in
                 try row.decode(Bytea?.self, column).map { WebhookSecret(key: try sealer.open($0.bytes, context: context)) }
             }
+            var url = try row.decode(String.self, "url")
+            if let sealedURL = try row.decode(Bytea?.self, "url_sealed") {
+                url = String(decoding: try sealer.open(sealedURL.bytes, context: context + ":url"), as: UTF8.self)
+            }
             return ClaimedWebhookDelivery(
-                tenant: tenant, id: try row.decode(UUID.self, "id"), endpointID: endpoint, url: try row.decode(String.self, "url"),
+                tenant: tenant, id: try row.decode(UUID.self, "id"), endpointID: endpoint, url: url,
                 kind: try row.decodeCase(WebhookEndpoint.Kind.self, "kind"), eventType: try row.decodeCase(WebhookEventType.self, "event_type"),
                 messageID: try row.decode(String.self, "message_id"), payload: Array(try row.decode(String.self, "payload").utf8),
                 attempt: try row.decode(Int.self, "attempts"), secrets: secrets)

@@ -19,7 +19,8 @@ public struct WebhookFanOut: Sendable {
         self.batch = batch
     }
 
-    /// One pass over every enabled endpoint that is behind its tenant's chain; returns the deliveries made.
+    /// One pass over every enabled endpoint that is behind its tenant's chain; returns how many
+    /// events it read (more may be waiting when it is not zero).
     @discardableResult
     public func run() async throws -> Int {
         let behind = try await database.pool.transaction { tx in
@@ -29,11 +30,11 @@ public struct WebhookFanOut: Sendable {
                 WHERE e.disabled_at IS NULL AND e.scanned_seq < h.seq LIMIT 200
                 """).map { (try $0.decode(UUID.self, "tenant_id"), try $0.decode(UUID.self, "id")) }
         }
-        var made = 0
+        var read = 0
         for (tenant, endpoint) in behind {
-            made += try await fanOut(tenant: tenant, endpoint: endpoint)
+            read += try await fanOut(tenant: tenant, endpoint: endpoint)
         }
-        return made
+        return read
     }
 
     private func fanOut(tenant: UUID, endpoint: UUID) async throws -> Int {
@@ -68,7 +69,7 @@ public struct WebhookFanOut: Sendable {
             }
             inserts.append("UPDATE webhook_endpoints SET scanned_seq = \(last) WHERE tenant_id = \(tenant) AND id = \(endpoint)")
             try await tx.pipeline(inserts)
-            return inserts.count - 1
+            return events.count
         }
     }
 

@@ -33,16 +33,17 @@ public struct WebhookStore: Sendable {
         let id = UUIDv7.make()
         let secret = kind == .standard ? WebhookSecret.generate() : nil
         let sealed = try secret.map { try sealer.seal($0.key, context: Self.sealContext(tenant: tenant, endpoint: id)) }
+        let stored = try storedURL(url, kind: kind, tenant: tenant, endpoint: id)
         let endpoint = try await database.withTenant(tenant) { tx in
             try await tx.execute("""
-                INSERT INTO webhook_endpoints (tenant_id, id, url, kind, events, description, ordered, secret_sealed, scanned_seq, created_by)
-                SELECT \(tenant), \(id), \(url), \(kind.rawValue), \(events.map(\.rawValue))::text[], \(description), \(ordered),
-                       \(sealed.map(Bytea.init)), seq, \(principal.responsibleUserID)
+                INSERT INTO webhook_endpoints (tenant_id, id, url, url_sealed, kind, events, description, ordered, secret_sealed, scanned_seq, created_by)
+                SELECT \(tenant), \(id), \(stored.shown), \(stored.sealed.map(Bytea.init)), \(kind.rawValue), \(events.map(\.rawValue))::text[],
+                       \(description), \(ordered), \(sealed.map(Bytea.init)), seq, \(principal.responsibleUserID)
                 FROM audit_heads WHERE tenant_id = \(tenant)
                 """)
             try await audit.append(
                 AuditEvent(type: "webhook.created", actor: principal.actor, subject: Self.subject(id),
-                           data: ["url": .string(url), "kind": .string(kind.rawValue), "events": .array(events.map { .string($0.rawValue) })]),
+                           data: ["url": .string(stored.shown), "kind": .string(kind.rawValue), "events": .array(events.map { .string($0.rawValue) })]),
                 tenant: tenant, in: tx)
             return try await Self.endpoint(tenant: tenant, id: id, in: tx)
         }
@@ -74,9 +75,14 @@ public struct WebhookStore: Sendable {
     /// Changes what is given; re-enabling clears the failure record so the endpoint starts afresh.
     public func update(tenant: UUID, id: UUID, changes: WebhookEndpointChanges, by principal: Principal) async throws -> WebhookEndpoint {
         try await database.withTenant(tenant) { tx in
+            let current = try await Self.endpoint(tenant: tenant, id: id, in: tx)
+            let stored = try changes.url.map { try storedURL($0, kind: current.kind, tenant: tenant, endpoint: id) }
+            var changes = changes
+            changes.url = stored?.shown
             let updated = try await tx.execute("""
                 UPDATE webhook_endpoints SET
-                    url = coalesce(\(changes.url)::text, url),
+                    url = coalesce(\(stored?.shown)::text, url),
+                    url_sealed = coalesce(\(stored?.sealed.map(Bytea.init)), url_sealed),
                     events = coalesce(\(changes.events?.map(\.rawValue))::text[], events),
                     description = CASE WHEN \(changes.setsDescription) THEN \(changes.description)::text ELSE description END,
                     ordered = coalesce(\(changes.ordered)::boolean, ordered),
@@ -123,6 +129,13 @@ public struct WebhookStore: Sendable {
                 tenant: tenant, in: tx)
             return (try await Self.endpoint(tenant: tenant, id: id, in: tx), secret)
         }
+    }
+
+    /// The URL as stored: in the clear for standard endpoints; for Slack, whose URL is the
+    /// credential, redacted, with the URL itself sealed.
+    func storedURL(_ url: String, kind: WebhookEndpoint.Kind, tenant: UUID, endpoint: UUID) throws -> (shown: String, sealed: [UInt8]?) {
+        guard kind == .slack else { return (url, nil) }
+        return (WebhookEndpoint.redacted(url), try sealer.seal(Array(url.utf8), context: Self.sealContext(tenant: tenant, endpoint: endpoint) + ":url"))
     }
 
     static func subject(_ id: UUID) -> AuditEvent.Party { .init(kind: "webhook", id: id.uuidString.lowercased()) }
