@@ -79,10 +79,12 @@ public struct TestDatabaseInfo: Sendable {
         return configuration
     }
 
-    /// As `writ_app`, which the server serves as.
+    /// As `writ_app`, which the server serves as. Callers queue for a connection up to a minute:
+    /// stress tests hold every connection on one chain head while the whole suite shares two cores,
+    /// and what they check is the chain, not how fast the pool hands out connections.
     public func appConfiguration(maxConnections: Int = 4) -> PostgresConfiguration {
         var configuration = PostgresConfiguration(
-            connectionString: TestCluster.adminURL, maxConnections: maxConnections, searchPath: ["writ"])
+            connectionString: TestCluster.adminURL, maxConnections: maxConnections, acquireTimeout: .seconds(60), searchPath: ["writ"])
         configuration.database = name
         configuration.user = "writ_app"
         return configuration
