@@ -39,7 +39,7 @@ struct WebhookTests {
                     #expect(payload["data"]?["intent"]?["id"]?.stringValue == intent["id"] as? String)
                 }
                 var delivery = try await api.call(.get, "/v1/webhooks/\(endpoint)/deliveries", as: signup.credential)
-                for _ in 0..<40 where ((delivery["items"] as? [[String: Any]])?.first?["status"] as? String) != "delivered" {
+                for _ in 0..<200 where ((delivery["items"] as? [[String: Any]])?.first?["status"] as? String) != "delivered" {
                     try await Task.sleep(for: .milliseconds(100))
                     delivery = try await api.call(.get, "/v1/webhooks/\(endpoint)/deliveries", as: signup.credential)
                 }
@@ -122,7 +122,7 @@ struct WebhookTests {
             let endpoint = try #require(named["id"] as? String)
             _ = try await api.call(.post, "/v1/members", as: signup.credential, json: #"{"email":"ssrf@example.com","roles":["auditor"]}"#)
             var error = ""
-            for _ in 0..<60 where error.isEmpty {
+            for _ in 0..<200 where error.isEmpty {
                 try await Task.sleep(for: .milliseconds(100))
                 let list = try await api.call(.get, "/v1/webhooks/\(endpoint)/deliveries", as: signup.credential)
                 if let id = (list["items"] as? [[String: Any]])?.first?["id"] as? String {
@@ -141,6 +141,8 @@ struct WebhookTests {
         try await WebhookReceiver.serve(receiver) { url in
             try await TestApp.withServer(configure: { configuration in
                 Self.fastRetries(&configuration)
+                // Attempts keep failing for longer than the endpoint may fail, however slow the machine.
+                configuration.webhookRetrySchedule = WebhookRetrySchedule(delays: Array(repeating: 0.3, count: 40))
                 configuration.webhookDisableAfter = 1
                 configuration.mailDirectory = mail.path
             }) { api, _ in
@@ -150,7 +152,7 @@ struct WebhookTests {
                 let endpoint = try #require(created["id"] as? String)
                 _ = try await api.call(.post, "/v1/members", as: signup.credential, json: #"{"email":"one@example.com","roles":["auditor"]}"#)
                 var state = try await api.call(.get, "/v1/webhooks/\(endpoint)", as: signup.credential)
-                for _ in 0..<60 where state["disabled_at"] is NSNull || state["disabled_at"] == nil {
+                for _ in 0..<200 where state["disabled_at"] is NSNull || state["disabled_at"] == nil {
                     try await Task.sleep(for: .milliseconds(100))
                     state = try await api.call(.get, "/v1/webhooks/\(endpoint)", as: signup.credential)
                 }
