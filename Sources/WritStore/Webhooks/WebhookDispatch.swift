@@ -2,45 +2,6 @@ import Foundation
 import Postgres
 import WritCore
 
-/// A delivery claimed for one attempt: everything needed to send it.
-public struct ClaimedWebhookDelivery: Sendable {
-    public let tenant: UUID
-    public let id: UUID
-    public let endpointID: UUID
-    public let url: String
-    public let kind: WebhookEndpoint.Kind
-    public let eventType: WebhookEventType
-    public let messageID: String
-    public let payload: [UInt8]
-    /// This attempt's number (1 for the first).
-    public let attempt: Int
-    /// The secrets that sign it, the current one first.
-    public let secrets: [WebhookSecret]
-}
-
-/// What one attempt came to.
-public struct WebhookAttemptOutcome: Sendable {
-    public let startedAt: Date
-    public let durationMilliseconds: Int
-    /// The receiver's status, when it answered.
-    public let statusCode: Int?
-    /// Why no acceptable answer came (refused destination, timeout, connection error, a non-2xx status).
-    public let error: String?
-    /// The start of the answer's body, for the admin reading the delivery log.
-    public let responseExcerpt: String?
-
-    public init(startedAt: Date, durationMilliseconds: Int, statusCode: Int?, error: String?, responseExcerpt: String?) {
-        self.startedAt = startedAt
-        self.durationMilliseconds = durationMilliseconds
-        self.statusCode = statusCode
-        self.error = error
-        self.responseExcerpt = responseExcerpt
-    }
-
-    /// A 2xx answer.
-    public var succeeded: Bool { statusCode.map { (200...299).contains($0) } ?? false && error == nil }
-}
-
 /// Claims due deliveries for one attempt each and records how it went. A claim is a lease: one
 /// node's conditional update takes a delivery (rows locked `SKIP LOCKED`), so no two nodes send the
 /// same attempt; a node that dies mid-attempt leaves the lease to run out, and the delivery is
