@@ -44,7 +44,10 @@ total = 0
 runs = []
 for name, headers in credentials:
     command = [schemathesis, "run", f"{node}/openapi.json", "--checks", checks, "--max-examples", examples, "--seed", seed,
-               "-w", "1", "--phases", "coverage,fuzzing"]
+               "-w", "1", "--phases", "coverage,fuzzing",
+               # A valid request to the event stream is answered with a stream that stays open; its
+               # refusals are covered by the Swift suite's EventStreamTests.
+               "--exclude-operation-id", "streamEvents"]
     for header in headers:
         command += ["-H", header]
     runs.append((name, subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)))

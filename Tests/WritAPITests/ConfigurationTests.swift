@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import WritAPI
 
@@ -41,8 +42,14 @@ struct ConfigurationTests {
         ("WRIT_LOG_LEVEL", "loud"),
         ("WRIT_MIGRATE_ON_START", "maybe"),
         ("WRIT_DATABASE_POOL_SIZE", "0"),
-        ("WRIT_SMTP_URL", "smtp://user:secret@mail.example.com:25"),
+        ("WRIT_SMTP_URL", "smtp://user:secret@mail.example.com:25?tls=none"),
+        ("WRIT_SMTP_URL", "smtp://user@mail.example.com:587"),
+        ("WRIT_SMTP_URL", "smtps://mail.example.com?tls=none"),
+        ("WRIT_SMTP_URL", "smtp://mail.example.com?tsl=none"),
+        ("WRIT_SMTP_URL", "smtp://mail.example.com?from=a@b@c"),
+        ("WRIT_SMTP_URL", "smtp://mail.example.com:70000"),
         ("WRIT_SMTP_URL", "https://mail.example.com"),
+        ("WRIT_SMTP_CA_FILE", "/nonexistent/ca.pem"),
         ("WRIT_METRICS_TOKEN", "short"),
         ("WRIT_METRICS_TOKEN", "has spaces in the token ok"),
         ("WRIT_TRUST_PROXY", "sometimes"),
@@ -57,7 +64,25 @@ struct ConfigurationTests {
             #expect(error.setting.rawValue == setting)
             #expect(error.description.hasPrefix(setting))
             if setting == "WRIT_MASTER_KEY", !value.isEmpty { #expect(!error.description.contains(value)) }
+            #expect(!error.description.contains("secret"))
         }
+    }
+
+    @Test("SMTP URLs with credentials, STARTTLS, implicit TLS and an explicit plain relay are accepted", arguments: [
+        "smtp://user:secret@mail.example.com:587", "smtps://user%40example.com:p%3Ass@mail.example.com",
+        "smtp://relay.internal?tls=none&from=writ@example.com", "smtp://mail.example.com?tls=starttls",
+    ])
+    func goodSMTP(url: String) throws {
+        var environment = base
+        environment["WRIT_SMTP_URL"] = url
+        let caFile = FileManager.default.temporaryDirectory.appendingPathComponent("writ-ca-\(UUID().uuidString).pem")
+        try Data("-----BEGIN CERTIFICATE-----\n".utf8).write(to: caFile)
+        defer { try? FileManager.default.removeItem(at: caFile) }
+        environment["WRIT_SMTP_CA_FILE"] = caFile.path
+        let configuration = try WritConfiguration(environment: environment)
+        #expect(configuration.smtpCAFile == caFile.path)
+        #expect(configuration.smtpURL == url)
+        #expect(!configuration.description.contains("secret") && !configuration.description.contains("p%3Ass"))
     }
 
     @Test("the configuration describes itself with every secret redacted")

@@ -1,57 +1,155 @@
 import Foundation
+import Postgres
 import Testing
 import WritAPI
+import WritCore
 import WritTestSupport
 
-@Suite("Mail through an SMTP relay", .timeLimit(.minutes(3)))
+@Suite("Mail through an SMTP server", .timeLimit(.minutes(3)))
 struct SMTPDeliveryTests {
-    @Test("approval notices reach a real SMTP server (aiosmtpd) and are marked sent once")
-    func relay() async throws {
-        let python = try #require(ProcessInfo.processInfo.environment["WRIT_TEST_PYTHON"], "run through scripts/test")
-        let maildir = FileManager.default.temporaryDirectory.appendingPathComponent("writ-smtp-\(UUID().uuidString)")
-        let port = Int.random(in: 40_000..<50_000)
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: python)
-        server.arguments = ["-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox", maildir.path]
-        // Not on our stdout: a lingering child would keep the test run's output pipe open.
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        defer {
-            kill(server.processIdentifier, SIGKILL)
-            server.waitUntilExit()
-        }
-        try await Task.sleep(for: .seconds(1))
+    /// Credentials with characters that must be percent-encoded in the URL.
+    static let user = "writ@example.com"
+    static let password = "s3cr:t/pa ss"
+    static var encodedCredentials: String { "writ%40example.com:s3cr%3At%2Fpa%20ss" }
 
-        let database = try await TestCluster.makeMigratedDatabase()
-        var configuration = TestApp.configuration(for: database)
-        configuration.smtpURL = "smtp://127.0.0.1:\(port)?from=writ@example.com"
-        let app = try await WritApplication.build(configuration: configuration)
-        try await app.test(.live) { client in
-            let api = APIClient(client: client)
+    /// The plain-text part's and the HTML part's text of a received message.
+    static func parts(of text: String) throws -> (plain: String, html: String) {
+        func part(after header: String) throws -> String {
+            let start = try #require(text.range(of: header + "\r\n\r\n")).upperBound
+            let end = try #require(text.range(of: "\r\n--=_writ_", range: start..<text.endIndex)).lowerBound
+            return String(text[start..<end])
+        }
+        let plain = try part(after: "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 7bit")
+        let encoded = try part(after: "Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64")
+        return (plain, String(decoding: try #require(Data(base64Encoded: encoded.replacingOccurrences(of: "\r\n", with: ""))), as: UTF8.self))
+    }
+
+    /// The outbox rows of a tenant as the owner sees them: attempts, sent or not, last error.
+    static func outbox(_ database: TestDatabaseInfo, tenant: String) async throws -> [(attempts: Int, sent: Bool, error: String?)] {
+        let owner = ConnectionPool(configuration: database.migrateConfiguration)
+        defer { Task { await owner.close() } }
+        return try await owner.query("""
+            SELECT attempts, sent_at IS NOT NULL AS sent, last_error FROM writ.outbox WHERE tenant_id = \(UUID(uuidString: tenant)!)
+            """).map { (try $0.decode(Int.self, "attempts"), try $0.decode(Bool.self, "sent"), try $0.decode(String?.self, "last_error")) }
+    }
+
+    @Test("board links reach the server over STARTTLS with AUTH, as plain text and HTML, once each, and work")
+    func boardLinksOverSTARTTLS() async throws {
+        let server = try await SMTPTestServer.start(.startTLS, user: Self.user, password: Self.password)
+        defer { server.stop() }
+        try await TestApp.withServer(configure: {
+            $0.smtpURL = "smtp://\(Self.encodedCredentials)@127.0.0.1:\(server.port)?from=writ@example.com"
+            $0.smtpCAFile = server.certificate.path
+        }) { api, _ in
             let signup = try await api.signup()
             let setup = try await api.agentWithKey(as: signup.credential)
-            // The admin created the agent's key, so never approves its intents: a second admin does.
-            _ = try await api.inviteAndAccept(as: signup.credential, email: "relay-admin@example.com", roles: #"["admin"]"#)
-            _ = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.update","resource":"c/7"}"#)
-            var delivered: [String] = []
-            for _ in 0..<100 where delivered.isEmpty {
-                let new = maildir.appendingPathComponent("new")
-                delivered = try (FileManager.default.contentsOfDirectory(atPath: new.path)).map {
-                    try String(contentsOfFile: new.appendingPathComponent($0).path, encoding: .utf8)
-                }.filter { $0.contains("X-Writ-Kind: approval.requested") }
-                if delivered.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+            var board: [String] = []
+            for _ in 0..<2 {
+                let email = "board-\(UUID().uuidString.prefix(8))@example.com"
+                _ = try await api.inviteAndAccept(as: signup.credential, email: email, roles: #"["board"]"#)
+                board.append(email)
             }
-            #expect(delivered.count == 1)
-            #expect(delivered.first?.contains("Subject: Approval requested (T1): crm.update on c/7") == true)
-            #expect(delivered.first?.contains("To: relay-admin@example.com") == true)
-            try await Task.sleep(for: .seconds(2))
-            let again = try FileManager.default.contentsOfDirectory(atPath: maildir.appendingPathComponent("new").path).filter {
-                (try? String(contentsOfFile: maildir.appendingPathComponent("new").appendingPathComponent($0).path, encoding: .utf8))?
-                    .contains("X-Writ-Kind: approval.requested") == true
+            let intent = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"""
+                {"action":"k8s.deployment.scale","resource":"prod/web","params":{"replicas":80}}
+                """#)
+            #expect(intent["tier"] as? String == "T3", "\(intent.status) \(intent["detail"] ?? "")")
+            let mails = try await server.messages(kind: .boardApprovalLink, count: 2)
+            #expect(mails.count == 2)
+            var recipients: [String] = []
+            for mail in mails {
+                #expect(mail.tls && mail.authenticated)
+                #expect(mail.text.contains("\r\nFrom: Writ <writ@example.com>\r\n"))
+                #expect(mail.text.contains("Content-Type: multipart/alternative; boundary="))
+                let (plain, html) = try Self.parts(of: mail.text)
+                let link = try #require(plain.components(separatedBy: "\r\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                    .first { $0.hasPrefix("http://127.0.0.1:8080/approve#wsb_") })
+                #expect(html.contains("href=\"\(link)\""))
+                #expect(html.contains("k8s.deployment.scale on prod/web"))
+                let token = String(link.split(separator: "#")[1])
+                #expect(try await api.call(.post, "/v1/approval-links/view", json: #"{"token":"\#(token)"}"#).status == .ok)
+                recipients += mail.text.components(separatedBy: "\r\n").filter { $0.hasPrefix("To: ") }.map { String($0.dropFirst(4)) }
             }
-            #expect(again.count == 1)
+            #expect(Set(recipients) == Set(board))
+            let attempts = try server.authAttempts()
+            #expect(!attempts.isEmpty && attempts.allSatisfy { $0.tls && $0.accepted })
+            try await Task.sleep(for: .seconds(1))
+            #expect(try server.received().filter { $0.text.contains("X-Writ-Kind: board.approval_link") }.count == 2)
         }
-        try? FileManager.default.removeItem(at: maildir)
+    }
+
+    @Test("smtps:// speaks TLS from the first byte and authenticates")
+    func implicitTLS() async throws {
+        let server = try await SMTPTestServer.start(.implicitTLS, user: Self.user, password: Self.password)
+        defer { server.stop() }
+        try await TestApp.withServer(configure: {
+            $0.smtpURL = "smtps://\(Self.encodedCredentials)@127.0.0.1:\(server.port)"
+            $0.smtpCAFile = server.certificate.path
+            $0.mailDirectory = nil
+        }) { api, _ in
+            let signup = try await api.signup()
+            _ = try await api.call(.post, "/v1/members", as: signup.credential, json: #"{"email":"tls@example.com","roles":["operator"]}"#)
+            let mails = try await server.messages(kind: .invitation, count: 1)
+            #expect(mails.count == 1)
+            #expect(mails.first.map { $0.tls && $0.authenticated && $0.text.contains("/invite#wsi_") } == true)
+        }
+    }
+
+    @Test("an untrusted certificate stops delivery before the credentials are sent; the message waits with the reason")
+    func untrustedCertificate() async throws {
+        let server = try await SMTPTestServer.start(.startTLS, user: Self.user, password: Self.password)
+        let impostor = try await SMTPTestServer.start(.plain)
+        defer {
+            server.stop()
+            impostor.stop()
+        }
+        try await TestApp.withServer(configure: {
+            $0.smtpURL = "smtp://\(Self.encodedCredentials)@127.0.0.1:\(server.port)"
+            $0.smtpCAFile = impostor.certificate.path  // another self-signed certificate
+            $0.mailDirectory = nil
+        }) { api, database in
+            let signup = try await api.signup()
+            _ = try await api.call(.post, "/v1/members", as: signup.credential, json: #"{"email":"nobody@example.com","roles":["operator"]}"#)
+            var rows: [(attempts: Int, sent: Bool, error: String?)] = []
+            for _ in 0..<100 where rows.first.map({ $0.attempts == 0 }) ?? true {
+                try await Task.sleep(for: .milliseconds(100))
+                rows = try await Self.outbox(database, tenant: signup.tenant)
+            }
+            #expect(rows.count == 1)
+            #expect(rows.first.map { $0.attempts >= 1 && !$0.sent } == true)
+            #expect(rows.first?.error?.contains("certificate") == true)
+            #expect(try server.received().isEmpty)
+            #expect(try server.authAttempts().isEmpty)
+        }
+    }
+
+    @Test("STARTTLS is required unless tls=none: a server without it gets nothing, then everything with tls=none")
+    func startTLSRequired() async throws {
+        let server = try await SMTPTestServer.start(.plain)
+        defer { server.stop() }
+        try await TestApp.withServer(configure: {
+            $0.smtpURL = "smtp://127.0.0.1:\(server.port)"
+            $0.mailDirectory = nil
+        }) { api, database in
+            let signup = try await api.signup()
+            _ = try await api.call(.post, "/v1/members", as: signup.credential, json: #"{"email":"clear@example.com","roles":["operator"]}"#)
+            var rows: [(attempts: Int, sent: Bool, error: String?)] = []
+            for _ in 0..<100 where rows.first.map({ $0.attempts == 0 }) ?? true {
+                try await Task.sleep(for: .milliseconds(100))
+                rows = try await Self.outbox(database, tenant: signup.tenant)
+            }
+            #expect(rows.first?.error?.contains("STARTTLS") == true)
+            #expect(try server.received().isEmpty)
+        }
+        try await TestApp.withServer(configure: {
+            $0.smtpURL = "smtp://127.0.0.1:\(server.port)?tls=none&from=writ@example.com"
+            $0.mailDirectory = nil
+        }) { api, database in
+            let signup = try await api.signup()
+            _ = try await api.call(.post, "/v1/members", as: signup.credential, json: #"{"email":"relay@example.com","roles":["operator"]}"#)
+            #expect(try await server.messages(kind: .invitation, count: 1).count == 1)
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await server.messages(kind: .invitation, count: 1).count == 1)
+            #expect(try await Self.outbox(database, tenant: signup.tenant).map(\.sent) == [true])
+        }
     }
 }

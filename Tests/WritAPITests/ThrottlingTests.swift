@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
 import HTTPTypes
 import Testing
 import WritAPI
@@ -21,12 +23,19 @@ struct ThrottlingTests {
             let email = "victim-\(UUID().uuidString.prefix(6))@example.com"
             _ = try await api.signup(email: email, password: "the right password")
             let started = ContinuousClock.now
+            let port = try #require(api.client.port)
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<60 {
                     group.addTask {
                         let password = index == 30 ? "the right password" : "wrong password \(index)"
-                        return try await api.call(.post, "/v1/sessions", json: Self.login(email, password),
-                                                  headers: Self.from("203.0.113.7")).status.code
+                        // Not the test client: its 20 s read timeout is shorter than a burst's wait for its
+                        // turn under the whole suite on two cores.
+                        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/sessions")
+                        request.method = .POST
+                        request.headers.add(name: "Content-Type", value: "application/json")
+                        request.headers.add(name: "X-Forwarded-For", value: "10.9.9.9, 203.0.113.7")
+                        request.body = .bytes(ByteBuffer(string: Self.login(email, password)))
+                        return Int(try await HTTPClient.shared.execute(request, timeout: .seconds(120)).status.code)
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
@@ -87,13 +96,12 @@ struct ThrottlingTests {
             #expect(accepts.last == 429)
 
             let admin = try await api.signup(password: "correct horse battery")
-            var changes: [Int] = []
-            for index in 0..<4 {
-                changes.append(try await api.call(.post, "/v1/me/password", as: admin.credential,
-                                                  json: #"{"current_password":"wrong \#(index) password","new_password":"a brand new passphrase"}"#,
-                                                  headers: Self.from("203.0.113.52")).status.code)
+            let changes = try await Self.untilThrottled { index in
+                try await api.call(.post, "/v1/me/password", as: admin.credential,
+                                   json: #"{"current_password":"wrong \#(index) password","new_password":"a brand new passphrase"}"#,
+                                   headers: Self.from("203.0.113.52")).status.code
             }
-            #expect(changes == [401, 401, 401, 429])
+            #expect(Array(changes.prefix(3)) == [401, 401, 401] && changes.last == 429 && !changes.contains(204), "\(changes)")
         }
     }
 }
@@ -104,23 +112,33 @@ extension ThrottlingTests {
         try await TestApp.withServer(configure: { $0.trustProxy = true }) { api, _ in
             let email = "guarded-\(UUID().uuidString.prefix(6))@example.com"
             _ = try await api.signup(email: email, password: "the right password")
-            var signups: [Int] = []
-            for index in 0..<4 {
-                signups.append(try await api.call(.post, "/v1/signup", json: """
+            let signups = try await Self.untilThrottled { index in
+                try await api.call(.post, "/v1/signup", json: """
                     {"organization":"Guess \(index)","email":"\(email)","password":"wrong password \(index)"}
-                    """, headers: Self.from("203.0.113.60")).status.code)
+                    """, headers: Self.from("203.0.113.60")).status.code
             }
-            #expect(signups == [401, 401, 401, 429])
+            #expect(Array(signups.prefix(3)) == [401, 401, 401] && signups.last == 429 && !signups.contains(201), "\(signups)")
             let inviter = try await api.signup()
             _ = try await api.call(.post, "/v1/members", as: inviter.credential, json: #"{"email":"\#(email)","roles":["auditor"]}"#)
             let token = try await api.invitationToken(for: email)
-            var accepts: [Int] = []
-            for index in 0..<4 {
-                accepts.append(try await api.call(.post, "/v1/invitations/accept", json: #"{"token":"\#(token)","password":"wrong password \#(index)"}"#,
-                                                  headers: Self.from("203.0.113.61")).status.code)
+            let accepts = try await Self.untilThrottled { index in
+                try await api.call(.post, "/v1/invitations/accept", json: #"{"token":"\#(token)","password":"wrong password \#(index)"}"#,
+                                   headers: Self.from("203.0.113.61")).status.code
             }
-            #expect(accepts == [401, 401, 401, 429])
+            #expect(Array(accepts.prefix(3)) == [401, 401, 401] && accepts.last == 429 && !accepts.contains(200), "\(accepts)")
         }
+    }
+
+    /// The statuses of `attempt` made until one is refused with 429 (at most eight). Three free
+    /// failures earn a wait of 2 s, then 4 s, 8 s …: on a machine so loaded that one attempt
+    /// outlasts a short wait, a later attempt still meets a longer one.
+    static func untilThrottled(_ attempt: (Int) async throws -> Int) async throws -> [Int] {
+        var statuses: [Int] = []
+        for index in 0..<8 {
+            statuses.append(try await attempt(index))
+            if statuses.last == 429 { break }
+        }
+        return statuses
     }
 }
 

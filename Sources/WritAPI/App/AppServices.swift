@@ -21,6 +21,7 @@ public struct AppServices: Sendable {
     let boardLinks: BoardLinks
     let webhooks: WebhookStore
     let waiters = IntentWaiters()
+    let eventStreams = EventStreamHub()
     /// Argon2 on its bounded CPU lane.
     let passwords = PasswordHashing()
     /// Policy simulation and backtest evaluation on their bounded CPU lane.

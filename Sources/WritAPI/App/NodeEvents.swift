@@ -15,6 +15,7 @@ struct NodeEvents: Service {
     let keyCache: APIKeyCache
     let policyCache: PolicyCache
     let waiters: IntentWaiters
+    let eventStreams: EventStreamHub
     let signingKeys: SigningKeys
     let logger: Logger
 
@@ -65,6 +66,7 @@ struct NodeEvents: Service {
             keyCache.invalidateAll()
             policyCache.invalidateAll()
             signingKeys.invalidateAll()
+            eventStreams.wakeAll()
         case .notice(let kind, let tenant, let payload):
             switch kind {
             case .credentialsChanged: keyCache.invalidate(tenant: tenant)
@@ -73,6 +75,7 @@ struct NodeEvents: Service {
             case .intentChanged:
                 if let intent = payload["intent"]?.stringValue.flatMap(UUID.init(uuidString:)) { waiters.wakeAll(intent: intent) }
                 waiters.wakeAll(intent: tenant)
+            case .auditAppended: eventStreams.wake(tenant: tenant)
             }
         }
     }

@@ -44,7 +44,7 @@ public enum WritApplication {
         var services: [any Service] = [
             DatabaseService(database: database),
             NodeEvents(database: database, keyCache: appServices.keyCache,
-                       policyCache: appServices.policyCache, waiters: appServices.waiters,
+                       policyCache: appServices.policyCache, waiters: appServices.waiters, eventStreams: appServices.eventStreams,
                        signingKeys: appServices.signingKeys, logger: logger),
             CheckpointService(checkpointer: AuditCheckpointer(database: database, audit: appServices.audit), logger: logger),
             ExpiryService(expiry: IntentExpiry(database: database, audit: appServices.audit), waiters: appServices.waiters,
@@ -56,7 +56,7 @@ public enum WritApplication {
             sender: WebhookSender(resolver: WebhookResolver(allowPrivate: configuration.webhookAllowPrivate)),
             schedule: configuration.webhookRetrySchedule, disableAfter: configuration.webhookDisableAfter,
             interval: configuration.webhookInterval, logger: logger))
-        let relay = configuration.smtpURL.flatMap(SMTPRelay.init(url:))
+        let relay = try configuration.smtpSettings().map(SMTPRelay.init(settings:))
         if configuration.mailDirectory != nil || relay != nil {
             services.append(MailService(
                 database: database, directory: configuration.mailDirectory.map { URL(fileURLWithPath: $0) }, relay: relay,
@@ -80,7 +80,7 @@ public enum WritApplication {
                 FileHandle.standardOutput.write(Data("Writ console: \(console)\n".utf8))
             },
             logger: logger)
-        return (application, DrainService(waiters: appServices.waiters))
+        return (application, DrainService(waiters: appServices.waiters, eventStreams: appServices.eventStreams))
     }
 
     /// The router with every route and middleware, separate from the server so tests can inspect it.
@@ -113,6 +113,8 @@ public enum WritApplication {
             .addRoutes(to: router)
         KeysController(signingKeys: services.signingKeys, database: database).addRoutes(to: router)
         WebhooksController(webhooks: services.webhooks, allowPrivate: configuration.webhookAllowPrivate).addRoutes(to: router)
+        EventsController(reader: services.auditReader, hub: services.eventStreams, identity: services.identity,
+                         keyCache: services.keyCache, heartbeat: configuration.eventHeartbeat).addRoutes(to: router)
         SigningKeysController(identity: services.identity, signingKeys: services.signingKeys, database: database).addRoutes(to: router)
         PoliciesController(policies: services.policies, cache: services.policyCache, database: database).addRoutes(to: router)
         PolicyToolsController(policies: services.policies, cache: services.policyCache, history: services.intentHistory,

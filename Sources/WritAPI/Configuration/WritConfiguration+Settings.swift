@@ -18,6 +18,7 @@ extension WritConfiguration {
         case databasePoolSize = "WRIT_DATABASE_POOL_SIZE"
         case mailDirectory = "WRIT_MAIL_DIR"
         case smtpURL = "WRIT_SMTP_URL"
+        case smtpCAFile = "WRIT_SMTP_CA_FILE"
         case metricsToken = "WRIT_METRICS_TOKEN"
         case trustProxy = "WRIT_TRUST_PROXY"
         case webhookAllowPrivate = "WRIT_WEBHOOK_ALLOW_PRIVATE"
@@ -56,9 +57,6 @@ extension WritConfiguration {
         guard let poolSize = Int(poolText), (1...500).contains(poolSize) else {
             throw ConfigurationError(.databasePoolSize, "must be a whole number from 1 to 500")
         }
-        if let smtp = value(.smtpURL), SMTPRelay(url: smtp) == nil {
-            throw ConfigurationError(.smtpURL, "must be smtp://host[:port][?from=address] (a relay without credentials or TLS)")
-        }
         self.init(
             databaseURL: databaseURL, migrateDatabaseURL: value(.migrateDatabaseURL), httpHost: host, httpPort: port,
             publicURL: publicURL, masterKey: masterKey, logLevel: logLevel,
@@ -66,6 +64,11 @@ extension WritConfiguration {
             migrateOnStart: migrateOnStart, databasePoolSize: poolSize)
         self.mailDirectory = value(.mailDirectory)
         self.smtpURL = value(.smtpURL)
+        self.smtpCAFile = value(.smtpCAFile)
+        if let file = smtpCAFile, !FileManager.default.isReadableFile(atPath: file) {
+            throw ConfigurationError(.smtpCAFile, "must be a readable PEM file of the certificates to trust for the SMTP server")
+        }
+        _ = try smtpSettings()
         self.trustProxy = trustProxy
         try readWebhookSettings(value)
         if let token = value(.metricsToken) {
@@ -92,6 +95,24 @@ extension WritConfiguration {
             }
             webhookDisableAfter = seconds
         }
+    }
+
+    /// The SMTP server's settings from ``smtpURL`` and ``smtpCAFile``; `nil` without a URL.
+    func smtpSettings() throws(ConfigurationError) -> SMTPSettings? {
+        guard let smtpURL else { return nil }
+        var settings: SMTPSettings
+        do {
+            settings = try SMTPSettings(url: smtpURL)
+        } catch {
+            throw ConfigurationError(.smtpURL, "\(error.description): smtp://[user:password@]host[:port][?from=address][&tls=none] or smtps://…")
+        }
+        if let file = smtpCAFile {
+            guard FileManager.default.isReadableFile(atPath: file) else {
+                throw ConfigurationError(.smtpCAFile, "must be a readable PEM file of the certificates to trust for the SMTP server")
+            }
+            settings.trustedCertificatesFile = file
+        }
+        return settings
     }
 
     private static func flag(_ setting: Setting, _ text: String?, default fallback: Bool) throws(ConfigurationError) -> Bool {

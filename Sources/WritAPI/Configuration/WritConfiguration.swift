@@ -32,8 +32,11 @@ public struct WritConfiguration: Sendable, CustomStringConvertible, CustomDebugS
     public var databasePoolSize: Int
     /// Where outgoing mail is written as `.eml` files (local runs and tests).
     public var mailDirectory: String?
-    /// The SMTP relay outgoing mail goes to, `smtp://host[:port][?from=address]`.
+    /// The SMTP server outgoing mail goes to: `smtp://[user:password@]host[:port][?from=address][&tls=none]`
+    /// (STARTTLS required unless `tls=none`) or `smtps://…` (implicit TLS).
     public var smtpURL: String?
+    /// A PEM file of the certificates to trust for the SMTP server instead of the system's.
+    public var smtpCAFile: String?
     /// The bearer token `/metrics` requires; `nil` turns `/metrics` off.
     public var metricsToken: String?
     /// Whether the proxy in front is trusted to name the client in `X-Forwarded-For`.
@@ -50,6 +53,8 @@ public struct WritConfiguration: Sendable, CustomStringConvertible, CustomDebugS
     public var webhookDisableAfter: TimeInterval = 3 * 86_400
     /// How often the webhook dispatcher looks for new events and due retries.
     public var webhookInterval: Duration = .seconds(1)
+    /// How often an idle event stream sends a keep-alive and re-checks its credential (tests shorten it).
+    public var eventHeartbeat: Duration = .seconds(15)
 
     public init(
         databaseURL: String, migrateDatabaseURL: String? = nil, httpHost: String = "127.0.0.1", httpPort: Int = 8080,

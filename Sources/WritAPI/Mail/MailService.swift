@@ -24,9 +24,15 @@ struct MailService: Service {
             while !Task.isCancelled {
                 do {
                     try await Outbox.deliver(database: database) { message in
-                        let text = Self.rfc5322(message, body: body(of: message))
+                        let text = rendered(message).rendered()
                         if let relay {
-                            try await NIOThreadPool.singleton.runIfActive { try relay.send(to: message.recipient, message: text) }
+                            do {
+                                try await NIOThreadPool.singleton.runIfActive { try relay.send(to: message.recipient, message: text) }
+                            } catch {
+                                logger.warning("the SMTP server did not take a message; it is retried later",
+                                               metadata: ["kind": "\(message.kind.rawValue)", "error": "\(error)"])
+                                throw error
+                            }
                         }
                         if let directory { try write(text, id: message.id, to: directory) }
                     }
@@ -38,11 +44,13 @@ struct MailService: Service {
         }
     }
 
-    /// The body with the recipient's link put in place of the placeholder.
-    func body(of message: OutboxMessage) -> String {
-        guard let link = message.link else { return message.body }
-        let url = "\(publicURL)/\(link.kind.page)#\(links.token(for: link))"
-        return message.body.replacingOccurrences(of: Outbox.linkPlaceholder, with: url)
+    /// The message with the recipient's link (derived now, never stored) in place of the placeholder.
+    func rendered(_ message: OutboxMessage) -> MailMessage {
+        let link = message.link.map { "\(publicURL)/\($0.kind.page)#\(links.token(for: $0))" }
+        let text = link.map { message.body.replacingOccurrences(of: Outbox.linkPlaceholder, with: $0) } ?? message.body
+        return MailMessage(
+            id: message.id, date: message.createdAt, from: relay?.from ?? "no-reply@writ.invalid", recipient: message.recipient,
+            subject: message.subject, kind: message.kind, text: text, link: link)
     }
 
     /// Writes one message as `<id>.eml`; the file appears whole (written aside, then renamed).
@@ -52,31 +60,5 @@ struct MailService: Service {
         let temporary = directory.appendingPathComponent(".\(id).tmp")
         try Data(text.utf8).write(to: temporary)
         try FileManager.default.moveItem(at: temporary, to: directory.appendingPathComponent("\(id).eml"))
-    }
-
-    /// The message in RFC 5322 form with CRLF line ends.
-    static func rfc5322(_ message: OutboxMessage, body: String) -> String {
-        let id = message.id.uuidString.lowercased()
-        return """
-            Message-ID: <\(id)@writ>\r
-            Date: \(Self.date(message.createdAt))\r
-            From: Writ <no-reply@writ.invalid>\r
-            To: \(message.recipient)\r
-            Subject: \(message.subject)\r
-            MIME-Version: 1.0\r
-            Content-Type: text/plain; charset=utf-8\r
-            Content-Transfer-Encoding: 8bit\r
-            X-Writ-Kind: \(message.kind)\r
-            \r
-            \(body.replacingOccurrences(of: "\n", with: "\r\n"))
-            """
-    }
-
-    private static func date(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-        return formatter.string(from: date)
     }
 }

@@ -24,6 +24,24 @@ extension OpenAPIPaths {
             "responses": ["200": ["description": "One canonical JSON event per line",
                                   "content": ["application/x-ndjson": ["schema": ["type": "string"]]]]],
         ], [query("from_seq", "first seq to export, default 1", type: "integer")])],
+        "/v1/events": ["get": withParameters([
+            "summary": "Follow the audit events the caller may see, live (server-sent events)",
+            "description": """
+                Each event is `id: <seq>`, `event: <type>`, `data: <the audit export line>`. Resume after an event with the \
+                `Last-Event-ID` header or `after`; without either the stream starts at the chain's head. Admins, auditors and \
+                admin keys see every event; other members those about intents, warrants and policies; an agent's intents key \
+                those about its own intents.
+                """,
+            "operationId": "streamEvents",
+            "responses": [
+                "200": ["description": "The stream (it stays open)", "content": ["text/event-stream": ["schema": ["type": "string"]]]],
+                "429": OpenAPIDocument.problem("Too many streams open for the organisation on this server"),
+            ],
+        ], [
+            query("after", "the id of the last event seen (a whole number ≥ 0)", type: "integer"),
+            ["name": "Last-Event-ID", "in": "header", "required": false, "description": "the id of the last event seen",
+             "schema": ["type": "integer", "minimum": 0]],
+        ])],
         "/v1/audit/checkpoints": ["get": withParameters(operation("List signed checkpoints", id: "listCheckpoints", response: page("Checkpoint")), [
             query("cursor", "from next_cursor"), query("limit", "1 to 1000, default 100", type: "integer"),
         ])],

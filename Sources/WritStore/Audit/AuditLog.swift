@@ -86,6 +86,7 @@ public struct AuditLog: Sendable {
                  AS u(s, t, ty, ak, ai, sk, si, b, h)
             """,
             "UPDATE audit_heads SET seq = \(head.seq), hash = \(head.hash) WHERE tenant_id = \(tenant)",
+            NodeEventChannel.auditAppended(tenant: tenant),
         ]
     }
 

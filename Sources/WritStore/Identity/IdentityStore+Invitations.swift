@@ -37,7 +37,7 @@ extension IdentityStore {
                         \(expiresAt), \(principal.responsibleUserID))
                 """)
             try await Outbox.enqueue(
-                tenant: tenant, kind: "member.invitation", recipient: email.value, subject: "You are invited to \(inviterName) on Writ",
+                tenant: tenant, kind: .invitation, recipient: email.value, subject: "You are invited to \(inviterName) on Writ",
                 body: "You have been invited to join \(inviterName) on Writ as \(roles.map(\.rawValue).joined(separator: ", ")).\n\n"
                     + "Accept with your personal link:\n\n  \(Outbox.linkPlaceholder)\n\n"
                     + "If you already have a Writ login, accept with its password. The link works once and expires "

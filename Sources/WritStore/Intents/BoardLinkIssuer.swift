@@ -31,7 +31,7 @@ struct BoardLinkIssuer: Sendable {
                 VALUES (\(tenant), \(intent), \(user), \(Bytea(hasher.hash(links.token(for: reference)))), \(expiresAt))
                 """)
             try await Outbox.enqueue(
-                tenant: tenant, kind: "board.approval_link", recipient: try member.decode(String.self, "email"),
+                tenant: tenant, kind: .boardApprovalLink, recipient: try member.decode(String.self, "email"),
                 subject: "Board approval needed: \(summary)",
                 body: "A critical (T3) action needs the board's decision:\n\n  \(summary)\n\nOpen your personal link to review and decide:\n\n"
                     + "  \(Outbox.linkPlaceholder)\n\nThe link is yours alone, works once, and expires \(Timestamp.format(expiresAt)).\n",
@@ -57,7 +57,7 @@ extension BoardLinkIssuer {
             guard !held.isDisjoint(with: roles) else { continue }
             if tier == .t1, !held.contains(.admin), try !person.decode(Bool.self, "in_team") { continue }
             try await Outbox.enqueue(
-                tenant: tenant, kind: "approval.requested", recipient: try person.decode(String.self, "email"),
+                tenant: tenant, kind: .approvalRequested, recipient: try person.decode(String.self, "email"),
                 subject: "Approval requested (\(tier.rawValue)): \(summary)",
                 body: "An agent asks to act:\n\n  \(summary)\n\nDecide in the console or with POST /v1/intents/\(intent.uuidString.lowercased())/decisions"
                     + (tier == .t2 ? " (with your TOTP code)" : "") + ".\n\n  \(publicURL)/\n",

@@ -17,6 +17,8 @@ public enum NodeEventChannel {
         case signingKeyRotated = "signing_key.rotated"
         /// An intent changed (payload member `intent`): wake its waiters and the tenant's.
         case intentChanged = "intent.changed"
+        /// The tenant's audit chain grew: event streams read on from where they are.
+        case auditAppended = "audit.appended"
     }
 
     /// The statement that tells every node, when the transaction commits, that `intent` changed
@@ -24,6 +26,13 @@ public enum NodeEventChannel {
     /// costs no extra connection.
     static func intentChanged(tenant: UUID, intent: UUID) -> SQL {
         "SELECT pg_notify(\(name), \(payload(.intentChanged, tenant: tenant, extra: ["intent": .string(intent.uuidString.lowercased())])))"
+    }
+
+    /// The statement that tells every node, when the transaction commits, that the tenant's chain
+    /// grew. The payload names no sequence number, so PostgreSQL folds a transaction's notices for
+    /// one tenant into one; a stream reads what is new from the chain itself.
+    static func auditAppended(tenant: UUID) -> SQL {
+        "SELECT pg_notify(\(name), \(payload(.auditAppended, tenant: tenant)))"
     }
 
     /// The notice's JSON: its type, the tenant, and any extra members.

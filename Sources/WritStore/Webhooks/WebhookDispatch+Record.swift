@@ -59,7 +59,7 @@ extension WebhookDispatch {
             """)
         for admin in admins {
             try await Outbox.enqueue(
-                tenant: tenant, kind: "webhook-disabled", recipient: try admin.decode(String.self, "email"),
+                tenant: tenant, kind: .webhookDisabled, recipient: try admin.decode(String.self, "email"),
                 subject: "A webhook endpoint was disabled",
                 body: """
                     Writ disabled the webhook endpoint \(url) (id \(endpoint.uuidString.lowercased())): \(reason).

@@ -1,0 +1,57 @@
+import Foundation
+import Postgres
+import WritCore
+
+/// One event of the live stream: its place in the chain, its type, and its export line.
+public struct StreamedAuditEvent: Sendable {
+    public let seq: Int64
+    public let type: String
+    public let line: [UInt8]
+}
+
+extension AuditReader {
+    /// The events after `afterSeq` (and at most `window` past it) that `scope` may see, and the
+    /// sequence number the scan reached: the next call starts there, so events the scope may not
+    /// see are never read twice and no visible event is skipped.
+    public func stream(
+        tenant: UUID, scope: EventStreamScope, afterSeq: Int64, window: Int64 = 500
+    ) async throws -> (events: [StreamedAuditEvent], scannedThrough: Int64) {
+        try await database.withTenant(tenant) { tx in
+            guard let head = try await tx.execute("SELECT seq FROM audit_heads WHERE tenant_id = \(tenant)").first else {
+                throw StoreError.notFound("audit chain of tenant")
+            }
+            let upper = min(try head.decode(Int64.self, "seq"), afterSeq + window)
+            guard upper > afterSeq else { return ([], max(afterSeq, upper)) }
+            let rows: PostgresRows
+            switch scope {
+            case .everything:
+                rows = try await tx.execute("""
+                    SELECT seq, type, body, hash FROM audit_events
+                    WHERE tenant_id = \(tenant) AND seq > \(afterSeq) AND seq <= \(upper) ORDER BY seq
+                    """)
+            case .intentsWarrantsAndPolicies:
+                rows = try await tx.execute("""
+                    SELECT seq, type, body, hash FROM audit_events
+                    WHERE tenant_id = \(tenant) AND seq > \(afterSeq) AND seq <= \(upper)
+                      AND subject_kind = ANY(\(EventStreamScope.memberSubjectKinds)::text[]) ORDER BY seq
+                    """)
+            case .agent(let agent):
+                // The CASE keeps the cast to the rows that are about an intent (their ids are UUIDs).
+                rows = try await tx.execute("""
+                    SELECT e.seq, e.type, e.body, e.hash FROM audit_events e
+                    JOIN intents i ON i.tenant_id = e.tenant_id
+                                  AND i.id = CASE WHEN e.subject_kind = 'intent' THEN e.subject_id::uuid END
+                    WHERE e.tenant_id = \(tenant) AND e.seq > \(afterSeq) AND e.seq <= \(upper) AND e.subject_kind = 'intent'
+                      AND i.agent_id = \(agent)
+                    ORDER BY e.seq
+                    """)
+            }
+            let events = try rows.map { row in
+                StreamedAuditEvent(
+                    seq: try row.decode(Int64.self, "seq"), type: try row.decode(String.self, "type"),
+                    line: try AuditChain.exportLine(body: Array(try row.decode(String.self, "body").utf8), hash: try row.decode(String.self, "hash")))
+            }
+            return (events, upper)
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Synchronization
+
+/// A server-sent events client for the tests: opens `/v1/events` and hands out events as they
+/// arrive, until the server ends the stream or `close()`.
+final class EventStreamClient: Sendable {
+    /// One received event.
+    struct Event: Sendable, Equatable {
+        let id: Int64
+        let type: String
+        let data: String
+    }
+
+    let status: Int
+    /// Everything received so far, and how much of it `next` handed out.
+    private final class Received: Sendable {
+        let state = Mutex<(events: [Event], taken: Int)>(([], 0))
+    }
+
+    private let received = Received()
+    private let reader: Task<Void, Never>
+
+    init(port: Int, bearer: String? = nil, cookie: String? = nil, lastEventID: Int64? = nil, query: String = "") async throws {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/events\(query)")
+        if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
+        if let cookie { request.headers.add(name: "Cookie", value: cookie) }
+        if let lastEventID { request.headers.add(name: "Last-Event-ID", value: String(lastEventID)) }
+        request.headers.add(name: "Accept", value: "text/event-stream")
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+        status = Int(response.status.code)
+        let received = self.received
+        reader = Task {
+            var text = ""
+            do {
+                for try await chunk in response.body {
+                    text += String(buffer: chunk)
+                    while let end = text.range(of: "\n\n") {
+                        let block = String(text[..<end.lowerBound])
+                        text = String(text[end.upperBound...])
+                        if let event = Self.parse(block) { received.state.withLock { $0.events.append(event) } }
+                    }
+                }
+            } catch {}
+        }
+    }
+
+    /// The next `count` events, or fewer if `timeout` passes first.
+    func next(_ count: Int, timeout: Duration = .seconds(10)) async -> [Event] {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline, received.state.withLock({ $0.events.count - $0.taken }) < count {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return received.state.withLock { state in
+            let events = Array(state.events[state.taken..<min(state.events.count, state.taken + count)])
+            state.taken += events.count
+            return events
+        }
+    }
+
+    /// Waits until the server ends the stream; true if it did within `timeout`.
+    func ended(within timeout: Duration) async -> Bool {
+        let reader = self.reader
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await reader.value
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return false
+            }
+            let result = await group.next() ?? false
+            group.cancelAll()
+            return result
+        }
+    }
+
+    func close() {
+        reader.cancel()
+    }
+
+    private static func parse(_ block: String) -> Event? {
+        var id: Int64?
+        var type = "message"
+        var data = ""
+        for line in block.split(separator: "\n") {
+            if line.hasPrefix("id: ") { id = Int64(line.dropFirst(4)) }
+            if line.hasPrefix("event: ") { type = String(line.dropFirst(7)) }
+            if line.hasPrefix("data: ") { data = String(line.dropFirst(6)) }
+        }
+        return id.map { Event(id: $0, type: type, data: data) }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+import WritAPI
+import WritTestSupport
+
+@Suite("Event stream", .timeLimit(.minutes(3)))
+struct EventStreamTests {
+    @Test("an event committed on another node streams at once; a reconnect with Last-Event-ID to either node resumes without a gap")
+    func acrossNodes() async throws {
+        let database = try await TestCluster.makeMigratedDatabase()
+        var configuration = TestApp.configuration(for: database)
+        // The keep-alive read comes every 10 s; the live events must arrive well before, by the notice.
+        configuration.eventHeartbeat = .seconds(10)
+        let nodeA = try await WritApplication.build(configuration: configuration)
+        let nodeB = try await WritApplication.build(configuration: configuration)
+        try await nodeA.test(.live) { clientA in
+            try await nodeB.test(.live) { clientB in
+                let a = APIClient(client: clientA)
+                let b = APIClient(client: clientB)
+                let signup = try await a.signup()
+                let watcher = try await a.call(.post, "/v1/api-keys", as: signup.credential, json: #"{"name":"watch","scopes":["admin"]}"#)
+                let watchKey = try #require(watcher["key"] as? String)
+                let setup = try await b.agentWithKey(as: signup.credential)
+                let stream = try await EventStreamClient(port: try #require(clientA.port), bearer: watchKey)
+                #expect(stream.status == 200)
+
+                let submitted = try await b.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
+                let intent = try #require(submitted["id"] as? String)
+                let live = await stream.next(2, timeout: .seconds(2))
+                #expect(live.map(\.type) == ["intent.submitted", "warrant.issued"])
+                #expect(live.first?.data.contains(intent) == true)
+                stream.close()
+                let last = try #require(live.last?.id)
+
+                var missed: [String] = []
+                for index in 0..<3 {
+                    let more = try await b.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/\#(index)"}"#)
+                    missed.append(try #require(more["id"] as? String))
+                }
+                for port in [try #require(clientB.port), try #require(clientA.port)] {
+                    let resumed = try await EventStreamClient(port: port, bearer: watchKey, lastEventID: last)
+                    let replay = await resumed.next(6)
+                    resumed.close()
+                    #expect(replay.map(\.id) == Array((last + 1)...(last + 6)))
+                    #expect(replay.filter { $0.type == "intent.submitted" }.map { event in missed.first { event.data.contains($0) } } == missed)
+                }
+                let replayedByQuery = try await EventStreamClient(port: try #require(clientA.port), bearer: watchKey, query: "?after=\(last + 5)")
+                #expect(await replayedByQuery.next(1).map(\.id) == [last + 6])
+                replayedByQuery.close()
+            }
+        }
+    }
+
+    @Test("streams are filtered by role; a revoked key's stream ends; bad requests get problems")
+    func scopesAndRevocation() async throws {
+        try await TestApp.withServer(configure: { $0.eventHeartbeat = .milliseconds(500) }) { api, _ in
+            let port = try #require(api.client.port)
+            let signup = try await api.signup()
+            let mine = try await api.agentWithKey(as: signup.credential)
+            let theirs = try await api.agentWithKey(as: signup.credential)
+            let operatorSession = try await api.inviteAndAccept(as: signup.credential, email: "op-\(UUID().uuidString.prefix(6))@example.com",
+                                                                roles: #"["operator"]"#)
+            let operatorCookie = try #require(Credential.session(from: operatorSession.accepted).sessionCookie)
+            let agentStream = try await EventStreamClient(port: port, bearer: mine.key)
+            let operatorStream = try await EventStreamClient(port: port, cookie: "writ_session=\(operatorCookie)")
+            #expect(agentStream.status == 200 && operatorStream.status == 200)
+
+            let other = try await api.call(.post, "/v1/intents", as: .key(theirs.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
+            _ = try await api.call(.post, "/v1/members", as: signup.credential, json: #"{"email":"later@example.com","roles":["auditor"]}"#)
+            let own = try await api.call(.post, "/v1/intents", as: .key(mine.key), json: #"{"action":"s3.objects.read","resource":"b/2"}"#)
+            let ownID = try #require(own["id"] as? String)
+            let otherID = try #require(other["id"] as? String)
+
+            let agentEvents = await agentStream.next(1)
+            #expect(agentEvents.map(\.type) == ["intent.submitted"])
+            #expect(agentEvents.allSatisfy { $0.data.contains(ownID) })
+            #expect(await agentStream.next(1, timeout: .seconds(1)).isEmpty)
+            let operatorEvents = await operatorStream.next(4)
+            #expect(operatorEvents.map(\.type) == ["intent.submitted", "warrant.issued", "intent.submitted", "warrant.issued"])
+            #expect(operatorEvents.first?.data.contains(otherID) == true)
+            #expect(await operatorStream.next(1, timeout: .seconds(1)).isEmpty)  // never member.invited
+
+            #expect(try await api.call(.delete, "/v1/api-keys/\(mine.keyID)", as: signup.credential).status == .noContent)
+            #expect(await agentStream.ended(within: .seconds(5)))
+            operatorStream.close()
+
+            let executor = try await api.call(.post, "/v1/api-keys", as: signup.credential,
+                                              json: #"{"name":"exec","scopes":["warrants"],"audiences":["s3"]}"#)
+            let refused = try await EventStreamClient(port: port, bearer: try #require(executor["key"] as? String))
+            #expect(refused.status == 403)
+            #expect(try await EventStreamClient(port: port).status == 401)
+            let malformed = try await EventStreamClient(port: port, bearer: theirs.key, query: "?after=-1")
+            #expect(malformed.status == 422)
+        }
+    }
+}
