@@ -359,6 +359,17 @@ def run(driver, node):
     text_appears(driver, ".timeline", "Warrant issued")
     text_appears(driver, ".timeline", "Approved")
     check_page(driver, "intent")
+
+    # The intent page follows the event stream: the agent's cancellation appears without a reload.
+    status, live, _ = served.call(node, "POST", "/v1/intents", {"action": "k8s.restart", "resource": "staging/live"}, agent)
+    assert status == 201 and live["status"] == "pending_approval", live
+    driver.get(node + f"/#/intents/{live['id']}")
+    heading(driver, "k8s.restart on staging/live")
+    time.sleep(1)  # the page has subscribed
+    status, cancelled, _ = served.call(node, "POST", f"/v1/intents/{live['id']}/cancel", {}, agent)
+    assert status == 200, cancelled
+    text_appears(driver, "#toast", "This intent is now cancelled", seconds=20)
+    text_appears(driver, ".timeline", "Cancelled by the agent")
     driver.get(node + "/#/audit")
     heading(driver, "Audit")
     wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, ".verify-badge").get_attribute("data-state") == "valid", 30, "a verified chain")

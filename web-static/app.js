@@ -2,6 +2,7 @@
 import { api, rememberCsrf, whenSignedOut } from "./js/api.js";
 import { fill, h, announce } from "./js/dom.js";
 import { session } from "./js/session.js";
+import { debounce, onEvent, start as startEvents, stop as stopEvents } from "./js/events.js";
 
 const routes = [
   { pattern: /^#\/signin$/, load: () => import("./js/views/signin.js"), open: true },
@@ -52,6 +53,7 @@ async function route() {
     return;
   }
   showChrome(Boolean(session.me));
+  if (session.me) startEvents();
   for (const link of document.querySelectorAll("#nav a")) {
     if (link.getAttribute("href") === hash.replace(/\?.*$/, "").replace(/\/[0-9a-f-]{36}$/, "")) link.setAttribute("aria-current", "page"); else link.removeAttribute("aria-current");
   }
@@ -69,6 +71,9 @@ async function route() {
   refreshPending();
 }
 
+// The pending count follows decisions made anywhere, not only when the page changes.
+onEvent(debounce((event) => { if (session.me && event.subject?.kind === "intent") refreshPending(); }, 500));
+
 /** The number of approvals waiting for me, next to the navigation link. */
 export async function refreshPending() {
   const badge = document.getElementById("pending-count");
@@ -84,6 +89,7 @@ export async function refreshPending() {
 whenSignedOut(() => {
   if (!session.me) return;
   session.clear();
+  stopEvents();
   rememberCsrf(null);
   sessionStorage.setItem("writ.after-signin", location.hash);
   announce("Your session has ended. Sign in again to continue.", "error");
@@ -92,6 +98,7 @@ whenSignedOut(() => {
 
 document.getElementById("sign-out").addEventListener("click", async () => {
   try { await api("DELETE", "/v1/sessions/current", undefined, { quiet401: true }); } catch { /* already gone */ }
+  stopEvents();
   session.clear();
   rememberCsrf(null);
   location.hash = "#/signin";

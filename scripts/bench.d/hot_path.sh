@@ -89,11 +89,34 @@ $(awk "BEGIN{printf \"%.3f\", $server_cpu * 1000 / $hz / $requests}") $(awk "BEG
 
 # One pgbench run over bench_keys lines first..last: prints "rate latency_ms".
 run_pgbench() {
-  local connections=$1 first=$2 last=$3 out
+  local connections=$1 first=$2 last=$3 script=${4:-scripts/bench.d/hot_path.sql} out
   out=$(as_pg_owner "$(pg_bindir)/pgbench" -n -M prepared -h "$socket" -U writ_app -c "$connections" -j "$(( connections < 2 ? 1 : 2 ))" -T "$seconds" \
-    -f scripts/bench.d/hot_path.sql -D first="$first" -D last="$last" writ 2>&1) || die "pgbench failed: $out"
+    -f "$script" -D first="$first" -D last="$last" writ 2>&1) || die "pgbench failed: $out"
   echo "$(grep -E '^tps' <<<"$out" | sed -E 's/tps = ([0-9.]+).*/\1/') $(grep -E '^latency average' <<<"$out" | sed -E 's/.*= ([0-9.]+) ms/\1/')"
 }
+
+# The cost of the audit.appended notice an append sends while its tenant's events are streamed
+# (GET /v1/events; tenants nobody watches do not send it): the hot path's SQL with the notice next
+# to it without, side by side, while the server listens on the channel.
+notice_rows() {
+  sed 's/^COMMIT;$/SELECT pg_notify('"'"'writ_events'"'"', '"'"'{"tenant":"'"'"' || (SELECT tenant FROM writ.bench_keys WHERE line = :i)::text || '"'"'","type":"audit.appended"}'"'"');\nCOMMIT;/' \
+    scripts/bench.d/hot_path.sql >"$cluster/hot_path_notice.sql"
+  grep -q pg_notify "$cluster/hot_path_notice.sql" || die "could not add the notice to the hot path's SQL"
+  chmod 644 "$cluster/hot_path_notice.sql"
+  echo
+  echo "| workload (pgbench, hot-path SQL) | with the notice | without | with ÷ without |"
+  echo "|---|---|---|---|"
+  local label lines connections with without
+  for spec in "1,000 tenants:$spread_lines" "one hot tenant:$hot_lines"; do
+    label=${spec%%:*}; lines=${spec#*:}
+    for connections in 1 16 64; do
+      with=$(run_pgbench "$connections" $lines "$cluster/hot_path_notice.sql")
+      without=$(run_pgbench "$connections" $lines)
+      echo "| $label, $connections connection(s) | ${with%% *}/s | ${without%% *}/s | $(awk "BEGIN{printf \"%.2f\", ${with%% *} / ${without%% *}}") |"
+    done
+  done
+}
+if [ "${WRIT_BENCH_NOTICE_ONLY:-}" = 1 ]; then notice_rows; exit 0; fi
 
 row() { # label writ-result pgbench-result
   read -r rate p50 p99 p999 wcpu pcpu <<<"$2"
@@ -124,3 +147,4 @@ echo
 echo "hot ÷ spread (16 connections): $(awk "BEGIN{printf \"%.2f\", $(cut -d' ' -f1 <<<"$hot16") / $(cut -d' ' -f1 <<<"$spread16")}")"
 echo "big tenant ÷ new tenant (16 connections): $(awk "BEGIN{printf \"%.2f\", $(cut -d' ' -f1 <<<"$big16") / $(cut -d' ' -f1 <<<"$empty16")}")"
 echo "server peak RSS: $(( $(awk '/VmHWM/{print $2}' "/proc/$server/status") / 1024 )) MiB"
+notice_rows

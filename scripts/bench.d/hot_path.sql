@@ -27,7 +27,8 @@ SET month_intents = CASE WHEN h.usage_month = date_trunc('month', now())::date T
     usage_month = date_trunc('month', now())::date
 FROM writ.tenants t JOIN writ.plans p ON p.id = t.plan
 WHERE h.tenant_id = (SELECT tenant FROM writ.bench_keys WHERE line = :i) AND t.id = h.tenant_id
-RETURNING h.seq, h.hash, h.checkpoint_seq, h.checkpoint_at, h.month_intents AS used, p.max_intents_per_month AS quota;
+RETURNING h.seq, h.hash, h.checkpoint_seq, h.checkpoint_at, coalesce(h.streams_until > now(), false) AS watched,
+          h.month_intents AS used, p.max_intents_per_month AS quota;
 \endpipeline
 \startpipeline
 INSERT INTO writ.audit_events (tenant_id, seq, occurred_at, type, actor_kind, actor_id, subject_kind, subject_id, body, hash)

@@ -50,11 +50,13 @@ struct EventsController {
                 }
                 defer { group.cancelAll() }
                 try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
-                // Subscribed before this first read: nothing committed in between is missed.
+                // Subscribed and watching before this first read: nothing committed in between is missed.
+                try await reader.watch(tenant: tenant)
                 var position = try await send(tenant: tenant, scope: scope, after: start ?? head, to: &writer)
                 for await signal in subscription.signals {
                     if signal == .heartbeat {
                         guard try await currentScope(of: request) == scope else { break }
+                        try await reader.watch(tenant: tenant)
                         try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
                     }
                     position = try await send(tenant: tenant, scope: scope, after: position, to: &writer)

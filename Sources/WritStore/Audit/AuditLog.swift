@@ -57,7 +57,7 @@ public struct AuditLog: Sendable {
             let link = AuditChain.link(event, tenant: tenant.uuidString.lowercased(), seq: seq, time: time, previousHash: head.hash)
             run.append((seq, time, event, link))
             seqs.append(seq)
-            head = Head(seq: seq, hash: link.hash, checkpointSeq: head.checkpointSeq, checkpointAt: head.checkpointAt)
+            head = Head(seq: seq, hash: link.hash, checkpointSeq: head.checkpointSeq, checkpointAt: head.checkpointAt, watched: head.watched)
             if signingKeys != nil, seq - head.checkpointSeq >= Self.checkpointInterval {
                 statements += Self.insert(run, tenant: tenant, head: head)
                 run.removeAll()
@@ -86,8 +86,7 @@ public struct AuditLog: Sendable {
                  AS u(s, t, ty, ak, ai, sk, si, b, h)
             """,
             "UPDATE audit_heads SET seq = \(head.seq), hash = \(head.hash) WHERE tenant_id = \(tenant)",
-            NodeEventChannel.auditAppended(tenant: tenant),
-        ]
+        ] + (head.watched ? [NodeEventChannel.auditAppended(tenant: tenant)] : [])
     }
 
     /// The chain head, locked until the transaction ends.
@@ -96,18 +95,24 @@ public struct AuditLog: Sendable {
         let hash: String
         var checkpointSeq: Int64 = 0
         var checkpointAt: Date?
+        /// Whether some node streams the tenant's events (`streams_until` lies ahead): only then do
+        /// appends send the `audit.appended` notice.
+        var watched = false
 
-        init(seq: Int64, hash: String, checkpointSeq: Int64 = 0, checkpointAt: Date? = nil) {
+        init(seq: Int64, hash: String, checkpointSeq: Int64 = 0, checkpointAt: Date? = nil, watched: Bool = false) {
             self.seq = seq
             self.hash = hash
             self.checkpointSeq = checkpointSeq
             self.checkpointAt = checkpointAt
+            self.watched = watched
         }
 
-        /// From a row with `seq`, `hash`, `checkpoint_seq` and `checkpoint_at`.
+        /// From a row with `seq`, `hash`, `checkpoint_seq`, `checkpoint_at` and `watched`
+        /// (`coalesce(streams_until > now(), false)`).
         init(_ row: PostgresRow) throws {
             self.init(seq: try row.decode(Int64.self, "seq"), hash: try row.decode(String.self, "hash"),
-                      checkpointSeq: try row.decode(Int64.self, "checkpoint_seq"), checkpointAt: try row.decode(Date?.self, "checkpoint_at"))
+                      checkpointSeq: try row.decode(Int64.self, "checkpoint_seq"), checkpointAt: try row.decode(Date?.self, "checkpoint_at"),
+                      watched: try row.decode(Bool.self, "watched"))
         }
     }
 
@@ -120,7 +125,10 @@ public struct AuditLog: Sendable {
     /// The statement that locks the tenant's chain head and reads it.
     static func lockHeadStatement(_ tenant: UUID, skipLocked: Bool = false) -> SQL {
         let lock: SQL = skipLocked ? "FOR UPDATE SKIP LOCKED" : "FOR UPDATE"
-        return "SELECT seq, hash, checkpoint_seq, checkpoint_at FROM audit_heads WHERE tenant_id = \(tenant) \(lock)"
+        return """
+            SELECT seq, hash, checkpoint_seq, checkpoint_at, coalesce(streams_until > now(), false) AS watched
+            FROM audit_heads WHERE tenant_id = \(tenant) \(lock)
+            """
     }
 
     /// Signs `{tenant, seq, hash, iat}` for the locked `head` and appends it as an `audit.checkpoint` event.
@@ -146,7 +154,7 @@ public struct AuditLog: Sendable {
         let seq = head.seq + 1
         let time = Date()
         let link = AuditChain.link(event, tenant: tenant.uuidString.lowercased(), seq: seq, time: time, previousHash: head.hash)
-        let after = Head(seq: seq, hash: link.hash, checkpointSeq: seq, checkpointAt: time)
+        let after = Head(seq: seq, hash: link.hash, checkpointSeq: seq, checkpointAt: time, watched: head.watched)
         return (Self.insert([(seq, time, event, link)], tenant: tenant, head: after) + [
             """
             INSERT INTO audit_checkpoints (tenant_id, seq, hash, iat, kid, jws, event_seq)

@@ -10,6 +10,19 @@ public struct StreamedAuditEvent: Sendable {
 }
 
 extension AuditReader {
+    /// Marks the tenant's events as streamed for the next minute, so every append sends the
+    /// `audit.appended` notice (``AuditLog`` skips it for tenants nobody watches). The update waits
+    /// for any append holding the chain head, so once it returns, every later append notifies and
+    /// a read of the chain sees every earlier one: nothing falls between. Written at most every 15 s.
+    public func watch(tenant: UUID) async throws {
+        try await database.withTenant(tenant) { tx in
+            try await tx.execute("""
+                UPDATE audit_heads SET streams_until = now() + interval '60 seconds'
+                WHERE tenant_id = \(tenant) AND (streams_until IS NULL OR streams_until < now() + interval '45 seconds')
+                """)
+        }
+    }
+
     /// The events after `afterSeq` (and at most `window` past it) that `scope` may see, and the
     /// sequence number the scan reached: the next call starts there, so events the scope may not
     /// see are never read twice and no visible event is skipped.

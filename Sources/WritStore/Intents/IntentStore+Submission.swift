@@ -102,7 +102,8 @@ extension IntentStore {
             usage_month = date_trunc('month', now())::date
         FROM tenants t JOIN plans p ON p.id = t.plan
         WHERE h.tenant_id = \(tenant) AND t.id = h.tenant_id
-        RETURNING h.seq, h.hash, h.checkpoint_seq, h.checkpoint_at, h.month_intents AS used, p.max_intents_per_month AS quota
+        RETURNING h.seq, h.hash, h.checkpoint_seq, h.checkpoint_at, coalesce(h.streams_until > now(), false) AS watched, h.month_intents AS used,
+                  p.max_intents_per_month AS quota
         """
     }
 

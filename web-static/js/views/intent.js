@@ -1,7 +1,8 @@
 // One intent: what it asks, why it got its tier, the timeline from the audit chain, and the
 // warrant's decoded claims.
 import { api, ApiError } from "../api.js";
-import { copyButton, fill, formatTime, h, heading, statusBadge, tierBadge } from "../dom.js";
+import { announce, copyButton, fill, formatTime, h, heading, statusBadge, tierBadge } from "../dom.js";
+import { debounce, onEvent } from "../events.js";
 import { decisionsSoFar, deadline, intentFacts, matchedRules } from "../intent-parts.js";
 import { loadNames } from "../names.js";
 
@@ -13,6 +14,18 @@ const LABELS = {
 };
 
 export async function render(view, { params: [id], signal }) {
+  let shown = await draw(view, id, signal);
+  // Decisions, expiry, results and redemptions made anywhere show up here as they happen.
+  onEvent(debounce(async (event) => {
+    if (signal.aborted || (event.subject?.id !== id && event.subject?.id !== shown.warrant_claims?.jti)) return;
+    const before = shown.status;
+    try { shown = await draw(view, id, signal); } catch { return; }  // left the page, or the server is away: the next event retries
+    if (shown.status !== before) announce(`This intent is now ${shown.status.replace("_", " ")}.`);
+  }, 300), signal);
+}
+
+/** Renders the intent as it is now; returns it. */
+async function draw(view, id, signal) {
   const [intent, names] = await Promise.all([api("GET", `/v1/intents/${id}`, undefined, { signal }), loadNames()]);
   const claims = intent.warrant_claims;
   fill(view,
@@ -27,6 +40,7 @@ export async function render(view, { params: [id], signal }) {
     h("section", { class: "card", "aria-labelledby": "timeline-title" }, h("h2", { id: "timeline-title" }, "Timeline"), await timeline(intent, names, signal)),
     h("section", { class: "card", "aria-labelledby": "warrant-title" }, h("h2", { id: "warrant-title" }, "Warrant"),
       claims ? warrant(claims) : h("p", { class: "muted" }, intent.status === "pending_approval" ? "Issued once the intent is approved." : "No warrant was issued for this intent.")));
+  return intent;
 }
 
 /** The intent's events from the audit chain; people who may not read the chain see the intent's own record. */
