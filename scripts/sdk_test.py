@@ -19,7 +19,7 @@ binary, socket_dir, database = sys.argv[1:4]
 venv = tempfile.mkdtemp(prefix="writ-sdk-venv-")
 subprocess.run([sys.executable, "-m", "venv", venv], check=True)
 python = os.path.join(venv, "bin", "python")
-subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "./clients/python", "pytest"], check=True)
+subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "./clients/python[mcp]", "pytest"], check=True)
 mail = tempfile.mkdtemp(prefix="writ-sdk-mail-")
 process, node = served.start(binary, socket_dir, database, served.environment(WRIT_MAIL_DIR=mail))
 try:

@@ -1,0 +1,97 @@
+"""writ-mcp-gateway between an MCP client and a small upstream server, against a live Writ."""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import pathlib
+import sys
+import tempfile
+import threading
+import time
+
+from mcp import Client, StdioServerParameters
+
+from writ import Writ
+
+UPSTREAM = pathlib.Path(__file__).resolve().parent / "upstream_server.py"
+
+
+def gateway(org, log: str, wait: float) -> StdioServerParameters:
+    command = os.path.join(os.path.dirname(sys.executable), "writ-mcp-gateway")
+    return StdioServerParameters(
+        command=command,
+        args=["--writ-url", org.node, "--upstream", f"demo={sys.executable} {UPSTREAM}", "--action", "echo=notes.read",
+              "--action", "demo.drop_table=db.drop", "--resource", "drop_table=prod/{table}", "--resource", "restart=services/{service}",
+              "--wait", str(wait)],
+        env=dict(os.environ, WRIT_API_KEY=org.agent_key, UPSTREAM_LOG=log))
+
+
+def upstream_calls(log: str) -> list[dict]:
+    return [json.loads(line) for line in open(log)] if os.path.exists(log) else []
+
+
+def approve_first_pending(org, resource: str, after: float) -> threading.Thread:
+    def approve() -> None:
+        time.sleep(after)
+        for _ in range(100):
+            for intent in org.admin.call("GET", "/v1/intents?status=pending_approval").json()["items"]:
+                if intent["resource"] == resource:
+                    response = org.operator.call("POST", f"/v1/intents/{intent['id']}/decisions", {"decision": "approve"})
+                    assert response.status_code == 200, response.text
+                    return
+            time.sleep(0.1)
+        raise AssertionError(f"no pending intent for {resource}")
+    thread = threading.Thread(target=approve)
+    thread.start()
+    return thread
+
+
+def text(result) -> str:
+    return " ".join(block.text for block in result.content if getattr(block, "type", None) == "text")
+
+
+def test_the_gateway_governs_every_tool_call(org):
+    log = os.path.join(tempfile.mkdtemp(prefix="writ-mcp-"), "upstream.jsonl")
+
+    async def session() -> None:
+        async with Client(gateway(org, log, wait=4)) as client:
+            tools = await client.list_tools()
+            assert sorted(tool.name for tool in tools.tools) == ["drop_table", "echo", "restart"]
+            assert next(tool for tool in tools.tools if tool.name == "drop_table").input_schema["required"] == ["table"]
+
+            # T0 passes through at once, with its warrant.
+            echoed = await client.call_tool("echo", {"text": "hello"})
+            assert not echoed.is_error and "echo: hello" in text(echoed)
+
+            # T1 waits within the call for the operator's approval.
+            approver = approve_first_pending(org, "services/api", after=1.0)
+            restarted = await client.call_tool("restart", {"service": "api"})
+            approver.join()
+            assert not restarted.is_error and "restarted api" in text(restarted)
+
+            # A denied call never reaches the upstream server.
+            dropped = await client.call_tool("drop_table", {"table": "users"})
+            assert dropped.is_error and "denied" in text(dropped) and "no-drops" in text(dropped)
+
+            # Still pending after the wait: a tool error naming where; the same call again, once approved, runs.
+            pending = await client.call_tool("restart", {"service": "db"})
+            assert pending.is_error and "Approval pending" in text(pending) and "/#/intents/" in text(pending)
+            approve_first_pending(org, "services/db", after=0).join()
+            again = await client.call_tool("restart", {"service": "db"})
+            assert not again.is_error and "restarted db" in text(again)
+
+    asyncio.run(session())
+    calls = upstream_calls(log)
+    assert [(call["tool"], call["arguments"]) for call in calls] == [
+        ("echo", {"text": "hello"}), ("restart", {"service": "api"}), ("restart", {"service": "db"})]
+    with Writ(org.node, org.agent_key, issuer=org.issuer) as writ:
+        for call in calls:
+            assert call["warrant"], call
+            claims = writ.verify_warrant(call["warrant"], action="notes.read" if call["tool"] == "echo" else "mcp.demo.restart",
+                                         resource="demo/echo" if call["tool"] == "echo" else f"services/{call['arguments']['service']}",
+                                         params=call["arguments"], audience="notes" if call["tool"] == "echo" else "mcp")
+            assert writ.get(claims["intent"]).status == "executed"
+    intents = org.admin.call("GET", "/v1/intents?limit=50").json()["items"]
+    assert sum(1 for intent in intents if intent["resource"] == "services/db") == 1
+    assert [intent["status"] for intent in intents if intent["action"] == "db.drop"] == ["denied"]
