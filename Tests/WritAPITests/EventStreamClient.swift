@@ -17,6 +17,8 @@ final class EventStreamClient: Sendable {
     /// Everything received so far, and how much of it `next` handed out.
     private final class Received: Sendable {
         let state = Mutex<(events: [Event], taken: Int)>(([], 0))
+        /// Set once the server ended the stream (or the connection broke).
+        let finished = Mutex(false)
     }
 
     private let received = Received()
@@ -43,6 +45,7 @@ final class EventStreamClient: Sendable {
                     }
                 }
             } catch {}
+            received.finished.withLock { $0 = true }
         }
     }
 
@@ -61,20 +64,12 @@ final class EventStreamClient: Sendable {
 
     /// Waits until the server ends the stream; true if it did within `timeout`.
     func ended(within timeout: Duration) async -> Bool {
-        let reader = self.reader
-        return await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                await reader.value
-                return true
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return false
-            }
-            let result = await group.next() ?? false
-            group.cancelAll()
-            return result
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if received.finished.withLock({ $0 }) { return true }
+            try? await Task.sleep(for: .milliseconds(20))
         }
+        return received.finished.withLock { $0 }
     }
 
     func close() {

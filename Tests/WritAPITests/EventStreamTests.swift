@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 import Testing
 import WritAPI
 import WritTestSupport
@@ -91,6 +92,30 @@ struct EventStreamTests {
             #expect(try await EventStreamClient(port: port).status == 401)
             let malformed = try await EventStreamClient(port: port, bearer: theirs.key, query: "?after=-1")
             #expect(malformed.status == 422)
+        }
+    }
+
+    @Test("a stream does not keep its session alive: an idle session's stream ends")
+    func idleSessionEnds() async throws {
+        try await TestApp.withServer(configure: { $0.eventHeartbeat = .milliseconds(300) }) { api, database in
+            let signup = try await api.signup()
+            let cookie = try #require(signup.credential.sessionCookie)
+            let stream = try await EventStreamClient(port: try #require(api.client.port), cookie: "writ_session=\(cookie)")
+            #expect(stream.status == 200)
+            let owner = ConnectionPool(configuration: database.migrateConfiguration)
+            let tenant = try #require(UUID(uuidString: signup.tenant))
+            // Five minutes idle: the stream's re-checks (every 0.3 s) must not count as activity.
+            try await owner.query("UPDATE writ.sessions SET last_seen_at = now() - interval '5 minutes' WHERE tenant_id = \(tenant)")
+            try await Task.sleep(for: .seconds(1))
+            let idle = try await owner.query("""
+                SELECT last_seen_at < now() - interval '4 minutes' AS idle FROM writ.sessions WHERE tenant_id = \(tenant)
+                """)[0].decode(Bool.self, "idle")
+            #expect(idle)
+            #expect(!(await stream.ended(within: .milliseconds(200))))
+            // Past the idle timeout the session is over, and so is its stream.
+            try await owner.query("UPDATE writ.sessions SET last_seen_at = now() - interval '3 hours' WHERE tenant_id = \(tenant)")
+            #expect(await stream.ended(within: .seconds(5)))
+            await owner.close()
         }
     }
 }

@@ -76,6 +76,9 @@ public struct TestDatabaseInfo: Sendable {
     public var migrateConfiguration: PostgresConfiguration {
         var configuration = PostgresConfiguration(connectionString: TestCluster.adminURL, maxConnections: 2)
         configuration.database = name
+        // Fixtures (100,000 intents and their indexes) may take long while the whole suite shares
+        // two cores; the server's 30 s bound is not what they test.
+        configuration.statementTimeout = .seconds(300)
         return configuration
     }
 

@@ -98,7 +98,7 @@ struct EventsController {
             return EventStreamScope(principal: .apiKey(key))
         }
         guard let token = request.cookies[AuthenticationMiddleware.sessionCookie]?.value,
-              let session = try await identity.authenticateSession(token: token) else { return nil }
+              let session = try await identity.authenticateSession(token: token, touch: false) else { return nil }
         return EventStreamScope(principal: .user(session.principal))
     }
 

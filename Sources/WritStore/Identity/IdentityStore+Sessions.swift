@@ -27,8 +27,10 @@ extension IdentityStore {
         return NewSession(id: id, token: token, csrfToken: csrf, expiresAt: expiresAt)
     }
 
-    /// The session whose cookie is `token`, if it is live; extends its idle window.
-    public func authenticateSession(token: String) async throws -> SessionAuthentication? {
+    /// The session whose cookie is `token`, if it is live; extends its idle window unless `touch`
+    /// is false (an event stream's periodic re-check is not the person's activity: an unattended
+    /// tab must still idle out).
+    public func authenticateSession(token: String, touch: Bool = true) async throws -> SessionAuthentication? {
         let hash = hasher.hash(token)
         let found = try await database.withLookup(hash: hash) { tx in
             try await tx.execute("""
@@ -42,7 +44,7 @@ extension IdentityStore {
         let sessionID = try found.decode(UUID.self, "id")
         let userID = try found.decode(UUID.self, "user_id")
         return try await database.withTenant(tenant) { tx in
-            if try found.decode(Bool.self, "stale") {
+            if touch, try found.decode(Bool.self, "stale") {
                 try await tx.execute("UPDATE sessions SET last_seen_at = now() WHERE tenant_id = \(tenant) AND id = \(sessionID)")
             }
             let user = try await tx.execute("""
