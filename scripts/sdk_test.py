@@ -21,7 +21,7 @@ subprocess.run([sys.executable, "-m", "venv", venv], check=True)
 python = os.path.join(venv, "bin", "python")
 subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "./clients/python[mcp]", "pytest"], check=True)
 mail = tempfile.mkdtemp(prefix="writ-sdk-mail-")
-process, node = served.start(binary, socket_dir, database, served.environment(WRIT_MAIL_DIR=mail))
+process, node = served.start(binary, socket_dir, database, served.environment(WRIT_MAIL_DIR=mail, WRIT_TRUST_PROXY="true"))
 try:
     result = subprocess.run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "clients/python/tests"],
                             env=dict(os.environ, WRIT_TEST_NODE=node, WRIT_TEST_MAIL=mail, WRIT_TEST_ISSUER=node))

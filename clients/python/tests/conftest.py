@@ -64,7 +64,10 @@ def _person(node: str, response: httpx.Response, http: httpx.Client) -> Person:
 @pytest.fixture
 def org() -> Org:
     node, mail = os.environ["WRIT_TEST_NODE"], os.environ["WRIT_TEST_MAIL"]
-    admin_http = httpx.Client(base_url=node, timeout=30)
+    # Each organisation signs up from an address of its own (the node trusts X-Forwarded-For):
+    # sign-ups are throttled per client address, and every test makes one.
+    address = {"X-Forwarded-For": f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250 + 1}"}
+    admin_http = httpx.Client(base_url=node, timeout=30, headers=address)
     suffix = uuid.uuid4().hex[:8]
     admin = _person(node, admin_http.post("/v1/signup", json={
         "organization": f"SDK {suffix}", "email": f"admin-{suffix}@example.com", "password": "correct horse battery"}), admin_http)
@@ -76,7 +79,7 @@ def org() -> Org:
     executor_key = admin.call("POST", "/v1/api-keys", {"name": "executor", "scopes": ["warrants"], "audiences": ["k8s", "s3"]}).json()["key"]
     email = f"operator-{suffix}@example.com"
     assert admin.call("POST", "/v1/members", {"email": email, "roles": ["operator"], "teams": [team]}).status_code == 201
-    operator_http = httpx.Client(base_url=node, timeout=30)
+    operator_http = httpx.Client(base_url=node, timeout=30, headers=address)
     operator = _person(node, operator_http.post("/v1/invitations/accept", json={
         "token": _mailed_token(mail, email), "password": "operator password 1"}), operator_http)
     return Org(node=node, issuer=os.environ.get("WRIT_TEST_ISSUER", node), tenant=tenant, admin=admin, operator=operator,

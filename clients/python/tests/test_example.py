@@ -40,7 +40,7 @@ def test_the_example_governs_scaling_from_t0_to_a_board_approved_t3(org):
     mail = os.environ["WRIT_TEST_MAIL"]
     email = f"board-{uuid.uuid4().hex[:8]}@example.com"
     assert org.admin.call("POST", "/v1/members", {"email": email, "roles": ["board"]}).status_code == 201
-    board_http = httpx.Client(base_url=org.node, timeout=30)
+    board_http = httpx.Client(base_url=org.node, timeout=30, headers={"X-Forwarded-For": "10.250.0.1"})
     _person(org.node, board_http.post("/v1/invitations/accept", json={"token": _mailed_token(mail, email), "password": "board password 12"}),
             board_http)
 

@@ -5,6 +5,8 @@ import asyncio
 import json
 import os
 import pathlib
+import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -17,11 +19,11 @@ from writ import Writ
 UPSTREAM = pathlib.Path(__file__).resolve().parent / "upstream_server.py"
 
 
-def gateway(org, log: str, wait: float) -> StdioServerParameters:
+def gateway(org, log: str, wait: float, upstream: str = f"{sys.executable} {UPSTREAM}") -> StdioServerParameters:
     command = os.path.join(os.path.dirname(sys.executable), "writ-mcp-gateway")
     return StdioServerParameters(
         command=command,
-        args=["--writ-url", org.node, "--upstream", f"demo={sys.executable} {UPSTREAM}", "--action", "echo=notes.read",
+        args=["--writ-url", org.node, "--upstream", f"demo={upstream}", "--action", "echo=notes.read",
               "--action", "demo.drop_table=db.drop", "--resource", "drop_table=prod/{table}", "--resource", "restart=services/{service}",
               "--wait", str(wait)],
         env=dict(os.environ, WRIT_API_KEY=org.agent_key, UPSTREAM_LOG=log))
@@ -95,3 +97,32 @@ def test_the_gateway_governs_every_tool_call(org):
     intents = org.admin.call("GET", "/v1/intents?limit=50").json()["items"]
     assert sum(1 for intent in intents if intent["resource"] == "services/db") == 1
     assert [intent["status"] for intent in intents if intent["action"] == "db.drop"] == ["denied"]
+
+
+def test_the_gateway_governs_a_streamable_http_upstream(org):
+    log = os.path.join(tempfile.mkdtemp(prefix="writ-mcp-http-"), "upstream.jsonl")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    upstream = subprocess.Popen([sys.executable, str(UPSTREAM), "--http", str(port)], env=dict(os.environ, UPSTREAM_LOG=log),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(200):
+            with socket.socket() as attempt:
+                if attempt.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+
+        async def session() -> None:
+            async with Client(gateway(org, log, wait=2, upstream=f"http://127.0.0.1:{port}/mcp")) as client:
+                assert sorted(tool.name for tool in (await client.list_tools()).tools) == ["drop_table", "echo", "restart"]
+                echoed = await client.call_tool("echo", {"text": "over http"})
+                assert not echoed.is_error and "echo: over http" in text(echoed)
+                dropped = await client.call_tool("drop_table", {"table": "orders"})
+                assert dropped.is_error and "denied" in text(dropped)
+
+        asyncio.run(session())
+    finally:
+        upstream.terminate()
+        upstream.wait(timeout=10)
+    assert [call["tool"] for call in upstream_calls(log)] == ["echo"]

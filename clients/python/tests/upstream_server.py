@@ -1,5 +1,6 @@
-"""A small upstream MCP server for the gateway's tests: every call it receives is appended to
-the file named by UPSTREAM_LOG, with the warrant the gateway passed along."""
+"""A small upstream MCP server for the gateway's tests, over stdio or (`--http PORT`) streamable
+HTTP: every call it receives is appended to the file named by UPSTREAM_LOG, with the warrant the
+gateway passed along."""
 import json
 import os
 
@@ -39,4 +40,8 @@ def drop_table(table: str, context: Context) -> str:
 
 
 if __name__ == "__main__":
-    server.run()
+    import sys
+    if len(sys.argv) == 3 and sys.argv[1] == "--http":  # streamable HTTP on 127.0.0.1:PORT/mcp
+        server.run("streamable-http", port=int(sys.argv[2]))
+    else:
+        server.run()
