@@ -1,5 +1,6 @@
 """Reads a superuser dump (pg_dumpall) on standard input and fails if it holds any secret that
-works: an API key, a session, invitation or board-link token, or a signed warrant.
+works: an API key or its request-signing secret, a session, invitation or board-link token, or a
+signed warrant.
 
 Writ stores only keyed hashes of tokens and keys, derives mailed links at delivery, and keeps
 warrants without their signature (sealed separately), so a clean run finds nothing.
@@ -9,7 +10,7 @@ import json
 import re
 import sys
 
-TOKENS = re.compile(r"\b(?:wsb_|wsi_|wss_)[A-Za-z0-9_-]{20,}|\bwrit_[A-Za-z0-9]{20,}")
+TOKENS = re.compile(r"\b(?:wsb_|wsi_|wss_|wsk_)[A-Za-z0-9_-]{20,}|\bwrit_[A-Za-z0-9]{20,}")
 JWS = re.compile(r"eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.([A-Za-z0-9_-]+)")
 
 

@@ -1,6 +1,7 @@
-"""The Python client (clients/python) against a live `writ serve`: its pytest suite.
+"""The Python client (clients/python) and Vienna OS's published SDKs against a live `writ serve`:
+the client's pytest suite, which also drives every method of `vienna-sdk` and `vienna-os`.
 
-    sdk_test.py BINARY SOCKET_DIR DATABASE
+    sdk_test.py BINARY SOCKET_DIR DATABASE [PYTEST ARGUMENTS]
 
 The client is installed as a user would, `pip install ./clients/python`, into a fresh virtual
 environment (its declared dependencies come from the package registry). The node mails to a
@@ -19,11 +20,12 @@ binary, socket_dir, database = sys.argv[1:4]
 venv = tempfile.mkdtemp(prefix="writ-sdk-venv-")
 subprocess.run([sys.executable, "-m", "venv", venv], check=True)
 python = os.path.join(venv, "bin", "python")
-subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "./clients/python[mcp]", "pytest"], check=True)
+subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "./clients/python[mcp]", "pytest",
+                "vienna-sdk==0.1.0", "vienna-os==0.1.0"], check=True)
 mail = tempfile.mkdtemp(prefix="writ-sdk-mail-")
 process, node = served.start(binary, socket_dir, database, served.environment(WRIT_MAIL_DIR=mail, WRIT_TRUST_PROXY="true"))
 try:
-    result = subprocess.run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "clients/python/tests"],
+    result = subprocess.run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "clients/python/tests", *sys.argv[4:]],
                             env=dict(os.environ, WRIT_TEST_NODE=node, WRIT_TEST_MAIL=mail, WRIT_TEST_ISSUER=node))
 finally:
     process.terminate()

@@ -127,6 +127,7 @@ public enum WritApplication {
                              waiters: services.waiters).addRoutes(to: router)
         DecisionsController(approvals: services.approvals, intents: services.intents, identity: services.identity, throttle: services.throttle,
                             waiters: services.waiters).addRoutes(to: router)
+        ViennaRoutes.add(to: router, services: services)
         return router
     }
 

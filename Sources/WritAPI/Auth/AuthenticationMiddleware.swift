@@ -4,7 +4,8 @@ import Hummingbird
 import WritCore
 import WritStore
 
-/// Identifies the caller from `Authorization: Bearer writ_…` or the `writ_session` cookie.
+/// Identifies the caller from `Authorization: Bearer writ_…` or the `writ_session` cookie (on
+/// Vienna OS's routes also `Authorization: Bearer wss_…`, a session token).
 ///
 /// A presented API key that is malformed, unknown, revoked, expired or whose agent is disabled is
 /// refused with 401 by every route that needs a principal (public routes ignore it). A stale session cookie is ignored (the route then asks for sign-in).
@@ -21,7 +22,16 @@ struct AuthenticationMiddleware: RouterMiddleware {
         var context = context
         // The metrics scraper's bearer token is not an API key; its route checks it.
         if request.uri.path == "/metrics" { return try await next(request, context) }
-        if let authorization = request.headers[.authorization] {
+        if let authorization = request.headers[.authorization], request.uri.path.hasPrefix(ViennaRoutes.prefix),
+           let token = Self.sessionBearer(authorization) {
+            // Vienna OS's SDKs send one bearer token: a person approving through them sends their
+            // session's (never ambient, so no CSRF token is needed). Only on `/api/v1/…`.
+            guard let session = try await identity.authenticateSession(token: token) else {
+                context.credentialProblem = Self.unauthorized("The session is unknown, signed out or expired.")
+                return try await next(request, context)
+            }
+            context.principal = .user(session.principal)
+        } else if let authorization = request.headers[.authorization] {
             do {
                 context.principal = .apiKey(try await authenticateKey(authorization))
             } catch let problem as Problem where problem.status == 401 {
@@ -51,6 +61,13 @@ struct AuthenticationMiddleware: RouterMiddleware {
                           retryAfter: wait)
         }
         return principal
+    }
+
+    /// The session token of `Bearer wss_…`, if that is what the header holds.
+    private static func sessionBearer(_ authorization: String) -> String? {
+        let parts = authorization.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer", parts[1].hasPrefix("wss_"), parts[1].utf8.count <= 256 else { return nil }
+        return String(parts[1])
     }
 
     private static func unauthorized(_ detail: String) -> Problem {

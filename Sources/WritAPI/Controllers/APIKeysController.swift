@@ -39,6 +39,7 @@ struct APIKeysController {
         var json = IdentityJSON.apiKey(created.key)
         if case .object(var members) = json {
             members["key"] = .string(created.token.text)
+            members["signing_secret"] = .string(created.signingSecret)
             json = .object(members)
         }
         var response = JSONBody.response(json, status: .created)

@@ -2,13 +2,17 @@ import Hummingbird
 import WritCore
 import WritStore
 
-/// `/healthz` (the process answers) and `/readyz` (the database answers and the schema is current).
+/// `/healthz` and `/health` (the process answers) and `/readyz` (the database answers and the schema is current).
 struct HealthController {
     let database: Database
     let migrations: [Migration]
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/healthz") { _, _ in
+            JSONBody.response(["status": "ok"])
+        }
+        // Vienna OS's SDKs ask here.
+        router.get("/health") { _, _ in
             JSONBody.response(["status": "ok"])
         }
         router.get("/readyz") { _, _ in

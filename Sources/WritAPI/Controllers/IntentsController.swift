@@ -24,39 +24,58 @@ struct IntentsController {
         guard case .apiKey(let key) = try context.requirePrincipal(for: request), key.scopes.contains(.intents), let agentID = key.agentID else {
             throw Problem.forbidden("Submit intents with an agent's API key that has the intents scope.")
         }
-        let idempotencyKey = request.headers[HTTPField.Name("Idempotency-Key")!]
-        if let idempotencyKey, idempotencyKey.isEmpty || idempotencyKey.count > 255 || idempotencyKey.contains(where: { $0.isNewline }) {
-            throw Problem.invalid("The Idempotency-Key header is invalid.", errors: [.init(path: "Idempotency-Key", message: "must be 1 to 255 characters")])
-        }
+        let idempotencyKey = try Self.idempotencyKey(request)
         var body = try await JSONRequest.read(request, context: context)
         let action = body.string("action", maxLength: 256)
         let resource = body.string("resource", maxLength: 256)
         let params = body.value("params") ?? .object([:])
         let target = body.string("target", required: false, maxLength: 256)
         let justification = body.string("justification", required: false, maxLength: 2000)
-        if let action, !PolicyInputs.isSafeName(action) { body.fail("action", "may hold letters, digits and ._-/:@+= only") }
-        if let resource, !PolicyInputs.isSafeName(resource) { body.fail("resource", "may hold letters, digits and ._-/:@+= only") }
-        if let target, !PolicyInputs.isSafeName(target) { body.fail("target", "may hold letters, digits and ._-/:@+= only") }
-        if params.objectValue == nil { body.fail("params", "must be an object") }
-        if CanonicalJSON.bytes(params).count > Self.maxParamsBytes { body.fail("params", "must be at most 64 KiB") }
+        Self.check(action: action, resource: resource, target: target, params: params, on: &body)
         try body.finish()
         let submission = IntentSubmission(
             action: action!, resource: resource!, params: params, target: target, justification: justification, idempotencyKey: idempotencyKey)
+        let (record, created) = try await file(submission, key: key, agentID: agentID)
+        var response = JSONBody.response(Self.json(record, bearer: try intents.bearerWarrant(of: record, tenant: key.tenantID)), status: .created)
+        if !created { response.headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
+        return response
+    }
+
+    /// The `Idempotency-Key` header, if sent: 1 to 255 characters on one line (else 422).
+    static func idempotencyKey(_ request: Request) throws -> String? {
+        let idempotencyKey = request.headers[HTTPField.Name("Idempotency-Key")!]
+        if let idempotencyKey, idempotencyKey.isEmpty || idempotencyKey.count > 255 || idempotencyKey.contains(where: { $0.isNewline }) {
+            throw Problem.invalid("The Idempotency-Key header is invalid.", errors: [.init(path: "Idempotency-Key", message: "must be 1 to 255 characters")])
+        }
+        return idempotencyKey
+    }
+
+    /// Checks the names and the params of a submission, recording each problem on `body`.
+    static func check(action: String?, resource: String?, target: String?, params: JSONValue, paramsField: String = "params",
+                      on body: inout JSONRequest) {
+        if let action, !PolicyInputs.isSafeName(action) { body.fail("action", "may hold letters, digits and ._-/:@+= only") }
+        if let resource, !PolicyInputs.isSafeName(resource) { body.fail("resource", "may hold letters, digits and ._-/:@+= only") }
+        if let target, !PolicyInputs.isSafeName(target) { body.fail("target", "may hold letters, digits and ._-/:@+= only") }
+        if params.objectValue == nil { body.fail(paramsField, "must be an object") }
+        if CanonicalJSON.bytes(params).count > Self.maxParamsBytes { body.fail(paramsField, "must be at most 64 KiB") }
+    }
+
+    /// Classifies a validated submission under the agent's team policy and stores it (or finds the
+    /// one its idempotency key already made: `created` is then false).
+    func file(_ submission: IntentSubmission, key: KeyPrincipal, agentID: UUID) async throws -> (record: IntentRecord, created: Bool) {
         // The agent travels with the cached key (dropped from the cache on any change of the agent);
         // the submission still refuses it in its transaction if it was disabled a moment ago.
         let agent: Agent
         if let cached = key.agent { agent = cached } else { agent = try await identity.agent(tenant: key.tenantID, id: agentID) }
         let policy = try await policyCache.effective(tenant: key.tenantID, team: agent.teamID)
         let input = PolicyInput(
-            action: submission.action, resource: submission.resource, params: params, target: target, justification: justification,
-            agentID: agent.id.uuidString.lowercased(), agentName: agent.name, agentLabels: agent.labels,
-            teamID: agent.teamID.uuidString.lowercased())
+            action: submission.action, resource: submission.resource, params: submission.params, target: submission.target,
+            justification: submission.justification, agentID: agent.id.uuidString.lowercased(), agentName: agent.name,
+            agentLabels: agent.labels, teamID: agent.teamID.uuidString.lowercased())
         let (record, created) = try await intents.submit(submission, tenant: key.tenantID, agent: agent, key: key, input: input, policy: policy)
         // The store has notified the other nodes in its transaction; waiters on this node wake now.
         if created, record.status == .pendingApproval { waiters.wakeLocally(tenant: key.tenantID, intent: record.id) }
-        var response = JSONBody.response(Self.json(record, bearer: try intents.bearerWarrant(of: record, tenant: key.tenantID)), status: .created)
-        if !created { response.headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
-        return response
+        return (record, created)
     }
 
     /// The intent's state; with `?wait=N` (≤ 60 s) it answers as soon as the state changes, on any node.

@@ -63,7 +63,7 @@ struct WarrantsController {
         return Response(status: .noContent)
     }
 
-    private static func jti(_ context: AppRequestContext) throws -> String {
+    static func jti(_ context: AppRequestContext) throws -> String {
         guard let jti = context.parameters.get("jti"), (16...64).contains(jti.count),
               jti.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") })
         else { throw Problem.notFound("No such warrant.") }

@@ -45,10 +45,10 @@ enum OpenAPISchemas {
         "Team": closed(["id": uuid, "name": string, "created_at": nullableTime]),
         "Agent": closed([
             "id": uuid, "name": string, "team_id": uuid, "owner_id": nullable(uuid),
-            "labels": ["type": "object", "additionalProperties": string], "disabled": boolean, "created_at": nullableTime,
+            "labels": ["type": "object", "additionalProperties": string], "disabled": boolean, "created_at": nullableTime, "last_seen_at": nullableTime,
         ]),
         "APIKey": closed(apiKeyProperties),
-        "CreatedAPIKey": closed(apiKeyProperties.merging(["key": string]) { own, _ in own }),
+        "CreatedAPIKey": closed(apiKeyProperties.merging(["key": string, "signing_secret": string]) { own, _ in own }),
         "Session": closed(["tenant": ref("Tenant"), "user": ref("Member"), "csrf_token": string,
                            "organizations": ["type": "array", "items": ref("Organization")]], optional: ["organizations"]),
         "ChooseOrganization": closed(["choose_organization": ["type": "array", "items": ref("Organization")]]),

@@ -28,7 +28,7 @@ enum IdentityJSON {
         [
             "id": id(agent.id), "name": .string(agent.name), "team_id": id(agent.teamID), "owner_id": id(agent.ownerID),
             "labels": .object(agent.labels.mapValues(JSONValue.string)), "disabled": .bool(agent.disabled),
-            "created_at": time(agent.createdAt),
+            "created_at": time(agent.createdAt), "last_seen_at": time(agent.lastSeenAt),
         ]
     }
 

@@ -16,29 +16,41 @@ struct JSONRequest {
 
     /// Collects and parses the body of `request`.
     static func read(_ request: Request, context: some RequestContext, limit: Int = maxBodyBytes) async throws -> JSONRequest {
-        let value = try await body(request, limit: limit)
-        guard case .object(let members) = value else {
-            throw Problem.invalid("The request body must be a JSON object.", errors: [.init(path: "", message: "expected an object")])
-        }
-        return JSONRequest(members: members)
+        try object(try await body(request, limit: limit))
     }
 
     /// The body as a JSON value: bounded, sent as `application/json` (415 otherwise), strict syntax (400 otherwise).
     static func body(_ request: Request, limit: Int = maxBodyBytes) async throws -> JSONValue {
+        try parse(try await bytes(request, limit: limit))
+    }
+
+    /// The body's exact bytes: bounded, sent as `application/json` (415 otherwise).
+    static func bytes(_ request: Request, limit: Int = maxBodyBytes) async throws -> [UInt8] {
         if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
             throw Problem(status: .unsupportedMediaType, detail: "Send the body as application/json.")
         }
-        let buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: limit)
+            return Array(buffer: try await request.body.collect(upTo: limit))
         } catch {
             throw Problem(status: .contentTooLarge, detail: "The request body is larger than \(limit) bytes.")
         }
+    }
+
+    /// Bytes as a JSON value, strict syntax (400 otherwise).
+    static func parse(_ bytes: [UInt8]) throws -> JSONValue {
         do {
-            return try JSONParser.parse(Array(buffer: buffer), maxDepth: 32)
+            return try JSONParser.parse(bytes, maxDepth: 32)
         } catch {
             throw Problem(status: .badRequest, type: "malformed-json", title: "Malformed JSON", detail: error.description)
         }
+    }
+
+    /// A reader for a JSON object, or a 422 problem for any other value.
+    static func object(_ value: JSONValue) throws -> JSONRequest {
+        guard case .object(let members) = value else {
+            throw Problem.invalid("The request body must be a JSON object.", errors: [.init(path: "", message: "expected an object")])
+        }
+        return JSONRequest(members: members)
     }
 
     private init(members: [String: JSONValue], prefix: String = "") {

@@ -41,8 +41,38 @@ public struct Problem: Error, Sendable, Equatable, Encodable {
         self.retryAfter = retryAfter
     }
 
+    /// Whether the body also carries Vienna OS's `error` (the detail) and `code` members, which
+    /// its SDKs read (`/api/v1/…` routes only; RFC 9457 allows extension members).
+    var viennaMembers = false
+
     private enum CodingKeys: String, CodingKey {
-        case type, title, status, detail, errors
+        case type, title, status, detail, errors, error, code
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(type, forKey: .type)
+        try container.encode(title, forKey: .title)
+        try container.encode(status, forKey: .status)
+        try container.encode(detail, forKey: .detail)
+        try container.encodeIfPresent(errors, forKey: .errors)
+        if viennaMembers {
+            try container.encode(detail, forKey: .error)
+            try container.encode(code, forKey: .code)
+        }
+    }
+
+    /// The kind of problem in Vienna OS's style: `INVALID_REQUEST`, `NOT_FOUND`, …
+    var code: String {
+        let name = type.hasPrefix("urn:writ:problem:") ? String(type.dropFirst("urn:writ:problem:".count)) : title
+        return name.uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
+    }
+
+    /// The problem as an `application/problem+json` response; with Vienna OS's members on its routes.
+    public func response(vienna: Bool) -> Response {
+        var problem = self
+        problem.viennaMembers = vienna
+        return problem.response()
     }
 
     /// The problem as an `application/problem+json` response.

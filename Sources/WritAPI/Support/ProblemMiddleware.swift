@@ -10,34 +10,41 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let problem as Problem {
-            return problem.response()
-        } catch let error as StoreError where error.kind == .corrupt {
+        } catch {
+            return Self.problem(for: error, context: context).response(vienna: request.uri.path.hasPrefix(ViennaRoutes.prefix))
+        }
+    }
+
+    private static func problem(for error: any Error, context: Context) -> Problem {
+        switch error {
+        case let problem as Problem:
+            return problem
+        case let error as StoreError where error.kind == .corrupt:
             context.logger.error("stored value does not parse", metadata: ["error": "\(error.message)"])
-            return Problem(status: .internalServerError, detail: "The server could not complete the request; it has been logged.").response()
-        } catch let error as StoreError {
-            return Self.problem(for: error).response()
-        } catch let error as HTTPError {
-            return Self.problem(for: error).response()
-        } catch is CancellationError {
+            return Problem(status: .internalServerError, detail: "The server could not complete the request; it has been logged.")
+        case let error as StoreError:
+            return Self.problem(for: error)
+        case let error as HTTPError:
+            return Self.problem(for: error)
+        case is CancellationError:
             // The client went away (or the request ran out of time): nothing to log as a fault.
             return Problem(status: .serviceUnavailable, type: "cancelled", title: "Request cancelled",
-                           detail: "The request was cancelled before it finished.", retryAfter: 1).response()
-        } catch let error as any HTTPResponseError {
-            return Problem(status: error.status, detail: error.status.reasonPhrase).response()
-        } catch let error where DatabaseFailure.isUnavailable(error) {
+                           detail: "The request was cancelled before it finished.", retryAfter: 1)
+        case let error as any HTTPResponseError:
+            return Problem(status: error.status, detail: error.status.reasonPhrase)
+        case let error where DatabaseFailure.isUnavailable(error):
             // The database is overloaded or away: a retryable condition, not a fault of the request.
             context.logger.warning("database unavailable", metadata: ["sqlstate": "\(DatabaseFailure.sqlState(error) ?? "none")"])
             return Problem(status: .serviceUnavailable, type: "database-unavailable", title: "Database unavailable",
-                           detail: "The database did not answer in time; try again shortly.", retryAfter: 1).response()
-        } catch {
+                           detail: "The database did not answer in time; try again shortly.", retryAfter: 1)
+        default:
             var metadata: Logger.Metadata = ["error": "\(String(reflecting: type(of: error)))"]
             if let sqlState = DatabaseFailure.sqlState(error) { metadata["sqlstate"] = "\(sqlState)" }
             context.logger.error("unhandled error", metadata: metadata)
             context.logger.debug("unhandled error detail", metadata: ["error": "\(error)"])
             return Problem(
                 status: .internalServerError, detail: "The server could not complete the request; it has been logged."
-            ).response()
+            )
         }
     }
 

@@ -82,8 +82,13 @@ public struct Agent: Sendable, Equatable {
     public let labels: [String: String]
     public let disabled: Bool
     public let createdAt: Date
+    /// The agent's last heartbeat (Vienna OS compatibility), if it ever sent one.
+    public let lastSeenAt: Date?
 
-    public init(id: UUID, teamID: UUID, name: String, ownerID: UUID?, labels: [String: String], disabled: Bool, createdAt: Date) {
+    public init(
+        id: UUID, teamID: UUID, name: String, ownerID: UUID?, labels: [String: String], disabled: Bool, createdAt: Date, lastSeenAt: Date? = nil
+    ) {
+        self.lastSeenAt = lastSeenAt
         self.id = id
         self.teamID = teamID
         self.name = name

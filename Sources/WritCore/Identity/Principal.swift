@@ -83,12 +83,16 @@ public struct KeyPrincipal: Sendable, Equatable {
     /// The key's agent as it was when the key was authenticated (caches drop it on any change of
     /// the agent), so a submission needs no read of its own; `nil` for keys without an agent.
     public let agent: Agent?
+    /// The key's request-signing secret, sealed (opened only to check a signed request); `nil` for
+    /// keys made before keys had one.
+    public let signingSecretSealed: [UInt8]?
 
     public init(
         tenantID: UUID, keyID: UUID, agentID: UUID?, scopes: Set<Scope>, expiresAt: Date?, requestsPerSecond: Int, burst: Int,
-        createdBy: UUID? = nil, audiences: Set<String> = [], agent: Agent? = nil
+        createdBy: UUID? = nil, audiences: Set<String> = [], agent: Agent? = nil, signingSecretSealed: [UInt8]? = nil
     ) {
         self.agent = agent
+        self.signingSecretSealed = signingSecretSealed
         self.createdBy = createdBy
         self.audiences = audiences
         self.tenantID = tenantID

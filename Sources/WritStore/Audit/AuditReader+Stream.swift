@@ -35,36 +35,46 @@ extension AuditReader {
             }
             let upper = min(try head.decode(Int64.self, "seq"), afterSeq + window)
             guard upper > afterSeq else { return ([], max(afterSeq, upper)) }
-            let rows: PostgresRows
-            switch scope {
-            case .everything:
-                rows = try await tx.execute("""
-                    SELECT seq, type, body, hash FROM audit_events
-                    WHERE tenant_id = \(tenant) AND seq > \(afterSeq) AND seq <= \(upper) ORDER BY seq
-                    """)
-            case .intentsWarrantsAndPolicies:
-                rows = try await tx.execute("""
-                    SELECT seq, type, body, hash FROM audit_events
-                    WHERE tenant_id = \(tenant) AND seq > \(afterSeq) AND seq <= \(upper)
-                      AND subject_kind = ANY(\(EventStreamScope.memberSubjectKinds)::text[]) ORDER BY seq
-                    """)
-            case .agent(let agent):
-                // The CASE keeps the cast to the rows that are about an intent (their ids are UUIDs).
-                rows = try await tx.execute("""
-                    SELECT e.seq, e.type, e.body, e.hash FROM audit_events e
-                    JOIN intents i ON i.tenant_id = e.tenant_id
-                                  AND i.id = CASE WHEN e.subject_kind = 'intent' THEN e.subject_id::uuid END
-                    WHERE e.tenant_id = \(tenant) AND e.seq > \(afterSeq) AND e.seq <= \(upper) AND e.subject_kind = 'intent'
-                      AND i.agent_id = \(agent)
-                    ORDER BY e.seq
-                    """)
-            }
-            let events = try rows.map { row in
-                StreamedAuditEvent(
-                    seq: try row.decode(Int64.self, "seq"), type: try row.decode(String.self, "type"),
-                    line: try AuditChain.exportLine(body: Array(try row.decode(String.self, "body").utf8), hash: try row.decode(String.self, "hash")))
-            }
-            return (events, upper)
+            let rows = try await tx.execute(Self.visible(
+                tenant: tenant, scope: scope, range: "seq > \(afterSeq) AND seq <= \(upper)", tail: "ORDER BY seq"))
+            return (try rows.map(Self.streamed), upper)
         }
+    }
+
+    /// The newest `limit` events `scope` may see, oldest first.
+    public func recent(tenant: UUID, scope: EventStreamScope, limit: Int) async throws -> [StreamedAuditEvent] {
+        try await database.withTenant(tenant) { tx in
+            let rows = try await tx.execute(Self.visible(tenant: tenant, scope: scope, range: "true", tail: "ORDER BY seq DESC LIMIT \(limit)"))
+            return try rows.map(Self.streamed).reversed()
+        }
+    }
+
+    /// The events of `range` (over `seq`) that `scope` may see, then `tail` (order, limit).
+    private static func visible(tenant: UUID, scope: EventStreamScope, range: SQL, tail: SQL) -> SQL {
+        switch scope {
+        case .everything:
+            "SELECT seq, type, body, hash FROM audit_events WHERE tenant_id = \(tenant) AND \(range) \(tail)"
+        case .intentsWarrantsAndPolicies:
+            """
+            SELECT seq, type, body, hash FROM audit_events
+            WHERE tenant_id = \(tenant) AND \(range) AND subject_kind = ANY(\(EventStreamScope.memberSubjectKinds)::text[]) \(tail)
+            """
+        case .agent(let agent):
+            // The CASE keeps the cast to the rows that are about an intent (their ids are UUIDs).
+            """
+            SELECT seq, type, body, hash FROM (
+                SELECT e.seq, e.type, e.body, e.hash FROM audit_events e
+                JOIN intents i ON i.tenant_id = e.tenant_id
+                              AND i.id = CASE WHEN e.subject_kind = 'intent' THEN e.subject_id::uuid END
+                WHERE e.tenant_id = \(tenant) AND e.subject_kind = 'intent' AND i.agent_id = \(agent)
+            ) visible WHERE \(range) \(tail)
+            """
+        }
+    }
+
+    private static func streamed(_ row: PostgresRow) throws -> StreamedAuditEvent {
+        StreamedAuditEvent(
+            seq: try row.decode(Int64.self, "seq"), type: try row.decode(String.self, "type"),
+            line: try AuditChain.exportLine(body: Array(try row.decode(String.self, "body").utf8), hash: try row.decode(String.self, "hash")))
     }
 }

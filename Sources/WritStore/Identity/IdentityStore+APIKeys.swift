@@ -6,6 +6,8 @@ import WritCore
 public struct NewAPIKey: Sendable {
     public let key: APIKey
     public let token: APIKeyToken
+    /// The key's request-signing secret (`wsk_…`), for clients that sign their bodies.
+    public let signingSecret: String
 }
 
 extension IdentityStore {
@@ -17,14 +19,18 @@ extension IdentityStore {
     ) async throws -> NewAPIKey {
         let id = UUIDv7.make()
         let token = APIKeyToken.generate()
+        let signingSecret = Self.token(prefix: "wsk_")
+        let sealedSecret = try sealer.seal(Array(signingSecret.utf8), context: Self.signingSecretContext(tenant: tenant, key: id))
         return try await database.withTenant(tenant) { tx in
             if let agentID, try await tx.execute("SELECT 1 FROM agents WHERE tenant_id = \(tenant) AND id = \(agentID)").isEmpty {
                 throw StoreError.invalid("Agent \(agentID.uuidString.lowercased()) does not exist.")
             }
             try await tx.execute("""
-                INSERT INTO api_keys (tenant_id, id, agent_id, name, prefix, key_hash, scopes, audiences, expires_at, created_by)
+                INSERT INTO api_keys (tenant_id, id, agent_id, name, prefix, key_hash, scopes, audiences, expires_at, created_by,
+                                      signing_secret_sealed)
                 VALUES (\(tenant), \(id), \(agentID), \(name), \(token.displayPrefix), \(Bytea(hasher.hash(token.text))),
-                        \(scopes.map(\.rawValue))::text[], \(audiences)::text[], \(expiresAt), \(principal.responsibleUserID))
+                        \(scopes.map(\.rawValue))::text[], \(audiences)::text[], \(expiresAt), \(principal.responsibleUserID),
+                        \(Bytea(sealedSecret)))
                 """)
             try await audit.append(
                 AuditEvent(type: "api_key.created", actor: principal.actor, subject: .init(kind: "api_key", id: id.uuidString.lowercased()),
@@ -34,7 +40,7 @@ extension IdentityStore {
                 tenant: tenant, in: tx)
             guard let row = try await tx.execute("SELECT \(Self.keyColumns) FROM api_keys WHERE tenant_id = \(tenant) AND id = \(id)").first
             else { throw StoreError.notFound("API key") }
-            return NewAPIKey(key: try row.apiKey(), token: token)
+            return NewAPIKey(key: try row.apiKey(), token: token, signingSecret: signingSecret)
         }
     }
 
@@ -67,7 +73,7 @@ extension IdentityStore {
         let hash = hasher.hash(token.text)
         let found = try await database.withLookup(hash: hash) { tx in
             try await tx.execute("""
-                SELECT tenant_id, id, agent_id, scopes, audiences, expires_at, created_by FROM api_keys
+                SELECT tenant_id, id, agent_id, scopes, audiences, expires_at, created_by, signing_secret_sealed FROM api_keys
                 WHERE key_hash = \(Bytea(hash)) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
                 """).first
         }
@@ -87,7 +93,8 @@ extension IdentityStore {
                 scopes: Set(try found.words("scopes").compactMap(Scope.init(rawValue:))),
                 expiresAt: try found.decode(Date?.self, "expires_at"),
                 requestsPerSecond: try plan.decode(Int.self, "api_requests_per_second"), burst: try plan.decode(Int.self, "api_burst"),
-                createdBy: try found.decode(UUID?.self, "created_by"), audiences: Set(try found.words("audiences")), agent: agent)
+                createdBy: try found.decode(UUID?.self, "created_by"), audiences: Set(try found.words("audiences")), agent: agent,
+                signingSecretSealed: try found.decode(Bytea?.self, "signing_secret_sealed")?.bytes)
         }
     }
 
@@ -102,6 +109,17 @@ extension IdentityStore {
 }
 
 extension IdentityStore {
+    /// What the seal of a key's signing secret is bound to.
+    static func signingSecretContext(tenant: UUID, key: UUID) -> String {
+        "api-key-signing-secret:\(tenant.uuidString.lowercased()):\(key.uuidString.lowercased())"
+    }
+
+    /// The HMAC key of a key's signed requests (the secret's UTF-8 bytes); `nil` for keys without one.
+    public func requestSigningKey(of key: KeyPrincipal) throws -> [UInt8]? {
+        guard let sealed = key.signingSecretSealed else { return nil }
+        return try sealer.open(sealed, context: Self.signingSecretContext(tenant: key.tenantID, key: key.keyID))
+    }
+
     /// One key's stored facts.
     public func apiKey(tenant: UUID, id: UUID) async throws -> APIKey {
         try await database.withTenant(tenant) { tx in

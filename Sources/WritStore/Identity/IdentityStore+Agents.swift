@@ -21,7 +21,7 @@ public struct AgentChanges: Sendable {
 }
 
 extension IdentityStore {
-    static let agentColumns: SQL = "id, team_id, name, owner_id, labels::text AS labels, disabled_at IS NOT NULL AS disabled, created_at"
+    static let agentColumns: SQL = "id, team_id, name, owner_id, labels::text AS labels, disabled_at IS NOT NULL AS disabled, created_at, last_seen_at"
 
     /// Registers an agent; the plan's active-agent quota applies.
     public func createAgent(
@@ -125,5 +125,19 @@ extension IdentityStore {
 
     static func labelsJSON(_ labels: [String: String]) -> String {
         CanonicalJSON.string(.object(labels.mapValues(JSONValue.string)))
+    }
+}
+
+extension IdentityStore {
+    /// Records that an agent is alive (a heartbeat): `last_seen_at`, not audited (it changes no
+    /// authority, and agents send it every few seconds). Returns the agent as stored.
+    public func recordHeartbeat(tenant: UUID, agent id: UUID) async throws -> Agent {
+        try await database.withTenant(tenant) { tx in
+            guard let row = try await tx.execute("""
+                UPDATE agents SET last_seen_at = now() WHERE tenant_id = \(tenant) AND id = \(id) AND disabled_at IS NULL
+                RETURNING \(Self.agentColumns)
+                """).first else { throw StoreError.notFound("agent") }
+            return try row.agent()
+        }
     }
 }

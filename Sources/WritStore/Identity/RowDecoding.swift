@@ -69,7 +69,7 @@ extension PostgresRow {
         return Agent(
             id: try decode(UUID.self, "id"), teamID: try decode(UUID.self, "team_id"), name: try decode(String.self, "name"),
             ownerID: try decode(UUID?.self, "owner_id"), labels: labels, disabled: try decode(Bool.self, "disabled"),
-            createdAt: try decode(Date.self, "created_at"))
+            createdAt: try decode(Date.self, "created_at"), lastSeenAt: try decode(Date?.self, "last_seen_at"))
     }
 
     func apiKey() throws -> APIKey {

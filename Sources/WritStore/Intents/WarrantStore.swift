@@ -7,6 +7,12 @@ import WritCrypto
 public struct WarrantState: Sendable {
     public let redeemed: Bool
     public let revoked: Bool
+    public let expiresAt: Date
+    /// The intent the warrant was issued for.
+    public let intentID: UUID
+
+    /// Neither used, revoked nor past its expiry.
+    public var usable: Bool { !redeemed && !revoked && expiresAt > Date() }
 }
 
 /// Redeeming, revoking and looking up warrants.
@@ -64,14 +70,15 @@ public struct WarrantStore: Sendable {
         }
     }
 
-    /// Revokes a warrant; `false` when the tenant has no such warrant.
-    public func revoke(tenant: UUID, jti: String, by actor: AuditEvent.Party) async throws -> Bool {
+    /// Revokes a warrant; `false` when the tenant has no such warrant. A `reason` is kept in the audit event.
+    public func revoke(tenant: UUID, jti: String, by actor: AuditEvent.Party, reason: String? = nil) async throws -> Bool {
         try await database.withTenant(tenant) { tx in
             let updated = try await tx.execute("""
                 UPDATE warrants SET revoked_at = coalesce(revoked_at, now()) WHERE tenant_id = \(tenant) AND jti = \(jti)
                 """)
             guard updated.affectedRows == 1 else { return false }
-            try await audit.append(AuditEvent(type: "warrant.revoked", actor: actor, subject: .init(kind: "warrant", id: jti)),
+            try await audit.append(AuditEvent(type: "warrant.revoked", actor: actor, subject: .init(kind: "warrant", id: jti),
+                                              data: reason.map { ["reason": .string($0)] } ?? [:]),
                                    tenant: tenant, in: tx)
             return true
         }
@@ -81,9 +88,12 @@ public struct WarrantStore: Sendable {
     public func state(tenant: UUID, jti: String) async throws -> WarrantState? {
         try await database.withTenant(tenant) { tx in
             try await tx.execute("""
-                SELECT redeemed_at IS NOT NULL AS redeemed, revoked_at IS NOT NULL AS revoked FROM warrants
+                SELECT redeemed_at IS NOT NULL AS redeemed, revoked_at IS NOT NULL AS revoked, expires_at, intent_id FROM warrants
                 WHERE tenant_id = \(tenant) AND jti = \(jti)
-                """).first.map { WarrantState(redeemed: try $0.decode(Bool.self, "redeemed"), revoked: try $0.decode(Bool.self, "revoked")) }
+                """).first.map {
+                WarrantState(redeemed: try $0.decode(Bool.self, "redeemed"), revoked: try $0.decode(Bool.self, "revoked"),
+                             expiresAt: try $0.decode(Date.self, "expires_at"), intentID: try $0.decode(UUID.self, "intent_id"))
+            }
         }
     }
 }

@@ -43,6 +43,9 @@ class Org:
     operator: Person
     agent_key: str
     executor_key: str
+    agent_id: str = ""
+    agent_name: str = ""
+    signing_secret: str = ""
 
 
 def _mailed_token(mail: str, address: str) -> str:
@@ -75,7 +78,8 @@ def org() -> Org:
     team = admin.call("POST", "/v1/teams", {"name": f"Platform {suffix}"}).json()["id"]
     assert admin.call("PUT", f"/v1/teams/{team}/policy?comment=sdk+tests", POLICY).status_code in (200, 201)
     agent = admin.call("POST", "/v1/agents", {"name": "deployer", "team_id": team}).json()["id"]
-    agent_key = admin.call("POST", "/v1/api-keys", {"name": "agent", "agent_id": agent, "scopes": ["intents"]}).json()["key"]
+    created_key = admin.call("POST", "/v1/api-keys", {"name": "agent", "agent_id": agent, "scopes": ["intents"]}).json()
+    agent_key = created_key["key"]
     executor_key = admin.call("POST", "/v1/api-keys", {"name": "executor", "scopes": ["warrants"], "audiences": ["k8s", "s3"]}).json()["key"]
     email = f"operator-{suffix}@example.com"
     assert admin.call("POST", "/v1/members", {"email": email, "roles": ["operator"], "teams": [team]}).status_code == 201
@@ -83,4 +87,5 @@ def org() -> Org:
     operator = _person(node, operator_http.post("/v1/invitations/accept", json={
         "token": _mailed_token(mail, email), "password": "operator password 1"}), operator_http)
     return Org(node=node, issuer=os.environ.get("WRIT_TEST_ISSUER", node), tenant=tenant, admin=admin, operator=operator,
-               agent_key=agent_key, executor_key=executor_key)
+               agent_key=agent_key, executor_key=executor_key, agent_id=agent, agent_name="deployer",
+               signing_secret=created_key["signing_secret"])
