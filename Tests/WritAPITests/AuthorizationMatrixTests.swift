@@ -84,6 +84,8 @@ struct AuthorizationMatrixTests {
                 "/v1/members/{id}": ids["auditor"] ?? "", "/v1/teams/{id}": setup.team, "/v1/agents/{id}": setup.agent,
                 "/v1/api-keys/{id}": setup.keyID, "/v1/intents/{id}": pending["id"] as? String ?? "",
                 "/v1/webhooks/{id}": webhook["id"] as? String ?? "",
+                "/api/v1/intents/{id}": pending["id"] as? String ?? "", "/api/v1/proposals/{id}": pending["id"] as? String ?? "",
+                "/api/v1/agents/{id}": setup.agent,
                 "{jti}": (t0["warrant_claims"] as? [String: Any])?["jti"] as? String ?? "", "{tenant_id}": signup.tenant, "{version}": "1",
             ]
 
@@ -103,7 +105,8 @@ struct AuthorizationMatrixTests {
             let ordered = rows.filter { $0.path != "/v1/sessions/current" } + rows.filter { $0.path == "/v1/sessions/current" }
             for row in ordered {
                 for (index, column) in Self.columns.enumerated() {
-                    let realIDs = row.method == "GET" || column == "other tenant"
+                    // A heartbeat names the caller's own agent (any other is refused before any lookup).
+                    let realIDs = row.method == "GET" || column == "other tenant" || row.path.hasSuffix("/heartbeat")
                     let path = concrete(row, realIDs: realIDs)
                     let status: Int
                     let label: String

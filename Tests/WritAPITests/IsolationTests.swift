@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Postgres
 import Testing
 import WritAPI
@@ -44,22 +45,28 @@ struct IsolationTests {
             let verified = try await api.call(.post, "/v1/warrants/verify", json: #"{"warrant":"\#(bWarrant)","tenant_id":"\#(bSetup.team)"}"#)
             #expect(verified["valid"] as? Bool == false)
             bIDs["/v1/intents/{id}"] = bIntent["id"] as? String ?? ""
+            bIDs["/api/v1/intents/{id}"] = bIDs["/v1/intents/{id}"]
+            bIDs["/api/v1/proposals/{id}"] = bIDs["/v1/intents/{id}"]
+            bIDs["/api/v1/agents/{id}"] = bSetup.agent
             let aAgentKey = Credential.key(try await api.agentWithKey(as: a).key)
             let postBodies = [
                 "/v1/intents/{id}/decisions": #"{"decision":"approve"}"#, "/v1/intents/{id}/result": #"{"status":"executed"}"#,
+                "/api/v1/proposals/{id}/approve": "{}", "/api/v1/proposals/{id}/deny": "{}", "/api/v1/agents/{id}/heartbeat": "{}",
             ]
             for (path, method) in routes where path.contains("{id}") {
                 // Routes below a resource take that resource's id.
                 let owner = String(path[..<path.range(of: "{id}")!.upperBound])
                 let id = try #require(bIDs[owner], "\(method) \(path) is not covered by the isolation sweep")
                 let body = method == "patch" ? bodies[path] : method == "put" ? #"{"rules":[]}"# : postBodies[path]
-                let caller = path.hasSuffix("/cancel") || path.hasSuffix("/result") ? aAgentKey : a
+                let caller = path.hasSuffix("/cancel") || path.hasSuffix("/result") || path.hasSuffix("/heartbeat") ? aAgentKey : a
                 let response = try await api.call(
                     .init(method.uppercased())!,
                     path.replacingOccurrences(of: "{id}", with: id).replacingOccurrences(of: "{version}", with: "1")
                         .replacingOccurrences(of: "{delivery_id}", with: UUID().uuidString.lowercased()), as: caller,
                     json: body)
-                #expect(response.status == .notFound, "\(method) \(path) with another tenant's id answered \(response.status)")
+                // A heartbeat names its own agent: any other agent is refused (403) before anything is looked up.
+                let expected: HTTPResponse.Status = path.hasSuffix("/heartbeat") ? .forbidden : .notFound
+                #expect(response.status == expected, "\(method) \(path) with another tenant's id answered \(response.status)")
                 #expect(!response.body.contains(id), "\(method) \(path) echoed another tenant's id")
             }
             // References to another tenant's rows are refused as unknown.

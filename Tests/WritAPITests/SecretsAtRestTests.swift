@@ -33,7 +33,7 @@ struct SecretsAtRestTests {
         }
     }
 
-    @Test("after board links, invitations, sessions, keys and warrants, a database dump holds none that works")
+    @Test("after board links, invitations, sessions, keys, signing secrets and warrants, a database dump holds none that works")
     func dumpHoldsNoWorkingSecret() async throws {
         let mail = TestApp.mailDirectory()
         try await TestApp.withServer(configure: { $0.mailDirectory = mail.path }) { api, database in
@@ -65,6 +65,7 @@ struct SecretsAtRestTests {
             if let warrant = t3State["warrant"] as? String { secrets.append(("T3 warrant", warrant)) }
             let admin = try await api.call(.post, "/v1/api-keys", as: signup.credential, json: #"{"name":"auto","scopes":["admin"]}"#)
             secrets.append(("admin key", admin["key"] as? String ?? ""))
+            secrets.append(("request-signing secret", admin["signing_secret"] as? String ?? ""))
 
             let text = try Self.dump(database)
             #expect(text.contains("CREATE TABLE"), "the dump is empty")
@@ -72,7 +73,7 @@ struct SecretsAtRestTests {
                 #expect(!secret.isEmpty, "no \(name) was handed out")
                 #expect(!text.contains(secret), "the dump holds a \(name)")
             }
-            for prefix in ["wsb_", "wsi_", "wss_", "writ_"] {
+            for prefix in ["wsb_", "wsi_", "wss_", "wsk_", "writ_"] {
                 let pattern = try NSRegularExpression(pattern: NSRegularExpression.escapedPattern(for: prefix) + "[A-Za-z0-9_-]{20,}")
                 #expect(pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil, "the dump holds a \(prefix)… token")
             }

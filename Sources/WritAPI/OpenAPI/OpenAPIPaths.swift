@@ -45,6 +45,8 @@ enum OpenAPIPaths {
             "title": ["type": "string"],
             "status": ["type": "integer"],
             "detail": ["type": "string"],
+            "error": ["type": "string", "description": "Vienna OS routes only: the detail, where its SDKs read it"],
+            "code": ["type": "string", "description": "Vienna OS routes only: the kind of problem, e.g. INVALID_REQUEST"],
             "errors": [
                 "type": "array",
                 "items": [

@@ -31,10 +31,10 @@ enum OpenAPIResponses {
     /// can carry; every problem response of the document lists those of its status.
     static let problemTypes: [String: [String]] = [
         "400": ["malformed-json", "malformed-http"],
-        "401": ["unauthenticated", "invalid-credentials", "totp-required", "totp-invalid", "metrics-token"],
+        "401": ["unauthenticated", "invalid-credentials", "invalid-signature", "totp-required", "totp-invalid", "metrics-token"],
         "403": ["forbidden", "csrf"],
         "404": ["approval-link-invalid", "approval-link-expired", "approval-link-used", "invitation-invalid"],
-        "409": ["conflict", "warrant-unusable"],
+        "409": ["conflict", "warrant-unusable", "approval-pending"],
         "422": ["invalid-request", "idempotency-key-reused"],
         "429": ["rate-limited", "throttled", "totp-throttled"],
         "503": ["database-unavailable", "busy", "request-timeout", "cancelled"],

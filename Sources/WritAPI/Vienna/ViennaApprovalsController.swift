@@ -120,11 +120,10 @@ struct ViennaApprovalsController {
     @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal(for: request)
         let jti = try WarrantsController.jti(context)
-        if !principal.isAdmin {
-            let caller = try ViennaCaller.agent(request, context: context)
-            guard let state = try await warrants.state(tenant: principal.tenantID, jti: jti),
-                  try await intents.intent(tenant: principal.tenantID, id: state.intentID).agentID == caller.agentID
-            else { throw Problem.notFound("No such warrant.") }
+        let caller = principal.isAdmin ? nil : try ViennaCaller.agent(request, context: context)
+        guard let state = try await warrants.state(tenant: principal.tenantID, jti: jti) else { throw Problem.notFound("No such warrant.") }
+        if let caller, try await intents.intent(tenant: principal.tenantID, id: state.intentID).agentID != caller.agentID {
+            throw Problem.notFound("No such warrant.")
         }
         var body = try await ViennaBody.read(request, principal: principal, identity: identity).body
         let reason = body.string("reason", required: false, maxLength: 2000)

@@ -1,0 +1,84 @@
+import Foundation
+import HTTPTypes
+import Testing
+import WritCore
+import WritCrypto
+import WritTestSupport
+
+@Suite("Signed requests and the Vienna OS routes' problems", .timeLimit(.minutes(3)))
+struct RequestSigningTests {
+    static func signature(_ body: String, secret: String) -> String {
+        "hmac-sha256:" + Hex.encode(HMACSHA256.authenticate(Array(body.utf8), key: Array(secret.utf8)))
+    }
+
+    @Test("a body signed with the key's secret is filed; another secret, other bytes or a key without a secret file nothing")
+    func signatures() async throws {
+        try await TestApp.withServer { api, _ in
+            let signup = try await api.signup()
+            let setup = try await api.agentWithKey(as: signup.credential)
+            let created = try await api.call(.post, "/v1/api-keys", as: signup.credential,
+                                             json: #"{"name":"signed","agent_id":"\#(setup.agent)","scopes":["intents"]}"#)
+            let key = Credential.key(created["key"] as? String ?? "")
+            let secret = try #require(created["signing_secret"] as? String)
+            #expect(secret.hasPrefix("wsk_") && secret.count > 40)
+            let listed = try await api.call(.get, "/v1/api-keys", as: signup.credential)
+            #expect(!listed.body.contains(secret), "the secret is shown again after creation")
+
+            let body = #"{"agent_id":"\#(setup.agent)","action":"s3.objects.read","params":{"resource":"b/1"},"timestamp":"2026-12-02T10:00:00Z"}"#
+            let spaced = body.replacingOccurrences(of: ",", with: ", ")
+            let refusals: [(String, String, Credential)] = [
+                ("another secret", Self.signature(body, secret: "wsk_" + String(repeating: "A", count: 43)), key),
+                ("other bytes, the same JSON", Self.signature(spaced, secret: secret), key),
+                ("not hex", "hmac-sha256:zz", key),
+                ("another scheme", "sha256:" + Self.signature(body, secret: secret).dropFirst(12), key),
+            ]
+            for (name, signature, credential) in refusals {
+                let response = try await api.call(.post, "/api/v1/intents", as: credential, json: body,
+                                                  headers: [HTTPField.Name("X-Vienna-Signature")!: signature])
+                #expect(response.status == .unauthorized, "\(name): \(response.status)")
+                #expect(response["code"] as? String == "INVALID_SIGNATURE" && response["error"] as? String == response["detail"] as? String)
+            }
+            let filed = try await api.call(.get, "/v1/intents", as: signup.credential)["items"] as? [[String: Any]]
+            #expect(filed?.isEmpty == true, "a refused signature filed an intent")
+
+            let signed = try await api.call(.post, "/api/v1/intents", as: key, json: body,
+                                            headers: [HTTPField.Name("X-Vienna-Signature")!: Self.signature(body, secret: secret)])
+            #expect(signed.status == .created && signed["status"] as? String == "approved")
+            // The same bytes again (a retry) are the same intent.
+            let again = try await api.call(.post, "/api/v1/intents", as: key, json: body,
+                                           headers: [HTTPField.Name("X-Vienna-Signature")!: Self.signature(body, secret: secret)])
+            #expect(again.status == .ok && again["intent_id"] as? String == signed["intent_id"] as? String)
+            // The first key was made with a secret too, but signing with it under this key fails.
+            let other = try await api.call(.post, "/api/v1/intents", as: .key(setup.key), json: body,
+                                           headers: [HTTPField.Name("X-Vienna-Signature")!: Self.signature(body, secret: secret)])
+            #expect(other.status == .unauthorized)
+            let items = try await api.call(.get, "/v1/intents", as: signup.credential)["items"] as? [[String: Any]] ?? []
+            #expect(items.count == 1)
+        }
+    }
+
+    @Test("problems on /api/v1 carry error and code; agents cannot speak for others; Writ's /v1 problems are unchanged")
+    func problems() async throws {
+        try await TestApp.withServer { api, _ in
+            let signup = try await api.signup()
+            let setup = try await api.agentWithKey(as: signup.credential)
+            let invalid = try await api.call(.post, "/api/v1/intents", as: .key(setup.key), json: #"{"agent_id":"\#(setup.agent)","action":"a b"}"#)
+            #expect(invalid.status == .unprocessableContent && invalid["code"] as? String == "INVALID_REQUEST")
+            let other = try await api.call(.post, "/api/v1/agent/intent", as: .key(setup.key), json: #"{"agent_id":"python-sdk","action":"s3.read"}"#)
+            #expect(other.status == .forbidden && other["code"] as? String == "FORBIDDEN")
+            let header = try await api.call(.get, "/api/v1/policies", as: .key(setup.key), headers: [HTTPField.Name("X-Vienna-Agent")!: "intruder"])
+            #expect(header.status == .forbidden)
+            let byName = try await api.call(.get, "/api/v1/policies", as: .key(setup.key), headers: [HTTPField.Name("X-Vienna-Agent")!: "deployer"])
+            #expect(byName.status == .ok)
+            let unknown = try await api.call(.get, "/api/v1/no-such-route", as: .key(setup.key))
+            #expect(unknown.status == .notFound && unknown["code"] as? String == "NOT_FOUND")
+            let writ = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"a b","resource":"r"}"#)
+            #expect(writ.status == .unprocessableContent && writ["code"] == nil && writ["error"] == nil)
+            // A session token as bearer is a person on /api/v1 only.
+            let session = try #require(signup.credential.sessionCookie)
+            #expect(try await api.call(.get, "/api/v1/agents", headers: [.authorization: "Bearer \(session)"]).status == .ok)
+            #expect(try await api.call(.get, "/v1/agents", headers: [.authorization: "Bearer \(session)"]).status == .unauthorized)
+            #expect(try await api.call(.get, "/api/v1/agents", headers: [.authorization: "Bearer wss_unknown-session-token-000000"]).status == .unauthorized)
+        }
+    }
+}
