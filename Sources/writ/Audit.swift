@@ -5,7 +5,8 @@ import WritCore
 /// `writ audit …`: offline tools for auditors.
 struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Offline tools for an exported audit chain.", subcommands: [Verify.self])
+        abstract: "Offline tools for an exported audit chain and evidence packs.",
+        subcommands: [Verify.self, Evidence.self, VerifyEvidence.self])
 
     /// `writ audit verify export.ndjson --jwks jwks.json`
     struct Verify: ParsableCommand {

@@ -20,6 +20,7 @@ public struct AppServices: Sendable {
     let approvals: ApprovalStore
     let boardLinks: BoardLinks
     let webhooks: WebhookStore
+    let evidence: EvidencePackWriter
     let waiters = IntentWaiters()
     let eventStreams = EventStreamHub()
     /// Argon2 on its bounded CPU lane.
@@ -49,5 +50,6 @@ public struct AppServices: Sendable {
         self.approvals = ApprovalStore(intents: intents)
         self.boardLinks = BoardLinks(database: database, masterKey: configuration.masterKey, approvals: approvals)
         self.webhooks = WebhookStore(database: database, masterKey: configuration.masterKey, signingKeys: signingKeys)
+        self.evidence = EvidencePackWriter(database: database, masterKey: configuration.masterKey, signingKeys: signingKeys)
     }
 }

@@ -111,6 +111,7 @@ public enum WritApplication {
         APIKeysController(identity: services.identity, database: database, keyCache: services.keyCache).addRoutes(to: router)
         AuditController(reader: services.auditReader, signingKeys: services.signingKeys, database: database, work: services.auditWork)
             .addRoutes(to: router)
+        EvidenceController(writer: services.evidence).addRoutes(to: router)
         KeysController(signingKeys: services.signingKeys, database: database).addRoutes(to: router)
         WebhooksController(webhooks: services.webhooks, allowPrivate: configuration.webhookAllowPrivate).addRoutes(to: router)
         EventsController(reader: services.auditReader, hub: services.eventStreams, identity: services.identity,

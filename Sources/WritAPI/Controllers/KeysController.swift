@@ -17,12 +17,16 @@ struct KeysController {
         guard let tenant = context.parameters.get("tenant_id").flatMap(UUID.init(uuidString:)) else { throw Problem.notFound() }
         let keys = try await signingKeys.publicKeys(tenant: tenant, database: database)
         guard !keys.isEmpty else { throw Problem.notFound("No such tenant.") }
-        let set: JSONValue = ["keys": .array(keys.map { key in
+        var response = JSONBody.response(Self.set(keys), contentType: "application/jwk-set+json")
+        response.headers[.cacheControl] = "public, max-age=60"
+        return response
+    }
+
+    /// The RFC 7517 JWK Set of `keys`.
+    static func set(_ keys: [SigningKeys.PublicKey]) -> JSONValue {
+        ["keys": .array(keys.map { key in
             ["kty": "OKP", "crv": "Ed25519", "kid": .string(key.kid), "x": .string(Base64URL.encode(key.key.rawRepresentation)),
              "alg": "EdDSA", "use": "sig"]
         })]
-        var response = JSONBody.response(set, contentType: "application/jwk-set+json")
-        response.headers[.cacheControl] = "public, max-age=60"
-        return response
     }
 }

@@ -45,6 +45,12 @@ extension OpenAPIPaths {
         "/v1/audit/checkpoints": ["get": withParameters(operation("List signed checkpoints", id: "listCheckpoints", response: page("Checkpoint")), [
             query("cursor", "from next_cursor"), query("limit", "1 to 1000, default 100", type: "integer"),
         ])],
+        "/v1/audit/evidence": ["get": withParameters([
+            "summary": "A signed evidence pack for a period (ZIP, streamed): chain slice, checkpoints, keys, policies, intents, report",
+            "operationId": "auditEvidence",
+            "responses": ["200": ["description": "The pack (docs/audit-format.md, \"Evidence packs\")",
+                                  "content": ["application/zip": ["schema": ["type": "string", "contentMediaType": "application/zip"]]]]],
+        ], [query("since", "RFC 3339 start of the period (inclusive)"), query("until", "RFC 3339 end of the period (exclusive)")])],
         "/v1/audit/verify": ["get": operation(
             "Verify the chain on the server", id: "verifyAudit",
             response: ref("AuditVerification"))],

@@ -32,10 +32,13 @@ public struct AuditVerifier: Sendable {
     /// - Parameters:
     ///   - keys: the tenant's public keys by `kid` (from its JWK Set).
     ///   - fromSeq: where the export starts; links before it cannot be checked. `nil` means 1.
-    public init(keys: [String: Ed25519.PublicKey], fromSeq: Int64? = nil) {
+    ///   - previousHash: the hash of event `fromSeq - 1` when known (an evidence pack records it),
+    ///     so the first event's link is checked too.
+    public init(keys: [String: Ed25519.PublicKey], fromSeq: Int64? = nil, previousHash: String? = nil) {
         self.keys = keys
         self.expectedSeq = fromSeq ?? 1
-        if fromSeq == nil || fromSeq == 1 { previousHash = AuditChain.genesisHash }
+        if fromSeq == nil || fromSeq == 1 { self.previousHash = AuditChain.genesisHash }
+        if let previousHash { self.previousHash = previousHash }
     }
 
     /// Checks the next line (without its newline).

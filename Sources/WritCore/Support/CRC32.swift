@@ -1,4 +1,4 @@
-/// CRC-32 (IEEE 802.3, as zlib computes it), for typo-detecting checksums. Not a MAC.
+/// CRC-32 (IEEE 802.3, as zlib computes it), for typo-detecting checksums and ZIP entries. Not a MAC.
 public enum CRC32 {
     private static let table: [UInt32] = (0..<256).map { index in
         var value = UInt32(index)
@@ -8,7 +8,12 @@ public enum CRC32 {
 
     /// The checksum of `bytes`.
     public static func checksum(_ bytes: [UInt8]) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
+        update(0, with: bytes)
+    }
+
+    /// The checksum of the bytes `crc` was the checksum of, followed by `bytes` (start with 0).
+    public static func update(_ crc: UInt32, with bytes: some Sequence<UInt8>) -> UInt32 {
+        var crc = crc ^ 0xFFFF_FFFF
         for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xff)] ^ (crc >> 8) }
         return crc ^ 0xFFFF_FFFF
     }

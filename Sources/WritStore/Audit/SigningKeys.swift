@@ -43,6 +43,11 @@ public final class SigningKeys: Sendable {
         return key
     }
 
+    /// The tenant's newest unretired key, in a transaction of its own.
+    public func activeKey(tenant: UUID, database: Database) async throws -> ActiveKey {
+        try await database.withTenant(tenant) { tx in try await activeKey(tenant: tenant, in: tx) }
+    }
+
     /// Public keys still needed to verify what they signed: active ones and those retired less than
     /// `grace` ago; with no grace, every key the tenant ever had (to verify old checkpoints).
     public func publicKeys(tenant: UUID, database: Database, grace: TimeInterval? = 7 * 24 * 3600) async throws -> [PublicKey] {

@@ -46,7 +46,8 @@ extension IntentStore {
                 }
                 let counts = try await rateCounts(policy: policy, tenant: tenant, agent: agent, in: tx)
                 let decision = policy.compiled.evaluate(input, rateCounts: counts)
-                let planned = try await plan(submission, hash: hash, tenant: tenant, agent: agent, key: key, decision: decision, policy: policy, in: tx)
+                let planned = try await plan(
+                    submission, hash: hash, tenant: tenant, agent: agent, key: key, decision: decision, policy: policy, rateCounts: counts, in: tx)
                 let record = planned.record
                 var head: AuditLog.Head
                 if record.status == .pendingApproval {
@@ -130,7 +131,7 @@ extension IntentStore {
     /// active — and for T0 its signed warrant), the events to append, and who may never approve it.
     func plan(
         _ submission: IntentSubmission, hash: String, tenant: UUID, agent: Agent, key: KeyPrincipal, decision: Decision,
-        policy: EffectivePolicy, in tx: Transaction
+        policy: EffectivePolicy, rateCounts: [CompiledPolicy.RateQuery: Int] = [:], in tx: Transaction
     ) async throws -> (record: IntentRecord, statements: [SQL], events: [AuditEvent], excluded: [UUID]) {
         let id = UUIDv7.make()
         // Separation of duties is fixed now: later changes of owner or key cannot make these people approvers.
@@ -142,12 +143,13 @@ extension IntentStore {
         var statements: [SQL] = ["""
             INSERT INTO intents (tenant_id, id, team_id, agent_id, action, resource, params, target, justification, outcome, tier,
                                  policy_key, policy_version, status, decision, expires_at, api_key_id, idempotency_key, request_hash, created_at,
-                                 required_approvals, excluded_approvers)
+                                 required_approvals, excluded_approvers, evaluation)
             SELECT \(tenant), \(id), \(agent.teamID), \(agent.id), \(submission.action), \(submission.resource),
                    \(CanonicalJSON.string(submission.params)), \(submission.target), \(submission.justification),
                    \(decision.outcome.rawValue), \(decision.tier?.rawValue), \(policy.key), \(policy.version), \(status.rawValue),
                    \(CanonicalJSON.string(decision.json)), \(expiresAt), \(key.keyID), \(submission.idempotencyKey), \(hash), \(now),
-                   \(decision.approvals?.count), \(excluded.map { $0.uuidString.lowercased() })::uuid[]
+                   \(decision.approvals?.count), \(excluded.map { $0.uuidString.lowercased() })::uuid[],
+                   \(CanonicalJSON.string(Self.evaluation(agent: agent, policy: policy, rateCounts: rateCounts)))
             WHERE EXISTS (SELECT 1 FROM agents WHERE tenant_id = \(tenant) AND id = \(agent.id) AND disabled_at IS NULL)
             """]
         var events = [AuditEvent(
@@ -190,5 +192,19 @@ extension IntentStore {
                 summary: summary, in: tx)
             try await tx.execute("UPDATE intents SET required_approvals = \(quorum) WHERE tenant_id = \(tenant) AND id = \(record.id)")
         }
+    }
+}
+
+extension IntentStore {
+    /// What the evaluation saw besides the intent, kept for re-evaluation from an evidence pack:
+    /// the agent's name and labels, the tenant default's version a team policy extended, the rate counts.
+    static func evaluation(agent: Agent, policy: EffectivePolicy, rateCounts: [CompiledPolicy.RateQuery: Int]) -> JSONValue {
+        [
+            "agent": ["name": .string(agent.name), "labels": .object(agent.labels.mapValues(JSONValue.string))],
+            "base_version": policy.baseVersion.map { .number(Double($0)) } ?? .null,
+            "rate_counts": .array(rateCounts.sorted { ($0.key.scope.rawValue, $0.key.seconds) < ($1.key.scope.rawValue, $1.key.seconds) }.map {
+                ["scope": .string($0.key.scope.rawValue), "seconds": .number(Double($0.key.seconds)), "count": .number(Double($0.value))]
+            }),
+        ]
     }
 }
