@@ -66,7 +66,7 @@ struct EvidencePackTests {
 
     static func findings(_ pack: [UInt8]) -> [String] { EvidenceVerifier.verify(pack).findings.map(\.description) }
 
-    @Test("a busy period's pack verifies offline; a byte flipped in any file is named; so are forgeries re-signed with the tenant's key")
+    @Test("a busy period's pack verifies offline (also with writ audit verify-evidence); a flipped byte in any file is named; so are forgeries re-signed with the tenant's key")
     func packVerifiesAndTamperingIsNamed() async throws {
         let masterKey = SecureRandom.bytes(32)
         try await TestApp.withServer(configure: { $0.masterKey = masterKey }) { api, database in
@@ -126,6 +126,8 @@ struct EvidencePackTests {
             #expect(promotedFindings.contains { $0.contains("re-evaluated under policy") && $0.contains("it is denied") }, "\(promotedFindings)")
             #expect(promotedFindings.contains { $0.contains("differs from the intent.submitted event") })
 
+            try Self.checkCommandLine(pack)
+
             // For scripts/test's independent verifier (scripts/verify_evidence.py): the pack and its forgeries.
             if let directory = ProcessInfo.processInfo.environment["WRIT_TEST_ARTIFACTS"].map(URL.init(fileURLWithPath:)) {
                 for (name, bytes) in [("evidence.zip", pack), ("evidence-dropped-event.zip", dropped), ("evidence-replaced-policy.zip", replaced),
@@ -136,26 +138,22 @@ struct EvidencePackTests {
         }
     }
 
-    @Test("writ audit verify-evidence accepts the pack and names what is wrong in a damaged one")
-    func commandLine() async throws {
-        let masterKey = SecureRandom.bytes(32)
-        try await TestApp.withServer(configure: { $0.masterKey = masterKey }) { api, database in
-            let (pack, _, _, _) = try await Self.busyPack(api, masterKey: masterKey, database: database)
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("evidence-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let good = directory.appendingPathComponent("good.zip"), bad = directory.appendingPathComponent("bad.zip")
-            try Data(pack).write(to: good)
-            var damaged = pack
-            let marker = Array(#""type":"intent.submitted""#.utf8)
-            let at = try #require((0..<(damaged.count - marker.count)).first { Array(damaged[$0..<($0 + marker.count)]) == marker })
-            damaged[at + 9] ^= 0x20
-            try Data(damaged).write(to: bad)
-            let (status, output) = try Self.run(["audit", "verify-evidence", good.path])
-            #expect(status == 0 && output.contains("valid:"), "\(output)")
-            let (badStatus, badOutput) = try Self.run(["audit", "verify-evidence", bad.path])
-            #expect(badStatus == 1 && badOutput.contains("events.ndjson"), "\(badOutput)")
-        }
+    /// `writ audit verify-evidence` on the pack, and on a copy with one byte flipped inside the archive.
+    static func checkCommandLine(_ pack: [UInt8]) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("evidence-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let good = directory.appendingPathComponent("good.zip"), bad = directory.appendingPathComponent("bad.zip")
+        try Data(pack).write(to: good)
+        var damaged = pack
+        let marker = Array(#""type":"intent.submitted""#.utf8)
+        let at = try #require((0..<(damaged.count - marker.count)).first { Array(damaged[$0..<($0 + marker.count)]) == marker })
+        damaged[at + 9] ^= 0x20
+        try Data(damaged).write(to: bad)
+        let (status, output) = try Self.run(["audit", "verify-evidence", good.path])
+        #expect(status == 0 && output.contains("valid:"), "\(output)")
+        let (badStatus, badOutput) = try Self.run(["audit", "verify-evidence", bad.path])
+        #expect(badStatus == 1 && badOutput.contains("events.ndjson"), "\(badOutput)")
     }
 
     static func run(_ arguments: [String]) throws -> (Int32, String) {

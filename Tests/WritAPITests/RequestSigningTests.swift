@@ -11,7 +11,7 @@ struct RequestSigningTests {
         "hmac-sha256:" + Hex.encode(HMACSHA256.authenticate(Array(body.utf8), key: Array(secret.utf8)))
     }
 
-    @Test("a body signed with the key's secret is filed; another secret, other bytes or a key without a secret file nothing")
+    @Test("a body signed with the key's secret is filed; another secret or other bytes file nothing; problems on /api/v1 carry error and code")
     func signatures() async throws {
         try await TestApp.withServer { api, _ in
             let signup = try await api.signup()
@@ -54,31 +54,28 @@ struct RequestSigningTests {
             #expect(other.status == .unauthorized)
             let items = try await api.call(.get, "/v1/intents", as: signup.credential)["items"] as? [[String: Any]] ?? []
             #expect(items.count == 1)
+            try await Self.checkProblems(api, signup: signup.credential, setup: setup)
         }
     }
 
-    @Test("problems on /api/v1 carry error and code; agents cannot speak for others; Writ's /v1 problems are unchanged")
-    func problems() async throws {
-        try await TestApp.withServer { api, _ in
-            let signup = try await api.signup()
-            let setup = try await api.agentWithKey(as: signup.credential)
-            let invalid = try await api.call(.post, "/api/v1/intents", as: .key(setup.key), json: #"{"agent_id":"\#(setup.agent)","action":"a b"}"#)
-            #expect(invalid.status == .unprocessableContent && invalid["code"] as? String == "INVALID_REQUEST")
-            let other = try await api.call(.post, "/api/v1/agent/intent", as: .key(setup.key), json: #"{"agent_id":"python-sdk","action":"s3.read"}"#)
-            #expect(other.status == .forbidden && other["code"] as? String == "FORBIDDEN")
-            let header = try await api.call(.get, "/api/v1/policies", as: .key(setup.key), headers: [HTTPField.Name("X-Vienna-Agent")!: "intruder"])
-            #expect(header.status == .forbidden)
-            let byName = try await api.call(.get, "/api/v1/policies", as: .key(setup.key), headers: [HTTPField.Name("X-Vienna-Agent")!: "deployer"])
-            #expect(byName.status == .ok)
-            let unknown = try await api.call(.get, "/api/v1/no-such-route", as: .key(setup.key))
-            #expect(unknown.status == .notFound && unknown["code"] as? String == "NOT_FOUND")
-            let writ = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"a b","resource":"r"}"#)
-            #expect(writ.status == .unprocessableContent && writ["code"] == nil && writ["error"] == nil)
-            // A session token as bearer is a person on /api/v1 only.
-            let session = try #require(signup.credential.sessionCookie)
-            #expect(try await api.call(.get, "/api/v1/agents", headers: [.authorization: "Bearer \(session)"]).status == .ok)
-            #expect(try await api.call(.get, "/v1/agents", headers: [.authorization: "Bearer \(session)"]).status == .unauthorized)
-            #expect(try await api.call(.get, "/api/v1/agents", headers: [.authorization: "Bearer wss_unknown-session-token-000000"]).status == .unauthorized)
-        }
+    /// Problems on /api/v1 carry `error` and `code`; agents cannot speak for others; `/v1` problems are unchanged.
+    static func checkProblems(_ api: APIClient, signup: Credential, setup: (team: String, agent: String, keyID: String, key: String)) async throws {
+        let invalid = try await api.call(.post, "/api/v1/intents", as: .key(setup.key), json: #"{"agent_id":"\#(setup.agent)","action":"a b"}"#)
+        #expect(invalid.status == .unprocessableContent && invalid["code"] as? String == "INVALID_REQUEST")
+        let other = try await api.call(.post, "/api/v1/agent/intent", as: .key(setup.key), json: #"{"agent_id":"python-sdk","action":"s3.read"}"#)
+        #expect(other.status == .forbidden && other["code"] as? String == "FORBIDDEN")
+        let header = try await api.call(.get, "/api/v1/policies", as: .key(setup.key), headers: [HTTPField.Name("X-Vienna-Agent")!: "intruder"])
+        #expect(header.status == .forbidden)
+        let byName = try await api.call(.get, "/api/v1/policies", as: .key(setup.key), headers: [HTTPField.Name("X-Vienna-Agent")!: "deployer"])
+        #expect(byName.status == .ok)
+        let unknown = try await api.call(.get, "/api/v1/no-such-route", as: .key(setup.key))
+        #expect(unknown.status == .notFound && unknown["code"] as? String == "NOT_FOUND")
+        let writ = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"a b","resource":"r"}"#)
+        #expect(writ.status == .unprocessableContent && writ["code"] == nil && writ["error"] == nil)
+        // A session token as bearer is a person on /api/v1 only.
+        let session = try #require(signup.sessionCookie)
+        #expect(try await api.call(.get, "/api/v1/agents", headers: [.authorization: "Bearer \(session)"]).status == .ok)
+        #expect(try await api.call(.get, "/v1/agents", headers: [.authorization: "Bearer \(session)"]).status == .unauthorized)
+        #expect(try await api.call(.get, "/api/v1/agents", headers: [.authorization: "Bearer wss_unknown-session-token-000000"]).status == .unauthorized)
     }
 }
