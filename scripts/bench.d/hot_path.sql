@@ -11,11 +11,12 @@ BEGIN;
 SELECT set_config('app.tenant_id', (SELECT tenant FROM writ.bench_keys WHERE line = :i)::text, true);
 INSERT INTO writ.intents (tenant_id, id, team_id, agent_id, action, resource, params, target, justification, outcome, tier,
                           policy_key, policy_version, status, decision, expires_at, api_key_id, idempotency_key, request_hash, created_at,
-                          required_approvals, excluded_approvers)
+                          required_approvals, excluded_approvers, evaluation)
 SELECT k.tenant, md5('i' || :r::text)::uuid, k.team, k.agent, 's3.objects.read', 'bench/' || :r::text, '{"n":' || :r::text || '}', NULL, NULL,
        'allow', 'T0', k.tenant, 1, 'approved',
        '{"approvals": null, "outcome": "allow", "rules": [{"id": "reads", "reason": "action s3.objects.read matches **.read"}], "tier": "T0", "warrant_ttl": 300}',
-       NULL, md5('k' || :r::text)::uuid, NULL, md5(:r::text) || md5(:r::text), now(), NULL, '{}'::uuid[]
+       NULL, md5('k' || :r::text)::uuid, NULL, md5(:r::text) || md5(:r::text), now(), NULL, '{}'::uuid[],
+       '{"agent":{"labels":{},"name":"agent-1"},"base_version":null,"rate_counts":[]}'
 FROM writ.bench_keys k
 WHERE k.line = :i AND EXISTS (SELECT 1 FROM writ.agents a WHERE a.tenant_id = k.tenant AND a.id = k.agent AND a.disabled_at IS NULL);
 INSERT INTO writ.warrants (tenant_id, jti, intent_id, kid, token, signature_sealed, expires_at)
