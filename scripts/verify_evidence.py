@@ -160,8 +160,12 @@ for intent in lines("intents.ndjson"):
     if found != recorded:
         problems.append(f"{where}: re-evaluated it is {found}, the record says {recorded}")
 
+if "purged_before" in manifest and manifest["purged_before"] != manifest["first_seq"]:
+    problems.append(f"manifest.json: purged before seq {manifest['purged_before']}, but the slice starts at {manifest['first_seq']}")
+
 for problem in problems:
     print(f"invalid: {problem}", file=sys.stderr)
 if problems:
     sys.exit(1)
-print(f"valid: events {manifest['first_seq']}…{manifest['last_seq']}, {len(lines('intents.ndjson'))} intents re-evaluated independently")
+purged = f" (purged before seq {manifest['purged_before']})" if "purged_before" in manifest else ""
+print(f"valid: events {manifest['first_seq']}…{manifest['last_seq']}{purged}, {len(lines('intents.ndjson'))} intents re-evaluated independently")

@@ -20,15 +20,25 @@ struct Audit: AsyncParsableCommand {
         @Option(help: "The tenant's JWK Set from GET /v1/tenants/{tenant_id}/jwks.json.")
         var jwks: String
 
-        @Option(help: "The seq the export starts at, when it was exported with from_seq.")
+        @Option(help: "The seq the export starts at (its Writ-Audit-From-Seq header): with from_seq, or after a purge.")
         var fromSeq: Int64?
+
+        @Option(help: "The hash the export's first event links to (its Writ-Audit-Previous-Hash header), so that link is checked too.")
+        var previousHash: String?
+
+        func validate() throws {
+            if let previousHash, previousHash.utf8.count != 64 || !previousHash.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) {
+                throw ValidationError("--previous-hash must be 64 lowercase hex digits")
+            }
+            if previousHash != nil, fromSeq == nil { throw ValidationError("--previous-hash needs --from-seq") }
+        }
 
         func run() throws {
             guard let jwksData = FileManager.default.contents(atPath: jwks) else { throw ValidationError("cannot read \(jwks)") }
             let keys = try JWKSet.ed25519Keys(from: Array(jwksData))
             guard let handle = FileHandle(forReadingAtPath: export) else { throw ValidationError("cannot read \(export)") }
             defer { try? handle.close() }
-            var verifier = AuditVerifier(keys: keys, fromSeq: fromSeq)
+            var verifier = AuditVerifier(keys: keys, fromSeq: fromSeq, previousHash: previousHash)
             var pending: [UInt8] = []
             do {
                 while let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty {
@@ -49,7 +59,8 @@ struct Audit: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("invalid: the export holds no events\n".utf8))
                 throw ExitCode(1)
             }
-            print("valid: \(verifier.checked) events, seq \(fromSeq ?? 1)…\(verifier.lastSeq), \(verifier.checkpoints) checkpoints verified")
+            let link = previousHash.map { ", linked to \($0.prefix(12))… of seq \((fromSeq ?? 1) - 1)" } ?? ""
+            print("valid: \(verifier.checked) events, seq \(fromSeq ?? 1)…\(verifier.lastSeq)\(link), \(verifier.checkpoints) checkpoints verified")
         }
     }
 }

@@ -50,6 +50,9 @@ public enum WritApplication {
             ExpiryService(expiry: IntentExpiry(database: database, audit: appServices.audit), waiters: appServices.waiters,
                           logger: logger),
         ]
+        if configuration.auditPurge {
+            services.append(RetentionService(retention: AuditRetention(database: database, audit: appServices.audit), logger: logger))
+        }
         services.append(WebhookService(
             fanOut: WebhookFanOut(database: database, consoleURL: configuration.publicURL.absoluteString.trimmingSuffix("/")),
             dispatch: WebhookDispatch(database: database, masterKey: configuration.masterKey, signingKeys: appServices.signingKeys),

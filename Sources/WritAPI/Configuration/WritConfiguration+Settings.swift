@@ -24,6 +24,7 @@ extension WritConfiguration {
         case webhookAllowPrivate = "WRIT_WEBHOOK_ALLOW_PRIVATE"
         case webhookRetrySchedule = "WRIT_WEBHOOK_RETRY_SCHEDULE"
         case webhookDisableAfter = "WRIT_WEBHOOK_DISABLE_AFTER"
+        case auditPurge = "WRIT_AUDIT_PURGE"
     }
 
     /// Reads and validates settings; flags given on the command line win over the environment.
@@ -70,6 +71,7 @@ extension WritConfiguration {
         }
         _ = try smtpSettings()
         self.trustProxy = trustProxy
+        self.auditPurge = try Self.flag(.auditPurge, value(.auditPurge), default: true)
         try readWebhookSettings(value)
         if let token = value(.metricsToken) {
             guard token.utf8.count >= 16, token.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7f }) else {

@@ -53,6 +53,9 @@ public struct WritConfiguration: Sendable, CustomStringConvertible, CustomDebugS
     public var webhookDisableAfter: TimeInterval = 3 * 86_400
     /// How often the webhook dispatcher looks for new events and due retries.
     public var webhookInterval: Duration = .seconds(1)
+    /// Whether this node purges audit event bodies past their plan's retention (hourly). Turn it
+    /// off on every node to hold everything, e.g. under a legal hold.
+    public var auditPurge = true
     /// How often an idle event stream sends a keep-alive and re-checks its credential (tests shorten it).
     public var eventHeartbeat: Duration = .seconds(15)
 

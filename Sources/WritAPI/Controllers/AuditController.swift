@@ -1,10 +1,12 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import WritCore
 import WritCrypto
 import WritStore
 
 /// The audit log: browse, export (NDJSON, streamed), checkpoints, server-side verification.
+/// Purged events (past the plan's retention) are skipped: reading starts at the first retained one.
 struct AuditController {
     let reader: AuditReader
     let signingKeys: SigningKeys
@@ -45,12 +47,11 @@ struct AuditController {
 
     @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
         let tenant = try context.requireAuditReader(for: request).tenantID
-        let fromSeq = try Self.fromSeq(request)
-        let reader = self.reader
-        let end = try await headSeq(tenant)
+        let start = try await reader.start(tenant: tenant, fromSeq: try Self.fromSeq(request))
+        let (reader, end) = (self.reader, start.headSeq)
         let body = ResponseBody { writer in
             // Batches keep memory flat however long the chain; the end is fixed when the export starts.
-            var after = fromSeq - 1
+            var after = start.fromSeq - 1
             while after < end {
                 let batch = try await reader.events(tenant: tenant, filter: AuditFilter(), afterSeq: after, limit: 1000)
                 guard let last = batch.last else { break }
@@ -64,7 +65,10 @@ struct AuditController {
             }
             try await writer.finish(nil)
         }
-        return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: body)
+        var headers: HTTPFields = [.contentType: "application/x-ndjson", .auditFromSeq: String(start.fromSeq)]
+        if let previous = start.previousHash { headers[.auditPreviousHash] = previous }
+        if start.purgedBefore > 1 { headers[.auditPurgedBefore] = String(start.purgedBefore) }
+        return Response(status: .ok, headers: headers, body: body)
     }
 
     @Sendable func checkpoints(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -84,11 +88,13 @@ struct AuditController {
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
         let tenant = try context.requireAuditReader(for: request).tenantID
         let keys = try await signingKeys.publicKeys(tenant: tenant, database: database, grace: nil)
-        let end = try await headSeq(tenant)
-        let (reader, work, channel) = (self.reader, self.work, context.channel)
+        let start = try await reader.start(tenant: tenant)
+        let (reader, work, channel, end) = (self.reader, self.work, context.channel, start.headSeq)
         let body = ResponseBody { writer in
-            var verifier = AuditVerifier(keys: Dictionary(keys.map { ($0.kid, $0.key) }, uniquingKeysWith: { first, _ in first }))
-            var after: Int64 = 0
+            // A purged chain is verified from its first retained event, linked to the hash kept before it.
+            var verifier = AuditVerifier(keys: Dictionary(keys.map { ($0.kid, $0.key) }, uniquingKeysWith: { first, _ in first }),
+                                         fromSeq: start.fromSeq, previousHash: start.previousHash)
+            var after = start.fromSeq - 1
             var outcome: JSONValue
             do {
                 while after < end {
@@ -103,10 +109,14 @@ struct AuditController {
                     after = last.seq
                     try await writer.write(ByteBuffer(string: " "))
                 }
-                outcome = verifier.lastSeq == end
-                    ? Self.result(true, verifier) : Self.result(false, verifier, badSeq: verifier.lastSeq + 1, reason: "events missing before the head")
+                outcome = verifier.lastSeq == end || (verifier.checked == 0 && end < start.fromSeq)
+                    ? Self.result(true, verifier) : Self.result(false, verifier, badSeq: max(verifier.lastSeq, start.fromSeq - 1) + 1, reason: "events missing before the head")
             } catch let failure as AuditVerifier.Failure {
                 outcome = Self.result(false, verifier, badSeq: failure.seq ?? verifier.lastSeq + 1, reason: failure.reason)
+            }
+            if start.purgedBefore > 1, case .object(var members) = outcome {
+                members["purged_before"] = .number(Double(start.purgedBefore))
+                outcome = .object(members)
             }
             try await writer.write(ByteBuffer(bytes: CanonicalJSON.bytes(outcome)))
             try await writer.finish(nil)
@@ -123,10 +133,6 @@ struct AuditController {
         return .object(value)
     }
 
-    private func headSeq(_ tenant: UUID) async throws -> Int64 {
-        try await reader.headSeq(tenant: tenant)
-    }
-
     static func fromSeq(_ request: Request) throws -> Int64 {
         guard let text = request.uri.queryParameters["from_seq"] else { return 1 }
         guard let seq = Int64(String(text)), seq >= 1 else {
@@ -134,6 +140,15 @@ struct AuditController {
         }
         return seq
     }
+}
+
+extension HTTPField.Name {
+    /// The first seq of an export: `from_seq`, or the purge boundary when later.
+    static let auditFromSeq = Self("Writ-Audit-From-Seq")!
+    /// The hash the export's first event links to (the `--previous-hash` of `writ audit verify`).
+    static let auditPreviousHash = Self("Writ-Audit-Previous-Hash")!
+    /// The first retained seq, when events before it were purged.
+    static let auditPurgedBefore = Self("Writ-Audit-Purged-Before")!
 }
 
 extension AppRequestContext {

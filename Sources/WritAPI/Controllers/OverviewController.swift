@@ -38,6 +38,7 @@ struct OverviewController {
             "plan": [
                 "id": .string(plan.id), "max_active_agents": .number(Double(plan.maxActiveAgents)),
                 "max_intents_per_month": .number(Double(plan.maxIntentsPerMonth)),
+                "audit_retention_days": plan.auditRetentionDays.map { .number(Double($0)) } ?? .null,
                 "active_agents": .number(Double(overview.activeAgents)), "intents_this_month": .number(Double(overview.intentsThisMonth)),
             ],
         ])

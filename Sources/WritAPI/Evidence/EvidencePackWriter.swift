@@ -56,6 +56,9 @@ public struct EvidencePackWriter: Sendable {
         verification.append(chainFailure.map { "chain: DOES NOT VERIFY at seq \($0.seq.map(String.init) ?? "?"): \($0.reason)" } ?? (verifier.lastSeq == slice.last
             ? "chain: \(verifier.checked) events verified (hashes, links, \(verifier.checkpoints) checkpoint events), the first linked to the hash of event \(slice.first - 1)"
             : "chain: events missing before seq \(slice.last)"))
+        if let purged = slice.purgedBefore {
+            verification.append("retention: events before seq \(purged) are past the plan's retention and were purged (their hashes and checkpoints kept); the slice starts there")
+        }
 
         var checkpoints = 0
         try await pack.file(EvidenceManifest.File.checkpoints.rawValue, to: sink) { write in
@@ -106,13 +109,13 @@ public struct EvidencePackWriter: Sendable {
 
         let period = (since: Timestamp.format(since), until: Timestamp.format(until), at: Timestamp.format(now))
         let draft = EvidenceManifest(tenant: tenant.uuidString.lowercased(), since: period.since, until: period.until, generatedAt: period.at,
-                                     firstSeq: slice.first, lastSeq: slice.last, previousHash: slice.previousHash, files: [])
+                                     firstSeq: slice.first, lastSeq: slice.last, previousHash: slice.previousHash, purgedBefore: slice.purgedBefore, files: [])
         try await pack.file(EvidenceManifest.File.report.rawValue, to: sink) { write in
             try await write(Array(EvidenceReport.html(manifest: draft, summary: summary, verification: verification).utf8))
         }
 
         let manifest = EvidenceManifest(tenant: draft.tenant, since: draft.since, until: draft.until, generatedAt: draft.generatedAt,
-                                        firstSeq: slice.first, lastSeq: slice.last, previousHash: slice.previousHash, files: pack.entries)
+                                        firstSeq: slice.first, lastSeq: slice.last, previousHash: slice.previousHash, purgedBefore: slice.purgedBefore, files: pack.entries)
         let manifestBytes = CanonicalJSON.bytes(manifest.json)
         let key = try await signingKeys.activeKey(tenant: tenant, database: database)
         let signature = try EvidenceManifest.sign(manifestBytes, kid: key.kid, key: key.key)

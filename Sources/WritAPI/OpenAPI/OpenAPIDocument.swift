@@ -15,7 +15,7 @@ enum OpenAPIDocument {
             "openapi": "3.1.0",
             "info": [
                 "title": "Writ",
-                "version": "0.6.0",
+                "version": "0.7.0",
                 "description": "Governance layer for AI agents: execution intents, risk tiers, approvals, signed warrants and a hash-chained audit log.",
             ],
             "servers": [["url": .string(serverURL)]],

@@ -21,8 +21,20 @@ extension OpenAPIPaths {
         "/v1/audit/export": ["get": withParameters([
             "summary": "Export the chain as NDJSON, streamed",
             "operationId": "exportAudit",
-            "responses": ["200": ["description": "One canonical JSON event per line",
-                                  "content": ["application/x-ndjson": ["schema": ["type": "string"]]]]],
+            "description": """
+                Events purged past the plan's retention are not exported: the export starts at `from_seq` or the first \
+                retained event, whichever is later. `Writ-Audit-From-Seq` names the first seq and `Writ-Audit-Previous-Hash` \
+                the hash it links to (`writ audit verify --from-seq … --previous-hash …`); `Writ-Audit-Purged-Before` is sent \
+                when events were purged.
+                """,
+            "responses": ["200": [
+                "description": "One canonical JSON event per line",
+                "headers": [
+                    "Writ-Audit-From-Seq": ["description": "the first seq exported", "schema": ["type": "integer"]],
+                    "Writ-Audit-Previous-Hash": ["description": "the hash the first event links to", "schema": ["type": "string"]],
+                    "Writ-Audit-Purged-Before": ["description": "the first retained seq, when events were purged", "schema": ["type": "integer"]],
+                ],
+                "content": ["application/x-ndjson": ["schema": ["type": "string"]]]]],
         ], [query("from_seq", "first seq to export, default 1", type: "integer")])],
         "/v1/events": ["get": withParameters([
             "summary": "Follow the audit events the caller may see, live (server-sent events)",
@@ -52,8 +64,8 @@ extension OpenAPIPaths {
                                   "content": ["application/zip": ["schema": ["type": "string", "contentMediaType": "application/zip"]]]]],
         ], [query("since", "RFC 3339 start of the period (inclusive)"), query("until", "RFC 3339 end of the period (exclusive)")])],
         "/v1/audit/verify": ["get": operation(
-            "Verify the chain on the server", id: "verifyAudit",
-            response: ref("AuditVerification"))],
+            "Verify the chain on the server (from the first retained event; purged_before names it when events were purged)",
+            id: "verifyAudit", response: ref("AuditVerification"))],
         "/v1/tenants/{tenant_id}/jwks.json": ["get": [
             "summary": "The tenant's public signing keys (RFC 7517 JWK Set)",
             "operationId": "jwks",

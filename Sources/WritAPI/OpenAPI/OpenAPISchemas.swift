@@ -103,7 +103,8 @@ enum OpenAPISchemas {
             "days": integer,
             "counts": ["type": "array", "items": closed(["day": string, "tier": nullable(tier), "status": string, "count": integer])],
             "median_seconds_to_decision": ["type": "object", "additionalProperties": ["type": "number"]],
-            "plan": closed(["id": string, "max_active_agents": integer, "max_intents_per_month": integer, "active_agents": integer,
+            "plan": closed(["id": string, "max_active_agents": integer, "max_intents_per_month": integer,
+                            "audit_retention_days": nullable(integer), "active_agents": integer,
                             "intents_this_month": integer]),
         ]),
         "Backtest": closed([
@@ -115,8 +116,9 @@ enum OpenAPISchemas {
             "totals": ["type": "object", "additionalProperties": integer],
             "policy": closed(["base_version": ["type": ["integer", "null"]]]),
         ]),
-        "AuditVerification": closed(["valid": boolean, "checked": integer, "checkpoints": integer, "first_bad_seq": integer, "reason": string],
-                                    optional: ["first_bad_seq", "reason"]),
+        "AuditVerification": closed(["valid": boolean, "checked": integer, "checkpoints": integer, "first_bad_seq": integer, "reason": string,
+                                     "purged_before": integer],
+                                    optional: ["first_bad_seq", "reason", "purged_before"]),
         "WarrantVerification": closed(["valid": boolean, "reason": string, "claims": freeObject], optional: ["reason", "claims"]),
         "JWKSet": ["type": "object", "required": ["keys"], "properties": ["keys": ["type": "array", "items": freeObject]]],
         "WebhookEndpoint": closed([

@@ -43,10 +43,13 @@ public struct EvidenceManifest: Sendable, Equatable {
     public let lastSeq: Int64
     /// The hash of event `firstSeq - 1` (64 zeros before the first event), which the slice links to.
     public let previousHash: String
+    /// Set when the period reaches back before the tenant's purge boundary (its plan's retention):
+    /// the events before this seq were purged, so the slice starts here.
+    public let purgedBefore: Int64?
     public let files: [Entry]
 
     public init(tenant: String, since: String, until: String, generatedAt: String, firstSeq: Int64, lastSeq: Int64, previousHash: String,
-                files: [Entry]) {
+                purgedBefore: Int64? = nil, files: [Entry]) {
         self.tenant = tenant
         self.since = since
         self.until = until
@@ -54,16 +57,19 @@ public struct EvidenceManifest: Sendable, Equatable {
         self.firstSeq = firstSeq
         self.lastSeq = lastSeq
         self.previousHash = previousHash
+        self.purgedBefore = purgedBefore
         self.files = files
     }
 
     public var json: JSONValue {
-        [
+        var json: [String: JSONValue] = [
             "format": .string(Self.format), "tenant": .string(tenant), "since": .string(since), "until": .string(until),
             "generated_at": .string(generatedAt), "first_seq": .number(Double(firstSeq)), "last_seq": .number(Double(lastSeq)),
             "previous": ["seq": .number(Double(firstSeq - 1)), "hash": .string(previousHash)],
             "files": .array(files.map { ["name": .string($0.name), "sha256": .string($0.sha256), "bytes": .number(Double($0.bytes))] }),
         ]
+        if let purgedBefore { json["purged_before"] = .number(Double(purgedBefore)) }
+        return .object(json)
     }
 
     /// Parses a manifest; `nil` when any member is missing or of the wrong type.
@@ -74,6 +80,8 @@ public struct EvidenceManifest: Sendable, Equatable {
               let first = json["first_seq"]?.numberValue, let last = json["last_seq"]?.numberValue,
               let previous = json["previous"]?["hash"]?.stringValue, case .array(let items)? = json["files"]
         else { return nil }
+        let purged = json["purged_before"]
+        guard purged == nil || purged?.numberValue.flatMap({ Int64(exactly: $0) }) != nil else { return nil }
         var files: [Entry] = []
         for item in items {
             guard let name = item["name"]?.stringValue, let sha256 = item["sha256"]?.stringValue, let bytes = item["bytes"]?.numberValue
@@ -81,7 +89,7 @@ public struct EvidenceManifest: Sendable, Equatable {
             files.append(Entry(name: name, sha256: sha256, bytes: Int(bytes)))
         }
         self.init(tenant: tenant, since: since, until: until, generatedAt: generatedAt, firstSeq: Int64(first), lastSeq: Int64(last),
-                  previousHash: previous, files: files)
+                  previousHash: previous, purgedBefore: purged?.numberValue.flatMap { Int64(exactly: $0) }, files: files)
     }
 
     /// The signature file: a compact JWS whose payload is exactly `manifestBytes`.

@@ -103,6 +103,12 @@ public struct EvidenceVerifier {
             outcome.findings.append(EvidenceFinding("events.ndjson", "ends at seq \(verifier.lastSeq); the manifest says \(manifest.lastSeq)"))
         }
         outcome.notes.append("chain: \(verifier.checked) events, seq \(manifest.firstSeq)…\(manifest.lastSeq), linked to the hash of seq \(manifest.firstSeq - 1), \(verifier.checkpoints) checkpoint events")
+        if let purged = manifest.purgedBefore {
+            if purged != manifest.firstSeq {
+                outcome.findings.append(EvidenceFinding(EvidenceManifest.manifestName, "says events were purged before seq \(purged), but the slice starts at \(manifest.firstSeq)"))
+            }
+            outcome.notes.append("purged before seq \(purged): the period's earlier events are past the plan's retention; their hashes and checkpoints were kept, their bodies purged")
+        }
         return facts
     }
 

@@ -21,13 +21,16 @@ public struct Plan: Sendable, Equatable {
     public let maxIntentsPerMonth: Int
     public let requestsPerSecond: Int
     public let burst: Int
+    /// Days an audit event's body is kept before it is purged; `nil` keeps it forever.
+    public let auditRetentionDays: Int?
 
-    public init(id: String, maxActiveAgents: Int, maxIntentsPerMonth: Int, requestsPerSecond: Int, burst: Int) {
+    public init(id: String, maxActiveAgents: Int, maxIntentsPerMonth: Int, requestsPerSecond: Int, burst: Int, auditRetentionDays: Int? = nil) {
         self.id = id
         self.maxActiveAgents = maxActiveAgents
         self.maxIntentsPerMonth = maxIntentsPerMonth
         self.requestsPerSecond = requestsPerSecond
         self.burst = burst
+        self.auditRetentionDays = auditRetentionDays
     }
 }
 

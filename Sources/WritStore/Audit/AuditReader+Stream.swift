@@ -30,13 +30,15 @@ extension AuditReader {
         tenant: UUID, scope: EventStreamScope, afterSeq: Int64, window: Int64 = 500
     ) async throws -> (events: [StreamedAuditEvent], scannedThrough: Int64) {
         try await database.withTenant(tenant) { tx in
-            guard let head = try await tx.execute("SELECT seq FROM audit_heads WHERE tenant_id = \(tenant)").first else {
+            guard let head = try await tx.execute("SELECT seq, purged_before FROM audit_heads WHERE tenant_id = \(tenant)").first else {
                 throw StoreError.notFound("audit chain of tenant")
             }
-            let upper = min(try head.decode(Int64.self, "seq"), afterSeq + window)
-            guard upper > afterSeq else { return ([], max(afterSeq, upper)) }
+            // Purged events are never streamed: a scan starts at the first retained one.
+            let after = max(afterSeq, try head.decode(Int64.self, "purged_before") - 1)
+            let upper = min(try head.decode(Int64.self, "seq"), after + window)
+            guard upper > after else { return ([], max(after, upper)) }
             let rows = try await tx.execute(Self.visible(
-                tenant: tenant, scope: scope, range: "seq > \(afterSeq) AND seq <= \(upper)", tail: "ORDER BY seq"))
+                tenant: tenant, scope: scope, range: "seq > \(after) AND seq <= \(upper)", tail: "ORDER BY seq"))
             return (try rows.map(Self.streamed), upper)
         }
     }
@@ -53,11 +55,11 @@ extension AuditReader {
     private static func visible(tenant: UUID, scope: EventStreamScope, range: SQL, tail: SQL) -> SQL {
         switch scope {
         case .everything:
-            "SELECT seq, type, body, hash FROM audit_events WHERE tenant_id = \(tenant) AND \(range) \(tail)"
+            "SELECT seq, type, body, hash FROM audit_events WHERE tenant_id = \(tenant) AND body IS NOT NULL AND \(range) \(tail)"
         case .intentsWarrantsAndPolicies:
             """
             SELECT seq, type, body, hash FROM audit_events
-            WHERE tenant_id = \(tenant) AND \(range) AND subject_kind = ANY(\(EventStreamScope.memberSubjectKinds)::text[]) \(tail)
+            WHERE tenant_id = \(tenant) AND body IS NOT NULL AND \(range) AND subject_kind = ANY(\(EventStreamScope.memberSubjectKinds)::text[]) \(tail)
             """
         case .agent(let agent):
             // The CASE keeps the cast to the rows that are about an intent (their ids are UUIDs).
@@ -66,7 +68,7 @@ extension AuditReader {
                 SELECT e.seq, e.type, e.body, e.hash FROM audit_events e
                 JOIN intents i ON i.tenant_id = e.tenant_id
                               AND i.id = CASE WHEN e.subject_kind = 'intent' THEN e.subject_id::uuid END
-                WHERE e.tenant_id = \(tenant) AND e.subject_kind = 'intent' AND i.agent_id = \(agent)
+                WHERE e.tenant_id = \(tenant) AND e.body IS NOT NULL AND e.subject_kind = 'intent' AND i.agent_id = \(agent)
             ) visible WHERE \(range) \(tail)
             """
         }

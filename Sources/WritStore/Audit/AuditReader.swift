@@ -27,6 +27,18 @@ public struct StoredCheckpoint: Sendable {
     public let jws: String
 }
 
+/// Where a reading of a tenant's chain starts (``AuditReader/start(tenant:fromSeq:)``).
+public struct ChainStart: Sendable {
+    /// The newest event's seq (0 for an empty chain).
+    public let headSeq: Int64
+    /// The first event whose body is kept (1 when nothing was purged).
+    public let purgedBefore: Int64
+    /// The first seq to read: the one asked for, or the purge boundary when later.
+    public let fromSeq: Int64
+    /// The hash event `fromSeq` links to; `nil` when `fromSeq` lies beyond the head.
+    public let previousHash: String?
+}
+
 /// Reads a tenant's audit chain: filtered pages, export batches, checkpoints.
 public struct AuditReader: Sendable {
     let database: Database
@@ -40,7 +52,7 @@ public struct AuditReader: Sendable {
         try await database.withTenant(tenant) { tx in
             let rows = try await tx.execute("""
                 SELECT seq, body, hash FROM audit_events
-                WHERE tenant_id = \(tenant) AND seq > \(afterSeq)
+                WHERE tenant_id = \(tenant) AND seq > \(afterSeq) AND body IS NOT NULL
                   AND (\(filter.type)::text IS NULL OR type = \(filter.type))
                   AND (\(filter.actorID)::text IS NULL OR actor_id = \(filter.actorID))
                   AND (\(filter.subjectID)::text IS NULL OR subject_id = \(filter.subjectID))
@@ -55,7 +67,6 @@ public struct AuditReader: Sendable {
         }
     }
 
-    /// Checkpoints after `afterSeq`, at most `limit`.
     /// The sequence number of the tenant's newest event (0 for an empty chain).
     public func headSeq(tenant: UUID) async throws -> Int64 {
         try await database.withTenant(tenant) { tx in
@@ -66,6 +77,24 @@ public struct AuditReader: Sendable {
         }
     }
 
+    /// Where a reading of the chain from `fromSeq` starts: never at a purged event.
+    public func start(tenant: UUID, fromSeq: Int64 = 1) async throws -> ChainStart {
+        try await database.withTenant(tenant) { tx in
+            guard let row = try await tx.execute("SELECT seq, purged_before FROM audit_heads WHERE tenant_id = \(tenant)").first else {
+                throw StoreError.notFound("audit chain of tenant")
+            }
+            let purgedBefore = try row.decode(Int64.self, "purged_before")
+            let first = max(fromSeq, purgedBefore)
+            var previous: String? = first == 1 ? AuditChain.genesisHash : nil
+            if first > 1 {
+                previous = try await tx.execute("SELECT hash FROM audit_events WHERE tenant_id = \(tenant) AND seq = \(first - 1)")
+                    .first?.decode(String.self, "hash")
+            }
+            return ChainStart(headSeq: try row.decode(Int64.self, "seq"), purgedBefore: purgedBefore, fromSeq: first, previousHash: previous)
+        }
+    }
+
+    /// Checkpoints after `afterSeq`, at most `limit`.
     public func checkpoints(tenant: UUID, afterSeq: Int64, limit: Int) async throws -> [StoredCheckpoint] {
         try await database.withTenant(tenant) { tx in
             try await tx.execute("""

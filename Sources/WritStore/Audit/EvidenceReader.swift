@@ -15,20 +15,26 @@ public struct EvidenceReader: Sendable {
 
     /// The chain's slice for `[since, until)`: the events from the first to the last in the period
     /// (with any between them), and the hash it links to; empty (`last < first`) without events.
-    public func slice(tenant: UUID, since: Date, until: Date) async throws -> (first: Int64, last: Int64, previousHash: String) {
+    /// When the period reaches back before the purge boundary, the slice starts at the boundary
+    /// and `purgedBefore` names it.
+    public func slice(tenant: UUID, since: Date, until: Date) async throws -> (first: Int64, last: Int64, previousHash: String, purgedBefore: Int64?) {
         try await database.withTenant(tenant) { tx in
             let bounds = try await tx.execute("""
                 SELECT min(seq) AS first, max(seq) AS last,
-                       (SELECT coalesce(max(seq), 0) FROM audit_events WHERE tenant_id = \(tenant) AND occurred_at < \(since)) AS before
+                       (SELECT coalesce(max(seq), 0) FROM audit_events WHERE tenant_id = \(tenant) AND occurred_at < \(since)) AS before,
+                       (SELECT purged_before FROM audit_heads WHERE tenant_id = \(tenant)) AS purged_before
                 FROM audit_events WHERE tenant_id = \(tenant) AND occurred_at >= \(since) AND occurred_at < \(until)
                 """)[0]
             let before = try bounds.decode(Int64.self, "before")
-            let first = try bounds.decode(Int64?.self, "first") ?? before + 1
-            let last = try bounds.decode(Int64?.self, "last") ?? first - 1
-            guard first > 1 else { return (first, last, AuditChain.genesisHash) }
+            let purgedBefore = try bounds.decode(Int64.self, "purged_before")
+            let natural = try bounds.decode(Int64?.self, "first") ?? before + 1
+            let first = max(natural, purgedBefore)
+            let last = max(try bounds.decode(Int64?.self, "last") ?? first - 1, first - 1)
+            let purged = natural < purgedBefore ? purgedBefore : nil
+            guard first > 1 else { return (first, last, AuditChain.genesisHash, purged) }
             let previous = try await tx.execute("SELECT hash FROM audit_events WHERE tenant_id = \(tenant) AND seq = \(first - 1)")
             guard let hash = try previous.first?.decode(String.self, "hash") else { throw StoreError.corrupt("audit chain gap before the period") }
-            return (first, last, hash)
+            return (first, last, hash, purged)
         }
     }
 

@@ -84,14 +84,15 @@ extension IdentityStore {
     public func tenant(_ id: UUID) async throws -> (Tenant, Plan) {
         try await database.withTenant(id) { tx in
             let rows = try await tx.execute("""
-                SELECT t.id, t.name, t.plan, p.max_active_agents, p.max_intents_per_month, p.api_requests_per_second, p.api_burst
+                SELECT t.id, t.name, t.plan, p.max_active_agents, p.max_intents_per_month, p.api_requests_per_second, p.api_burst, p.audit_retention_days
                 FROM tenants t JOIN plans p ON p.id = t.plan WHERE t.id = \(id)
                 """)
             guard let row = rows.first else { throw StoreError.notFound("tenant") }
             let plan = Plan(
                 id: try row.decode(String.self, "plan"), maxActiveAgents: try row.decode(Int.self, "max_active_agents"),
                 maxIntentsPerMonth: try row.decode(Int.self, "max_intents_per_month"),
-                requestsPerSecond: try row.decode(Int.self, "api_requests_per_second"), burst: try row.decode(Int.self, "api_burst"))
+                requestsPerSecond: try row.decode(Int.self, "api_requests_per_second"), burst: try row.decode(Int.self, "api_burst"),
+                auditRetentionDays: try row.decode(Int?.self, "audit_retention_days"))
             return (Tenant(id: id, name: try row.decode(String.self, "name"), plan: plan.id), plan)
         }
     }

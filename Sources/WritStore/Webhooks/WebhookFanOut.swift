@@ -47,7 +47,7 @@ public struct WebhookFanOut: Sendable {
             let kind = try row.decodeCase(WebhookEndpoint.Kind.self, "kind")
             let wanted = Set(try row.words("events").compactMap(WebhookEventType.init(rawValue:)))
             let events = try await tx.execute("""
-                SELECT seq, body FROM audit_events WHERE tenant_id = \(tenant) AND seq > \(scanned) ORDER BY seq LIMIT \(batch)
+                SELECT seq, body FROM audit_events WHERE tenant_id = \(tenant) AND seq > \(scanned) AND body IS NOT NULL ORDER BY seq LIMIT \(batch)
                 """).map { (seq: try $0.decode(Int64.self, "seq"), event: try JSONParser.parse(try $0.decode(String.self, "body"))) }
             guard let last = events.last?.seq else { return 0 }
             let intents = try await Self.intents(tenant: tenant, ids: events.compactMap { Self.intentID(of: $0.event) }, in: tx)

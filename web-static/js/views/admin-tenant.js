@@ -61,6 +61,8 @@ export async function planSection(section, { signal }) {
     h("dl", { class: "stats" },
       h("dt", {}, "Plan"), h("dd", {}, plan.id),
       h("dt", {}, "Active agents"), h("dd", {}, `${plan.active_agents} of ${plan.max_active_agents.toLocaleString()}`),
-      h("dt", {}, "Intents this calendar month"), h("dd", {}, `${plan.intents_this_month} of ${plan.max_intents_per_month.toLocaleString()}`)),
-    h("p", { class: "hint" }, "Past a limit, the API answers 402 naming the quota; disable an agent to free its place."));
+      h("dt", {}, "Intents this calendar month"), h("dd", {}, `${plan.intents_this_month} of ${plan.max_intents_per_month.toLocaleString()}`),
+      h("dt", {}, "Audit retention"), h("dd", {}, plan.audit_retention_days ? `${plan.audit_retention_days} days` : "kept forever")),
+    h("p", { class: "hint" }, "Past a limit, the API answers 402 naming the quota; disable an agent to free its place. ",
+      "Audit events older than the retention keep their hashes and checkpoints; their contents are purged (an audit.purged event records each purge)."));
 }

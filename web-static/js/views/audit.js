@@ -63,9 +63,12 @@ async function verify(badge, signal) {
   try {
     const result = await api("GET", "/v1/audit/verify", undefined, { signal });
     badge.dataset.state = result.valid ? "valid" : "invalid";
+    const purged = result.purged_before
+      ? ` Events before #${result.purged_before} are past the plan's retention: their contents were purged, their hashes and checkpoints kept.`
+      : "";
     fill(badge, result.valid
-      ? [h("strong", {}, "✓ Chain verified"), ` — ${result.checked} events and ${result.checkpoints} checkpoints, every hash and signature checked.`]
-      : [h("strong", {}, "✗ Chain broken"), ` at event #${result.first_bad_seq}: ${result.reason}. ${result.checked} events checked before it.`]);
+      ? [h("strong", {}, "✓ Chain verified"), ` — ${result.checked} events and ${result.checkpoints} checkpoints, every hash and signature checked.${purged}`]
+      : [h("strong", {}, "✗ Chain broken"), ` at event #${result.first_bad_seq}: ${result.reason}. ${result.checked} events checked before it.${purged}`]);
   } catch (error) {
     if (signal.aborted) return;
     badge.dataset.state = "unknown";

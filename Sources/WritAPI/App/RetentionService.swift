@@ -1,0 +1,32 @@
+import Logging
+import ServiceLifecycle
+import WritStore
+
+/// Purges audit event bodies past their plan's retention, every `period` until shutdown; a
+/// backlog is worked off in batches, one after another, before it sleeps again.
+struct RetentionService: Service {
+    let retention: AuditRetention
+    let logger: Logger
+    var period: Duration = .seconds(3600)
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    while !Task.isCancelled {
+                        let purges = try await retention.runOnce()
+                        for purge in purges {
+                            logger.notice("audit events purged past retention", metadata: [
+                                "tenant": "\(purge.tenant)", "from_seq": "\(purge.fromSeq)", "before_seq": "\(purge.beforeSeq)",
+                            ])
+                        }
+                        if purges.isEmpty { break }
+                    }
+                } catch {
+                    logger.warning("audit retention pass failed", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: period)
+            }
+        }
+    }
+}

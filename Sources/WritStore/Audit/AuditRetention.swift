@@ -1,0 +1,85 @@
+import Foundation
+import Postgres
+import WritCore
+
+/// Purges the bodies of audit events past their plan's retention (docs/audit-format.md,
+/// "Retention and purge"), oldest first, and records each purge as an `audit.purged` event.
+///
+/// A purged event keeps its seq, time, type and hash, and the signed checkpoints stay, so the
+/// chain from the first retained event still links to the hash before it. The purge boundary
+/// (`audit_heads.purged_before`) only moves forward, under the chain head's lock; the database
+/// refuses any other change to an event (migration 0019). Safe on any number of nodes.
+public struct AuditRetention: Sendable {
+    /// One purge: the bodies of events `fromSeq..<beforeSeq` were removed.
+    public struct Purge: Sendable, Equatable {
+        public let tenant: UUID
+        public let fromSeq: Int64
+        public let beforeSeq: Int64
+    }
+
+    public static let eventType = "audit.purged"
+
+    let database: Database
+    let audit: AuditLog
+    /// The most events one transaction purges; a longer backlog takes several passes.
+    public let batch: Int64
+
+    public init(database: Database, audit: AuditLog, batch: Int64 = 10_000) {
+        self.database = database
+        self.audit = audit
+        self.batch = batch
+    }
+
+    /// One pass over every tenant whose oldest retained event is past its plan's retention.
+    @discardableResult
+    public func runOnce() async throws -> [Purge] {
+        let due = try await database.pool.transaction { tx in
+            try await tx.execute("SET LOCAL ROLE writ_job")
+            return try await tx.execute("""
+                SELECT h.tenant_id FROM audit_heads h
+                JOIN tenants t ON t.id = h.tenant_id JOIN plans p ON p.id = t.plan
+                WHERE p.audit_retention_days IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM audit_events e WHERE e.tenant_id = h.tenant_id AND e.seq = h.purged_before
+                      AND e.occurred_at < now() - make_interval(days => p.audit_retention_days))
+                """).map { try $0.decode(UUID.self, "tenant_id") }
+        }
+        var purges: [Purge] = []
+        for tenant in due {
+            if let purge = try await purge(tenant: tenant) { purges.append(purge) }
+        }
+        return purges
+    }
+
+    /// Purges the next run of the tenant's events past retention (at most `batch`), if any.
+    public func purge(tenant: UUID) async throws -> Purge? {
+        try await database.withTenant(tenant) { tx -> Purge? in
+            let head = try await audit.lockHead(tenant: tenant, in: tx)
+            // Events before the first one inside retention (within the next batch) are all past it,
+            // whatever order their times are in.
+            let row = try await tx.execute("""
+                SELECT h.purged_before, p.audit_retention_days,
+                       (SELECT min(e.seq) FROM audit_events e
+                        WHERE e.tenant_id = h.tenant_id AND e.seq >= h.purged_before AND e.seq < h.purged_before + \(batch)
+                          AND e.occurred_at >= now() - make_interval(days => p.audit_retention_days)) AS kept
+                FROM audit_heads h JOIN tenants t ON t.id = h.tenant_id JOIN plans p ON p.id = t.plan
+                WHERE h.tenant_id = \(tenant)
+                """)[0]
+            guard let days = try row.decode(Int?.self, "audit_retention_days") else { return nil }
+            let start = try row.decode(Int64.self, "purged_before")
+            let end = min(try row.decode(Int64?.self, "kept") ?? start + batch, head.seq + 1)
+            guard end > start else { return nil }
+            let boundary = try await tx.execute("SELECT hash FROM audit_events WHERE tenant_id = \(tenant) AND seq = \(end - 1)")
+            guard let boundaryHash = try boundary.first?.decode(String.self, "hash") else { throw StoreError.corrupt("audit chain gap at seq \(end - 1)") }
+            try await tx.execute("UPDATE audit_heads SET purged_before = \(end) WHERE tenant_id = \(tenant)")
+            try await tx.execute("""
+                UPDATE audit_events SET body = NULL, actor_id = NULL, subject_id = NULL
+                WHERE tenant_id = \(tenant) AND seq >= \(start) AND seq < \(end) AND body IS NOT NULL
+                """)
+            try await audit.append(AuditEvent(type: Self.eventType, actor: .system, data: [
+                "from_seq": .number(Double(start)), "before_seq": .number(Double(end)), "events": .number(Double(end - start)),
+                "retention_days": .number(Double(days)), "boundary_hash": .string(boundaryHash),
+            ]), tenant: tenant, in: tx)
+            return Purge(tenant: tenant, fromSeq: start, beforeSeq: end)
+        }
+    }
+}
