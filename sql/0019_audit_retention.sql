@@ -12,20 +12,18 @@ ALTER TABLE audit_heads ADD COLUMN purged_before bigint NOT NULL DEFAULT 1 CHECK
 ALTER TABLE audit_events ALTER COLUMN body DROP NOT NULL;
 
 -- The one change an audit event admits: its body, actor id and subject id set to NULL, once it
--- lies before the tenant's purge boundary and past its plan's retention. Everything else about
--- the row, and every other change, is refused as before.
+-- is past its plan's retention. Everything else about the row, and every other change, is refused
+-- as before. (Writ purges from the boundary on, without holes: a body missing after the boundary
+-- is a gap every verifier reports.)
 CREATE FUNCTION audit_events_purge_only() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     retention integer;
-    boundary  bigint;
 BEGIN
     SELECT p.audit_retention_days INTO retention FROM tenants t JOIN plans p ON p.id = t.plan WHERE t.id = OLD.tenant_id;
-    SELECT h.purged_before INTO boundary FROM audit_heads h WHERE h.tenant_id = OLD.tenant_id;
     IF OLD.body IS NOT NULL AND NEW.body IS NULL AND NEW.actor_id IS NULL AND NEW.subject_id IS NULL
        AND (NEW.tenant_id, NEW.seq, NEW.occurred_at, NEW.type, NEW.actor_kind, NEW.subject_kind, NEW.hash)
            IS NOT DISTINCT FROM (OLD.tenant_id, OLD.seq, OLD.occurred_at, OLD.type, OLD.actor_kind, OLD.subject_kind, OLD.hash)
        AND retention IS NOT NULL AND OLD.occurred_at < now() - make_interval(days => retention)
-       AND boundary IS NOT NULL AND OLD.seq < boundary
     THEN
         RETURN NEW;
     END IF;

@@ -6,7 +6,7 @@ import WritCore
 struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Offline tools for an exported audit chain and evidence packs.",
-        subcommands: [Verify.self, Evidence.self, VerifyEvidence.self])
+        subcommands: [Verify.self, Evidence.self, VerifyEvidence.self, Purge.self])
 
     /// `writ audit verify export.ndjson --jwks jwks.json`
     struct Verify: ParsableCommand {

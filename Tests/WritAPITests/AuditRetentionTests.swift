@@ -82,6 +82,9 @@ struct AuditRetentionTests {
             #expect(purges.first?.fromSeq == 1 && purges.last?.beforeSeq == old + 1, "\(purges)")
             #expect(purges.count == Int((old + 3) / 4), "batches of 4: \(purges)")
             let boundary = old + 1
+            // A walk that was under way before the purge (it expects seq 1) finds a hole, never hands one out.
+            await #expect(throws: AuditReader.OvertakenByPurge.self) { try await reader.walk(tenant: tenant, afterSeq: 0, limit: 10) }
+            #expect(try await reader.walk(tenant: tenant, afterSeq: old, limit: 10).first?.seq == boundary)
 
             let browsed = try await api.call(.get, "/v1/audit?limit=1000", as: admin).json["items"] as? [[String: Any]] ?? []
             #expect(browsed.first?["seq"] as? Int == Int(boundary))

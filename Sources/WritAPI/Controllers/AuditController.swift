@@ -53,7 +53,8 @@ struct AuditController {
             // Batches keep memory flat however long the chain; the end is fixed when the export starts.
             var after = start.fromSeq - 1
             while after < end {
-                let batch = try await reader.events(tenant: tenant, filter: AuditFilter(), afterSeq: after, limit: 1000)
+                // A purge overtaking the export cuts it off rather than leave a hole in it.
+                let batch = try await reader.walk(tenant: tenant, afterSeq: after, limit: 1000)
                 guard let last = batch.last else { break }
                 var buffer = ByteBuffer()
                 for (seq, line) in batch where seq <= end {
@@ -88,17 +89,25 @@ struct AuditController {
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
         let tenant = try context.requireAuditReader(for: request).tenantID
         let keys = try await signingKeys.publicKeys(tenant: tenant, database: database, grace: nil)
-        let start = try await reader.start(tenant: tenant)
-        let (reader, work, channel, end) = (self.reader, self.work, context.channel, start.headSeq)
+        let initial = try await reader.start(tenant: tenant)
+        let (reader, work, channel, end) = (self.reader, self.work, context.channel, initial.headSeq)
+        let keyring = Dictionary(keys.map { ($0.kid, $0.key) }, uniquingKeysWith: { first, _ in first })
         let body = ResponseBody { writer in
+            var start = initial
             // A purged chain is verified from its first retained event, linked to the hash kept before it.
-            var verifier = AuditVerifier(keys: Dictionary(keys.map { ($0.kid, $0.key) }, uniquingKeysWith: { first, _ in first }),
-                                         fromSeq: start.fromSeq, previousHash: start.previousHash)
+            var verifier = AuditVerifier(keys: keyring, fromSeq: start.fromSeq, previousHash: start.previousHash)
             var after = start.fromSeq - 1
             var outcome: JSONValue
             do {
                 while after < end {
-                    let batch = try await reader.events(tenant: tenant, filter: AuditFilter(), afterSeq: after, limit: 1000)
+                    let batch: [(seq: Int64, line: [UInt8])]
+                    do { batch = try await reader.walk(tenant: tenant, afterSeq: after, limit: 1000) } catch is AuditReader.OvertakenByPurge {
+                        // A purge overtook the walk: start again at the new first retained event.
+                        start = try await reader.start(tenant: tenant)
+                        verifier = AuditVerifier(keys: keyring, fromSeq: start.fromSeq, previousHash: start.previousHash)
+                        after = start.fromSeq - 1
+                        continue
+                    }
                     guard let last = batch.last else { break }
                     guard channel.isActive else { throw CancellationError() }
                     verifier = try await work.run { [verifier] in

@@ -40,7 +40,8 @@ public struct EvidencePackWriter: Sendable {
             var after = slice.first - 1
             while after < slice.last {
                 try checkCancelled()
-                let rows = try await audit.events(tenant: tenant, filter: AuditFilter(), afterSeq: after, limit: Self.batch)
+                // A purge overtaking the pack aborts it rather than leave a hole in its slice.
+                let rows = try await audit.walk(tenant: tenant, afterSeq: after, limit: Self.batch)
                 guard let last = rows.last else { break }
                 var buffer: [UInt8] = []
                 for (seq, line) in rows where seq <= slice.last {

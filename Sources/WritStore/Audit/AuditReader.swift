@@ -77,6 +77,21 @@ public struct AuditReader: Sendable {
         }
     }
 
+    /// A walk of the chain found its next event purged: a purge overtook it.
+    public struct OvertakenByPurge: Error, Sendable {
+        /// The seq the walk expected next.
+        public let seq: Int64
+    }
+
+    /// The next events of a walk of the whole chain after `afterSeq`, at most `limit`, starting
+    /// exactly at `afterSeq + 1`; throws ``OvertakenByPurge`` when that one was purged meanwhile
+    /// (a walk never hands out a chain with a hole).
+    public func walk(tenant: UUID, afterSeq: Int64, limit: Int) async throws -> [(seq: Int64, line: [UInt8])] {
+        let batch = try await events(tenant: tenant, filter: AuditFilter(), afterSeq: afterSeq, limit: limit)
+        if let first = batch.first, first.seq != afterSeq + 1 { throw OvertakenByPurge(seq: afterSeq + 1) }
+        return batch
+    }
+
     /// Where a reading of the chain from `fromSeq` starts: never at a purged event.
     public func start(tenant: UUID, fromSeq: Int64 = 1) async throws -> ChainStart {
         try await database.withTenant(tenant) { tx in

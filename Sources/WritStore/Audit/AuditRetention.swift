@@ -7,8 +7,9 @@ import WritCore
 ///
 /// A purged event keeps its seq, time, type and hash, and the signed checkpoints stay, so the
 /// chain from the first retained event still links to the hash before it. The purge boundary
-/// (`audit_heads.purged_before`) only moves forward, under the chain head's lock; the database
-/// refuses any other change to an event (migration 0019). Safe on any number of nodes.
+/// (`audit_heads.purged_before`) only moves forward, in the transaction that purges; the database
+/// refuses any other change to an event (migration 0019). Safe on any number of nodes: one
+/// purges a tenant at a time.
 public struct AuditRetention: Sendable {
     /// One purge: the bodies of events `fromSeq..<beforeSeq` were removed.
     public struct Purge: Sendable, Equatable {
@@ -50,14 +51,18 @@ public struct AuditRetention: Sendable {
         return purges
     }
 
-    /// Purges the next run of the tenant's events past retention (at most `batch`), if any.
+    /// Purges the next run of the tenant's events past retention (at most `batch`), if any; `nil`
+    /// when nothing is due or another node is purging the tenant.
     public func purge(tenant: UUID) async throws -> Purge? {
         try await database.withTenant(tenant) { tx -> Purge? in
-            let head = try await audit.lockHead(tenant: tenant, in: tx)
+            // One purger per tenant (a transaction lock); appends are not held up while the bodies
+            // go: the head is locked only to append audit.purged, just before the commit.
+            let locked = try await tx.execute("SELECT pg_try_advisory_xact_lock(hashtextextended(\("writ.audit-purge/\(tenant)"), 0)) AS locked")
+            guard try locked[0].decode(Bool.self, "locked") else { return nil }
             // Events before the first one inside retention (within the next batch) are all past it,
             // whatever order their times are in.
             let row = try await tx.execute("""
-                SELECT h.purged_before, p.audit_retention_days,
+                SELECT h.seq, h.purged_before, p.audit_retention_days,
                        (SELECT min(e.seq) FROM audit_events e
                         WHERE e.tenant_id = h.tenant_id AND e.seq >= h.purged_before AND e.seq < h.purged_before + \(batch)
                           AND e.occurred_at >= now() - make_interval(days => p.audit_retention_days)) AS kept
@@ -66,11 +71,10 @@ public struct AuditRetention: Sendable {
                 """)[0]
             guard let days = try row.decode(Int?.self, "audit_retention_days") else { return nil }
             let start = try row.decode(Int64.self, "purged_before")
-            let end = min(try row.decode(Int64?.self, "kept") ?? start + batch, head.seq + 1)
+            let end = min(try row.decode(Int64?.self, "kept") ?? start + batch, try row.decode(Int64.self, "seq") + 1)
             guard end > start else { return nil }
             let boundary = try await tx.execute("SELECT hash FROM audit_events WHERE tenant_id = \(tenant) AND seq = \(end - 1)")
             guard let boundaryHash = try boundary.first?.decode(String.self, "hash") else { throw StoreError.corrupt("audit chain gap at seq \(end - 1)") }
-            try await tx.execute("UPDATE audit_heads SET purged_before = \(end) WHERE tenant_id = \(tenant)")
             try await tx.execute("""
                 UPDATE audit_events SET body = NULL, actor_id = NULL, subject_id = NULL
                 WHERE tenant_id = \(tenant) AND seq >= \(start) AND seq < \(end) AND body IS NOT NULL
@@ -79,6 +83,7 @@ public struct AuditRetention: Sendable {
                 "from_seq": .number(Double(start)), "before_seq": .number(Double(end)), "events": .number(Double(end - start)),
                 "retention_days": .number(Double(days)), "boundary_hash": .string(boundaryHash),
             ]), tenant: tenant, in: tx)
+            try await tx.execute("UPDATE audit_heads SET purged_before = \(end) WHERE tenant_id = \(tenant)")
             return Purge(tenant: tenant, fromSeq: start, beforeSeq: end)
         }
     }
