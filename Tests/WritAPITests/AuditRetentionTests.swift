@@ -132,6 +132,19 @@ struct AuditRetentionTests {
                 try Data(pack).write(to: directory.appendingPathComponent("evidence-purged.zip"))
             }
             try? FileManager.default.removeItem(at: exportPath.deletingLastPathComponent())
+
+            // A hole after the boundary that no purge made (a retained event deleted behind Writ's
+            // back) is named as a gap, not taken for a purge.
+            let owner = ConnectionPool(configuration: info.migrateConfiguration)
+            try await owner.withConnection { connection in
+                try await connection.executeScript("SET ROLE writ_owner; ALTER TABLE writ.audit_events DISABLE TRIGGER USER")
+                try await connection.execute("SELECT set_config('app.tenant_id', \(tenant), false)")
+                try await connection.execute("DELETE FROM writ.audit_events WHERE tenant_id = \(tenant) AND seq = \(boundary + 1)")
+                try await connection.executeScript("ALTER TABLE writ.audit_events ENABLE TRIGGER USER; RESET ROLE")
+            }
+            await owner.close()
+            let broken = try await api.call(.get, "/v1/audit/verify", as: admin).json
+            #expect(broken["valid"] as? Bool == false && broken["first_bad_seq"] as? Int == Int(boundary + 1), "\(broken)")
         }
     }
 

@@ -83,12 +83,14 @@ public struct AuditReader: Sendable {
         public let seq: Int64
     }
 
-    /// The next events of a walk of the whole chain after `afterSeq`, at most `limit`, starting
-    /// exactly at `afterSeq + 1`; throws ``OvertakenByPurge`` when that one was purged meanwhile
-    /// (a walk never hands out a chain with a hole).
+    /// The next events of a walk of the whole chain after `afterSeq`, at most `limit`. Throws
+    /// ``OvertakenByPurge`` when `afterSeq + 1` was purged meanwhile, so a walk never hands out the
+    /// hole a purge left; any other hole (an event removed behind Writ's back) is returned as
+    /// found, for the verifier to name.
     public func walk(tenant: UUID, afterSeq: Int64, limit: Int) async throws -> [(seq: Int64, line: [UInt8])] {
         let batch = try await events(tenant: tenant, filter: AuditFilter(), afterSeq: afterSeq, limit: limit)
-        if let first = batch.first, first.seq != afterSeq + 1 { throw OvertakenByPurge(seq: afterSeq + 1) }
+        guard let first = batch.first, first.seq != afterSeq + 1 else { return batch }
+        if try await start(tenant: tenant).purgedBefore > afterSeq + 1 { throw OvertakenByPurge(seq: afterSeq + 1) }
         return batch
     }
 
