@@ -16,7 +16,7 @@ SELECT k.tenant, md5('i' || :r::text)::uuid, k.team, k.agent, 's3.objects.read',
        'allow', 'T0', k.tenant, 1, 'approved',
        '{"approvals": null, "outcome": "allow", "rules": [{"id": "reads", "reason": "action s3.objects.read matches **.read"}], "tier": "T0", "warrant_ttl": 300}',
        NULL, md5('k' || :r::text)::uuid, NULL, md5(:r::text) || md5(:r::text), now(), NULL, '{}'::uuid[],
-       '{"agent":{"labels":{},"name":"agent-1"},"base_version":null,"rate_counts":[]}'
+       '{"agent":{"labels":{},"name":"agent-1"},"base_version": null,"rate_counts":[]}'
 FROM writ.bench_keys k
 WHERE k.line = :i AND EXISTS (SELECT 1 FROM writ.agents a WHERE a.tenant_id = k.tenant AND a.id = k.agent AND a.disabled_at IS NULL);
 INSERT INTO writ.warrants (tenant_id, jti, intent_id, kid, token, signature_sealed, expires_at)
