@@ -38,6 +38,12 @@ CREATE TRIGGER audit_events_purge_only BEFORE UPDATE ON audit_events
     FOR EACH ROW EXECUTE FUNCTION audit_events_purge_only();
 GRANT UPDATE (body, actor_id, subject_id) ON audit_events TO writ_app;
 
+-- A tenant's plan sets its retention, so the serving role may choose a new tenant's plan but never
+-- change one (an operator does, as the owner): it keeps UPDATE of the name alone, which also lets
+-- it lock the row (FOR NO KEY UPDATE) as the agent quota does.
+REVOKE UPDATE ON tenants FROM writ_app;
+GRANT UPDATE (name) ON tenants TO writ_app;
+
 -- The retention job finds the tenants with events past their plan's retention as writ_job: it
 -- sees each tenant's plan and the time of the first event it keeps, nothing else.
 GRANT SELECT ON plans TO writ_job;

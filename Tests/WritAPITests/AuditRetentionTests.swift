@@ -66,6 +66,10 @@ struct AuditRetentionTests {
             await #expect(throws: PostgresError.self) {
                 try await database.withTenant(tenant) { tx in try await tx.execute("DELETE FROM audit_events WHERE tenant_id = \(tenant) AND seq = 1") }
             }
+            // Nor can it move the tenant to a plan with a shorter retention.
+            await #expect(throws: PostgresError.self) {
+                try await database.withTenant(tenant) { tx in try await tx.execute("UPDATE tenants SET plan = 'free' WHERE id = \(tenant)") }
+            }
 
             let signingKeys = SigningKeys(masterKey: masterKey)
             let retention = AuditRetention(database: database, audit: AuditLog(signingKeys: signingKeys), batch: 4)

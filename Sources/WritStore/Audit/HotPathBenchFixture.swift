@@ -23,12 +23,10 @@ public enum HotPathBenchFixture {
         for number in 1...count {
             let signup = try await identity.signup(
                 organization: "\(prefix)-\(number)", email: EmailAddress("\(prefix)-\(number)@bench.invalid")!,
-                account: .new(passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$YmVuY2hiZW5jaA$YmVuY2hiZW5jaGJlbmNoYmVuY2hiZW5jaA"))
+                account: .new(passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$YmVuY2hiZW5jaA$YmVuY2hiZW5jaGJlbmNoYmVuY2hiZW5jaA"),
+                // The enterprise plan's limits, so neither the agent quota nor a key's request rate shapes the run.
+                plan: "enterprise")
             let tenant = signup.tenant.id
-            // The enterprise plan's limits, so neither the agent quota nor a key's request rate shapes the run.
-            try await identity.database.withTenant(tenant) { tx in
-                try await tx.execute("UPDATE tenants SET plan = 'enterprise' WHERE id = \(tenant)")
-            }
             let admin = Principal.user(UserPrincipal(
                 tenantID: tenant, userID: signup.member.id, sessionID: signup.session.id, email: signup.member.email, roles: [.admin]))
             let team = try await identity.createTeam(tenant: tenant, name: "bench", by: admin)

@@ -21,23 +21,24 @@ public struct SignupResult: Sendable {
 }
 
 extension IdentityStore {
-    /// Creates a tenant on the free plan, its first admin (on an existing login or a new one), its
-    /// first signing key and a session, all in one transaction.
+    /// Creates a tenant on `plan` (sign-up: the free plan), its first admin (on an existing login or
+    /// a new one), its first signing key and a session, all in one transaction. The serving role
+    /// may choose a new tenant's plan but never change one (migration 0019).
     ///
     /// A new login whose address was taken concurrently fails with ``StoreError/loginTaken`` and creates nothing.
-    public func signup(organization: String, email: EmailAddress, account: AccountChoice) async throws -> SignupResult {
+    public func signup(organization: String, email: EmailAddress, account: AccountChoice, plan: String = "free") async throws -> SignupResult {
         do {
-            return try await createTenant(organization: organization, email: email, account: account)
+            return try await createTenant(organization: organization, email: email, account: account, plan: plan)
         } catch let error as PostgresError where error.isUniqueViolation {
             throw StoreError.loginTaken
         }
     }
 
-    private func createTenant(organization: String, email: EmailAddress, account: AccountChoice) async throws -> SignupResult {
+    private func createTenant(organization: String, email: EmailAddress, account: AccountChoice, plan: String) async throws -> SignupResult {
         let tenantID = UUIDv7.make()
         let userID = UUIDv7.make()
         return try await database.withTenant(tenantID) { tx in
-            try await tx.execute("INSERT INTO tenants (id, name, plan) VALUES (\(tenantID), \(organization), 'free')")
+            try await tx.execute("INSERT INTO tenants (id, name, plan) VALUES (\(tenantID), \(organization), \(plan))")
             try await audit.start(tenant: tenantID, in: tx)
             let accountID = try await accountID(for: account, email: email, in: tx)
             try await tx.execute("""
