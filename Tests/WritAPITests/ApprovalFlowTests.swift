@@ -158,6 +158,8 @@ struct ApprovalFlowTests {
             #expect(expired["status"] as? String == "expired")
             let late = try await api.call(.post, "/v1/intents/\(briefID)/decisions", as: approver.credential, json: #"{"decision":"approve"}"#)
             #expect(late.status == .conflict)
+            // A timeout long enough that the intent is still pending however slow the machine.
+            _ = try await api.call(.put, "/v1/policy", as: signup.credential, json: #"{"defaults":{"tier":"T1","approval_timeout":"1h"}}"#)
             let cancelled = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.update","resource":"c/5"}"#)
             let cancel = try await api.call(.post, "/v1/intents/\(cancelled["id"] as? String ?? "")/cancel", as: .key(setup.key))
             #expect(cancel["status"] as? String == "cancelled")
