@@ -49,14 +49,23 @@ final class EventStreamClient: Sendable {
         }
     }
 
-    /// The next `count` events, or fewer if `timeout` passes first.
-    func next(_ count: Int, timeout: Duration = .seconds(10)) async -> [Event] {
+    /// The next `count` events, or fewer if `timeout` passes first. Events of the `skipping` types
+    /// do not count towards `count` but are handed out in their place, so ids stay checkable.
+    func next(_ count: Int, timeout: Duration = .seconds(10), skipping: Set<String> = []) async -> [Event] {
         let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline, received.state.withLock({ $0.events.count - $0.taken }) < count {
+        func available(_ state: (events: [Event], taken: Int)) -> (counted: Int, end: Int) {
+            var counted = 0, end = state.taken
+            while end < state.events.count, counted < count {
+                if !skipping.contains(state.events[end].type) { counted += 1 }
+                end += 1
+            }
+            return (counted, end)
+        }
+        while ContinuousClock.now < deadline, received.state.withLock({ available($0).counted }) < count {
             try? await Task.sleep(for: .milliseconds(20))
         }
         return received.state.withLock { state in
-            let events = Array(state.events[state.taken..<min(state.events.count, state.taken + count)])
+            let events = Array(state.events[state.taken..<available(state).end])
             state.taken += events.count
             return events
         }

@@ -27,9 +27,12 @@ struct EventStreamTests {
 
                 let submitted = try await b.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
                 let intent = try #require(submitted["id"] as? String)
-                let live = await stream.next(2, timeout: .seconds(2))
-                #expect(live.map(\.type) == ["intent.submitted", "warrant.issued"])
-                #expect(live.first?.data.contains(intent) == true)
+                // The checkpoint job may sign the new chain at any moment: its event is not the test's.
+                let checkpoint: Set<String> = ["audit.checkpoint"]
+                let live = await stream.next(2, timeout: .seconds(2), skipping: checkpoint)
+                let liveOwn = live.filter { !checkpoint.contains($0.type) }
+                #expect(liveOwn.map(\.type) == ["intent.submitted", "warrant.issued"])
+                #expect(liveOwn.first?.data.contains(intent) == true)
                 stream.close()
                 let last = try #require(live.last?.id)
 
@@ -40,9 +43,10 @@ struct EventStreamTests {
                 }
                 for port in [try #require(clientB.port), try #require(clientA.port)] {
                     let resumed = try await EventStreamClient(port: port, bearer: watchKey, lastEventID: last)
-                    let replay = await resumed.next(6)
+                    let replay = await resumed.next(6, skipping: checkpoint)
                     resumed.close()
-                    #expect(replay.map(\.id) == Array((last + 1)...(last + 6)))
+                    #expect(replay.map(\.id) == Array((last + 1)...(last + Int64(max(replay.count, 6)))))
+                    #expect(replay.filter { !checkpoint.contains($0.type) }.count == 6)
                     #expect(replay.filter { $0.type == "intent.submitted" }.map { event in missed.first { event.data.contains($0) } } == missed)
                 }
                 let replayedByQuery = try await EventStreamClient(port: try #require(clientA.port), bearer: watchKey, query: "?after=\(last + 5)")
