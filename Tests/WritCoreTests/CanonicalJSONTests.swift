@@ -70,6 +70,26 @@ struct CanonicalJSONTests {
         #expect(CanonicalJSON.string(value) == "{\"k\":\"\\u001f\u{7f}</script>é\u{2028}\"}")
     }
 
+    @Test("escapes at the start, at the end and back to back keep the bytes between them")
+    func escapeRuns() {
+        let value: JSONValue = .string("\"a\\\n\u{0}b€\t\"")
+        #expect(CanonicalJSON.string(value) == #""\"a\\\n\u0000b€\t\"""#)
+        #expect(CanonicalJSON.string(.string("")) == #""""#)
+    }
+
+    @Test("integers up to 2^53 print as their digits, and the values around the bound stay exact")
+    func integers() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let integer = Int64.random(in: -(1 << 53)...(1 << 53), using: &generator)
+            #expect(CanonicalJSON.format(Double(integer)) == String(integer))
+        }
+        #expect(CanonicalJSON.format(9_007_199_254_740_994) == "9007199254740994")
+        #expect(CanonicalJSON.format(-9_007_199_254_740_994) == "-9007199254740994")
+        #expect(CanonicalJSON.format(1.5) == "1.5")
+        #expect(CanonicalJSON.format(-0.0) == "0")
+    }
+
     @Test("nested structures canonicalize recursively")
     func nested() {
         let value: JSONValue = ["b": [["z": 1, "a": 2]], "a": ["y": nil, "x": true]]
