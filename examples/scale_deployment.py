@@ -24,7 +24,9 @@ def make_scale(client: Writ, timeout: float = 900.0):
     @governed(client=client, action="k8s.deployment.scale", resource=lambda environment, name, replicas: f"{environment}/{name}",
               timeout=timeout, justification="capacity for the launch")
     def scale(environment: str, name: str, replicas: int) -> str:
-        # A real executor would call the Kubernetes API here (and could verify the warrant itself).
+        # A real executor would call the Kubernetes API here. One that runs apart from the agent checks
+        # the warrant itself, pinned to its own tenant (never the token's): `Writ(url, executor_key)
+        # .verify_warrant(...)`, then `.redeem(jti)`, which alone sees a revocation (clients/python/README.md).
         return f"{environment}/{name} scaled to {replicas} replicas"
 
     return scale

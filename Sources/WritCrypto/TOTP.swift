@@ -1,7 +1,7 @@
 import Foundation
 
 /// Time-based one-time passwords (RFC 6238): HMAC-SHA-1, 6 digits, 30-second steps.
-public struct TOTP: Sendable {
+public struct TOTP: Sendable, SecretHolding {
     /// The shared secret (160 bits when generated here).
     public let secret: [UInt8]
     /// Seconds per step.

@@ -23,14 +23,20 @@ final class EventStreamClient: Sendable {
 
     private let received = Received()
     private let reader: Task<Void, Never>
+    /// The stream's own client (its own connection), when asked for; shut down by `close()`.
+    private let ownClient: HTTPClient?
 
-    init(port: Int, bearer: String? = nil, cookie: String? = nil, lastEventID: Int64? = nil, query: String = "") async throws {
+    /// With `ownConnection`, the stream gets a client of its own, so any number of streams are
+    /// open at once (the shared client queues past 8 connections per host) and `close()` hangs up.
+    init(port: Int, bearer: String? = nil, cookie: String? = nil, lastEventID: Int64? = nil, query: String = "",
+         ownConnection: Bool = false) async throws {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/events\(query)")
         if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
         if let cookie { request.headers.add(name: "Cookie", value: cookie) }
         if let lastEventID { request.headers.add(name: "Last-Event-ID", value: String(lastEventID)) }
         request.headers.add(name: "Accept", value: "text/event-stream")
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+        ownClient = ownConnection ? HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup) : nil
+        let response = try await (ownClient ?? HTTPClient.shared).execute(request, timeout: .seconds(120))
         status = Int(response.status.code)
         let received = self.received
         reader = Task {
@@ -83,6 +89,7 @@ final class EventStreamClient: Sendable {
 
     func close() {
         reader.cancel()
+        if let ownClient { Task { try? await ownClient.shutdown() } }
     }
 
     private static func parse(_ block: String) -> Event? {

@@ -99,6 +99,37 @@ struct EventStreamTests {
         }
     }
 
+    @Test("one credential holds at most 10 streams of its tenant's 50; a slot is free again as soon as its client goes")
+    func perCredentialCap() async throws {
+        // A long keep-alive: the slot must be released when the client goes, not at the next one.
+        try await TestApp.withServer(configure: { $0.eventHeartbeat = .seconds(120) }) { api, _ in
+            let port = try #require(api.client.port)
+            let signup = try await api.signup()
+            let agent = try await api.agentWithKey(as: signup.credential)
+            var streams: [EventStreamClient] = []
+            for _ in 0..<10 { streams.append(try await EventStreamClient(port: port, bearer: agent.key, ownConnection: true)) }
+            #expect(streams.allSatisfy { $0.status == 200 })
+            let refused = try await EventStreamClient(port: port, bearer: agent.key, ownConnection: true)
+            #expect(refused.status == 429)
+            refused.close()
+            // The tenant's other credentials still get streams.
+            let admin = try await EventStreamClient(port: port, cookie: "writ_session=\(try #require(signup.credential.sessionCookie))",
+                                                    ownConnection: true)
+            #expect(admin.status == 200)
+            admin.close()
+            streams.removeFirst().close()
+            var reopened = 429
+            for _ in 0..<40 where reopened != 200 {
+                try await Task.sleep(for: .milliseconds(50))
+                let attempt = try await EventStreamClient(port: port, bearer: agent.key, ownConnection: true)
+                reopened = attempt.status
+                if reopened == 200 { streams.append(attempt) } else { attempt.close() }
+            }
+            #expect(reopened == 200, "the slot of a closed stream was not released within 2 s")
+            for stream in streams { stream.close() }
+        }
+    }
+
     @Test("a stream does not keep its session alive: an idle session's stream ends")
     func idleSessionEnds() async throws {
         try await TestApp.withServer(configure: { $0.eventHeartbeat = .milliseconds(300) }) { api, database in

@@ -13,6 +13,8 @@ struct SecretLoggingTests {
         let password = "db-pass-\(UUID().uuidString)"
         let masterKey = Data(SecureRandom.bytes(32)).base64EncodedString()
         let metricsToken = "metrics-\(UUID().uuidString)"
+        // The relay is unreachable (port 1): the mailer only holds the URL, and must not print it.
+        let smtpPassword = "smtp-pass-\(UUID().uuidString)"
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("writ-trace-\(UUID().uuidString).log")
         #expect(FileManager.default.createFile(atPath: log.path, contents: nil))
         let handle = try FileHandle(forWritingTo: log)
@@ -23,7 +25,8 @@ struct SecretLoggingTests {
             arguments: ["--database-url", database.appConnectionString + " password=\(password)",
                         "--migrate-database-url", "postgresql://postgres:\(password)@/\(database.name)?host=\(socket)",
                         "--log-level", "trace"],
-            environment: ["WRIT_MASTER_KEY": masterKey, "WRIT_METRICS_TOKEN": metricsToken], output: handle)
+            environment: ["WRIT_MASTER_KEY": masterKey, "WRIT_METRICS_TOKEN": metricsToken,
+                          "WRIT_SMTP_URL": "smtps://writ-mailer:\(smtpPassword)@127.0.0.1:1?from=writ@example.com"], output: handle)
         let base = server.base
 
         let jar = FileManager.default.temporaryDirectory.appendingPathComponent("writ-jar-\(UUID().uuidString)").path
@@ -51,8 +54,19 @@ struct SecretLoggingTests {
         let text = try String(contentsOf: log, encoding: .utf8)
         #expect(text.contains("trace") || text.contains("debug"), "the server logged nothing at trace level")
         for (name, secret) in [("database password", password), ("master key", masterKey), ("login password", signupPassword),
-                               ("session token", session), ("CSRF token", csrf), ("API key", key), ("metrics token", metricsToken)] {
+                               ("session token", session), ("CSRF token", csrf), ("API key", key), ("metrics token", metricsToken),
+                               ("SMTP password", smtpPassword)] {
             #expect(!text.contains(secret), "the log contains the \(name)")
+        }
+        // Nor any key as the bytes a reflected value would print: the master key and what is derived from it.
+        let master = try #require(Data(base64Encoded: masterKey)).map { $0 }
+        var keys = [("master key bytes", master)]
+        for purpose in ["writ/secret-hash/v1", "writ/seal/v1", "writ/link-token/v1"] {
+            keys.append(("key derived for \(purpose)", HMACSHA256.authenticate(Array(purpose.utf8), key: master)))
+        }
+        for (name, bytes) in keys {
+            #expect(!text.contains(bytes.prefix(8).map(String.init).joined(separator: ", ")), "the log contains the \(name)")
+            #expect(!text.contains(Hex.encode(bytes)), "the log contains the \(name) in hex")
         }
     }
 }

@@ -71,7 +71,7 @@ public enum WritApplication {
             // Idle connections close after 90 s (longer than the longest long-poll); a request the
             // HTTP parser refuses is answered with a problem, like every other error.
             server: .http1(configuration: .init(
-                additionalChannelHandlers: [ParseErrorProblemHandler()], idleTimeout: .seconds(90))),
+                additionalChannelHandlers: [ParseErrorProblemHandler(), HangupHandler()], idleTimeout: .seconds(90))),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "writ"),
             services: services,

@@ -28,7 +28,7 @@ struct AuditController {
         func time(_ name: String) -> Date? {
             guard let text = query[Substring(name)] else { return nil }
             guard let date = Timestamp.parse(String(text)) else {
-                errors.append(.init(path: name, message: "must be an RFC 3339 timestamp"))
+                errors.append(.init(path: name, message: Timestamp.requirement))
                 return nil
             }
             return date
@@ -122,6 +122,11 @@ struct AuditController {
                     ? Self.result(true, verifier) : Self.result(false, verifier, badSeq: max(verifier.lastSeq, start.fromSeq - 1) + 1, reason: "events missing before the head")
             } catch let failure as AuditVerifier.Failure {
                 outcome = Self.result(false, verifier, badSeq: failure.seq ?? verifier.lastSeq + 1, reason: failure.reason)
+            }
+            if let unproven = start.unprovenBoundary {
+                // Someone moved the boundary behind Writ's back: the chain is read whole, and is not valid.
+                outcome = Self.result(false, verifier, badSeq: unproven - 1,
+                                      reason: "the purge boundary (seq \(unproven)) is not recorded by an audit.purged event over events past retention")
             }
             if start.purgedBefore > 1, case .object(var members) = outcome {
                 members["purged_before"] = .number(Double(start.purgedBefore))

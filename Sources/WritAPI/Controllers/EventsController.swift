@@ -34,11 +34,14 @@ struct EventsController {
         let tenant = principal.tenantID
         let start = try Self.resumePosition(request)
         let head = try await reader.headSeq(tenant: tenant)
-        guard let subscription = hub.subscribe(tenant: tenant) else {
-            throw Problem(status: .tooManyRequests, type: "too-many-streams", title: "Too many event streams",
-                          detail: "This organisation has \(hub.perTenantLimit) event streams open on this server; close one or retry later.",
-                          retryAfter: 5)
+        if let start, start > head {
+            // Ids are sequence numbers this server sent: one beyond the head was never issued.
+            throw Problem.invalid("The position to resume from is invalid.",
+                                  errors: [.init(path: "Last-Event-ID", message: "is beyond the newest event (\(head))")])
         }
+        let subscription = try subscribe(tenant: tenant, holder: principal.actor.id ?? "")
+        // The slot is released as soon as the client goes, not at the next keep-alive.
+        context.channel.closeFuture.whenComplete { [hub] _ in hub.unsubscribe(subscription) }
         let body = ResponseBody { [self] writer in
             defer { hub.unsubscribe(subscription) }
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -67,6 +70,19 @@ struct EventsController {
         return Response(status: .ok, headers: [
             .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store", .xAccelBuffering: "no",
         ], body: body)
+    }
+
+    /// A slot for one more stream of `holder`, or the 429 (503 while shutting down) saying why not.
+    private func subscribe(tenant: UUID, holder: String) throws -> EventStreamHub.Subscription {
+        do { return try hub.subscribe(tenant: tenant, holder: holder) } catch {
+            let detail = switch error {
+            case .tenantFull: "This organisation has \(hub.perTenantLimit) event streams open on this server; close one or retry later."
+            case .holderFull: "This credential has \(hub.perHolderLimit) event streams open on this server; close one or retry later."
+            case .draining: "This server is shutting down; reconnect with Last-Event-ID."
+            }
+            if error == .draining { throw Problem(status: .serviceUnavailable, type: "shutting-down", title: "Shutting down", detail: detail, retryAfter: 1) }
+            throw Problem(status: .tooManyRequests, type: "too-many-streams", title: "Too many event streams", detail: detail, retryAfter: 5)
+        }
     }
 
     /// Writes every visible event after `position`; returns where the chain was read to.

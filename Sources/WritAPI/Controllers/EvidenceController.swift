@@ -32,7 +32,7 @@ struct EvidenceController {
         var errors: [Problem.FieldError] = []
         func time(_ name: String) -> Date? {
             guard let text = query[Substring(name)] else { errors.append(.init(path: name, message: "is required")); return nil }
-            guard let date = Timestamp.parse(String(text)) else { errors.append(.init(path: name, message: "must be an RFC 3339 timestamp")); return nil }
+            guard let date = Timestamp.parse(String(text)) else { errors.append(.init(path: name, message: Timestamp.requirement)); return nil }
             return date
         }
         let since = time("since"), until = time("until")

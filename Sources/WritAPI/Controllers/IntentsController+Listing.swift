@@ -39,8 +39,8 @@ extension IntentsController {
             tier: parsed("tier", "must be T0, T1, T2 or T3", Tier.init(rawValue:)),
             teamID: parsed("team_id", "must be a UUID", UUID.init(uuidString:)),
             agentID: parsed("agent_id", "must be a UUID", UUID.init(uuidString:)),
-            since: parsed("since", "must be an RFC 3339 timestamp", Timestamp.parse),
-            until: parsed("until", "must be an RFC 3339 timestamp", Timestamp.parse))
+            since: parsed("since", Timestamp.requirement, Timestamp.parse),
+            until: parsed("until", Timestamp.requirement, Timestamp.parse))
         guard errors.isEmpty else { throw Problem.invalid("The query parameters are invalid.", errors: errors) }
         return filter
     }

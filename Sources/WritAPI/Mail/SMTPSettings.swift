@@ -68,3 +68,20 @@ struct SMTPSettings: Sendable, Equatable {
             && text.unicodeScalars.allSatisfy { $0.value > 32 && $0.value < 127 && !"<>()[],;:\\\"".unicodeScalars.contains($0) }
     }
 }
+
+extension SMTPSettings: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The relay without its password, so a service listing at `trace` never shows it.
+    var description: String {
+        let user = username.map { "\($0)\(password == nil ? "" : ":<redacted>")@" } ?? ""
+        return "SMTPSettings(\(security) \(user)\(host):\(port), from: \(from))"
+    }
+
+    var debugDescription: String { description }
+
+    var customMirror: Mirror {
+        Mirror(self, children: [
+            "host": host, "port": port, "security": security, "username": username as Any,
+            "password": password == nil ? "nil" : "<redacted>", "from": from,
+        ], displayStyle: .struct)
+    }
+}

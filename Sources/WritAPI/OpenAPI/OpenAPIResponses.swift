@@ -36,8 +36,8 @@ enum OpenAPIResponses {
         "404": ["approval-link-invalid", "approval-link-expired", "approval-link-used", "invitation-invalid"],
         "409": ["conflict", "warrant-unusable", "approval-pending"],
         "422": ["invalid-request", "idempotency-key-reused"],
-        "429": ["rate-limited", "throttled", "totp-throttled"],
-        "503": ["database-unavailable", "busy", "request-timeout", "cancelled"],
+        "429": ["rate-limited", "throttled", "totp-throttled", "too-many-streams"],
+        "503": ["database-unavailable", "busy", "request-timeout", "cancelled", "shutting-down"],
     ]
 
     /// The schema of a problem with `status`: its `type` one of that status's types.

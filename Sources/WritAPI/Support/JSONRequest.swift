@@ -168,7 +168,7 @@ struct JSONRequest {
     /// An RFC 3339 timestamp member.
     mutating func date(_ key: String) -> Date? {
         guard let text = string(key, required: false, maxLength: 40) else { return nil }
-        guard let date = Timestamp.parse(text) else { fail(key, "must be an RFC 3339 timestamp"); return nil }
+        guard let date = Timestamp.parse(text) else { fail(key, Timestamp.requirement); return nil }
         return date
     }
 

@@ -42,9 +42,9 @@ struct ViennaApprovalsController {
             throw Problem(status: .conflict, type: "approval-pending", title: "More approvals needed",
                           detail: "Your approval is recorded; the intent still waits for other approvers.")
         }
-        // The approver sees the warrant's signature, not a presentable warrant: only the agent gets that.
-        let signature = try intents.bearerWarrant(of: record, tenant: user.tenantID).flatMap { $0.split(separator: ".").last.map(String.init) }
-        return JSONBody.response(["warrant": ViennaJSON.warrant(claims, signature: signature), "proposal": Self.proposal(record)])
+        // The approver sees the warrant's id and expiry, never its signature: the header is fixed and
+        // every member can read the claims, so the signature alone would rebuild the agent's token.
+        return JSONBody.response(["warrant": ViennaJSON.warrant(claims, signature: nil), "proposal": Self.proposal(record)])
     }
 
     /// vienna-os `deny_proposal`: a person's rejection, or the submitting agent withdrawing it.

@@ -69,7 +69,8 @@ enum ViennaJSON {
     }
 
     /// vienna-os `Warrant`: `{id, signature, expires_at}`; `signature` is the compact JWS for the
-    /// agent that may present it, else only the JWS's signature part (which proves, not authorizes).
+    /// agent that may present it and `null` for everyone else (no part of it: with the readable
+    /// claims and the fixed header, the signature part alone rebuilds the token).
     static func warrant(_ claims: JSONValue, signature: String?) -> JSONValue {
         [
             "id": claims["jti"] ?? .null, "signature": signature.map(JSONValue.string) ?? .null,

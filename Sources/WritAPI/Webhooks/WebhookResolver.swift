@@ -24,8 +24,10 @@ struct WebhookResolver: Sendable {
         let addresses = try await NIOThreadPool.singleton.runIfActive { try Self.resolve(bare, port: port) }
         guard let first = addresses.first else { throw Refused(description: "\(host) does not resolve") }
         for address in addresses {
-            if let refusal = WebhookDestination.refusal(address: address, allowPrivate: allowPrivate) {
-                throw Refused(description: "\(host) resolves to \(Self.text(address)), a refused destination (\(refusal.rawValue))")
+            // The tenant sees only "refused destination": what an internal name resolves to is the
+            // operator's business, not the webhook owner's.
+            if WebhookDestination.refusal(address: address, allowPrivate: allowPrivate) != nil {
+                throw Refused(description: "\(host): refused destination")
             }
         }
         return Self.text(first)

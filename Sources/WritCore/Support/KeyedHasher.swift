@@ -2,7 +2,7 @@ import WritCrypto
 
 /// Keyed hashes of secrets (API keys, session and invitation tokens, recovery codes): HMAC-SHA-256
 /// under a pepper derived from the master key, so a stolen table alone cannot confirm a guess.
-public struct KeyedHasher: Sendable {
+public struct KeyedHasher: Sendable, SecretHolding {
     private let pepper: [UInt8]
 
     /// Derives the pepper from the 32-byte master key.
@@ -17,7 +17,7 @@ public struct KeyedHasher: Sendable {
 }
 
 /// Seals private keys (and TOTP secrets) with AES-256-GCM under the master key, bound to a context.
-public struct Sealer: Sendable {
+public struct Sealer: Sendable, SecretHolding {
     private let key: [UInt8]
 
     public init(masterKey: [UInt8]) {

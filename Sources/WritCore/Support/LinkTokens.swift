@@ -6,7 +6,7 @@ import WritCrypto
 /// The database keeps only the link's reference and the keyed hash of its token, so a reader of
 /// the database (a backup, the serving role) cannot rebuild a working link; the mailer derives the
 /// token again at delivery time.
-public struct LinkTokens: Sendable {
+public struct LinkTokens: Sendable, SecretHolding {
     private let key: [UInt8]
 
     public init(masterKey: [UInt8]) {

@@ -29,12 +29,26 @@ public enum Timestamp {
         return text
     }
 
-    /// The date of a timestamp written by ``format(_:)`` or any RFC 3339 form with a zone.
+    /// The times Writ accepts: from the Unix epoch to the end of year 9999. PostgreSQL's
+    /// timestamps, the chain's four-digit years and Foundation's Gregorian arithmetic all agree
+    /// inside it; outside it they do not (a year 0001 is Julian to one and proleptic to another).
+    public static let accepted = Date(timeIntervalSince1970: 0)..<Date(timeIntervalSince1970: 253_402_300_800)
+
+    /// What a request is told when a time it sent is refused.
+    public static let requirement = "must be an RFC 3339 timestamp from 1970 to 9999"
+
+    /// The date of a timestamp written by ``format(_:)`` or any RFC 3339 form with a zone;
+    /// `nil` for anything else and for a time outside ``accepted``.
     public static func parse(_ text: String) -> Date? {
+        guard text.utf8.count <= 64 else { return nil }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
+        var date = formatter.date(from: text)
+        if date == nil {
+            formatter.formatOptions = [.withInternetDateTime]
+            date = formatter.date(from: text)
+        }
+        guard let date, accepted.contains(date) else { return nil }
+        return date
     }
 }

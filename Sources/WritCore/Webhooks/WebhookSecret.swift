@@ -3,7 +3,7 @@ import WritCrypto
 
 /// An endpoint's signing secret in the Standard Webhooks form `whsec_<base64 of 32 random bytes>`.
 /// Shown to the admin when made; stored only sealed.
-public struct WebhookSecret: Sendable, Equatable {
+public struct WebhookSecret: Sendable, Equatable, SecretHolding {
     /// The HMAC key: the decoded part after the prefix.
     public let key: [UInt8]
 

@@ -30,12 +30,12 @@ extension AuditReader {
         tenant: UUID, scope: EventStreamScope, afterSeq: Int64, window: Int64 = 500
     ) async throws -> (events: [StreamedAuditEvent], scannedThrough: Int64) {
         try await database.withTenant(tenant) { tx in
-            guard let head = try await tx.execute("SELECT seq, purged_before FROM audit_heads WHERE tenant_id = \(tenant)").first else {
-                throw StoreError.notFound("audit chain of tenant")
-            }
+            let head = try await Self.readableHead(tenant: tenant, in: tx)
             // Purged events are never streamed: a scan starts at the first retained one.
-            let after = max(afterSeq, try head.decode(Int64.self, "purged_before") - 1)
-            let upper = min(try head.decode(Int64.self, "seq"), after + window)
+            let after = max(afterSeq, head.purgedBefore - 1)
+            // `afterSeq` comes from the request (Last-Event-ID): near Int64.max the sum must not trap.
+            let (end, overflow) = after.addingReportingOverflow(window)
+            let upper = min(head.seq, overflow ? .max : end)
             guard upper > after else { return ([], max(after, upper)) }
             let rows = try await tx.execute(Self.visible(
                 tenant: tenant, scope: scope, range: "seq > \(after) AND seq <= \(upper)", tail: "ORDER BY seq"))

@@ -37,6 +37,8 @@ public struct ChainStart: Sendable {
     public let fromSeq: Int64
     /// The hash event `fromSeq` links to; `nil` when `fromSeq` lies beyond the head.
     public let previousHash: String?
+    /// A stored purge boundary the chain does not prove: reading ignores it, verification fails.
+    public let unprovenBoundary: Int64?
 }
 
 /// Reads a tenant's audit chain: filtered pages, export batches, checkpoints.
@@ -94,20 +96,19 @@ public struct AuditReader: Sendable {
         return batch
     }
 
-    /// Where a reading of the chain from `fromSeq` starts: never at a purged event.
+    /// Where a reading of the chain from `fromSeq` starts: never at a purged event, and never past
+    /// events a boundary the chain does not prove would hide (``readableHead(tenant:in:)``).
     public func start(tenant: UUID, fromSeq: Int64 = 1) async throws -> ChainStart {
         try await database.withTenant(tenant) { tx in
-            guard let row = try await tx.execute("SELECT seq, purged_before FROM audit_heads WHERE tenant_id = \(tenant)").first else {
-                throw StoreError.notFound("audit chain of tenant")
-            }
-            let purgedBefore = try row.decode(Int64.self, "purged_before")
-            let first = max(fromSeq, purgedBefore)
+            let head = try await Self.readableHead(tenant: tenant, in: tx)
+            let first = max(fromSeq, head.purgedBefore)
             var previous: String? = first == 1 ? AuditChain.genesisHash : nil
             if first > 1 {
                 previous = try await tx.execute("SELECT hash FROM audit_events WHERE tenant_id = \(tenant) AND seq = \(first - 1)")
                     .first?.decode(String.self, "hash")
             }
-            return ChainStart(headSeq: try row.decode(Int64.self, "seq"), purgedBefore: purgedBefore, fromSeq: first, previousHash: previous)
+            return ChainStart(headSeq: head.seq, purgedBefore: head.purgedBefore, fromSeq: first, previousHash: previous,
+                              unprovenBoundary: head.unproven)
         }
     }
 

@@ -7,8 +7,10 @@ import WritCore
 ///
 /// A purged event keeps its seq, time, type and hash, and the signed checkpoints stay, so the
 /// chain from the first retained event still links to the hash before it. The purge boundary
-/// (`audit_heads.purged_before`) only moves forward, in the transaction that purges; the database
-/// refuses any other change to an event (migration 0019). Safe on any number of nodes: one
+/// (`audit_heads.purged_before`) only moves forward, in the transaction that purges, through
+/// `advance_audit_purge` (migration 0020), which passes only over purged events and only with the
+/// `audit.purged` event recording the move; the database refuses any other change to an event
+/// (migration 0019) and the serving role has no UPDATE on the boundary. Safe on any number of nodes: one
 /// purges a tenant at a time.
 public struct AuditRetention: Sendable {
     /// One purge: the bodies of events `fromSeq..<beforeSeq` were removed.
@@ -83,7 +85,8 @@ public struct AuditRetention: Sendable {
                 "from_seq": .number(Double(start)), "before_seq": .number(Double(end)), "events": .number(Double(end - start)),
                 "retention_days": .number(Double(days)), "boundary_hash": .string(boundaryHash),
             ]), tenant: tenant, in: tx)
-            try await tx.execute("UPDATE audit_heads SET purged_before = \(end) WHERE tenant_id = \(tenant)")
+            // Only the owner's function may move the boundary, and only over purged events (0020).
+            try await tx.execute("SELECT advance_audit_purge(\(tenant)::uuid, \(end)::bigint)")
             return Purge(tenant: tenant, fromSeq: start, beforeSeq: end)
         }
     }

@@ -21,12 +21,12 @@ public struct EvidenceReader: Sendable {
         try await database.withTenant(tenant) { tx in
             let bounds = try await tx.execute("""
                 SELECT min(seq) AS first, max(seq) AS last,
-                       (SELECT coalesce(max(seq), 0) FROM audit_events WHERE tenant_id = \(tenant) AND occurred_at < \(since)) AS before,
-                       (SELECT purged_before FROM audit_heads WHERE tenant_id = \(tenant)) AS purged_before
+                       (SELECT coalesce(max(seq), 0) FROM audit_events WHERE tenant_id = \(tenant) AND occurred_at < \(since)) AS before
                 FROM audit_events WHERE tenant_id = \(tenant) AND occurred_at >= \(since) AND occurred_at < \(until)
                 """)[0]
             let before = try bounds.decode(Int64.self, "before")
-            let purgedBefore = try bounds.decode(Int64.self, "purged_before")
+            // Only a boundary the chain proves moves the slice's start (an unproven one hides nothing).
+            let purgedBefore = try await AuditReader.readableHead(tenant: tenant, in: tx).purgedBefore
             let natural = try bounds.decode(Int64?.self, "first") ?? before + 1
             let first = max(natural, purgedBefore)
             let last = max(try bounds.decode(Int64?.self, "last") ?? first - 1, first - 1)

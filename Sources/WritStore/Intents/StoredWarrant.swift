@@ -19,8 +19,10 @@ public struct StoredWarrant: Sendable, Equatable {
 
     /// Splits a freshly signed token and seals its signature.
     static func seal(_ token: String, tenant: UUID, jti: String, sealer: Sealer) throws -> (signingInput: String, sealedSignature: [UInt8]) {
-        guard let parts = JWS.Parts(compact: token), let dot = token.lastIndex(of: ".") else { throw StoreError.corrupt("warrant") }
-        return (String(token[...dot]), try sealer.seal(parts.signature, context: context(tenant: tenant, jti: jti)))
+        // Only the signature part needs decoding: the token was signed a moment ago.
+        guard let dot = token.lastIndex(of: "."), let signature = Base64URL.decode(token[token.index(after: dot)...]), !signature.isEmpty
+        else { throw StoreError.corrupt("warrant") }
+        return (String(token[...dot]), try sealer.seal(signature, context: context(tenant: tenant, jti: jti)))
     }
 
     /// The full compact JWS; `nil` when the signature was not kept.

@@ -1,5 +1,6 @@
 """A live Writ for the tests: `scripts/sdk_test.py` starts one and names it in the environment
-(WRIT_TEST_NODE, WRIT_TEST_MAIL, WRIT_TEST_ISSUER). Each test gets an organisation of its own."""
+(WRIT_TEST_NODE, WRIT_TEST_MAIL, WRIT_TEST_ISSUER). Each test gets an organisation of its own
+(`org`), and a second one (`other_org`, a tenant signed up on the same node) when it asks."""
 from __future__ import annotations
 
 import glob
@@ -46,6 +47,7 @@ class Org:
     agent_id: str = ""
     agent_name: str = ""
     signing_secret: str = ""
+    team_id: str = ""
 
 
 def _mailed_token(mail: str, address: str) -> str:
@@ -66,6 +68,16 @@ def _person(node: str, response: httpx.Response, http: httpx.Client) -> Person:
 
 @pytest.fixture
 def org() -> Org:
+    return sign_up()
+
+
+@pytest.fixture
+def other_org() -> Org:
+    """Another tenant on the same node, as anyone who signs up gets one."""
+    return sign_up()
+
+
+def sign_up() -> Org:
     node, mail = os.environ["WRIT_TEST_NODE"], os.environ["WRIT_TEST_MAIL"]
     # Each organisation signs up from an address of its own (the node trusts X-Forwarded-For):
     # sign-ups are throttled per client address, and every test makes one.
@@ -88,4 +100,4 @@ def org() -> Org:
         "token": _mailed_token(mail, email), "password": "operator password 1"}), operator_http)
     return Org(node=node, issuer=os.environ.get("WRIT_TEST_ISSUER", node), tenant=tenant, admin=admin, operator=operator,
                agent_key=agent_key, executor_key=executor_key, agent_id=agent, agent_name="deployer",
-               signing_secret=created_key["signing_secret"])
+               signing_secret=created_key["signing_secret"], team_id=team)

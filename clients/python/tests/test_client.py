@@ -38,10 +38,10 @@ def test_t0_submission_carries_a_warrant_that_verifies_offline_and_redeems_once(
         with pytest.raises(writ.WarrantInvalid):
             executor.verify_warrant(intent.warrant[:-4] + "AAAA", action="k8s.deployment.scale", resource="staging/web",
                                     params={"replicas": 3}, audience="k8s")
-        # The module-level check, keys from the issuer only.
+        # The module-level check, pinned to the issuer and the tenant: keys from there only.
         assert writ.verify_warrant(intent.warrant, action="k8s.deployment.scale", resource="staging/web", params={"replicas": 3},
-                                   audience="k8s", issuer=org.issuer,
-                                   verifier=writ.WarrantVerifier(org.node, issuer=org.issuer))["jti"] == claims["jti"]
+                                   audience="k8s", issuer=org.issuer, tenant=org.tenant,
+                                   verifier=writ.WarrantVerifier(org.node, issuer=org.issuer, tenant=org.tenant))["jti"] == claims["jti"]
         assert executor.redeem(claims["jti"])
         with pytest.raises(writ.Conflict):
             executor.redeem(claims["jti"])

@@ -29,7 +29,7 @@ def test_a_t0_intent_is_approved_with_a_warrant_that_verifies_offline_and_its_ex
     assert result.warrant and result.warrant.warrant_id == result.warrant_id and result.warrant.allowed_actions == ["s3.objects.read"]
     claims = writ.verify_warrant(result.warrant.signature, action="s3.objects.read", resource="bucket/report",
                                  params={"resource": "bucket/report", "key": "q3.csv"}, audience="s3", issuer=org.issuer,
-                                 verifier=writ.WarrantVerifier(org.node, issuer=org.issuer))
+                                 tenant=org.tenant, verifier=writ.WarrantVerifier(org.node, issuer=org.issuer, tenant=org.tenant))
     assert claims["jti"] == result.warrant_id and claims["intent"] == result.intent_id
     assert intent(org, result.intent_id)["justification"] == "read the report"
     report = vienna.report_execution(result.warrant_id, success=True, output="42 rows")

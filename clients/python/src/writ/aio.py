@@ -2,27 +2,37 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from typing import Any, Optional
 
 import httpx
 
 from . import _http
-from .errors import ProblemError, StillPending
+from .errors import ProblemError, StillPending, WarrantInvalid, WritError
 from .models import Intent
 from .warrants import WarrantVerifier
+from .warrants import tenant_id as _tenant_id
 
 
 class AsyncWrit:
-    """`Writ` for asyncio code."""
+    """`Writ` for asyncio code.
+
+    `verify_warrant` stays synchronous: the tenant (unless given as `tenant`, or learned before
+    with `await tenant_id()`) and the key set are fetched with a blocking request the first time,
+    and again only on a key rotation."""
 
     def __init__(self, base_url: str, api_key: str, *, timeout: float = 30.0, retries: int = 3, issuer: Optional[str] = None,
-                 transport: Optional[httpx.AsyncBaseTransport] = None):
+                 tenant: Optional[str] = None, transport: Optional[httpx.AsyncBaseTransport] = None):
         self.base_url = base_url.rstrip("/")
+        self.issuer = (issuer or self.base_url).rstrip("/")
         self.retries = retries
-        self._http = httpx.AsyncClient(base_url=self.base_url, headers=_http.headers(api_key), timeout=timeout, transport=transport)
-        # Key sets are fetched rarely (once per tenant and rotation): a blocking fetch is acceptable there.
-        self.warrants = WarrantVerifier(self.base_url, issuer=issuer)
+        self._headers = _http.headers(api_key)
+        self._timeout = timeout
+        self._http = httpx.AsyncClient(base_url=self.base_url, headers=self._headers, timeout=timeout, transport=transport)
+        self._tenant = _tenant_id(tenant) if tenant is not None else None
+        self._verifier: Optional[WarrantVerifier] = None
+        self._pinning = threading.Lock()
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -84,6 +94,41 @@ class AsyncWrit:
     async def redeem(self, jti: str) -> dict[str, Any]:
         return await self._send(_http.Call("POST", f"/v1/warrants/{jti}/redeem", json={}))
 
+    async def me(self) -> dict[str, Any]:
+        """`GET /v1/me`: the API key, its agent and its tenant."""
+        return await self._send(_http.Call("GET", "/v1/me", repeatable=True))
+
+    async def tenant_id(self) -> str:
+        """The tenant this client verifies warrants for: the `tenant` it was given, else its API
+        key's tenant, asked once of the server (`GET /v1/me`)."""
+        if self._tenant is None:
+            learned = _tenant_id((await self.me())["tenant"]["id"])
+            with self._pinning:
+                self._tenant = self._tenant or learned
+        return self._tenant
+
+    def _tenant_blocking(self) -> str:
+        with self._pinning:
+            if self._tenant is None:
+                response = httpx.get(f"{self.base_url}/v1/me", headers=self._headers, timeout=self._timeout)
+                self._tenant = _tenant_id(_http.parse(response)["tenant"]["id"])
+            return self._tenant
+
+    @property
+    def warrants(self) -> WarrantVerifier:
+        """The verifier pinned to this client's issuer and tenant (made on first use)."""
+        if self._verifier is None:
+            try:
+                tenant = self._tenant or self._tenant_blocking()
+            except (WritError, httpx.HTTPError, KeyError, TypeError, ValueError) as error:
+                raise WarrantInvalid(f"cannot verify warrants: this API key's tenant is unknown (GET /v1/me: {error})") from error
+            with self._pinning:
+                if self._verifier is None:
+                    # Key sets are fetched rarely (once, and on a rotation): a blocking fetch is acceptable there.
+                    self._verifier = WarrantVerifier(self.base_url, tenant=tenant, issuer=self.issuer)
+        return self._verifier
+
     def verify_warrant(self, token: str, *, action: str, resource: str, params: Optional[dict[str, Any]] = None,
                        audience: str) -> dict[str, Any]:
+        """Checks a warrant offline, pinned to this client's issuer and tenant, like `Writ.verify_warrant`."""
         return self.warrants.verify(token, action=action, resource=resource, params=params, audience=audience)

@@ -1,15 +1,17 @@
 """The synchronous client."""
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any, Optional
 
 import httpx
 
 from . import _http
-from .errors import ProblemError, StillPending
+from .errors import ProblemError, StillPending, WarrantInvalid, WritError
 from .models import Intent
 from .warrants import WarrantVerifier
+from .warrants import tenant_id as _tenant_id
 
 
 class Writ:
@@ -19,15 +21,19 @@ class Writ:
     >>> intent = writ.submit("k8s.deployment.scale", "prod/web", {"replicas": 5})
 
     `issuer` is the server's public URL as warrants name it (`WRIT_PUBLIC_URL`) when it differs
-    from `base_url`.
+    from `base_url`. `tenant` is the id of the tenant whose warrants `verify_warrant` accepts;
+    without it, the API key's own tenant, learned once from `GET /v1/me` (never from a token).
     """
 
     def __init__(self, base_url: str, api_key: str, *, timeout: float = 30.0, retries: int = 3, issuer: Optional[str] = None,
-                 transport: Optional[httpx.BaseTransport] = None):
+                 tenant: Optional[str] = None, transport: Optional[httpx.BaseTransport] = None):
         self.base_url = base_url.rstrip("/")
+        self.issuer = (issuer or self.base_url).rstrip("/")
         self.retries = retries
         self._http = httpx.Client(base_url=self.base_url, headers=_http.headers(api_key), timeout=timeout, transport=transport)
-        self.warrants = WarrantVerifier(self.base_url, issuer=issuer, fetch=lambda url: self._http.get(url).raise_for_status().json())
+        self._tenant = _tenant_id(tenant) if tenant is not None else None
+        self._verifier: Optional[WarrantVerifier] = None
+        self._pinning = threading.Lock()
 
     def close(self) -> None:
         self._http.close()
@@ -95,7 +101,35 @@ class Writ:
         """Consumes a warrant (executor key): the first call succeeds, every later one raises `Conflict`."""
         return self._send(_http.Call("POST", f"/v1/warrants/{jti}/redeem", json={}))
 
+    def me(self) -> dict[str, Any]:
+        """`GET /v1/me`: the API key, its agent and its tenant."""
+        return self._send(_http.Call("GET", "/v1/me", repeatable=True))
+
+    def tenant_id(self) -> str:
+        """The tenant this client verifies warrants for: the `tenant` it was given, else its API
+        key's tenant, asked once of the server (`GET /v1/me`)."""
+        with self._pinning:
+            if self._tenant is None:
+                self._tenant = _tenant_id(self.me()["tenant"]["id"])
+            return self._tenant
+
+    @property
+    def warrants(self) -> WarrantVerifier:
+        """The verifier pinned to this client's issuer and tenant (made on first use)."""
+        if self._verifier is None:
+            try:
+                tenant = self.tenant_id()
+            except (WritError, httpx.HTTPError, KeyError, TypeError, ValueError) as error:
+                raise WarrantInvalid(f"cannot verify warrants: this API key's tenant is unknown (GET /v1/me: {error})") from error
+            with self._pinning:
+                if self._verifier is None:
+                    self._verifier = WarrantVerifier(self.base_url, tenant=tenant, issuer=self.issuer,
+                                                     fetch=lambda url: self._http.get(url).raise_for_status().json())
+        return self._verifier
+
     def verify_warrant(self, token: str, *, action: str, resource: str, params: Optional[dict[str, Any]] = None,
                        audience: str) -> dict[str, Any]:
-        """Checks a warrant offline against the tenant's JWK Set; returns its claims."""
+        """Checks a warrant offline: from this client's issuer, for this client's tenant (see
+        `tenant_id`), signed with that tenant's key, for exactly this action, resource, params
+        and audience; returns its claims. It cannot see revocation: `redeem` can."""
         return self.warrants.verify(token, action=action, resource=resource, params=params, audience=audience)

@@ -10,6 +10,8 @@ the `--action` mapping of `server.tool` (or `tool`), else `mcp.<server>.<tool>`;
 `--resource` template filled from the arguments, else `<server>/<tool>`; its params the
 arguments. An approved call goes upstream with the warrant in `_meta` (`io.writ/warrant`) and its
 outcome is reported to Writ; a denied, rejected or expired one never reaches the upstream server.
+(The gateway verifies nothing offline: each warrant is the answer to its own submission. An
+upstream that verifies one pins the gateway's issuer and tenant, as every executor does.)
 A call still pending after `--wait` seconds answers with a tool error naming the intent and where
 it waits; the same call made again (same tool, same arguments) waits for that intent instead of
 asking anew.
