@@ -84,6 +84,8 @@ struct APIClient {
         if let cookie = credential.sessionCookie { headers[.cookie] = "writ_session=\(cookie)" }
         if csrf, let token = credential.csrf { headers[HTTPField.Name("X-CSRF-Token")!] = token }
         if json != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
+        // An empty type is a test asking to send none at all.
+        if headers[.contentType] == "" { headers[.contentType] = nil }
         return try await client.execute(
             uri: path, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }
         ) { response in

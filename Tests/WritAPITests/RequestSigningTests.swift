@@ -11,6 +11,46 @@ struct RequestSigningTests {
         "hmac-sha256:" + Hex.encode(HMACSHA256.authenticate(Array(body.utf8), key: Array(secret.utf8)))
     }
 
+    @Test("a signature over a timestamp and the body is accepted once, within five minutes; a replay, a stale or an unsigned time is 401")
+    func timestampedSignatures() async throws {
+        try await TestApp.withServer { api, _ in
+            let signup = try await api.signup()
+            let setup = try await api.agentWithKey(as: signup.credential)
+            let created = try await api.call(.post, "/v1/api-keys", as: signup.credential,
+                                             json: #"{"name":"signed","agent_id":"\#(setup.agent)","scopes":["intents"]}"#)
+            let key = Credential.key(created["key"] as? String ?? "")
+            let secret = try #require(created["signing_secret"] as? String)
+            func send(_ body: String, timestamp: String?, signedAs signedTime: String?) async throws -> APIResponse {
+                var headers: HTTPFields = [:]
+                if let timestamp { headers[HTTPField.Name("X-Vienna-Timestamp")!] = timestamp }
+                let signed = signedTime.map { "\($0).\(body)" } ?? body
+                headers[HTTPField.Name("X-Vienna-Signature")!] = Self.signature(signed, secret: secret)
+                return try await api.call(.post, "/api/v1/intents", as: key, json: body, headers: headers)
+            }
+            let now = Int(Date().timeIntervalSince1970)
+            let body = #"{"agent_id":"\#(setup.agent)","action":"s3.objects.read","params":{"resource":"b/t"}}"#
+            let first = try await send(body, timestamp: String(now), signedAs: String(now))
+            #expect(first.status == .created, "\(first.body)")
+            // The identical request again (captured and replayed): refused, though the bytes verify.
+            let replay = try await send(body, timestamp: String(now), signedAs: String(now))
+            #expect(replay.status == .unauthorized && (replay["detail"] as? String)?.contains("already received") == true, "\(replay.body)")
+            for (name, timestamp, signedAs) in [
+                ("stale", String(now - 330), String(now - 330)), ("early", String(now + 330), String(now + 330)),
+                ("the body alone signed", String(now + 1), nil), ("another time signed", String(now + 2), String(now + 3)),
+                ("not a number", "soon", "soon"), ("huge", "99999999999999999999", "99999999999999999999"),
+            ] as [(String, String, String?)] {
+                let answer = try await send(body, timestamp: timestamp, signedAs: signedAs)
+                #expect(answer.status == .unauthorized, "\(name): \(answer.status) \(answer.body)")
+            }
+            let unsigned = try await api.call(.post, "/api/v1/intents", as: key, json: body,
+                                              headers: [HTTPField.Name("X-Vienna-Timestamp")!: String(now)])
+            #expect(unsigned.status == .unauthorized)
+            // A new timestamp is a new request (idempotency still makes it the same intent).
+            let fresh = try await send(body, timestamp: String(now + 1), signedAs: String(now + 1))
+            #expect(fresh.status.code < 300, "\(fresh.body)")
+        }
+    }
+
     @Test("a body signed with the key's secret is filed; another secret or other bytes file nothing; problems on /api/v1 carry error and code")
     func signatures() async throws {
         try await TestApp.withServer { api, _ in

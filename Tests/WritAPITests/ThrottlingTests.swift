@@ -17,6 +17,22 @@ struct ThrottlingTests {
         #"{"email":"\#(email)","password":"\#(password)"}"#
     }
 
+    @Test("approval-link tokens guessed from one address are throttled after ten misses; another address is not")
+    func boardLinkGuesses() async throws {
+        try await TestApp.withServer(configure: { $0.trustProxy = true }) { api, _ in
+            var statuses: [Int] = []
+            for index in 0..<12 {
+                let token = "guess-\(index)-\(UUID().uuidString)"
+                let path = index.isMultiple(of: 2) ? "/v1/approval-links/view" : "/v1/approval-links/decide"
+                let body = index.isMultiple(of: 2) ? #"{"token":"\#(token)"}"# : #"{"token":"\#(token)","decision":"approve"}"#
+                statuses.append(Int(try await api.call(.post, path, json: body, headers: Self.from("198.51.100.77")).status.code))
+            }
+            #expect(statuses.prefix(10).allSatisfy { $0 == 404 } && statuses.suffix(2).allSatisfy { $0 == 429 }, "\(statuses)")
+            let elsewhere = try await api.call(.post, "/v1/approval-links/view", json: #"{"token":"another-guess"}"#, headers: Self.from("198.51.100.78"))
+            #expect(elsewhere.status == .notFound)
+        }
+    }
+
     @Test("sixty concurrent guesses meet the count one at a time: only the free few are checked")
     func concurrentGuesses() async throws {
         try await TestApp.withServer(configure: { $0.trustProxy = true }) { api, _ in

@@ -103,6 +103,30 @@ struct WebhookTests {
         }
     }
 
+    @Test("a free tenant holds at most 5 webhook endpoints, also when created at once; deleting one frees a place")
+    func endpointQuota() async throws {
+        try await TestApp.withServer { api, _ in
+            let admin = try await api.signup().credential
+            let answers = try await withThrowingTaskGroup(of: APIResponse.self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        try await api.call(.post, "/v1/webhooks", as: admin, json: #"{"url":"https://example.com/h\#(index)","events":["intent.submitted"]}"#)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let created = answers.filter { $0.status == .created }
+            #expect(created.count == 5, "\(answers.map(\.status.code))")
+            let refused = answers.filter { $0.status.code == 402 }
+            #expect(refused.count == 3 && refused.allSatisfy { ($0["type"] as? String)?.hasSuffix("quota-exceeded:webhook_endpoints") == true },
+                    "\(refused.map(\.body))")
+            let id = try #require(created.first?["id"] as? String)
+            #expect(try await api.call(.delete, "/v1/webhooks/\(id)", as: admin).status == .noContent)
+            #expect(try await api.call(.post, "/v1/webhooks", as: admin, json: #"{"url":"https://example.com/again","events":["intent.submitted"]}"#)
+                .status == .created)
+        }
+    }
+
     @Test("destinations: link-local and private literals refused at creation, names refused at delivery; bad input is a 422")
     func destinations() async throws {
         try await TestApp.withServer(configure: { $0.webhookInterval = .milliseconds(50) }) { api, _ in

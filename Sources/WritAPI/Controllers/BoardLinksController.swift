@@ -19,7 +19,7 @@ struct BoardLinksController {
         var body = try await JSONRequest.read(request, context: context)
         let token = body.secret("token")
         try body.finish()
-        guard let view = try await links.view(token: token!) else { throw try await refused(token!) }
+        let view = try await open(token!, source: context.source)
         var response = JSONBody.response([
             "intent": view.details, "member": ["email": .string(view.memberEmail)], "totp_required": .bool(view.totpRequired),
         ])
@@ -31,11 +31,11 @@ struct BoardLinksController {
         var body = try await JSONRequest.read(request, context: context)
         let token = body.secret("token")
         let decision = body.string("decision", maxLength: 10)
-        let comment = body.string("comment", required: false, maxLength: 2000)
+        let comment = body.readableText("comment")
         let code = body.string("totp", required: false, maxLength: 32)
         if let decision, decision != "approve", decision != "reject" { body.fail("decision", "must be approve or reject") }
         try body.finish()
-        guard let view = try await links.view(token: token!) else { throw try await refused(token!) }
+        let view = try await open(token!, source: context.source)
         if view.totpRequired, code == nil {
             throw Problem(status: .unauthorized, type: "totp-required", title: "TOTP code required",
                           detail: "You have two-factor authentication: send `totp` with a current code.")
@@ -47,6 +47,25 @@ struct BoardLinksController {
         return JSONBody.response(["status": .string(record.status.rawValue), "intent": .string(record.id.uuidString.lowercased())])
     }
 
+    /// The link's view, or its refusal. Tokens guessed from one client address are throttled like
+    /// invitation tokens (ten misses, then growing delays); a real link, used or not, costs nothing.
+    private func open(_ token: String, source: String) async throws -> BoardLinkView {
+        let subjects = [(ThrottleRule.tokenSource, source)]
+        if let wait = try await throttle.reserve(subjects) {
+            throw Problem(status: .tooManyRequests, type: "throttled", title: "Too many attempts",
+                          detail: "Too many approval links tried from here; try again later.", retryAfter: wait)
+        }
+        guard let view = try await links.view(token: token) else {
+            let problem = try await refused(token)
+            if problem.type.hasSuffix(":" + Self.invalidLinkType) { try await throttle.failed(subjects) } else { try await throttle.succeeded(subjects) }
+            throw problem
+        }
+        try await throttle.succeeded(subjects)
+        return view
+    }
+
+    private static let invalidLinkType = "approval-link-invalid"
+
     /// The problem for a link that no longer opens its intent, saying which of the reasons it is.
     private func refused(_ token: String) async throws -> Problem {
         switch try await links.refusal(token: token) {
@@ -57,7 +76,7 @@ struct BoardLinksController {
             Problem(status: .notFound, type: "approval-link-expired", title: "Approval link expired",
                     detail: "The intent's deadline has passed, and its links expired with it.")
         case .unknown:
-            Problem(status: .notFound, type: "approval-link-invalid", title: "Approval link not valid",
+            Problem(status: .notFound, type: Self.invalidLinkType, title: "Approval link not valid",
                     detail: "This link is not one Writ issued. Check that the whole link was copied from the email.")
         }
     }

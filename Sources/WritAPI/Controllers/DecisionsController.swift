@@ -65,7 +65,7 @@ struct DecisionsController {
         let id = try RouteInput.id(context)
         var body = try await JSONRequest.read(request, context: context)
         let decision = body.string("decision", maxLength: 10)
-        let comment = body.string("comment", required: false, maxLength: 2000)
+        let comment = body.readableText("comment")
         let code = body.string("totp", required: false, maxLength: 32)
         if let decision, decision != "approve", decision != "reject" { body.fail("decision", "must be approve or reject") }
         try body.finish()

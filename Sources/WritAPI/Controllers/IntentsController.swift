@@ -30,7 +30,7 @@ struct IntentsController {
         let resource = body.string("resource", maxLength: 256)
         let params = body.value("params") ?? .object([:])
         let target = body.string("target", required: false, maxLength: 256)
-        let justification = body.string("justification", required: false, maxLength: 2000)
+        let justification = body.readableText("justification")
         Self.check(action: action, resource: resource, target: target, params: params, on: &body)
         try body.finish()
         let submission = IntentSubmission(

@@ -30,7 +30,7 @@ struct PolicyToolsController {
             fields.params = reader.value("params")
             fields.agent = reader.uuid("agent_id", required: false)
             fields.target = reader.string("target", required: false, maxLength: 256)
-            fields.justification = reader.string("justification", required: false, maxLength: 2000)
+            fields.justification = reader.readableText("justification")
             if let action = fields.action, !PolicyInputs.isSafeName(action) { reader.fail("action", "may hold letters, digits and ._-/:@+= only") }
             if let resource = fields.resource, !PolicyInputs.isSafeName(resource) { reader.fail("resource", "may hold letters, digits and ._-/:@+= only") }
             if let params = fields.params, params.objectValue == nil { reader.fail("params", "must be an object") }

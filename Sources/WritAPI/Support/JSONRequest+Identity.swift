@@ -19,6 +19,18 @@ extension JSONRequest {
         return text
     }
 
+    /// Free text people read beside an action (a justification, a decision's comment): visible
+    /// characters only, like a name, so no bidi override, zero-width character or line separator
+    /// can make an approver read something other than what was sent.
+    mutating func readableText(_ key: String, maxLength: Int = 2000) -> String? {
+        guard let text = string(key, required: false, maxLength: maxLength) else { return nil }
+        guard VisibleText.isVisible(text) else {
+            fail(key, "must hold visible characters only (no bidi overrides, zero-width characters or line separators)")
+            return nil
+        }
+        return text
+    }
+
     /// A new password: at least 12 characters.
     mutating func newPassword(_ key: String) -> String? {
         guard let password = secret(key) else { return nil }

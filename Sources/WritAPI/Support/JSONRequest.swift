@@ -24,16 +24,28 @@ struct JSONRequest {
         try parse(try await bytes(request, limit: limit))
     }
 
-    /// The body's exact bytes: bounded, sent as `application/json` (415 otherwise).
+    /// The body's exact bytes: bounded, sent as `application/json` (415 otherwise, also for a body
+    /// sent without a `Content-Type`; an empty body needs none).
     static func bytes(_ request: Request, limit: Int = maxBodyBytes) async throws -> [UInt8] {
-        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
+        let type = request.headers[.contentType]
+        if let type, !isJSON(type) {
             throw Problem(status: .unsupportedMediaType, detail: "Send the body as application/json.")
         }
+        let bytes: [UInt8]
         do {
-            return Array(buffer: try await request.body.collect(upTo: limit))
+            bytes = Array(buffer: try await request.body.collect(upTo: limit))
         } catch {
             throw Problem(status: .contentTooLarge, detail: "The request body is larger than \(limit) bytes.")
         }
+        if type == nil, !bytes.isEmpty {
+            throw Problem(status: .unsupportedMediaType, detail: "Send the body as application/json, with that Content-Type.")
+        }
+        return bytes
+    }
+
+    /// Whether a `Content-Type` names JSON: `application/json`, parameters (charset) allowed.
+    static func isJSON(_ type: String) -> Bool {
+        type.split(separator: ";", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
     }
 
     /// Bytes as a JSON value, strict syntax (400 otherwise).

@@ -33,7 +33,7 @@ struct ViennaApprovalsController {
         var body = try await ViennaBody.read(request, principal: principal, identity: identity).body
         // Informational only: the approver is the person whose session this is.
         _ = body.string("approved_by", required: false, maxLength: 256)
-        let reason = body.string("reason", required: false, maxLength: 2000)
+        let reason = body.readableText("reason")
         try body.finish()
         let record = try await approvals.decide(
             tenant: user.tenantID, intent: id, user: user, approve: true, comment: reason, code: nil, identity: identity)
@@ -56,7 +56,7 @@ struct ViennaApprovalsController {
         case .user(let user):
             var body = try await ViennaBody.read(request, principal: principal, identity: identity).body
             _ = body.string("denied_by", required: false, maxLength: 256)
-            let reason = body.string("reason", required: false, maxLength: 2000)
+            let reason = body.readableText("reason")
             try body.finish()
             record = try await approvals.decide(
                 tenant: user.tenantID, intent: id, user: user, approve: false, comment: reason, code: nil, identity: identity)
@@ -64,7 +64,7 @@ struct ViennaApprovalsController {
             let caller = try ViennaCaller.agent(request, context: context)
             var body = try await ViennaBody.read(request, principal: principal, identity: identity).body
             let deniedBy = body.string("denied_by", required: false, maxLength: 256)
-            _ = body.string("reason", required: false, maxLength: 2000)
+            _ = body.readableText("reason")
             try body.finish()
             if let deniedBy { try caller.check(deniedBy, field: "denied_by") }
             record = try await approvals.cancel(tenant: caller.key.tenantID, intent: id, agent: caller.agentID)
@@ -126,7 +126,7 @@ struct ViennaApprovalsController {
             throw Problem.notFound("No such warrant.")
         }
         var body = try await ViennaBody.read(request, principal: principal, identity: identity).body
-        let reason = body.string("reason", required: false, maxLength: 2000)
+        let reason = body.readableText("reason")
         try body.finish()
         guard try await warrants.revoke(tenant: principal.tenantID, jti: jti, by: principal.actor, reason: reason) else {
             throw Problem.notFound("No such warrant.")

@@ -47,4 +47,6 @@ extension HTTPField.Name {
     static let viennaAgent = HTTPField.Name("X-Vienna-Agent")!
     /// `hmac-sha256:<hex>` over the body, under the key's signing secret.
     static let viennaSignature = HTTPField.Name("X-Vienna-Signature")!
+    /// The Unix time a signed request was made at; signed with its body (``ViennaBody``).
+    static let viennaTimestamp = HTTPField.Name("X-Vienna-Timestamp")!
 }

@@ -41,7 +41,7 @@ struct ViennaIntentsController {
         _ = body.string("framework", required: false, maxLength: 100)
         let action = body.string("action", maxLength: 256)
         let params = body.value("params") ?? .object([:])
-        let objective = body.string("objective", required: false, maxLength: 2000)
+        let objective = body.readableText("objective")
         if let metadata = body.value("metadata"), metadata.objectValue == nil { body.fail("metadata", "must be an object") }
         _ = body.date("timestamp")
         IntentsController.check(action: action, resource: nil, target: nil, params: params, on: &body)

@@ -35,6 +35,7 @@ public struct WebhookStore: Sendable {
         let sealed = try secret.map { try sealer.seal($0.key, context: Self.sealContext(tenant: tenant, endpoint: id)) }
         let stored = try storedURL(url, kind: kind, tenant: tenant, endpoint: id)
         let endpoint = try await database.withTenant(tenant) { tx in
+            try await Self.enforceEndpointQuota(tenant: tenant, in: tx)
             try await tx.execute("""
                 INSERT INTO webhook_endpoints (tenant_id, id, url, url_sealed, kind, events, description, ordered, secret_sealed, scanned_seq, created_by)
                 SELECT \(tenant), \(id), \(stored.shown), \(stored.sealed.map(Bytea.init)), \(kind.rawValue), \(events.map(\.rawValue))::text[],
@@ -48,6 +49,20 @@ public struct WebhookStore: Sendable {
             return try await Self.endpoint(tenant: tenant, id: id, in: tx)
         }
         return (endpoint, secret)
+    }
+
+    /// Refuses a new endpoint past the plan's `max_webhook_endpoints`. The tenant row's lock (taken
+    /// first, as the agent quota does) serializes concurrent creations, so the cap cannot be overrun.
+    private static func enforceEndpointQuota(tenant: UUID, in tx: Transaction) async throws {
+        let rows = try await tx.execute("""
+            SELECT p.max_webhook_endpoints, (SELECT count(*) FROM webhook_endpoints e WHERE e.tenant_id = t.id) AS endpoints
+            FROM tenants t JOIN plans p ON p.id = t.plan WHERE t.id = \(tenant) FOR NO KEY UPDATE OF t
+            """)
+        guard let row = rows.first else { throw StoreError.notFound("tenant") }
+        let limit = try row.decode(Int.self, "max_webhook_endpoints")
+        guard try row.decode(Int.self, "endpoints") < limit else {
+            throw StoreError.quotaExceeded("webhook_endpoints", "The plan allows \(limit) webhook endpoints; delete one or upgrade the plan.")
+        }
     }
 
     /// The tenant's endpoints, oldest first.
