@@ -14,6 +14,8 @@ import signal
 import socket
 import subprocess
 import sys
+import urllib.parse
+import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from served import agent_key, call, environment, signup, start  # noqa: E402
@@ -60,6 +62,87 @@ for name, run in runs:
         failed = True
         print(stdout[-6000:], file=sys.stderr)
 print(f"fuzz_test: {total} generated requests over {len(credentials)} credentials; checks {checks}")
+
+# Boundary values (security review II): every integer and time parameter the document lists, in
+# the query, in a request body and on the event stream, at its limits and beyond. No answer may be
+# a server error, and the node must still be up afterwards (an overflow trap kills the process).
+INTEGERS = ["0", "-1", "9223372036854775807", "9223372036854775806", "9223372036854775808", "18446744073709551616",
+            "9" * 400, "1e3", "0x10", ""]
+TIMES = ["0001-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "1970-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
+         "10000-01-01T00:00:00Z", "+275760-09-13T00:00:00Z", "2026-02-30T00:00:00Z", "2026-12-01T24:00:00+25:00"]
+TIME_NAMES = {"since", "until", "expires_at", "timestamp"}
+
+
+def resolve(document, schema):
+    while isinstance(schema, dict) and "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema if isinstance(schema, dict) else {}
+
+
+def boundary_probes(document, ids):
+    """(probes, failures) over every operation's integer and time inputs."""
+    probes, failures = 0, []
+    headers = {**admin}
+    for template, item in sorted(document["paths"].items()):
+        path = template
+        for name, value in ids.items():
+            path = path.replace("{" + name + "}", value)
+        path = re.sub(r"\{[^}]+\}", "00000000-0000-4000-8000-000000000000", path)
+        for method, operation in item.items():
+            if method not in ("get", "post", "put", "patch", "delete") or template == "/v1/events":
+                continue
+            credential = {"Authorization": agent["Authorization"]} if template.startswith("/api/v1") else headers
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") != "query":
+                    continue
+                kind = parameter.get("schema", {}).get("type")
+                values = INTEGERS if kind == "integer" else TIMES if parameter["name"] in TIME_NAMES else []
+                for value in values:
+                    status = call(node, method.upper(), f"{path}?{parameter['name']}={urllib.parse.quote(value)}", headers=credential)[0]
+                    probes += 1
+                    if status >= 500:
+                        failures.append(f"{method.upper()} {path}?{parameter['name']}={value[:30]} → {status}")
+            body = resolve(document, operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema"))
+            for field, schema in body.get("properties", {}).items():
+                schema = resolve(document, schema)
+                kind = schema.get("type")
+                if kind == "integer" or kind == "number":
+                    values = [int(v) if v.lstrip("-").isdigit() else v for v in INTEGERS]
+                elif field in TIME_NAMES or schema.get("format") == "date-time":
+                    values = TIMES
+                else:
+                    continue
+                for value in values:
+                    status = call(node, method.upper(), path, {field: value}, headers=credential)[0]
+                    probes += 1
+                    if status >= 500:
+                        failures.append(f"{method.upper()} {path} {{{field}: {str(value)[:30]}}} → {status}")
+    # The event stream: only the status line is read (a valid position opens a stream that stays open).
+    host, port = node.removeprefix("http://").split(":")
+    for value in INTEGERS:
+        for request in (f"GET /v1/events?after={urllib.parse.quote(value)} HTTP/1.1\r\n",
+                        f"GET /v1/events HTTP/1.1\r\nLast-Event-ID: {value}\r\n"):
+            with socket.create_connection((host, int(port)), timeout=10) as connection:
+                connection.sendall(f"{request}Host: x\r\n{agent_header}\r\nAccept: text/event-stream\r\n\r\n".encode())
+                line = connection.recv(4096).split(b"\r\n", 1)[0].decode()
+            probes += 1
+            if not re.match(r"HTTP/1.1 (200|4\d\d)", line):
+                failures.append(f"/v1/events {request.splitlines()[0]} → {line}")
+    if call(node, "GET", "/healthz")[0] != 200:
+        failures.append("the node is down after the boundary probes")
+    return probes, failures
+
+
+document = json.loads(urllib.request.urlopen(f"{node}/openapi.json", timeout=10).read())
+agent_header = f"Authorization: {agent['Authorization']}"
+submitted = call(node, "POST", "/v1/intents", {"action": "s3.read", "resource": "fuzz/1"}, {"Authorization": agent["Authorization"]})[1]
+tenant_id = call(node, "GET", "/v1/me", headers=admin)[1].get("tenant", {}).get("id", "")
+probes, boundary_failures = boundary_probes(document, {"id": submitted.get("id", ""), "tenant_id": tenant_id, "version": "1"})
+for failure in boundary_failures:
+    print(f"fuzz_test: boundary: {failure}", file=sys.stderr)
+failed = failed or bool(boundary_failures)
+print(f"fuzz_test: {probes} boundary integers and times (query, body, event stream): {len(boundary_failures)} failures")
+
 
 def raw_exchange(request):
     """Status line, headers and body of the answer to bytes the HTTP parser must refuse."""
