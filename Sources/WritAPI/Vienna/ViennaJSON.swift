@@ -35,9 +35,23 @@ enum ViennaJSON {
         return ids.isEmpty ? "default" : ids.joined(separator: ",")
     }
 
-    /// Why the intent got its tier or was refused, in words; `nil` when no rule said anything.
+    /// vienna-os `policy_evaluation.decision`: what the policy said, whatever happened since —
+    /// `allow` (T0: a warrant at once), `require_approval` (T1–T3, also once approved or refused)
+    /// or `deny`.
+    static func policyDecision(_ record: IntentRecord) -> String {
+        if record.status == .denied { return "deny" }
+        return record.tier == .t0 ? "allow" : "require_approval"
+    }
+
+    /// Why the intent got its tier or was refused, in words, each reason led by its rule's id
+    /// (`never-drop-prod: action db.drop matches db.drop`); `nil` when no rule said anything.
     static func reason(_ record: IntentRecord) -> String? {
-        let reasons = rules(record.decision).compactMap { $0["reason"]?.stringValue }
+        var reasons: [String] = []
+        for rule in rules(record.decision) {
+            guard let text = rule["reason"]?.stringValue else { continue }
+            let line = rule["id"]?.stringValue.map { "\($0): \(text)" } ?? text
+            if !reasons.contains(line) { reasons.append(line) }
+        }
         switch record.status {
         case .rejected: return (["rejected by an approver"] + reasons).joined(separator: "; ")
         case .cancelled: return (["cancelled by the agent"] + reasons).joined(separator: "; ")
@@ -60,7 +74,7 @@ enum ViennaJSON {
         return [
             "proposal": ["id": IdentityJSON.id(record.id), "state": .string(record.status.rawValue), "risk_tier": .string(tier(record))],
             "policy_evaluation": [
-                "id": IdentityJSON.id(record.id), "decision": record.decision["outcome"] ?? "allow",
+                "id": IdentityJSON.id(record.id), "decision": .string(policyDecision(record)),
                 "matched_rule": .string(matchedRules(record.decision)), "tier": .string(tier(record)),
             ],
             "warrant": claims.map { warrant($0, signature: bearer) } ?? .null,

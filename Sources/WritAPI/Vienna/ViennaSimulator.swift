@@ -25,7 +25,7 @@ struct ViennaSimulator {
         return [
             "proposal": ["id": id, "state": "simulated", "risk_tier": tier],
             "policy_evaluation": [
-                "id": id, "decision": .string(decision.outcome.rawValue), "matched_rule": .string(ViennaJSON.matchedRules(decision.json)),
+                "id": id, "decision": .string(decision.outcome == .deny ? "deny" : decision.tier == .t0 ? "allow" : "require_approval"), "matched_rule": .string(ViennaJSON.matchedRules(decision.json)),
                 "tier": tier,
             ],
             "warrant": .null, "simulation": true, "pipeline": "simulated",
