@@ -132,6 +132,11 @@ public enum WritApplication {
         DecisionsController(approvals: services.approvals, intents: services.intents, identity: services.identity, throttle: services.throttle,
                             waiters: services.waiters).addRoutes(to: router)
         ViennaRoutes.add(to: router, services: services)
+        AuthZENController(
+            filing: IntentsController(intents: services.intents, identity: services.identity, policyCache: services.policyCache,
+                                      waiters: services.waiters),
+            publicURL: configuration.publicURL.absoluteString.trimmingSuffix("/")
+        ).addRoutes(to: router)
         return router
     }
 

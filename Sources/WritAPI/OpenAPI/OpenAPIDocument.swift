@@ -7,7 +7,7 @@ enum OpenAPIDocument {
     static func make(serverURL: String) -> JSONValue {
         var paths: [String: JSONValue] = [:]
         for area in [OpenAPIPaths.operations, OpenAPIPaths.account, OpenAPIPaths.management, OpenAPIPaths.audit, OpenAPIPaths.policy, OpenAPIPaths.intents,
-                     OpenAPIPaths.webhooks, OpenAPIPaths.vienna] {
+                     OpenAPIPaths.webhooks, OpenAPIPaths.vienna, OpenAPIPaths.authzen] {
             paths.merge(area) { _, new in new }
         }
         for (path, item) in paths { paths[path] = OpenAPIResponses.withCommonResponses(withPathParameters(path, item)) }
@@ -15,7 +15,7 @@ enum OpenAPIDocument {
             "openapi": "3.1.0",
             "info": [
                 "title": "Writ",
-                "version": "0.7.0",
+                "version": "0.8.0",
                 "description": "Governance layer for AI agents: execution intents, risk tiers, approvals, signed warrants and a hash-chained audit log.",
             ],
             "servers": [["url": .string(serverURL)]],

@@ -8,7 +8,7 @@ extension OpenAPIPaths {
     private static let pipelineWarrant = Schemas.closed(["id": Schemas.string, "signature": Schemas.nullableString, "expires_at": Schemas.time])
     private static let pipelineResult = Schemas.closed([
         "proposal": proposal,
-        "policy_evaluation": Schemas.closed(["id": Schemas.uuid, "decision": Schemas.enumeration(["allow", "deny"]),
+        "policy_evaluation": Schemas.closed(["id": Schemas.uuid, "decision": Schemas.enumeration(["allow", "require_approval", "deny"]),
                                               "matched_rule": Schemas.string, "tier": Schemas.tier]),
         "warrant": Schemas.nullable(pipelineWarrant), "simulation": Schemas.boolean,
         "pipeline": Schemas.enumeration(["executed", "pending_approval", "denied", "simulated"]),

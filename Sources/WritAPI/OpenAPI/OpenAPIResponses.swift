@@ -30,7 +30,7 @@ enum OpenAPIResponses {
     /// The problem types (`urn:writ:problem:…`, or `about:blank` for a plain HTTP status) each status
     /// can carry; every problem response of the document lists those of its status.
     static let problemTypes: [String: [String]] = [
-        "400": ["malformed-json", "malformed-http"],
+        "400": ["malformed-json", "malformed-http", "invalid-request"],
         "401": ["unauthenticated", "invalid-credentials", "invalid-signature", "totp-required", "totp-invalid", "metrics-token"],
         "403": ["forbidden", "csrf"],
         "404": ["approval-link-invalid", "approval-link-expired", "approval-link-used", "invitation-invalid"],
