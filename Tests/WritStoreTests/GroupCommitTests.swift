@@ -43,7 +43,7 @@ struct GroupCommitTests {
     }
 
     /// Submits one T0 read per agent in `agents` (repeated `each` times), all at once; returns each outcome.
-    static func submitAll(_ setup: Setup, agents: [Agent], each: Int) async -> [Result<IntentRecord, any Error>] {
+    static func submitAll(_ setup: Setup, agents: [Agent], each: Int, keyed: Bool = false) async -> [Result<IntentRecord, any Error>] {
         await withTaskGroup(of: Result<IntentRecord, any Error>.self) { group in
             for agent in agents {
                 for index in 0..<each {
@@ -51,7 +51,7 @@ struct GroupCommitTests {
                         let key = KeyPrincipal(tenantID: setup.tenant, keyID: UUID(), agentID: agent.id, scopes: [.intents], expiresAt: nil,
                                                requestsPerSecond: 1000, burst: 1000, agent: agent)
                         let submission = IntentSubmission(action: "s3.objects.read", resource: "b/\(index)", params: ["n": .number(Double(index))],
-                                                          target: nil, justification: nil, idempotencyKey: nil)
+                                                          target: nil, justification: nil, idempotencyKey: keyed ? "key-\(index)" : nil)
                         let input = PolicyInput(action: "s3.objects.read", resource: "b/\(index)", params: ["n": .number(Double(index))], target: nil,
                                                 justification: nil, agentID: agent.id.uuidString.lowercased(), agentName: agent.name,
                                                 agentLabels: [:], teamID: setup.team.id.uuidString.lowercased())
@@ -93,6 +93,23 @@ struct GroupCommitTests {
         #expect(trips < 40, "40 submissions took \(trips) round trips")
         let events = try await Self.verifiedChain(setup)
         #expect(events >= 80)
+        await setup.pool.close()
+    }
+
+    @Test("keyed T0 submissions are group-committed too; sending the same keys again replays every intent and appends nothing")
+    func keyedBatches() async throws {
+        let setup = try await Self.setup()
+        let agent = try await setup.identity.createAgent(tenant: setup.tenant, name: "sdk", teamID: setup.team.id, ownerID: nil, labels: [:], by: setup.admin)
+        let before = setup.pool.roundTrips
+        let first = try await Self.submitAll(setup, agents: [agent], each: 40, keyed: true).map { try $0.get() }
+        let trips = setup.pool.roundTrips - before
+        #expect(first.count == 40 && Set(first.map(\.id)).count == 40 && first.allSatisfy { $0.issuedWarrant != nil })
+        #expect(trips < 40, "40 keyed submissions took \(trips) round trips: they did not share transactions")
+        let events = try await Self.verifiedChain(setup)
+        let again = try await Self.submitAll(setup, agents: [agent], each: 40, keyed: true).map { try $0.get() }
+        #expect(Set(again.map(\.id)) == Set(first.map(\.id)), "a replayed key filed a new intent")
+        #expect(again.allSatisfy { $0.issuedWarrant == nil })
+        #expect(try await Self.verifiedChain(setup) == events)
         await setup.pool.close()
     }
 

@@ -22,6 +22,8 @@ public struct AppServices: Sendable {
     let webhooks: WebhookStore
     let evidence: EvidencePackWriter
     let waiters = IntentWaiters()
+    /// The one path that files intents (`/v1`, `/api/v1`, AuthZEN).
+    let filing: IntentFiling
     let eventStreams = EventStreamHub()
     /// Argon2 on its bounded CPU lane.
     let passwords = PasswordHashing()
@@ -51,5 +53,6 @@ public struct AppServices: Sendable {
         self.boardLinks = BoardLinks(database: database, masterKey: configuration.masterKey, approvals: approvals)
         self.webhooks = WebhookStore(database: database, masterKey: configuration.masterKey, signingKeys: signingKeys)
         self.evidence = EvidencePackWriter(database: database, masterKey: configuration.masterKey, signingKeys: signingKeys)
+        self.filing = IntentFiling(intents: intents, identity: identity, policyCache: policyCache, waiters: waiters)
     }
 }

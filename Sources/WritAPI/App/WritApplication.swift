@@ -123,8 +123,7 @@ public enum WritApplication {
         PoliciesController(policies: services.policies, cache: services.policyCache, database: database).addRoutes(to: router)
         PolicyToolsController(policies: services.policies, cache: services.policyCache, history: services.intentHistory,
                               identity: services.identity, work: services.policyWork).addRoutes(to: router)
-        IntentsController(intents: services.intents, identity: services.identity, policyCache: services.policyCache,
-                          waiters: services.waiters).addRoutes(to: router)
+        IntentsController(filing: services.filing).addRoutes(to: router)
         OverviewController(statistics: IntentStatistics(database: database), identity: services.identity).addRoutes(to: router)
         WarrantsController(warrants: services.warrants, signingKeys: services.signingKeys, database: database).addRoutes(to: router)
         BoardLinksController(links: services.boardLinks, identity: services.identity, throttle: services.throttle,
@@ -133,8 +132,7 @@ public enum WritApplication {
                             waiters: services.waiters).addRoutes(to: router)
         ViennaRoutes.add(to: router, services: services)
         AuthZENController(
-            filing: IntentsController(intents: services.intents, identity: services.identity, policyCache: services.policyCache,
-                                      waiters: services.waiters),
+            filing: services.filing,
             publicURL: configuration.publicURL.absoluteString.trimmingSuffix("/")
         ).addRoutes(to: router)
         return router

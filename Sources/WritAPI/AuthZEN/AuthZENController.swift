@@ -9,7 +9,7 @@ import WritStore
 /// each evaluation files an intent under the agent's team policy — the same tiers, approvals,
 /// audit chain and idempotency as `POST /v1/intents`.
 struct AuthZENController {
-    let filing: IntentsController
+    let filing: IntentFiling
     /// The server's public base URL: the PDP identifier and the console's links.
     let publicURL: String
     /// The most evaluations one batch may hold.
@@ -87,6 +87,7 @@ struct AuthZENController {
         let submission = IntentSubmission(
             action: question.action, resource: question.resource, params: question.params, target: nil, justification: nil,
             idempotencyKey: question.idempotencyKey)
+        try IntentFiling.checkSize(submission, field: "resource/properties")
         let (record, _) = try await filing.file(submission, key: caller.key, agentID: caller.agent.id)
         let bearer = try filing.intents.bearerWarrant(of: record, tenant: caller.key.tenantID)
         return AuthZENDecision.json(record, bearer: bearer, consoleURL: publicURL)

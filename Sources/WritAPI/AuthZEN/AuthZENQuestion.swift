@@ -47,9 +47,6 @@ struct AuthZENQuestion: Sendable {
         }
         let resourceName = resource.map { "\($0.type ?? "")/\($0.name)" }
         reader.checkNames(action: action?.name, resource: resourceName)
-        if CanonicalJSON.bytes(.object(params)).count > IntentsController.maxParamsBytes {
-            reader.fail("", "properties and context together must be at most 64 KiB")
-        }
         errors += reader.errors
         guard reader.errors.isEmpty, let subject, let subjectType = subject.type, let action, let resourceName else { return nil }
         return AuthZENQuestion(subjectType: subjectType, subjectID: subject.name, action: action.name, resource: resourceName,

@@ -6,13 +6,9 @@ import WritStore
 
 /// Agents submit intents and follow them.
 struct IntentsController {
-    let intents: IntentStore
-    let identity: IdentityStore
-    let policyCache: PolicyCache
-    let waiters: IntentWaiters
-
-    /// Largest `params`, in canonical bytes.
-    static let maxParamsBytes = 64 * 1024
+    let filing: IntentFiling
+    var intents: IntentStore { filing.intents }
+    var waiters: IntentWaiters { filing.waiters }
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.post("/v1/intents", use: submit)
@@ -35,7 +31,8 @@ struct IntentsController {
         try body.finish()
         let submission = IntentSubmission(
             action: action!, resource: resource!, params: params, target: target, justification: justification, idempotencyKey: idempotencyKey)
-        let (record, created) = try await file(submission, key: key, agentID: agentID)
+        try IntentFiling.checkSize(submission)
+        let (record, created) = try await filing.file(submission, key: key, agentID: agentID)
         var response = JSONBody.response(Self.json(record, bearer: try intents.bearerWarrant(of: record, tenant: key.tenantID)), status: .created)
         if !created { response.headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
         return response
@@ -57,25 +54,6 @@ struct IntentsController {
         if let resource, !PolicyInputs.isSafeName(resource) { body.fail("resource", "may hold letters, digits and ._-/:@+= only") }
         if let target, !PolicyInputs.isSafeName(target) { body.fail("target", "may hold letters, digits and ._-/:@+= only") }
         if params.objectValue == nil { body.fail(paramsField, "must be an object") }
-        if CanonicalJSON.bytes(params).count > Self.maxParamsBytes { body.fail(paramsField, "must be at most 64 KiB") }
-    }
-
-    /// Classifies a validated submission under the agent's team policy and stores it (or finds the
-    /// one its idempotency key already made: `created` is then false).
-    func file(_ submission: IntentSubmission, key: KeyPrincipal, agentID: UUID) async throws -> (record: IntentRecord, created: Bool) {
-        // The agent travels with the cached key (dropped from the cache on any change of the agent);
-        // the submission still refuses it in its transaction if it was disabled a moment ago.
-        let agent: Agent
-        if let cached = key.agent { agent = cached } else { agent = try await identity.agent(tenant: key.tenantID, id: agentID) }
-        let policy = try await policyCache.effective(tenant: key.tenantID, team: agent.teamID)
-        let input = PolicyInput(
-            action: submission.action, resource: submission.resource, params: submission.params, target: submission.target,
-            justification: submission.justification, agentID: agent.id.uuidString.lowercased(), agentName: agent.name,
-            agentLabels: agent.labels, teamID: agent.teamID.uuidString.lowercased())
-        let (record, created) = try await intents.submit(submission, tenant: key.tenantID, agent: agent, key: key, input: input, policy: policy)
-        // The store has notified the other nodes in its transaction; waiters on this node wake now.
-        if created, record.status == .pendingApproval { waiters.wakeLocally(tenant: key.tenantID, intent: record.id) }
-        return (record, created)
     }
 
     /// The intent's state; with `?wait=N` (≤ 60 s) it answers as soon as the state changes, on any node.

@@ -8,7 +8,7 @@ import WritStore
 /// Vienna OS's intent routes: a submitted intent is a Writ intent (same id, same policy, same
 /// warrant), read back and reported on in the SDKs' shapes.
 struct ViennaIntentsController {
-    let filing: IntentsController
+    let filing: IntentFiling
     let approvals: ApprovalStore
     let warrants: WarrantStore
     let simulator: ViennaSimulator
@@ -50,6 +50,7 @@ struct ViennaIntentsController {
         let submission = IntentSubmission(
             action: action!, resource: Self.resource(in: params), params: params, target: nil, justification: objective,
             idempotencyKey: explicitKey ?? "vienna-sdk:" + SHA256.hexHash(bytes))
+        try IntentFiling.checkSize(submission)
         let (record, created) = try await filing.file(submission, key: caller.key, agentID: caller.agentID)
         let bearer = try filing.intents.bearerWarrant(of: record, tenant: caller.key.tenantID)
         var response = JSONBody.response(ViennaJSON.sdkResult(record, bearer: bearer), status: created ? .created : .ok)
@@ -76,6 +77,7 @@ struct ViennaIntentsController {
         }
         let submission = IntentSubmission(
             action: action!, resource: Self.resource(in: params), params: params, target: nil, justification: nil, idempotencyKey: idempotencyKey)
+        try IntentFiling.checkSize(submission, field: "payload")
         let (record, created) = try await filing.file(submission, key: caller.key, agentID: caller.agentID)
         let bearer = try filing.intents.bearerWarrant(of: record, tenant: caller.key.tenantID)
         return JSONBody.response(ViennaJSON.pipelineResult(record, bearer: bearer), status: created ? .created : .ok)

@@ -8,8 +8,7 @@ enum ViennaRoutes {
     static let prefix = "/api/v1/"
 
     static func add(to router: Router<AppRequestContext>, services: AppServices) {
-        let filing = IntentsController(
-            intents: services.intents, identity: services.identity, policyCache: services.policyCache, waiters: services.waiters)
+        let filing = services.filing
         ViennaIntentsController(
             filing: filing, approvals: services.approvals, warrants: services.warrants,
             simulator: ViennaSimulator(cache: services.policyCache, history: services.intentHistory, work: services.policyWork)

@@ -8,6 +8,21 @@ public enum CanonicalJSON {
         return output
     }
 
+    /// The canonical bytes of an object whose member values are canonical bytes already (spliced
+    /// in as given), so a large member canonicalized once is never canonicalized again.
+    public static func object(canonicalMembers members: [String: [UInt8]]) -> [UInt8] {
+        var output: [UInt8] = [UInt8(ascii: "{")]
+        output.reserveCapacity(members.values.reduce(16) { $0 + $1.count + 16 })
+        for (position, member) in members.sorted(by: { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) }).enumerated() {
+            if position > 0 { output.append(UInt8(ascii: ",")) }
+            writeString(member.key, into: &output)
+            output.append(UInt8(ascii: ":"))
+            output.append(contentsOf: member.value)
+        }
+        output.append(UInt8(ascii: "}"))
+        return output
+    }
+
     /// The canonical form as a string.
     public static func string(_ value: JSONValue) -> String {
         String(decoding: bytes(value), as: UTF8.self)

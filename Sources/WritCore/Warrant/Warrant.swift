@@ -94,7 +94,14 @@ public enum Warrant {
 
     /// base64url(SHA-256(JCS({"action", "resource", "params"}))) exactly as submitted.
     public static func actionDigest(action: String, resource: String, params: JSONValue) -> String {
-        Base64URL.encode(SHA256.hash(CanonicalJSON.bytes(["action": .string(action), "resource": .string(resource), "params": params])))
+        actionDigest(action: action, resource: resource, canonicalParams: CanonicalJSON.bytes(params))
+    }
+
+    /// The same digest from params already in canonical form.
+    public static func actionDigest(action: String, resource: String, canonicalParams: [UInt8]) -> String {
+        Base64URL.encode(SHA256.hash(CanonicalJSON.object(canonicalMembers: [
+            "action": CanonicalJSON.bytes(.string(action)), "resource": CanonicalJSON.bytes(.string(resource)), "params": canonicalParams,
+        ])))
     }
 
     /// A new warrant id: 128 random bits, base64url.

@@ -57,7 +57,9 @@ public struct AuditLog: Sendable {
             let link = AuditChain.link(event, tenant: tenant.uuidString.lowercased(), seq: seq, time: time, previousHash: head.hash)
             run.append((seq, time, event, link))
             seqs.append(seq)
+            let usage = head.usage
             head = Head(seq: seq, hash: link.hash, checkpointSeq: head.checkpointSeq, checkpointAt: head.checkpointAt, watched: head.watched)
+            head.usage = usage
             if signingKeys != nil, seq - head.checkpointSeq >= Self.checkpointInterval {
                 statements += Self.insert(run, tenant: tenant, head: head)
                 run.removeAll()
@@ -85,8 +87,17 @@ public struct AuditLog: Sendable {
                         \(column { String(decoding: run[$0].link.body, as: UTF8.self) })::text[], \(column { run[$0].link.hash })::text[])
                  AS u(s, t, ty, ak, ai, sk, si, b, h)
             """,
-            "UPDATE audit_heads SET seq = \(head.seq), hash = \(head.hash) WHERE tenant_id = \(tenant)",
+            headUpdate(tenant: tenant, head: head),
         ] + (head.watched ? [NodeEventChannel.auditAppended(tenant: tenant)] : [])
+    }
+
+    /// The head's new seq and hash, with the month's intent count when a submission carries one.
+    private static func headUpdate(tenant: UUID, head: Head) -> SQL {
+        guard let usage = head.usage else { return "UPDATE audit_heads SET seq = \(head.seq), hash = \(head.hash) WHERE tenant_id = \(tenant)" }
+        return """
+            UPDATE audit_heads SET seq = \(head.seq), hash = \(head.hash), month_intents = \(usage.intents), usage_month = \(usage.month)::date
+            WHERE tenant_id = \(tenant)
+            """
     }
 
     /// The chain head, locked until the transaction ends.
@@ -98,6 +109,8 @@ public struct AuditLog: Sendable {
         /// Whether some node streams the tenant's events (`streams_until` lies ahead): only then do
         /// appends send the `audit.appended` notice.
         var watched = false
+        /// The month (`YYYY-MM-01`) and its intent count to store with the head (a submission's).
+        var usage: (month: String, intents: Int)?
 
         init(seq: Int64, hash: String, checkpointSeq: Int64 = 0, checkpointAt: Date? = nil, watched: Bool = false) {
             self.seq = seq
@@ -154,7 +167,8 @@ public struct AuditLog: Sendable {
         let seq = head.seq + 1
         let time = Date()
         let link = AuditChain.link(event, tenant: tenant.uuidString.lowercased(), seq: seq, time: time, previousHash: head.hash)
-        let after = Head(seq: seq, hash: link.hash, checkpointSeq: seq, checkpointAt: time, watched: head.watched)
+        var after = Head(seq: seq, hash: link.hash, checkpointSeq: seq, checkpointAt: time, watched: head.watched)
+        after.usage = head.usage
         return (Self.insert([(seq, time, event, link)], tenant: tenant, head: after) + [
             """
             INSERT INTO audit_checkpoints (tenant_id, seq, hash, iat, kid, jws, event_seq)

@@ -21,31 +21,40 @@ extension IntentStore {
     public func submit(
         _ submission: IntentSubmission, tenant: UUID, agent: Agent, key: KeyPrincipal, input: PolicyInput, policy: EffectivePolicy
     ) async throws -> (IntentRecord, created: Bool) {
-        // Submissions whose outcome needs no reads (no idempotency key, no rate rule) and that end at
-        // once (T0 or denied) are group-committed per tenant; the rest go alone.
-        if submission.idempotencyKey == nil, policy.compiled.rateQueries.isEmpty {
-            let decision = policy.compiled.evaluate(input, rateCounts: [:])
-            if decision.outcome == .deny || decision.tier == .t0 {
-                let job = SubmissionGroups.Job(submission: submission, agent: agent, key: key, input: input, policy: policy)
-                return (try await groups.submit(job, tenant: tenant, store: self), true)
-            }
+        // Without rate rules nothing read in the transaction changes the outcome: the policy is
+        // evaluated once, here. Submissions that end at once (T0 or denied) are group-committed per
+        // tenant, with or without an idempotency key (a key already used makes its batch go one by
+        // one, where the replay is answered); the rest go alone.
+        guard policy.compiled.rateQueries.isEmpty else {
+            return try await submitAlone(submission, tenant: tenant, agent: agent, key: key, input: input, policy: policy, decided: nil)
         }
-        return try await submitAlone(submission, tenant: tenant, agent: agent, key: key, input: input, policy: policy)
+        let decision = policy.compiled.evaluate(input, rateCounts: [:])
+        if decision.outcome == .deny || decision.tier == .t0 {
+            let job = SubmissionGroups.Job(submission: submission, agent: agent, key: key, input: input, policy: policy, decision: decision)
+            return try await groups.submit(job, tenant: tenant, store: self)
+        }
+        return try await submitAlone(submission, tenant: tenant, agent: agent, key: key, input: input, policy: policy, decided: decision)
     }
 
-    /// One submission in a transaction of its own.
+    /// One submission in a transaction of its own; `decided` is the decision when it was made
+    /// already (no rate rules), else it is made in the transaction from the counts read there.
     func submitAlone(
-        _ submission: IntentSubmission, tenant: UUID, agent: Agent, key: KeyPrincipal, input: PolicyInput, policy: EffectivePolicy
+        _ submission: IntentSubmission, tenant: UUID, agent: Agent, key: KeyPrincipal, input: PolicyInput, policy: EffectivePolicy,
+        decided: Decision?
     ) async throws -> (IntentRecord, created: Bool) {
         let hash = submission.requestHash
         do {
             return try await database.withTenant(tenant) { tx in
-                if let key = submission.idempotencyKey, let existing = try await byIdempotencyKey(tenant, agent.id, key, in: tx) {
+                // A submission that ends at once (T0, denied) skips the look-up: a used key makes the
+                // unique index refuse its insert, and the replay is answered below. Others look first,
+                // as their replays (an agent polling a pending approval) are common.
+                let endsAtOnce = decided.map { $0.outcome == .deny || $0.tier == .t0 } ?? false
+                if !endsAtOnce, let key = submission.idempotencyKey, let existing = try await byIdempotencyKey(tenant, agent.id, key, in: tx) {
                     guard existing.hash == hash else { throw StoreError.idempotencyMismatch }
                     return (existing.record, false)
                 }
                 let counts = try await rateCounts(policy: policy, tenant: tenant, agent: agent, in: tx)
-                let decision = policy.compiled.evaluate(input, rateCounts: counts)
+                let decision = decided ?? policy.compiled.evaluate(input, rateCounts: counts)
                 let planned = try await plan(
                     submission, hash: hash, tenant: tenant, agent: agent, key: key, decision: decision, policy: policy, rateCounts: counts, in: tx)
                 let record = planned.record
@@ -55,9 +64,9 @@ extension IntentStore {
                     try await requestApprovals(record, tenant: tenant, decision: decision, excluded: planned.excluded, agent: agent, in: tx)
                     head = try await countAgainstMonthlyQuota(tenant: tenant, in: tx)
                 } else {
-                    let rows = try await tx.pipeline(planned.statements + [Self.quotaUpdate(tenant)])
+                    let rows = try await tx.pipeline(planned.statements + [Self.quotaLock(tenant)])
                     try Self.checkInserted(rows[0])
-                    head = try Self.quotaChecked(rows.last!)
+                    head = try Self.quotaChecked(rows.last!, count: 1)
                 }
                 var closing = try await audit.statements(appending: planned.events, tenant: tenant, after: head, in: tx).statements
                 if record.status == .pendingApproval { closing.append(NodeEventChannel.intentChanged(tenant: tenant, intent: record.id)) }
@@ -94,32 +103,35 @@ extension IntentStore {
         return (try Self.record(row), try row.decode(String.self, "request_hash"))
     }
 
-    /// Counts the intent on the chain head — locking it, and returning it for the append —
-    /// starting afresh each calendar month.
-    static func quotaUpdate(_ tenant: UUID, count: Int = 1) -> SQL {
+    /// Locks the chain head (last, as the lock order wants) and reads it with the month's usage and
+    /// the plan's quota. Nothing is written here: the append's one UPDATE of the head also carries
+    /// the new count (``quotaChecked(_:count:)``), so a submission rewrites the head row once.
+    static func quotaLock(_ tenant: UUID) -> SQL {
         """
-        UPDATE audit_heads h
-        SET month_intents = CASE WHEN h.usage_month = date_trunc('month', now())::date THEN h.month_intents + \(count) ELSE \(count) END,
-            usage_month = date_trunc('month', now())::date
-        FROM tenants t JOIN plans p ON p.id = t.plan
-        WHERE h.tenant_id = \(tenant) AND t.id = h.tenant_id
-        RETURNING h.seq, h.hash, h.checkpoint_seq, h.checkpoint_at, coalesce(h.streams_until > now(), false) AS watched, h.month_intents AS used,
-                  p.max_intents_per_month AS quota
+        SELECT h.seq, h.hash, h.checkpoint_seq, h.checkpoint_at, coalesce(h.streams_until > now(), false) AS watched,
+               CASE WHEN h.usage_month = date_trunc('month', now())::date THEN h.month_intents ELSE 0 END AS used,
+               to_char(date_trunc('month', now()), 'YYYY-MM-DD') AS month, p.max_intents_per_month AS quota
+        FROM audit_heads h JOIN tenants t ON t.id = h.tenant_id JOIN plans p ON p.id = t.plan
+        WHERE h.tenant_id = \(tenant) FOR UPDATE OF h
         """
     }
 
     private func countAgainstMonthlyQuota(tenant: UUID, in tx: Transaction) async throws -> AuditLog.Head {
-        try Self.quotaChecked(try await tx.execute(Self.quotaUpdate(tenant)))
+        try Self.quotaChecked(try await tx.execute(Self.quotaLock(tenant)), count: 1)
     }
 
-    /// The locked head, or a refusal past the plan's quota (the transaction then rolls back).
-    static func quotaChecked(_ rows: PostgresRows) throws -> AuditLog.Head {
+    /// The locked head, carrying the month's usage with `count` more intents for the append to
+    /// write, or a refusal past the plan's quota (the transaction then rolls back).
+    static func quotaChecked(_ rows: PostgresRows, count: Int) throws -> AuditLog.Head {
         guard let row = rows.first else { throw StoreError.notFound("audit chain of tenant") }
         let quota = try row.decode(Int.self, "quota")
-        guard try row.decode(Int.self, "used") <= quota else {
+        let used = try row.decode(Int.self, "used") + count
+        guard used <= quota else {
             throw StoreError.quotaExceeded("intents_per_month", "The plan allows \(quota) intents per calendar month.")
         }
-        return try AuditLog.Head(row)
+        var head = try AuditLog.Head(row)
+        head.usage = (month: try row.decode(String.self, "month"), intents: used)
+        return head
     }
 
     /// The intent insert inserts nothing when the agent was disabled meanwhile.
@@ -145,7 +157,7 @@ extension IntentStore {
                                  policy_key, policy_version, status, decision, expires_at, api_key_id, idempotency_key, request_hash, created_at,
                                  required_approvals, excluded_approvers, evaluation)
             SELECT \(tenant), \(id), \(agent.teamID), \(agent.id), \(submission.action), \(submission.resource),
-                   \(CanonicalJSON.string(submission.params)), \(submission.target), \(submission.justification),
+                   \(String(decoding: submission.canonicalParams, as: UTF8.self)), \(submission.target), \(submission.justification),
                    \(decision.outcome.rawValue), \(decision.tier?.rawValue), \(policy.key), \(policy.version), \(status.rawValue),
                    \(CanonicalJSON.string(decision.json)), \(expiresAt), \(key.keyID), \(submission.idempotencyKey), \(hash), \(now),
                    \(decision.approvals?.count), \(excluded.map { $0.uuidString.lowercased() })::uuid[],

@@ -10,26 +10,28 @@ import WritCore
 /// meanwhile, the monthly quota reached inside the batch, any database error) is rolled back and
 /// its submissions are run one by one, each with its own answer.
 final class SubmissionGroups: Sendable {
-    /// One queued submission (T0 or denied, no idempotency key, no rate rule).
+    /// One queued submission (T0 or denied, no rate rule), with the decision already made.
     struct Job: Sendable {
         let submission: IntentSubmission
         let agent: Agent
         let key: KeyPrincipal
         let input: PolicyInput
         let policy: EffectivePolicy
+        let decision: Decision
     }
 
     private struct Waiting: Sendable {
         let job: Job
-        let continuation: CheckedContinuation<IntentRecord, any Error>
+        let continuation: CheckedContinuation<(IntentRecord, created: Bool), any Error>
     }
 
     /// The queue of each tenant with a committer running (an empty queue: running, nothing waiting).
     private let queues = Mutex<[UUID: [Waiting]]>([:])
 
 
-    /// Queues `job` and returns its record once the transaction holding it has committed.
-    func submit(_ job: Job, tenant: UUID, store: IntentStore) async throws -> IntentRecord {
+    /// Queues `job` and returns its record once the transaction holding it has committed (`created`
+    /// is false when its idempotency key had filed it before).
+    func submit(_ job: Job, tenant: UUID, store: IntentStore) async throws -> (IntentRecord, created: Bool) {
         try await withCheckedThrowingContinuation { continuation in
             let startCommitter = queues.withLock { queues -> Bool in
                 if queues[tenant] != nil {
@@ -60,7 +62,7 @@ final class SubmissionGroups: Sendable {
         if batch.count > 1 {
             do {
                 let records = try await store.submitTogether(batch.map(\.job), tenant: tenant)
-                for (waiting, record) in zip(batch, records) { waiting.continuation.resume(returning: record) }
+                for (waiting, record) in zip(batch, records) { waiting.continuation.resume(returning: (record, true)) }
                 return
             } catch {
                 // Rolled back as a whole: each submission now goes alone and gets its own answer.
@@ -69,9 +71,8 @@ final class SubmissionGroups: Sendable {
         for waiting in batch {
             let job = waiting.job
             do {
-                let (record, _) = try await store.submitAlone(
-                    job.submission, tenant: tenant, agent: job.agent, key: job.key, input: job.input, policy: job.policy)
-                waiting.continuation.resume(returning: record)
+                waiting.continuation.resume(returning: try await store.submitAlone(
+                    job.submission, tenant: tenant, agent: job.agent, key: job.key, input: job.input, policy: job.policy, decided: job.decision))
             } catch {
                 waiting.continuation.resume(throwing: error)
             }
@@ -81,7 +82,9 @@ final class SubmissionGroups: Sendable {
 
 extension IntentStore {
     /// Several T0/denied submissions of one tenant in one transaction and two round trips; throws
-    /// (having rolled back) when any of them cannot be written as part of the batch.
+    /// (having rolled back) when any of them cannot be written as part of the batch — an agent
+    /// disabled meanwhile, the quota, or an idempotency key already used (the unique index refuses
+    /// its insert; alone, it is answered as a replay).
     func submitTogether(_ jobs: [SubmissionGroups.Job], tenant: UUID) async throws -> [IntentRecord] {
         try await database.withTenant(tenant) { tx in
             var statements: [SQL] = []
@@ -89,19 +92,18 @@ extension IntentStore {
             var events: [AuditEvent] = []
             var records: [IntentRecord] = []
             for job in jobs {
-                let decision = job.policy.compiled.evaluate(job.input, rateCounts: [:])
                 let planned = try await plan(
-                    job.submission, hash: job.submission.requestHash, tenant: tenant, agent: job.agent, key: job.key, decision: decision,
+                    job.submission, hash: job.submission.requestHash, tenant: tenant, agent: job.agent, key: job.key, decision: job.decision,
                     policy: job.policy, in: tx)
                 firsts.append(statements.count)
                 statements += planned.statements
                 events += planned.events
                 records.append(planned.record)
             }
-            let rows = try await tx.pipeline(statements + [Self.quotaUpdate(tenant, count: jobs.count)])
+            let rows = try await tx.pipeline(statements + [Self.quotaLock(tenant)])
             // An agent disabled meanwhile inserts nothing: the batch goes back to one-by-one.
             guard firsts.allSatisfy({ rows[$0].affectedRows == 1 }) else { throw StoreError.conflict("batch split") }
-            let head = try Self.quotaChecked(rows.last!)
+            let head = try Self.quotaChecked(rows.last!, count: jobs.count)
             try await tx.commit(after: try await audit.statements(appending: events, tenant: tenant, after: head, in: tx).statements)
             return records
         }

@@ -39,7 +39,7 @@ public struct WarrantIssuer: Sendable {
             iss: issuer, sub: agent.uuidString.lowercased(), aud: audience, jti: Warrant.newID(), iat: now, nbf: now, exp: now + ttl,
             tenant: tenant.uuidString.lowercased(), intent: intent.uuidString.lowercased(), action: submission.action,
             resource: submission.resource, tier: tier,
-            actionDigest: Warrant.actionDigest(action: submission.action, resource: submission.resource, params: submission.params),
+            actionDigest: submission.actionDigest,
             policyID: policyKey.uuidString.lowercased(), policyVersion: policyVersion, approvals: approvals)
         let token = try Warrant.sign(claims, kid: key.kid, key: key.key)
         let stored = try StoredWarrant.seal(token, tenant: tenant, jti: claims.jti, sealer: sealer)
