@@ -57,6 +57,12 @@ UPDATE writ.audit_heads SET month_intents = $big_intents, usage_month = date_tru
 CREATE TABLE writ.bench_keys (line int PRIMARY KEY, tenant uuid NOT NULL, team uuid NOT NULL, agent uuid NOT NULL);
 \copy writ.bench_keys FROM '$cluster/lines.tsv'
 GRANT SELECT ON writ.bench_keys TO writ_app;
+-- The floor (scripts/bench.d/floor.sql): plain tables holding only what a durable T0 must write.
+CREATE TABLE writ.floor_heads (tenant uuid PRIMARY KEY, seq bigint NOT NULL, hash text NOT NULL);
+CREATE TABLE writ.floor_intents (tenant uuid, id uuid, action text, resource text, params text, warrant text, PRIMARY KEY (tenant, id));
+CREATE TABLE writ.floor_events (tenant uuid, seq bigint, body text, hash text, PRIMARY KEY (tenant, seq));
+INSERT INTO writ.floor_heads SELECT DISTINCT tenant, 0, md5(tenant::text) FROM writ.bench_keys;
+GRANT SELECT, INSERT, UPDATE ON writ.floor_heads, writ.floor_intents, writ.floor_events TO writ_app;
 ANALYZE;
 SQL
 spread_lines="1 $tenants"; hot_lines="$((tenants + 1)) $((tenants + 16))"
@@ -73,25 +79,31 @@ pg_ticks() { local total=0; for pid in $postmaster $(ps -o pid= --ppid "$postmas
 hz=$(getconf CLK_TCK)
 field() { sed -E "s/.*$1=([0-9.]+).*/\\1/" <<<"$2"; }
 
-# One wrk run: prints "rate p50 p99 p99.9 writ_cpu_ms_per_intent pg_cpu_ms_per_intent"; fails on any non-201.
+# Context switches of every thread of a process, voluntary and involuntary.
+switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/_ctxt_switches/{n += $2} END{print n + 0}'; }
+
+# One wrk run: prints "rate p50 p99 p99.9 writ_cpu_ms_per_intent pg_cpu_ms_per_intent writ_switches_per_intent";
+# fails on any non-201. With WRIT_BENCH_KEYED=1 every request carries an Idempotency-Key, as the SDKs send.
 run_wrk() {
   local connections=$1 keys=$2 script=${3:-scripts/bench.d/submit.lua} path=${4:-/}
-  local server_before pg_before line
-  server_before=$(ticks "$server"); pg_before=$(pg_ticks)
+  local server_before pg_before switches_before line
+  server_before=$(ticks "$server"); pg_before=$(pg_ticks); switches_before=$(switches "$server")
   line=$(wrk -t "$(( connections < 2 ? 1 : 2 ))" -c "$connections" -d "${seconds}s" --timeout 10s -s "$script" "$url$path" -- "$keys" | grep '^WRK')
   local server_cpu=$(( $(ticks "$server") - server_before )) pg_cpu=$(( $(pg_ticks) - pg_before ))
+  local server_switches=$(( $(switches "$server") - switches_before ))
   local requests non201 errors
   requests=$(field requests "$line"); non201=$(field non201 "$line"); errors=$(field socket_errors "$line")
   [ "$non201" = 0 ] && [ "$errors" = 0 ] || die "wrk run had $non201 non-201 answers and $errors socket errors: $line"
   echo "$(field rate "$line") $(field p50_ms "$line") $(field p99_ms "$line") $(field p999_ms "$line") \
-$(awk "BEGIN{printf \"%.3f\", $server_cpu * 1000 / $hz / $requests}") $(awk "BEGIN{printf \"%.3f\", $pg_cpu * 1000 / $hz / $requests}")"
+$(awk "BEGIN{printf \"%.3f\", $server_cpu * 1000 / $hz / $requests}") $(awk "BEGIN{printf \"%.3f\", $pg_cpu * 1000 / $hz / $requests}") \
+$(awk "BEGIN{printf \"%.1f\", $server_switches / $requests}")"
 }
 
-# One pgbench run over bench_keys lines first..last: prints "rate latency_ms".
+# One pgbench run over bench_keys lines first..last: prints "rate latency_ms" (keyed as WRIT_BENCH_KEYED).
 run_pgbench() {
   local connections=$1 first=$2 last=$3 script=${4:-scripts/bench.d/hot_path.sql} out
   out=$(as_pg_owner "$(pg_bindir)/pgbench" -n -M prepared -h "$socket" -U writ_app -c "$connections" -j "$(( connections < 2 ? 1 : 2 ))" -T "$seconds" \
-    -f "$script" -D first="$first" -D last="$last" writ 2>&1) || die "pgbench failed: $out"
+    -f "$script" -D first="$first" -D last="$last" -D keyed="${WRIT_BENCH_KEYED:-0}" writ 2>&1) || die "pgbench failed: $out"
   echo "$(grep -E '^tps' <<<"$out" | sed -E 's/tps = ([0-9.]+).*/\1/') $(grep -E '^latency average' <<<"$out" | sed -E 's/.*= ([0-9.]+) ms/\1/')"
 }
 
@@ -118,31 +130,41 @@ notice_rows() {
 }
 if [ "${WRIT_BENCH_NOTICE_ONLY:-}" = 1 ]; then notice_rows; exit 0; fi
 
-row() { # label writ-result pgbench-result
-  read -r rate p50 p99 p999 wcpu pcpu <<<"$2"
+row() { # label writ-result pgbench-result [floor-result]
+  read -r rate p50 p99 p999 wcpu pcpu wsw <<<"$2"
   if [ -n "$3" ]; then read -r pg_rate pg_latency <<<"$3"; ratio=$(awk "BEGIN{printf \"%.2f\", $rate / $pg_rate}"); else pg_rate="—"; ratio="—"; fi
-  echo "| $1 | $rate/s | $p50 | $p99 | $p999 | $wcpu | $pcpu | $pg_rate | $ratio |"
+  if [ -n "${4:-}" ]; then read -r floor_rate floor_latency <<<"$4"; floor_ratio=$(awk "BEGIN{printf \"%.2f\", $rate / $floor_rate}"); else floor_rate="—"; floor_ratio="—"; fi
+  echo "| $1 | $rate/s | $p50 | $p99 | $p999 | $wcpu | $wsw | $pcpu | $pg_rate | $ratio | $floor_rate | $floor_ratio |"
 }
 
 echo
-echo "| workload | Writ T0 | p50 ms | p99 ms | p99.9 ms | Writ CPU ms/intent | PostgreSQL CPU ms/intent | pgbench, same SQL | Writ ÷ pgbench |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| workload | Writ T0 | p50 ms | p99 ms | p99.9 ms | Writ CPU ms/intent | Writ context switches/intent | PostgreSQL CPU ms/intent | pgbench, same SQL | Writ ÷ pgbench | floor | Writ ÷ floor |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 health=$(run_wrk 16 "$cluster/spread.tsv" scripts/bench.d/healthz.lua /healthz)
 row "GET /healthz, 16 connections (the HTTP ceiling)" "$health" ""
-for connections in 1 16 64; do
-  writ_result=$(run_wrk "$connections" "$cluster/spread.tsv")
-  pg_result=$(run_pgbench "$connections" $spread_lines)
-  row "1,000 tenants, $connections connection(s)" "$writ_result" "$pg_result"
-  [ "$connections" = 16 ] && spread16=$writ_result
+for keyed in 0 1; do
+  export WRIT_BENCH_KEYED=$keyed
+  with=$([ "$keyed" = 1 ] && echo ", Idempotency-Key" || echo "")
+  for connections in 1 16 64; do
+    writ_result=$(run_wrk "$connections" "$cluster/spread.tsv")
+    pg_result=$(run_pgbench "$connections" $spread_lines)
+    floor_result=$(run_pgbench "$connections" $spread_lines scripts/bench.d/floor.sql)
+    row "1,000 tenants, $connections connection(s)$with" "$writ_result" "$pg_result" "$floor_result"
+    [ "$connections" = 16 ] && [ "$keyed" = 0 ] && spread16=$writ_result
+  done
+  hot16=$(run_wrk 16 "$cluster/hot.tsv")
+  row "one hot tenant, 16 connections$with" "$hot16" "$(run_pgbench 16 $hot_lines)"
+  [ "$keyed" = 1 ] && hotkeyed16=$hot16
 done
-hot16=$(run_wrk 16 "$cluster/hot.tsv")
-row "one hot tenant, 16 connections" "$hot16" "$(run_pgbench 16 $hot_lines)"
+export WRIT_BENCH_KEYED=0
 hot64=$(run_wrk 64 "$cluster/hot.tsv")
 row "one hot tenant, 64 connections" "$hot64" "$(run_pgbench 64 $hot_lines)"
 empty16=$(run_wrk 16 "$cluster/empty.tsv")
 row "a new tenant, 16 connections" "$empty16" ""
 big16=$(run_wrk 16 "$cluster/big.tsv")
 row "a tenant with 500k intents this month and 1M events, 16 connections" "$big16" ""
+echo
+echo "one hot tenant with keys ÷ 1,000 tenants without (16 connections): $(awk "BEGIN{printf \"%.2f\", $(cut -d' ' -f1 <<<"$hotkeyed16") / $(cut -d' ' -f1 <<<"$spread16")}")"
 echo
 echo "hot ÷ spread (16 connections): $(awk "BEGIN{printf \"%.2f\", $(cut -d' ' -f1 <<<"$hot16") / $(cut -d' ' -f1 <<<"$spread16")}")"
 echo "big tenant ÷ new tenant (16 connections): $(awk "BEGIN{printf \"%.2f\", $(cut -d' ' -f1 <<<"$big16") / $(cut -d' ' -f1 <<<"$empty16")}")"

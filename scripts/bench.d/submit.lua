@@ -8,6 +8,7 @@ local threads = {}
 
 function setup(thread)
   table.insert(threads, thread)
+  thread:set("id", #threads)
 end
 
 function init(args)
@@ -21,7 +22,9 @@ function init(args)
     end
   end
   wrong = 0
+  keyed = os.getenv("WRIT_BENCH_KEYED") == "1"
   math.randomseed(os.time() + (id or 0))
+  seed = os.time()
   counter = math.random(1, #keys)
 end
 
@@ -29,7 +32,10 @@ function request()
   counter = counter + 1
   local key = keys[(counter % #keys) + 1]
   local body = '{"action":"s3.objects.read","resource":"bench/' .. counter .. '","params":{"n":' .. counter .. '}}'
-  return wrk.format("POST", "/v1/intents", {["Authorization"] = "Bearer " .. key, ["Content-Type"] = "application/json"}, body)
+  local headers = {["Authorization"] = "Bearer " .. key, ["Content-Type"] = "application/json"}
+  -- As the SDKs send (WRIT_BENCH_KEYED=1): a fresh key per request, never a replay.
+  if keyed then headers["Idempotency-Key"] = "bench-" .. (id or 0) .. "-" .. counter .. "-" .. seed end
+  return wrk.format("POST", "/v1/intents", headers, body)
 end
 
 function response(status, headers, body)
