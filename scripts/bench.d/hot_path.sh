@@ -68,7 +68,8 @@ SQL
 spread_lines="1 $tenants"; hot_lines="$((tenants + 1)) $((tenants + 16))"
 
 port=$((20000 + RANDOM % 20000))
-"$writ" serve --database-url "$app" --http-address "127.0.0.1:$port" --migrations-dir sql --static-dir web-static --log-level error &
+mkdir -p "$cluster/mail"
+WRIT_MAIL_DIR="$cluster/mail" "$writ" serve --database-url "$app" --http-address "127.0.0.1:$port" --migrations-dir sql --static-dir web-static --log-level error &
 server=$!
 for _ in $(seq 200); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
 url="http://127.0.0.1:$port"
@@ -168,5 +169,13 @@ echo "one hot tenant with keys ÷ 1,000 tenants without (16 connections): $(awk 
 echo
 echo "hot ÷ spread (16 connections): $(awk "BEGIN{printf \"%.2f\", $(cut -d' ' -f1 <<<"$hot16") / $(cut -d' ' -f1 <<<"$spread16")}")"
 echo "big tenant ÷ new tenant (16 connections): $(awk "BEGIN{printf \"%.2f\", $(cut -d' ' -f1 <<<"$big16") / $(cut -d' ' -f1 <<<"$empty16")}")"
+# A T1 approval round and the Python SDK as a load client (scripts/bench.d/rounds.py).
+log "the Python SDK in a virtual environment"
+python3 -m venv "$cluster/sdk" >&2
+"$cluster/sdk/bin/pip" install --quiet --disable-pip-version-check ./clients/python >&2
+echo
+echo "| measurement | result | |"
+echo "|---|---|---|"
+"$cluster/sdk/bin/python" scripts/bench.d/rounds.py "$url" "$cluster/mail" "$cluster/spread.tsv" 200 8 "$seconds"
 echo "server peak RSS: $(( $(awk '/VmHWM/{print $2}' "/proc/$server/status") / 1024 )) MiB"
 notice_rows
