@@ -9,7 +9,9 @@ A fresh self-signed certificate for 127.0.0.1 and localhost is written to DIR/ce
 test trusts it through WRIT_SMTP_CA_FILE). Each message is written to DIR/mail/N.eml, next to
 DIR/mail/N.json saying who logged in, whether the session was TLS and the envelope. Every AUTH
 attempt, successful or not, is appended to DIR/auth.log. DIR/ready appears once it listens.
+With WRIT_SMTP_ECHO_AUTH=1 a refused AUTH is answered with the credentials it carried.
 """
+import base64
 import datetime
 import ipaddress
 import json
@@ -86,6 +88,10 @@ def main():
         ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user and auth_data.password.decode() == password
         with open(auth_log, "a") as f:
             f.write(json.dumps({"mechanism": mechanism, "tls": session.ssl is not None or mode == "smtps", "accepted": ok}) + "\n")
+        if not ok and os.environ.get("WRIT_SMTP_ECHO_AUTH") and isinstance(auth_data, LoginPassword):
+            # As some servers do: the refusal echoes the command, credentials and all.
+            echoed = base64.b64encode(b"\0" + auth_data.login + b"\0" + auth_data.password).decode()
+            return AuthResult(success=False, handled=False, message=f"535 5.7.8 authentication failed for [AUTH PLAIN {echoed}]")
         return AuthResult(success=ok, handled=False)
 
     options = {"hostname": "127.0.0.1", "port": port, "server_hostname": "localhost"}

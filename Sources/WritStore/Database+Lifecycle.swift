@@ -65,6 +65,13 @@ public enum DatabaseFailure {
         return error.isPoolTimeout || error.isConnectionLost || error.isStatementTimeout
     }
 
+    /// The database refused a character of the request's data (NUL, which no text or jsonb value
+    /// holds: SQLSTATE 22P05, 22021): the request's fault, never the server's.
+    public static func isUnstorableCharacter(_ error: any Error) -> Bool {
+        guard let state = sqlState(error) else { return false }
+        return state == "22P05" || state == "22021"
+    }
+
     /// The SQLSTATE of a database error, for logs.
     public static func sqlState(_ error: any Error) -> String? {
         (error as? PostgresError).flatMap { $0.sqlState }

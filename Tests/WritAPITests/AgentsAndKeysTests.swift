@@ -101,6 +101,27 @@ struct AgentsAndKeysTests {
         }
     }
 
+    @Test("twenty agents made at once on the free plan: exactly five are created; labels hold visible characters only")
+    func agentQuotaUnderConcurrency() async throws {
+        try await TestApp.withServer { api, _ in
+            let admin = try await api.signup().credential
+            let team = try await api.call(.post, "/v1/teams", as: admin, json: #"{"name":"burst"}"#)["id"] as? String ?? ""
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        Int(try await api.call(.post, "/v1/agents", as: admin, json: #"{"name":"b\#(index)","team_id":"\#(team)"}"#).status.code)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 201 }.count == 5 && statuses.filter { $0 == 402 }.count == 15, "\(statuses.sorted())")
+            for labels in [#"{"x":"a\u0000b"}"#, #"{"a\u0000":"b"}"#, #"{"x":"ok\u202Eko"}"#, #"{"x":"line\u2028"}"#] {
+                let refused = try await api.call(.post, "/v1/agents", as: admin, json: #"{"name":"labelled","team_id":"\#(team)","labels":\#(labels)}"#)
+                #expect(refused.status == .unprocessableContent, "\(labels): \(refused.status) \(refused.body)")
+            }
+        }
+    }
+
     @Test("each key is rate limited, answering 429 with Retry-After")
     func rateLimit() async throws {
         try await TestApp.withServer { api, database in

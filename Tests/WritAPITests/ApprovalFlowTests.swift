@@ -51,6 +51,12 @@ struct ApprovalFlowTests {
             #expect((approved["warrant_claims"] as? [String: Any])?["tier"] as? String == "T1")
             let forAgent = try await api.call(.get, "/v1/intents/\(id)", as: .key(setup.key))
             let token = try #require(forAgent["warrant"] as? String)
+            // Another key of the same agent (an admin may mint one at any time) never gets it.
+            let minted = try await api.call(.post, "/v1/api-keys", as: signup.credential,
+                                            json: #"{"name":"minted","agent_id":"\#(setup.agent)","scopes":["intents","warrants"]}"#)
+            let mintedKey = Credential.key(minted["key"] as? String ?? "")
+            #expect(try await api.call(.get, "/v1/intents/\(id)", as: mintedKey)["warrant"] == nil)
+            #expect(try await api.call(.get, "/api/v1/intents/\(id)", as: mintedKey).body.contains(token.split(separator: ".").last.map(String.init) ?? "x") == false)
             #expect(try await api.call(.get, "/v1/intents/\(id)", as: auditor.credential)["warrant"] == nil)
             let parts = try #require(JWS.Parts(compact: token))
             let claims = try #require(WarrantClaims(json: try JSONParser.parse(parts.payload)))

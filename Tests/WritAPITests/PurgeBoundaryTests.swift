@@ -63,4 +63,35 @@ struct PurgeBoundaryTests {
             #expect(outcome.valid && !outcome.notes.contains { $0.hasPrefix("purged before") }, "\(outcome.notes) \(outcome.findings)")
         }
     }
+
+    @Test("writ_app cannot roll the chain head back, move it onto a made-up hash, or set numbers that overflow")
+    func headMovesOnlyForward() async throws {
+        try await TestApp.withServer(configure: { $0.auditPurge = false }) { api, info in
+            let signup = try await api.signup()
+            let tenant = try #require(UUID(uuidString: signup.tenant))
+            let setup = try await api.agentWithKey(as: signup.credential)
+            for index in 0..<3 {
+                _ = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.read","resource":"h/\#(index)"}"#)
+            }
+            let database = Database(pool: ConnectionPool(configuration: info.appConfiguration(maxConnections: 2)))
+            defer { Task { await database.pool.close() } }
+            let head = try await AuditReader(database: database).start(tenant: tenant).headSeq
+            for change: SQL in [
+                "UPDATE audit_heads SET seq = seq - 2, hash = (SELECT hash FROM audit_events WHERE tenant_id = \(tenant) AND seq = \(head - 2)) WHERE tenant_id = \(tenant)",
+                "UPDATE audit_heads SET hash = repeat('a', 64) WHERE tenant_id = \(tenant)",
+                "UPDATE audit_heads SET seq = 9223372036854775807 WHERE tenant_id = \(tenant)",
+                "UPDATE audit_heads SET checkpoint_seq = -9223372036854775808 WHERE tenant_id = \(tenant)",
+                "UPDATE audit_heads SET checkpoint_seq = 9223372036854775807 WHERE tenant_id = \(tenant)",
+                "UPDATE audit_heads SET month_intents = 9223372036854775807 WHERE tenant_id = \(tenant)",
+            ] {
+                await #expect(throws: PostgresError.self, "\(change)") {
+                    try await database.withTenant(tenant) { tx in try await tx.execute(change) }
+                }
+            }
+            // The chain goes on as before.
+            #expect(try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.read","resource":"h/4"}"#).status == .created)
+            let verified = try await api.call(.get, "/v1/audit/verify", as: signup.credential).json
+            #expect(verified["valid"] as? Bool == true && (verified["checked"] as? Int ?? 0) > Int(head), "\(verified)")
+        }
+    }
 }

@@ -11,15 +11,22 @@ struct RequestSigningTests {
         "hmac-sha256:" + Hex.encode(HMACSHA256.authenticate(Array(body.utf8), key: Array(secret.utf8)))
     }
 
+    /// A new organisation, an agent with its first key, and a second key of the agent with its signing secret.
+    static func signedKey(_ api: APIClient) async throws
+        -> (signup: (credential: Credential, tenant: String, user: String, response: APIResponse),
+            setup: (team: String, agent: String, keyID: String, key: String), key: Credential, secret: String)
+    {
+        let signup = try await api.signup()
+        let setup = try await api.agentWithKey(as: signup.credential)
+        let created = try await api.call(.post, "/v1/api-keys", as: signup.credential,
+                                         json: #"{"name":"signed","agent_id":"\#(setup.agent)","scopes":["intents"]}"#)
+        return (signup, setup, Credential.key(created["key"] as? String ?? ""), try #require(created["signing_secret"] as? String))
+    }
+
     @Test("a signature over a timestamp and the body is accepted once, within five minutes; a replay, a stale or an unsigned time is 401")
     func timestampedSignatures() async throws {
         try await TestApp.withServer { api, _ in
-            let signup = try await api.signup()
-            let setup = try await api.agentWithKey(as: signup.credential)
-            let created = try await api.call(.post, "/v1/api-keys", as: signup.credential,
-                                             json: #"{"name":"signed","agent_id":"\#(setup.agent)","scopes":["intents"]}"#)
-            let key = Credential.key(created["key"] as? String ?? "")
-            let secret = try #require(created["signing_secret"] as? String)
+            let (_, setup, key, secret) = try await Self.signedKey(api)
             func send(_ body: String, timestamp: String?, signedAs signedTime: String?) async throws -> APIResponse {
                 var headers: HTTPFields = [:]
                 if let timestamp { headers[HTTPField.Name("X-Vienna-Timestamp")!] = timestamp }
@@ -54,12 +61,7 @@ struct RequestSigningTests {
     @Test("a body signed with the key's secret is filed; another secret or other bytes file nothing; problems on /api/v1 carry error and code")
     func signatures() async throws {
         try await TestApp.withServer { api, _ in
-            let signup = try await api.signup()
-            let setup = try await api.agentWithKey(as: signup.credential)
-            let created = try await api.call(.post, "/v1/api-keys", as: signup.credential,
-                                             json: #"{"name":"signed","agent_id":"\#(setup.agent)","scopes":["intents"]}"#)
-            let key = Credential.key(created["key"] as? String ?? "")
-            let secret = try #require(created["signing_secret"] as? String)
+            let (signup, setup, key, secret) = try await Self.signedKey(api)
             #expect(secret.hasPrefix("wsk_") && secret.count > 40)
             let listed = try await api.call(.get, "/v1/api-keys", as: signup.credential)
             #expect(!listed.body.contains(secret), "the secret is shown again after creation")

@@ -94,6 +94,30 @@ struct SMTPDeliveryTests {
         }
     }
 
+    @Test("a refused login never puts the credentials in the outbox or the log, even when the server echoes them")
+    func refusedLoginStaysSecret() async throws {
+        // The server knows another password, and echoes the AUTH line it refuses.
+        let server = try await SMTPTestServer.start(.implicitTLS, user: Self.user, password: "another password", echoRefusedAuth: true)
+        defer { server.stop() }
+        try await TestApp.withServer(configure: {
+            $0.smtpURL = "smtps://\(Self.encodedCredentials)@127.0.0.1:\(server.port)"
+            $0.smtpCAFile = server.certificate.path
+            $0.mailDirectory = nil
+        }) { api, database in
+            let signup = try await api.signup()
+            _ = try await api.call(.post, "/v1/members", as: signup.credential, json: #"{"email":"echo@example.com","roles":["operator"]}"#)
+            var rows: [(attempts: Int, sent: Bool, error: String?)] = []
+            for _ in 0..<100 where rows.first.map({ $0.attempts == 0 }) ?? true {
+                try await Task.sleep(for: .milliseconds(100))
+                rows = try await Self.outbox(database, tenant: signup.tenant)
+            }
+            let echoed = Data(([0] + Array(Self.user.utf8) + [0] + Array(Self.password.utf8))).base64EncodedString()
+            #expect(try server.authAttempts().contains { !$0.accepted }, "the server saw no refused login")
+            #expect(rows.first?.error?.contains("refused the login") == true, "\(rows)")
+            #expect(rows.first?.error.map { !$0.contains(echoed) && !$0.contains(Self.password) } == true, "\(rows)")
+        }
+    }
+
     @Test("an untrusted certificate stops delivery before the credentials are sent; the message waits with the reason")
     func untrustedCertificate() async throws {
         let server = try await SMTPTestServer.start(.startTLS, user: Self.user, password: Self.password)

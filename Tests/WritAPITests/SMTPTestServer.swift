@@ -25,7 +25,9 @@ struct SMTPTestServer {
     /// The self-signed certificate the server presents.
     var certificate: URL { directory.appendingPathComponent("cert.pem") }
 
-    static func start(_ mode: Mode, user: String? = nil, password: String? = nil) async throws -> SMTPTestServer {
+    /// With `echoRefusedAuth`, a refused AUTH is answered with the credentials the client sent, as
+    /// some servers echo the command they refuse.
+    static func start(_ mode: Mode, user: String? = nil, password: String? = nil, echoRefusedAuth: Bool = false) async throws -> SMTPTestServer {
         let python = ProcessInfo.processInfo.environment["WRIT_TEST_PYTHON"] ?? "python3"
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("writ-smtp-\(UUID().uuidString)")
         let port = Int.random(in: 40_000..<50_000)
@@ -33,6 +35,7 @@ struct SMTPTestServer {
         process.executableURL = URL(fileURLWithPath: python)
         let script = TestCluster.migrationsDirectory.deletingLastPathComponent().appendingPathComponent("scripts/smtp_server.py").path
         process.arguments = [script, directory.path, String(port), mode.rawValue] + [user, password].compactMap { $0 }
+        if echoRefusedAuth { process.environment = ProcessInfo.processInfo.environment.merging(["WRIT_SMTP_ECHO_AUTH": "1"]) { _, new in new } }
         // Not on our stdout: a lingering child would keep the test run's output pipe open.
         process.standardOutput = FileHandle.nullDevice
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -3,7 +3,7 @@ import Foundation
 import NIOCore
 import HTTPTypes
 import Testing
-import WritAPI
+@testable import WritAPI
 import WritTestSupport
 
 @Suite("Throttling holds under concurrency and cannot lock a victim out", .timeLimit(.minutes(3)))
@@ -15,6 +15,33 @@ struct ThrottlingTests {
 
     static func login(_ email: String, _ password: String) -> String {
         #"{"email":"\#(email)","password":"\#(password)"}"#
+    }
+
+    @Test("one client is one throttle subject however the proxy spells it: with a port, in any case or padding, anywhere in its IPv6 /64")
+    func clientSpellings() async throws {
+        try await TestApp.withServer(configure: { $0.trustProxy = true }) { api, _ in
+            let spellings = ["198.51.100.90:1000", "198.51.100.90:2000", "198.51.100.90", "[2001:db8:1:2::1]:443", "2001:DB8:1:2::2",
+                             "2001:0db8:0001:0002:0000:0000:0000:0003", "2001:db8:1:2:ffff::9", "2001:db8:1:2::a", "2001:db8:1:2::b",
+                             "2001:db8:1:2::c", "2001:db8:1:2::d"]
+            var v4: [Int] = []
+            var v6: [Int] = []
+            for (index, spelling) in spellings.enumerated() {
+                let status = Int(try await api.call(.post, "/v1/approval-links/view", json: #"{"token":"guess-\#(index)"}"#,
+                                                    headers: Self.from(spelling)).status.code)
+                if spelling.contains(".") { v4.append(status) } else { v6.append(status) }
+            }
+            // Ten misses are free per subject: the IPv4 one made 3, the /64 made 8 — then 3 more each.
+            for index in 0..<3 {
+                v6.append(Int(try await api.call(.post, "/v1/approval-links/view", json: #"{"token":"more-\#(index)"}"#,
+                                                 headers: Self.from("2001:db8:1:2::\(100 + index)")).status.code))
+            }
+            #expect(v4 == [404, 404, 404], "\(v4)")
+            #expect(v6.prefix(10).allSatisfy { $0 == 404 } && v6.last == 429, "\(v6)")
+        }
+        #expect(ClientAddress.key("[2001:DB8::1]:443") == "2001:db8:0:0::/64")
+        #expect(ClientAddress.key("::ffff:198.51.100.7") == "198.51.100.7")
+        #expect(ClientAddress.key("198.51.100.7:8080") == "198.51.100.7")
+        #expect(ClientAddress.key("fe80::1%eth0") == nil && ClientAddress.key("not an address") == nil)
     }
 
     @Test("approval-link tokens guessed from one address are throttled after ten misses; another address is not")

@@ -176,6 +176,6 @@ python3 -m venv "$cluster/sdk" >&2
 echo
 echo "| measurement | result | |"
 echo "|---|---|---|"
-"$cluster/sdk/bin/python" scripts/bench.d/rounds.py "$url" "$cluster/mail" "$cluster/spread.tsv" 200 8 "$seconds"
+"$cluster/sdk/bin/python" scripts/bench.d/rounds.py "$url" "$cluster/mail" "$cluster/spread.tsv" 100 8 "$seconds"
 echo "server peak RSS: $(( $(awk '/VmHWM/{print $2}' "/proc/$server/status") / 1024 )) MiB"
 notice_rows

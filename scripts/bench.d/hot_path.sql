@@ -38,7 +38,7 @@ SELECT h.tenant_id, h.seq + s, now(), 'intent.submitted', 'agent', md5('a' || :r
        encode(sha256(convert_to(h.hash || :r::text || s, 'UTF8')), 'hex')
 FROM writ.audit_heads h, generate_series(1, 2) AS s
 WHERE h.tenant_id = (SELECT tenant FROM writ.bench_keys WHERE line = :i);
-UPDATE writ.audit_heads SET seq = seq + 2, hash = encode(sha256(convert_to(hash || :r::text, 'UTF8')), 'hex'),
+UPDATE writ.audit_heads SET seq = seq + 2, hash = encode(sha256(convert_to(hash || :r::text || 2, 'UTF8')), 'hex'),
        month_intents = CASE WHEN usage_month = date_trunc('month', now())::date THEN month_intents + 1 ELSE 1 END,
        usage_month = date_trunc('month', now())::date
 WHERE tenant_id = (SELECT tenant FROM writ.bench_keys WHERE line = :i);

@@ -15,10 +15,20 @@ export function h(tag, attributes = {}, ...children) {
   return element;
 }
 
+// Characters that render as nothing or reorder what follows (bidi controls, zero-width and other
+// default-ignorable characters, line separators, C0/C1 controls but tab and line feed).
+const INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2028\u2029\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF9-\uFFFB\u{E0000}-\u{E0FFF}]/gu;
+
+/** `text` with every invisible or reordering character shown as `⟨U+202E⟩`: what an agent sent
+ *  (params, labels, summaries) is read as it is, never as it pretends to be. */
+export function inert(text) {
+  return text.replace(INVISIBLE, (c) => `⟨U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}⟩`);
+}
+
 function append(element, children) {
   for (const child of children.flat(Infinity)) {
     if (child === undefined || child === null || child === false) continue;
-    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    element.append(child instanceof Node ? child : document.createTextNode(inert(String(child))));
   }
 }
 

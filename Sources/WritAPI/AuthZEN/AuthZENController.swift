@@ -89,7 +89,7 @@ struct AuthZENController {
             idempotencyKey: question.idempotencyKey)
         try IntentFiling.checkSize(submission, field: "resource/properties")
         let (record, _) = try await filing.file(submission, key: caller.key, agentID: caller.agent.id)
-        let bearer = try filing.intents.bearerWarrant(of: record, tenant: caller.key.tenantID)
+        let bearer = try filing.intents.bearerWarrant(of: record, for: caller.key)
         return AuthZENDecision.json(record, bearer: bearer, consoleURL: publicURL)
     }
 

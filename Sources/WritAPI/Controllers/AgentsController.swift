@@ -67,9 +67,11 @@ extension JSONRequest {
         var labels: [String: String] = [:]
         var valid = true
         for (name, member) in members.sorted(by: { $0.key < $1.key }) {
-            guard case .string(let text) = member, !name.isEmpty, name.count <= 64, text.count <= 256 else {
+            // Labels are shown to approvers and matched by policies: visible characters only, like names.
+            guard case .string(let text) = member, !name.isEmpty, name.count <= 64, text.count <= 256,
+                  VisibleText.isVisible(name), VisibleText.isVisible(text) else {
                 fail(pointer: "/\(JSONRequest.escape(key))/\(JSONRequest.escape(name))",
-                     "must be a string of at most 256 characters under a name of 1 to 64")
+                     "must be a string of at most 256 visible characters under a name of 1 to 64 visible characters")
                 valid = false
                 continue
             }

@@ -33,7 +33,7 @@ struct IntentsController {
             action: action!, resource: resource!, params: params, target: target, justification: justification, idempotencyKey: idempotencyKey)
         try IntentFiling.checkSize(submission)
         let (record, created) = try await filing.file(submission, key: key, agentID: agentID)
-        var response = JSONBody.response(Self.json(record, bearer: try intents.bearerWarrant(of: record, tenant: key.tenantID)), status: .created)
+        var response = JSONBody.response(Self.json(record, bearer: try intents.bearerWarrant(of: record, for: key)), status: .created)
         if !created { response.headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
         return response
     }
@@ -76,11 +76,11 @@ struct IntentsController {
                 record = try await intents.intent(tenant: principal.tenantID, id: id)
             }
         }
-        // Only the submitting agent receives the warrant itself (to hand to its executor); everyone
-        // else, readers included, sees what it says but cannot use it.
+        // Only the key that submitted the intent receives the warrant itself (to hand to its
+        // executor); everyone else, readers included, sees what it says but cannot use it.
         var bearer: String?
         if case .apiKey(let key) = principal, key.agentID == record.agentID {
-            bearer = try intents.bearerWarrant(of: record, tenant: key.tenantID)
+            bearer = try intents.bearerWarrant(of: record, for: key)
         }
         let decisions = try await intents.decisions(tenant: principal.tenantID, intents: [id])[id] ?? []
         return JSONBody.response(Self.json(record, bearer: bearer, decisions: decisions))

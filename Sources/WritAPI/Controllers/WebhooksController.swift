@@ -115,6 +115,11 @@ struct WebhooksController {
             body.fail("url", "must be an http or https URL with a host and no credentials")
             return nil
         }
+        // A zone id (`[fe80::1%25eth0]`) names an interface of this host: never a webhook's.
+        if host.contains("%") {
+            body.fail("url", "points at a refused address (a zone id)")
+            return nil
+        }
         if let address = WebhookResolver.literal(host), let refusal = WebhookDestination.refusal(address: address, allowPrivate: allowPrivate) {
             body.fail("url", "points at a refused address (\(refusal.rawValue))")
             return nil

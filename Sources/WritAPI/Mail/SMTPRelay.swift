@@ -53,15 +53,22 @@ struct SMTPRelay: Sendable {
     private static func authenticate(_ session: inout SMTPSession, username: String, password: String, extensions: [String]) throws(Failure) {
         let mechanisms = Set(extensions.filter { $0.uppercased().hasPrefix("AUTH") }
             .flatMap { $0.uppercased().split(whereSeparator: { $0 == " " || $0 == "=" }).dropFirst().map(String.init) })
-        if mechanisms.contains("PLAIN") {
-            let credentials = Data([0] + Array(username.utf8) + [0] + Array(password.utf8)).base64EncodedString()
-            try session.command("AUTH PLAIN \(credentials)", expect: 235)
-        } else if mechanisms.contains("LOGIN") {
-            try session.command("AUTH LOGIN", expect: 334)
-            try session.command(Data(username.utf8).base64EncodedString(), expect: 334)
-            try session.command(Data(password.utf8).base64EncodedString(), expect: 235)
-        } else {
+        guard mechanisms.contains("PLAIN") || mechanisms.contains("LOGIN") else {
             throw Failure(description: "the SMTP server offers neither AUTH PLAIN nor AUTH LOGIN")
+        }
+        // A refusal is reported without the server's words: some servers echo the command they
+        // refused, and the AUTH command carries the credentials (base64 is not a secret's cover).
+        do throws(Failure) {
+            if mechanisms.contains("PLAIN") {
+                let credentials = Data([0] + Array(username.utf8) + [0] + Array(password.utf8)).base64EncodedString()
+                try session.command("AUTH PLAIN \(credentials)", expect: 235)
+            } else {
+                try session.command("AUTH LOGIN", expect: 334)
+                try session.command(Data(username.utf8).base64EncodedString(), expect: 334)
+                try session.command(Data(password.utf8).base64EncodedString(), expect: 235)
+            }
+        } catch {
+            throw Failure(description: "the SMTP server refused the login; check the user and password of WRIT_SMTP_URL")
         }
     }
 

@@ -21,7 +21,7 @@ public struct AppRequestContext: RequestContext {
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
-        self.remoteAddress = source.channel.remoteAddress?.ipAddress
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress.map { ClientAddress.key($0) ?? $0 }
         self.channel = source.channel
     }
 

@@ -37,6 +37,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             context.logger.warning("database unavailable", metadata: ["sqlstate": "\(DatabaseFailure.sqlState(error) ?? "none")"])
             return Problem(status: .serviceUnavailable, type: "database-unavailable", title: "Database unavailable",
                            detail: "The database did not answer in time; try again shortly.", retryAfter: 1)
+        case let error where DatabaseFailure.isUnstorableCharacter(error):
+            return Problem(status: .unprocessableContent, type: "invalid-request", title: "Invalid request",
+                           detail: "The request holds a character that cannot be stored (a NUL, \\u0000).")
         default:
             var metadata: Logger.Metadata = ["error": "\(String(reflecting: type(of: error)))"]
             if let sqlState = DatabaseFailure.sqlState(error) { metadata["sqlstate"] = "\(sqlState)" }

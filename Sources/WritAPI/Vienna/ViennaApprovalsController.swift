@@ -85,7 +85,7 @@ struct ViennaApprovalsController {
         var valid = state.usable
         if let presented {
             let record = try await intents.intent(tenant: principal.tenantID, id: state.intentID)
-            let token = try intents.bearerWarrant(of: record, tenant: principal.tenantID) ?? ""
+            let token = try intents.warrantToken(of: record, tenant: principal.tenantID) ?? ""
             let signaturePart = String(token.split(separator: ".").last ?? "")
             valid = valid && (ConstantTime.equals(Array(presented.utf8), Array(token.utf8))
                               || ConstantTime.equals(Array(presented.utf8), Array(signaturePart.utf8)))
@@ -105,7 +105,7 @@ struct ViennaApprovalsController {
         var bearer: String?
         if case .apiKey(let key) = principal, !key.scopes.contains(.admin) {
             guard record.agentID == (try ViennaCaller.agent(request, context: context)).agentID else { throw Problem.notFound("No such warrant.") }
-            bearer = try intents.bearerWarrant(of: record, tenant: key.tenantID)
+            bearer = try intents.bearerWarrant(of: record, for: key)
         }
         let claims = IntentStore.warrantClaims(of: record) ?? .null
         return JSONBody.response([

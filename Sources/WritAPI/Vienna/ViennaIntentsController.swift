@@ -52,7 +52,7 @@ struct ViennaIntentsController {
             idempotencyKey: explicitKey ?? "vienna-sdk:" + SHA256.hexHash(bytes))
         try IntentFiling.checkSize(submission)
         let (record, created) = try await filing.file(submission, key: caller.key, agentID: caller.agentID)
-        let bearer = try filing.intents.bearerWarrant(of: record, tenant: caller.key.tenantID)
+        let bearer = try filing.intents.bearerWarrant(of: record, for: caller.key)
         var response = JSONBody.response(ViennaJSON.sdkResult(record, bearer: bearer), status: created ? .created : .ok)
         if !created { response.headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
         return response
@@ -79,7 +79,7 @@ struct ViennaIntentsController {
             action: action!, resource: Self.resource(in: params), params: params, target: nil, justification: nil, idempotencyKey: idempotencyKey)
         try IntentFiling.checkSize(submission, field: "payload")
         let (record, created) = try await filing.file(submission, key: caller.key, agentID: caller.agentID)
-        let bearer = try filing.intents.bearerWarrant(of: record, tenant: caller.key.tenantID)
+        let bearer = try filing.intents.bearerWarrant(of: record, for: caller.key)
         return JSONBody.response(ViennaJSON.pipelineResult(record, bearer: bearer), status: created ? .created : .ok)
     }
 
@@ -92,7 +92,7 @@ struct ViennaIntentsController {
         if case .apiKey(let key) = principal, !key.scopes.contains(.admin) {
             let caller = try ViennaCaller.agent(request, context: context)
             guard record.agentID == caller.agentID else { throw Problem.notFound() }
-            bearer = try filing.intents.bearerWarrant(of: record, tenant: key.tenantID)
+            bearer = try filing.intents.bearerWarrant(of: record, for: key)
         }
         return JSONBody.response(ViennaJSON.sdkResult(record, bearer: bearer))
     }

@@ -21,14 +21,13 @@ struct WebhookResolver: Sendable {
     /// refused whole, so DNS cannot choose for us).
     func address(for host: String, port: Int) async throws -> String {
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        let addresses = try await NIOThreadPool.singleton.runIfActive { try Self.resolve(bare, port: port) }
-        guard let first = addresses.first else { throw Refused(description: "\(host) does not resolve") }
-        for address in addresses {
-            // The tenant sees only "refused destination": what an internal name resolves to is the
-            // operator's business, not the webhook owner's.
-            if WebhookDestination.refusal(address: address, allowPrivate: allowPrivate) != nil {
-                throw Refused(description: "\(host): refused destination")
-            }
+        // The tenant learns only that the destination was refused: not what an internal name
+        // resolves to, and not even whether it resolves (that would map the operator's DNS).
+        let refused = Refused(description: "\(host): refused destination (no public address)")
+        let addresses = (try? await NIOThreadPool.singleton.runIfActive { try Self.resolve(bare, port: port) }) ?? []
+        guard let first = addresses.first else { throw refused }
+        for address in addresses where WebhookDestination.refusal(address: address, allowPrivate: allowPrivate) != nil {
+            throw refused
         }
         return Self.text(first)
     }
@@ -60,11 +59,12 @@ struct WebhookResolver: Sendable {
         return addresses
     }
 
-    /// The bytes of a literal IPv4 or IPv6 address (brackets allowed), `nil` for a name.
+    /// The bytes of a literal IPv4 or IPv6 address (brackets allowed), `nil` for a name. IPv4 is
+    /// read as the resolver reads it (`inet_aton`: `127.1`, `0x7f.1`, `2130706433`, `0177.0.0.1`).
     static func literal(_ host: String) -> [UInt8]? {
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        var v4 = [UInt8](repeating: 0, count: 4)
-        if inet_pton(AF_INET, bare, &v4) == 1 { return v4 }
+        var address = in_addr()
+        if inet_aton(bare, &address) != 0 { return withUnsafeBytes(of: &address) { Array($0) } }
         var v6 = [UInt8](repeating: 0, count: 16)
         if inet_pton(AF_INET6, bare, &v6) == 1 { return v6 }
         return nil

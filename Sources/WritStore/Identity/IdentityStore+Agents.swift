@@ -100,14 +100,15 @@ extension IdentityStore {
         // Locking the tenant row serializes concurrent creations so the quota cannot be overrun.
         // NO KEY UPDATE, not UPDATE: it must not block the KEY SHARE locks that inserts referencing
         // the tenant take, or an audit appender holding the chain head would deadlock with us.
-        let rows = try await tx.execute("""
-            SELECT p.max_active_agents,
-                   (SELECT count(*) FROM agents a WHERE a.tenant_id = t.id AND a.disabled_at IS NULL) AS active
-            FROM tenants t JOIN plans p ON p.id = t.plan WHERE t.id = \(tenant) FOR NO KEY UPDATE OF t
-            """)
-        guard let row = rows.first else { throw StoreError.notFound("tenant") }
+        // The count is a statement of its own, after the lock: in READ COMMITTED a statement that
+        // waited for the lock still counts from the snapshot it started with.
+        let rows = try await tx.pipeline([
+            "SELECT p.max_active_agents FROM tenants t JOIN plans p ON p.id = t.plan WHERE t.id = \(tenant) FOR NO KEY UPDATE OF t",
+            "SELECT count(*) AS active FROM agents WHERE tenant_id = \(tenant) AND disabled_at IS NULL",
+        ])
+        guard let row = rows[0].first, let active = rows[1].first else { throw StoreError.notFound("tenant") }
         let limit = try row.decode(Int.self, "max_active_agents")
-        guard try row.decode(Int.self, "active") < limit else {
+        guard try active.decode(Int.self, "active") < limit else {
             throw StoreError.quotaExceeded("active_agents", "The plan allows \(limit) active agents; disable one or upgrade the plan.")
         }
     }

@@ -99,8 +99,7 @@ public struct ApprovalStore: Sendable {
     /// The agent withdraws its pending intent.
     public func cancel(tenant: UUID, intent id: UUID, agent: UUID) async throws -> IntentRecord {
         try await database.withTenant(tenant) { tx in
-            let pending = try await PendingIntent.lock(tenant: tenant, id: id, in: tx)
-            guard pending.agent == agent else { throw StoreError.notFound("intent") }
+            let pending = try await PendingIntent.lock(tenant: tenant, id: id, agent: agent, in: tx)
             try await pending.setStatus(.cancelled, in: tx)
             try await audit.append(AuditEvent(type: "intent.cancelled", actor: .init(kind: "agent", id: agent.uuidString.lowercased()),
                                               subject: .init(kind: "intent", id: id.uuidString.lowercased())), tenant: tenant, in: tx)

@@ -5,6 +5,8 @@ import WritCore
 public struct IntentRecord: Sendable {
     public let id: UUID
     public let agentID: UUID?
+    /// The API key that submitted it: the one credential its warrant is handed to.
+    public let apiKeyID: UUID?
     public let teamID: UUID
     public let action: String
     public let resource: String

@@ -181,7 +181,7 @@ extension IntentStore {
             events.append(signed.event)
         }
         let record = IntentRecord(
-            id: id, agentID: agent.id, teamID: agent.teamID, action: submission.action, resource: submission.resource,
+            id: id, agentID: agent.id, apiKeyID: key.keyID, teamID: agent.teamID, action: submission.action, resource: submission.resource,
             params: submission.params, target: submission.target, justification: submission.justification,
             status: status, tier: decision.tier, decision: decision.json, expiresAt: expiresAt, createdAt: now,
             issuedWarrant: warrant, storedWarrant: nil)

@@ -36,13 +36,14 @@ public struct IntentStore: Sendable {
     }
 
     static let columns: SQL = """
-        i.id, i.agent_id, i.team_id, i.action, i.resource, i.params, i.target, i.justification, i.status, i.tier, i.decision, i.expires_at, i.created_at,
+        i.id, i.agent_id, i.api_key_id, i.team_id, i.action, i.resource, i.params, i.target, i.justification, i.status, i.tier, i.decision, i.expires_at, i.created_at,
         i.request_hash, w.jti AS warrant_jti, w.token AS warrant, w.signature_sealed AS warrant_signature
         """
 
     static func record(_ row: PostgresRow) throws -> IntentRecord {
         IntentRecord(
-            id: try row.decode(UUID.self, "id"), agentID: try row.decode(UUID?.self, "agent_id"), teamID: try row.decode(UUID.self, "team_id"),
+            id: try row.decode(UUID.self, "id"), agentID: try row.decode(UUID?.self, "agent_id"),
+            apiKeyID: try row.decode(UUID?.self, "api_key_id"), teamID: try row.decode(UUID.self, "team_id"),
             action: try row.decode(String.self, "action"), resource: try row.decode(String.self, "resource"),
             params: try JSONParser.parse(try row.decode(String.self, "params")), target: try row.decode(String?.self, "target"),
             justification: try row.decode(String?.self, "justification"),
@@ -58,8 +59,15 @@ public struct IntentStore: Sendable {
         return StoredWarrant(jti: jti, signingInput: signingInput, sealedSignature: try row.decode(Bytea?.self, "warrant_signature")?.bytes)
     }
 
-    /// The usable warrant token of an approved intent (for the agent that submitted it only).
-    public func bearerWarrant(of record: IntentRecord, tenant: UUID) throws -> String? {
+    /// The usable warrant token of an approved intent, for the API key that submitted it and no
+    /// other credential — not another key of the same agent, which an admin could mint at any time.
+    public func bearerWarrant(of record: IntentRecord, for key: KeyPrincipal) throws -> String? {
+        guard record.apiKeyID == key.keyID, record.agentID == key.agentID else { return nil }
+        return try warrantToken(of: record, tenant: key.tenantID)
+    }
+
+    /// The warrant token itself, to compare a presented one with; never to hand out.
+    public func warrantToken(of record: IntentRecord, tenant: UUID) throws -> String? {
         if let issued = record.issuedWarrant { return issued.token }
         return try record.storedWarrant?.token(tenant: tenant, sealer: sealer)
     }

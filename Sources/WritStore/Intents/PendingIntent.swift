@@ -23,7 +23,8 @@ struct PendingIntent {
     let submission: IntentSubmission
 
     /// Locks the intent; refuses one that is not pending or is past its deadline (409).
-    static func lock(tenant: UUID, id: UUID, in tx: Transaction) async throws -> PendingIntent {
+    /// With `agent`, an intent of another agent is "not found" before anything about its state is said.
+    static func lock(tenant: UUID, id: UUID, agent: UUID? = nil, in tx: Transaction) async throws -> PendingIntent {
         guard let row = try await tx.execute("""
             SELECT i.status, i.tier, i.decision, i.required_approvals, i.expires_at <= now() AS overdue, i.agent_id, i.team_id,
                    i.action, i.resource, i.params, i.target, i.justification, i.policy_key, i.policy_version, i.excluded_approvers,
@@ -31,6 +32,7 @@ struct PendingIntent {
                    (SELECT a.owner_id FROM agents a WHERE a.tenant_id = i.tenant_id AND a.id = i.agent_id) AS current_owner
             FROM intents i WHERE i.tenant_id = \(tenant) AND i.id = \(id) FOR UPDATE
             """).first else { throw StoreError.notFound("intent") }
+        if let agent, try row.decode(UUID?.self, "agent_id") != agent { throw StoreError.notFound("intent") }
         let status = try row.decodeCase(IntentStatus.self, "status")
         guard status == .pendingApproval else { throw StoreError.conflict("The intent is \(status.rawValue); it takes no more decisions.") }
         guard try row.decode(Bool?.self, "overdue") != true else {

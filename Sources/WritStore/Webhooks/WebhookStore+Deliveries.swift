@@ -27,7 +27,7 @@ extension WebhookStore {
     static func delivery(tenant: UUID, endpoint: UUID, id: UUID, in tx: Transaction) async throws -> WebhookDelivery {
         guard let row = try await tx.execute("""
             SELECT \(deliveryColumns) FROM webhook_deliveries WHERE tenant_id = \(tenant) AND endpoint_id = \(endpoint) AND id = \(id)
-            """).first else { throw StoreError.notFound("No such delivery.") }
+            """).first else { throw StoreError.notFound("delivery") }
         let attempts = try await tx.execute("""
             SELECT attempt, started_at, duration_ms, status_code, error, response_excerpt FROM webhook_attempts
             WHERE tenant_id = \(tenant) AND delivery_id = \(id) ORDER BY attempt

@@ -52,15 +52,16 @@ public struct WebhookStore: Sendable {
     }
 
     /// Refuses a new endpoint past the plan's `max_webhook_endpoints`. The tenant row's lock (taken
-    /// first, as the agent quota does) serializes concurrent creations, so the cap cannot be overrun.
+    /// first, as the agent quota does) serializes concurrent creations; the count is a statement of
+    /// its own, after the lock, so it sees every endpoint a creation that held the lock committed.
     private static func enforceEndpointQuota(tenant: UUID, in tx: Transaction) async throws {
-        let rows = try await tx.execute("""
-            SELECT p.max_webhook_endpoints, (SELECT count(*) FROM webhook_endpoints e WHERE e.tenant_id = t.id) AS endpoints
-            FROM tenants t JOIN plans p ON p.id = t.plan WHERE t.id = \(tenant) FOR NO KEY UPDATE OF t
-            """)
-        guard let row = rows.first else { throw StoreError.notFound("tenant") }
+        let rows = try await tx.pipeline([
+            "SELECT p.max_webhook_endpoints FROM tenants t JOIN plans p ON p.id = t.plan WHERE t.id = \(tenant) FOR NO KEY UPDATE OF t",
+            "SELECT count(*) AS endpoints FROM webhook_endpoints WHERE tenant_id = \(tenant)",
+        ])
+        guard let row = rows[0].first, let count = rows[1].first else { throw StoreError.notFound("tenant") }
         let limit = try row.decode(Int.self, "max_webhook_endpoints")
-        guard try row.decode(Int.self, "endpoints") < limit else {
+        guard try count.decode(Int.self, "endpoints") < limit else {
             throw StoreError.quotaExceeded("webhook_endpoints", "The plan allows \(limit) webhook endpoints; delete one or upgrade the plan.")
         }
     }
@@ -83,7 +84,7 @@ public struct WebhookStore: Sendable {
 
     static func endpoint(tenant: UUID, id: UUID, in tx: Transaction) async throws -> WebhookEndpoint {
         guard let row = try await tx.execute("SELECT \(columns) FROM webhook_endpoints WHERE tenant_id = \(tenant) AND id = \(id)").first
-        else { throw StoreError.notFound("No such webhook endpoint.") }
+        else { throw StoreError.notFound("webhook endpoint") }
         return try row.webhookEndpoint()
     }
 
@@ -109,7 +110,7 @@ public struct WebhookStore: Sendable {
                     failing_since = CASE WHEN \(changes.disabled)::boolean = false THEN NULL ELSE failing_since END
                 WHERE tenant_id = \(tenant) AND id = \(id)
                 """)
-            guard updated.affectedRows == 1 else { throw StoreError.notFound("No such webhook endpoint.") }
+            guard updated.affectedRows == 1 else { throw StoreError.notFound("webhook endpoint") }
             try await audit.append(
                 AuditEvent(type: "webhook.updated", actor: principal.actor, subject: Self.subject(id), data: changes.auditData),
                 tenant: tenant, in: tx)
@@ -121,7 +122,7 @@ public struct WebhookStore: Sendable {
     public func delete(tenant: UUID, id: UUID, by principal: Principal) async throws {
         try await database.withTenant(tenant) { tx in
             let deleted = try await tx.execute("DELETE FROM webhook_endpoints WHERE tenant_id = \(tenant) AND id = \(id)")
-            guard deleted.affectedRows == 1 else { throw StoreError.notFound("No such webhook endpoint.") }
+            guard deleted.affectedRows == 1 else { throw StoreError.notFound("webhook endpoint") }
             try await audit.append(AuditEvent(type: "webhook.deleted", actor: principal.actor, subject: Self.subject(id)), tenant: tenant, in: tx)
         }
     }
@@ -137,7 +138,7 @@ public struct WebhookStore: Sendable {
                     previous_secret_until = now() + make_interval(secs => \(overlap))
                 WHERE tenant_id = \(tenant) AND id = \(id) AND kind = 'standard'
                 """)
-            guard updated.affectedRows == 1 else { throw StoreError.notFound("No such webhook endpoint with a secret.") }
+            guard updated.affectedRows == 1 else { throw StoreError.notFound("webhook endpoint with a secret") }
             try await audit.append(
                 AuditEvent(type: "webhook.secret_rotated", actor: principal.actor, subject: Self.subject(id),
                            data: ["overlap_seconds": .number(overlap.rounded())]),
