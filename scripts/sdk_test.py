@@ -20,8 +20,11 @@ binary, socket_dir, database = sys.argv[1:4]
 venv = tempfile.mkdtemp(prefix="writ-sdk-venv-")
 subprocess.run([sys.executable, "-m", "venv", venv], check=True)
 python = os.path.join(venv, "bin", "python")
+# The frameworks the integrations are tested with, each driven by its own agent loop and scripted model (no network):
+# LangChain/LangGraph, the OpenAI Agents SDK, and a real MCP upstream server for the gateway.
 subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "./clients/python[mcp]", "pytest",
-                "vienna-sdk==0.1.0", "vienna-os==0.1.0"], check=True)
+                "vienna-sdk==0.1.0", "vienna-os==0.1.0", "langchain-core==1.8.1", "langgraph==1.2.22", "openai-agents==0.24.0",
+                "mcp-server-time==2026.10.19"], check=True)
 mail = tempfile.mkdtemp(prefix="writ-sdk-mail-")
 process, node = served.start(binary, socket_dir, database, served.environment(WRIT_MAIL_DIR=mail, WRIT_TRUST_PROXY="true"))
 try:

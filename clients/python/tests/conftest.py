@@ -48,6 +48,7 @@ class Org:
     agent_name: str = ""
     signing_secret: str = ""
     team_id: str = ""
+    operator_email: str = ""
 
 
 def _mailed_token(mail: str, address: str) -> str:
@@ -100,4 +101,4 @@ def sign_up() -> Org:
         "token": _mailed_token(mail, email), "password": "operator password 1"}), operator_http)
     return Org(node=node, issuer=os.environ.get("WRIT_TEST_ISSUER", node), tenant=tenant, admin=admin, operator=operator,
                agent_key=agent_key, executor_key=executor_key, agent_id=agent, agent_name="deployer",
-               signing_secret=created_key["signing_secret"], team_id=team)
+               signing_secret=created_key["signing_secret"], team_id=team, operator_email=email)

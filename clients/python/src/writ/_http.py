@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -9,7 +10,7 @@ from typing import Any, Optional
 import httpx
 
 from . import __version__
-from .errors import ProblemError, problem_error
+from .errors import ProblemError, RateLimited, ServerError, TransportError, Unavailable, WritError, problem_error
 
 #: Statuses a retry may cure: the server refused before doing anything.
 RETRYABLE = (429, 503)
@@ -44,6 +45,22 @@ def submission(action: str, resource: str, params: Optional[dict[str, Any]], tar
     return Call("POST", "/v1/intents", json=body, headers={"Idempotency-Key": key}, repeatable=True)
 
 
+def readable(summary: Optional[str]) -> Optional[str]:
+    """`summary` as Writ takes it: control characters (newlines, tabs) as spaces, trimmed, at
+    most 2,000 characters; None when nothing is left."""
+    if summary is None:
+        return None
+    text = "".join(" " if unicodedata.category(c) == "Cc" else c for c in summary).strip()
+    return text[:2000].rstrip() or None
+
+
+def report(intent_id: str, outcome: str, summary: Optional[str]) -> Call:
+    body: dict[str, Any] = {"status": outcome}
+    if (text := readable(summary)) is not None:
+        body["summary"] = text
+    return Call("POST", f"/v1/intents/{intent_id}/result", json=body)
+
+
 def parse(response: httpx.Response) -> Any:
     """The JSON of a 2xx answer; raises the typed problem otherwise."""
     try:
@@ -69,3 +86,13 @@ def may_retry(error: Exception, call: Call) -> bool:
     if isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout)):
         return True  # nothing reached the server
     return call.repeatable and isinstance(error, httpx.TransportError)
+
+
+def transport_error(error: httpx.RequestError) -> TransportError:
+    """`error` as this client's `TransportError` (raised `from` it)."""
+    return TransportError(f"no answer from Writ ({type(error).__name__}: {error or 'no detail'})")
+
+
+def transient(error: WritError) -> bool:
+    """Whether a later attempt may succeed: no answer, throttled, unavailable or a server error."""
+    return isinstance(error, (TransportError, RateLimited, Unavailable)) or (isinstance(error, ServerError) and error.status >= 500)

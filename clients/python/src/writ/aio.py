@@ -9,6 +9,7 @@ from typing import Any, Optional
 import httpx
 
 from . import _http
+from ._ledger import Ledger, Report, log
 from .errors import ProblemError, StillPending, WarrantInvalid, WritError
 from .models import Intent
 from .warrants import WarrantVerifier
@@ -33,9 +34,14 @@ class AsyncWrit:
         self._tenant = _tenant_id(tenant) if tenant is not None else None
         self._verifier: Optional[WarrantVerifier] = None
         self._pinning = threading.Lock()
+        self._ledger = Ledger()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        """Tries once more to deliver the results kept by `report(…, keep=True)`, then closes the connections."""
+        try:
+            await self.flush_reports()
+        finally:
+            await self._http.aclose()
 
     async def __aenter__(self) -> "AsyncWrit":
         return self
@@ -43,27 +49,37 @@ class AsyncWrit:
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
-    async def _send(self, call: _http.Call, timeout: Optional[float] = None) -> Any:
-        attempt = 0
+    async def _exchange(self, call: _http.Call, timeout: Optional[float] = None,
+                        retries: Optional[int] = None) -> tuple[Any, httpx.Response]:
+        attempt, limit = 0, self.retries if retries is None else retries
         while True:
             try:
                 response = await self._http.request(call.method, call.path, json=call.json, headers=call.headers, params=call.params,
                                                     timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT)
-                return _http.parse(response)
-            except (ProblemError, httpx.TransportError) as error:
-                if attempt >= self.retries or not _http.may_retry(error, call):
+                return _http.parse(response), response
+            except (ProblemError, httpx.RequestError) as error:
+                if attempt >= limit or not _http.may_retry(error, call):
+                    if isinstance(error, httpx.RequestError):
+                        raise _http.transport_error(error) from error
                     raise
                 await asyncio.sleep(_http.backoff(attempt, error if isinstance(error, ProblemError) else None))
                 attempt += 1
 
+    async def _send(self, call: _http.Call, timeout: Optional[float] = None, retries: Optional[int] = None) -> Any:
+        return (await self._exchange(call, timeout, retries))[0]
+
     async def submit(self, action: str, resource: str, params: Optional[dict[str, Any]] = None, *, target: Optional[str] = None,
                      justification: Optional[str] = None, idempotency_key: Optional[str] = None) -> Intent:
-        return Intent.from_json(await self._send(_http.submission(action, resource, params, target, justification, idempotency_key)))
+        """Submits an intent, like `Writ.submit`."""
+        body, response = await self._exchange(_http.submission(action, resource, params, target, justification, idempotency_key))
+        return Intent.from_json(body, replayed=response.headers.get("idempotent-replayed") == "true")
 
     async def get(self, intent_id: str) -> Intent:
+        """The intent's current state, with the approvers' decisions so far."""
         return Intent.from_json(await self._send(_http.Call("GET", f"/v1/intents/{intent_id}", repeatable=True)))
 
     async def wait(self, intent_id: str, timeout: float = 60.0) -> Intent:
+        """The intent once it left `pending_approval`, or as it is after `timeout` seconds (like `Writ.wait`)."""
         deadline = time.monotonic() + timeout
         intent = await self.get(intent_id)
         while intent.pending:
@@ -76,6 +92,7 @@ class AsyncWrit:
         return intent
 
     async def wait_for_warrant(self, intent_id: str, timeout: float = 60.0) -> Intent:
+        """Like `wait`, but raises `Denied`/`Rejected`/`Expired`/`Cancelled` or `StillPending`."""
         from .governed import require_warrant
         intent = await self.wait(intent_id, timeout)
         if intent.pending:
@@ -83,15 +100,43 @@ class AsyncWrit:
         return require_warrant(intent)
 
     async def cancel(self, intent_id: str) -> Intent:
+        """Withdraws a pending intent."""
         return Intent.from_json(await self._send(_http.Call("POST", f"/v1/intents/{intent_id}/cancel", json={})))
 
-    async def report(self, intent_id: str, outcome: str, summary: Optional[str] = None) -> Intent:
-        body: dict[str, Any] = {"status": outcome}
-        if summary is not None:
-            body["summary"] = summary[:2000]
-        return Intent.from_json(await self._send(_http.Call("POST", f"/v1/intents/{intent_id}/result", json=body)))
+    async def report(self, intent_id: str, outcome: str, summary: Optional[str] = None, *, keep: bool = False) -> Optional[Intent]:
+        """Reports how the action went, like `Writ.report` (with `keep=True`: kept for later, not
+        raised, when Writ cannot take it now)."""
+        if not keep:
+            return Intent.from_json(await self._send(_http.report(intent_id, outcome, summary)))
+        report = Report(intent_id, outcome, summary)
+        try:
+            return Intent.from_json(await self._send(_http.report(intent_id, outcome, summary), retries=0))
+        except WritError as error:
+            if not _http.transient(error):
+                raise
+            log.warning("writ: kept the %s report of intent %s to send later: %s", outcome, intent_id, error)
+            self._ledger.keep(report)
+            return None
+
+    @property
+    def unreported(self) -> list[Report]:
+        """The reports kept by `report(…, keep=True)` that Writ has not taken yet, oldest first."""
+        return self._ledger.reports()
+
+    async def flush_reports(self) -> int:
+        """Sends the kept reports, like `Writ.flush_reports`; returns how many are still kept."""
+        for report in self._ledger.reports():
+            try:
+                await self._send(_http.report(report.intent_id, report.outcome, report.summary), retries=0)
+            except WritError as error:
+                if _http.transient(error):
+                    break
+                log.warning("writ: dropped the %s report of intent %s: %s", report.outcome, report.intent_id, error)
+            self._ledger.delivered(report)
+        return len(self._ledger.reports())
 
     async def redeem(self, jti: str) -> dict[str, Any]:
+        """Consumes a warrant (executor key): the first call succeeds, every later one raises `Conflict`."""
         return await self._send(_http.Call("POST", f"/v1/warrants/{jti}/redeem", json={}))
 
     async def me(self) -> dict[str, Any]:

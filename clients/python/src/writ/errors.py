@@ -1,4 +1,7 @@
-"""Every problem+json answer as a typed exception, and the intent outcomes that end a wait."""
+"""One error hierarchy: every exception this client raises is a `WritError` — a problem+json
+answer (`ProblemError` and its subclasses), a request that got no answer (`TransportError`), an
+intent that ended without a warrant (`IntentEnded`), a wait that ran out (`StillPending`), or a
+warrant that failed offline verification (`WarrantInvalid`)."""
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -18,7 +21,8 @@ class ProblemError(WritError):
         self.title: str = str(problem.get("title", ""))
         self.detail: str = str(problem.get("detail", ""))
         self.errors: list[dict[str, Any]] = list(problem.get("errors") or [])
-        super().__init__(f"{status} {self.title}: {self.detail}".strip())
+        fields = "; ".join(f"{error.get('path', '')}: {error.get('message', '')}" for error in self.errors if isinstance(error, dict))
+        super().__init__(f"{status} {self.title}: {self.detail}".strip() + (f" ({fields})" if fields else ""))
 
     @property
     def kind(self) -> str:
@@ -39,6 +43,7 @@ class QuotaExceeded(ProblemError):
 
     @property
     def quota(self) -> str:
+        """The quota used up, e.g. `intents_per_month`."""
         return self.kind.removeprefix("quota-exceeded:")
 
 
@@ -82,12 +87,19 @@ class ServerError(ProblemError):
     """Any other status."""
 
 
+class TransportError(WritError):
+    """The request got no answer: the connection failed, broke or timed out (after the client's
+    retries). `__cause__` is the underlying `httpx` error."""
+
+
 class IntentEnded(WritError):
-    """An intent ended without a warrant; `intent` is its last state."""
+    """An intent ended without a warrant; `intent` is its last state, `decisions` the approvers'
+    decisions when the server sent them."""
 
     def __init__(self, intent: Any, message: str):
         super().__init__(message)
         self.intent = intent
+        self.decisions: list[Any] = list(getattr(intent, "decisions", None) or [])
 
 
 class Denied(IntentEnded):
@@ -95,7 +107,13 @@ class Denied(IntentEnded):
 
 
 class Rejected(IntentEnded):
-    """An approver (or the board) rejected the intent."""
+    """An approver (or the board) rejected the intent; `comment` is what they wrote, if anything."""
+
+    @property
+    def comment(self) -> Optional[str]:
+        """The rejecting approvers' comments, joined; `None` when none wrote one."""
+        comments = [d.comment for d in self.decisions if getattr(d, "decision", "") == "reject" and getattr(d, "comment", None)]
+        return "; ".join(comments) or None
 
 
 class Expired(IntentEnded):
