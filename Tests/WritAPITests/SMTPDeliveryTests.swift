@@ -33,6 +33,16 @@ struct SMTPDeliveryTests {
             """).map { (try $0.decode(Int.self, "attempts"), try $0.decode(Bool.self, "sent"), try $0.decode(String?.self, "last_error")) }
     }
 
+    /// The tenant's outbox once its first message has been attempted (or after 10 s).
+    static func outboxAfterFirstAttempt(_ database: TestDatabaseInfo, tenant: String) async throws -> [(attempts: Int, sent: Bool, error: String?)] {
+        var rows: [(attempts: Int, sent: Bool, error: String?)] = []
+        for _ in 0..<100 where rows.first.map({ $0.attempts == 0 }) ?? true {
+            try await Task.sleep(for: .milliseconds(100))
+            rows = try await outbox(database, tenant: tenant)
+        }
+        return rows
+    }
+
     @Test("board links reach the server over STARTTLS with AUTH, as plain text and HTML, once each, and work")
     func boardLinksOverSTARTTLS() async throws {
         let server = try await SMTPTestServer.start(.startTLS, user: Self.user, password: Self.password)
@@ -106,11 +116,7 @@ struct SMTPDeliveryTests {
         }) { api, database in
             let signup = try await api.signup()
             _ = try await api.call(.post, "/v1/members", as: signup.credential, json: #"{"email":"echo@example.com","roles":["operator"]}"#)
-            var rows: [(attempts: Int, sent: Bool, error: String?)] = []
-            for _ in 0..<100 where rows.first.map({ $0.attempts == 0 }) ?? true {
-                try await Task.sleep(for: .milliseconds(100))
-                rows = try await Self.outbox(database, tenant: signup.tenant)
-            }
+            let rows = try await Self.outboxAfterFirstAttempt(database, tenant: signup.tenant)
             let echoed = Data(([0] + Array(Self.user.utf8) + [0] + Array(Self.password.utf8))).base64EncodedString()
             #expect(try server.authAttempts().contains { !$0.accepted }, "the server saw no refused login")
             #expect(rows.first?.error?.contains("refused the login") == true, "\(rows)")
@@ -133,11 +139,7 @@ struct SMTPDeliveryTests {
         }) { api, database in
             let signup = try await api.signup()
             _ = try await api.call(.post, "/v1/members", as: signup.credential, json: #"{"email":"nobody@example.com","roles":["operator"]}"#)
-            var rows: [(attempts: Int, sent: Bool, error: String?)] = []
-            for _ in 0..<100 where rows.first.map({ $0.attempts == 0 }) ?? true {
-                try await Task.sleep(for: .milliseconds(100))
-                rows = try await Self.outbox(database, tenant: signup.tenant)
-            }
+            let rows = try await Self.outboxAfterFirstAttempt(database, tenant: signup.tenant)
             #expect(rows.count == 1)
             #expect(rows.first.map { $0.attempts >= 1 && !$0.sent } == true)
             #expect(rows.first?.error?.contains("certificate") == true)
@@ -156,11 +158,7 @@ struct SMTPDeliveryTests {
         }) { api, database in
             let signup = try await api.signup()
             _ = try await api.call(.post, "/v1/members", as: signup.credential, json: #"{"email":"clear@example.com","roles":["operator"]}"#)
-            var rows: [(attempts: Int, sent: Bool, error: String?)] = []
-            for _ in 0..<100 where rows.first.map({ $0.attempts == 0 }) ?? true {
-                try await Task.sleep(for: .milliseconds(100))
-                rows = try await Self.outbox(database, tenant: signup.tenant)
-            }
+            let rows = try await Self.outboxAfterFirstAttempt(database, tenant: signup.tenant)
             #expect(rows.first?.error?.contains("STARTTLS") == true)
             #expect(try server.received().isEmpty)
         }
