@@ -47,6 +47,8 @@ runs = []
 for name, headers in credentials:
     command = [schemathesis, "run", f"{node}/openapi.json", "--checks", checks, "--max-examples", examples, "--seed", seed,
                "-w", "1", "--phases", "coverage,fuzzing",
+               # A long-poll (`?wait=` up to 60 s) on an intent the fuzzer found is an answer, not a hang.
+               "--request-timeout", "75",
                # A valid request to the event stream is answered with a stream that stays open; its
                # refusals are covered by the Swift suite's EventStreamTests.
                "--exclude-operation-id", "streamEvents"]

@@ -9,15 +9,9 @@ struct CheckpointService: Service {
     var period: Duration = .seconds(5)
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await checkpointer.runOnce()
-                } catch {
-                    logger.warning("audit checkpoint pass failed", metadata: ["error": "\(error)"])
-                }
-                try? await Task.sleep(for: period)
-            }
-        }
+        try await PeriodicService(name: "audit checkpoint", interval: period, logger: logger) {
+            try await checkpointer.runOnce()
+            return false
+        }.run()
     }
 }

@@ -9,17 +9,9 @@ struct ExpiryService: Service {
     let logger: Logger
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    for (tenant, intent) in try await expiry.runOnce() {
-                        waiters.wakeLocally(tenant: tenant, intent: intent)
-                    }
-                } catch {
-                    logger.warning("intent expiry pass failed", metadata: ["error": "\(error)"])
-                }
-                try? await Task.sleep(for: .seconds(1))
-            }
-        }
+        try await PeriodicService(name: "intent expiry", interval: .seconds(1), logger: logger) {
+            for (tenant, intent) in try await expiry.runOnce() { waiters.wakeLocally(tenant: tenant, intent: intent) }
+            return false
+        }.run()
     }
 }

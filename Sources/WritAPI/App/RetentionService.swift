@@ -10,23 +10,15 @@ struct RetentionService: Service {
     var period: Duration = .seconds(3600)
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    while !Task.isCancelled {
-                        let purges = try await retention.runOnce()
-                        for purge in purges {
-                            logger.notice("audit events purged past retention", metadata: [
-                                "tenant": "\(purge.tenant)", "from_seq": "\(purge.fromSeq)", "before_seq": "\(purge.beforeSeq)",
-                            ])
-                        }
-                        if purges.isEmpty { break }
-                    }
-                } catch {
-                    logger.warning("audit retention pass failed", metadata: ["error": "\(error)"])
-                }
-                try? await Task.sleep(for: period)
+        // A backlog is worked off pass after pass (each purges at most one batch per tenant).
+        try await PeriodicService(name: "audit retention", interval: period, jitter: 0.1, logger: logger) {
+            let purges = try await retention.runOnce()
+            for purge in purges {
+                logger.notice("audit events purged past retention", metadata: [
+                    "tenant": "\(purge.tenant)", "from_seq": "\(purge.fromSeq)", "before_seq": "\(purge.beforeSeq)",
+                ])
             }
-        }
+            return !purges.isEmpty
+        }.run()
     }
 }

@@ -20,28 +20,22 @@ struct MailService: Service {
     let logger: Logger
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await Outbox.deliver(database: database) { message in
-                        let text = rendered(message).rendered()
-                        if let relay {
-                            do {
-                                try await NIOThreadPool.singleton.runIfActive { try relay.send(to: message.recipient, message: text) }
-                            } catch {
-                                logger.warning("the SMTP server did not take a message; it is retried later",
-                                               metadata: ["kind": "\(message.kind.rawValue)", "error": "\(error)"])
-                                throw error
-                            }
-                        }
-                        if let directory { try write(text, id: message.id, to: directory) }
+        try await PeriodicService(name: "mail delivery", interval: interval, logger: logger) {
+            try await Outbox.deliver(database: database) { message in
+                let text = rendered(message).rendered()
+                if let relay {
+                    do {
+                        try await NIOThreadPool.singleton.runIfActive { try relay.send(to: message.recipient, message: text) }
+                    } catch {
+                        logger.warning("the SMTP server did not take a message; it is retried later",
+                                       metadata: ["kind": "\(message.kind.rawValue)", "error": "\(error)"])
+                        throw error
                     }
-                } catch {
-                    logger.warning("mail delivery pass failed", metadata: ["error": "\(error)"])
                 }
-                try? await Task.sleep(for: interval)
+                if let directory { try write(text, id: message.id, to: directory) }
             }
-        }
+            return false
+        }.run()
     }
 
     /// The message with the recipient's link (derived now, never stored) in place of the placeholder.

@@ -18,18 +18,11 @@ struct WebhookService: Service {
     static let concurrency = 16
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                var busy = false
-                do {
-                    busy = try await fanOut.run() > 0
-                    busy = try await deliverDue() || busy
-                } catch {
-                    logger.warning("webhook dispatch pass failed", metadata: ["error": "\(error)"])
-                }
-                if !busy { try? await Task.sleep(for: interval) }
-            }
-        }
+        // While there is work, passes follow each other at once.
+        try await PeriodicService(name: "webhook dispatch", interval: interval, logger: logger) {
+            let fannedOut = try await fanOut.run() > 0
+            return try await deliverDue() || fannedOut
+        }.run()
     }
 
     /// Sends what is due; whether there was anything.
