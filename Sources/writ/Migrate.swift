@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Logging
-import Postgres
 import WritStore
 
 /// `writ migrate`: apply pending migrations and exit.
@@ -21,15 +20,7 @@ struct Migrate: AsyncParsableCommand {
         }
         let directory = migrationsDir ?? environment["WRIT_MIGRATIONS_DIR"] ?? "sql"
         let logger = LogSetup.bootstrap(level: .info)
-        let pool = ConnectionPool(configuration: PostgresConfiguration(connectionString: url, maxConnections: 1), logger: logger)
-        do {
-            let applied = try await Migrator(pool: pool, migrations: try Migration.load(from: URL(fileURLWithPath: directory)),
-                                             logger: logger).migrate()
-            print(applied.isEmpty ? "schema is current" : "applied \(applied.joined(separator: ", "))")
-            await pool.close()
-        } catch {
-            await pool.close()
-            throw error
-        }
+        let applied = try await Database.migrate(url: url, migrations: try Migration.load(from: URL(fileURLWithPath: directory)), logger: logger)
+        print(applied.isEmpty ? "schema is current" : "applied \(applied.joined(separator: ", "))")
     }
 }
