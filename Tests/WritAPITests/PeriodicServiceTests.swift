@@ -28,35 +28,37 @@ struct PeriodicServiceTests {
         }
     }
 
-    /// Runs `service` in a service group for `duration`, then shuts the group down gracefully;
-    /// returns how long the shutdown took.
-    static func run(_ service: PeriodicService, for duration: Duration) async throws -> Duration {
+    /// Runs `service` in a service group until `done` holds (waiting at most 30 s), then shuts the
+    /// group down gracefully; returns whether `done` held, and how long the shutdown took.
+    static func run(_ service: PeriodicService, until done: @escaping @Sendable () -> Bool) async throws -> (reached: Bool, shutdown: Duration) {
         let group = ServiceGroup(configuration: .init(services: [service], logger: Logger(label: "test")))
         let running = Task { try await group.run() }
-        try await Task.sleep(for: duration)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !done(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        let reached = done()
         let started = ContinuousClock.now
         await group.triggerGracefulShutdown()
         try await running.value
-        return ContinuousClock.now - started
+        return (reached, ContinuousClock.now - started)
     }
 
-    @Test("a pass runs every interval, a failing pass does not stop the loop, and shutdown ends it at once")
-    func interval() async throws {
+    @Test("passes go on after failing ones, and a graceful shutdown ends the loop while it rests")
+    func failuresAndShutdown() async throws {
         let passes = Passes(failures: 2)
-        let service = PeriodicService(name: "test", interval: .milliseconds(50), logger: Logger(label: "test")) { try passes.pass() }
-        let shutdown = try await Self.run(service, for: .milliseconds(600))
-        let count = passes.count.withLock { $0 }
-        #expect((5...14).contains(count), "\(count) passes in 600 ms at 50 ms")
-        #expect(shutdown < .milliseconds(500), "shutdown took \(shutdown)")
+        let service = PeriodicService(name: "test", interval: .milliseconds(20), logger: Logger(label: "test")) { try passes.pass() }
+        let (reached, shutdown) = try await Self.run(service) { passes.count.withLock { $0 } >= 5 }
+        #expect(reached, "the loop stopped after \(passes.count.withLock { $0 }) passes")
+        #expect(shutdown < .seconds(5), "shutdown took \(shutdown)")
     }
 
-    @Test("a pass that reports more work runs again at once, without waiting for the interval")
+    @Test("a pass that reports more work runs again at once; the rest after it is the interval")
     func moreWork() async throws {
         let passes = Passes(busy: 20)
-        let service = PeriodicService(name: "test", interval: .seconds(30), logger: Logger(label: "test")) { try passes.pass() }
-        _ = try await Self.run(service, for: .milliseconds(300))
-        // 20 busy passes back to back, then the one that found nothing, then the 30 s rest.
-        #expect(passes.count.withLock { $0 } == 21)
+        // An hour's interval: only passes that follow one another at once can reach 21.
+        let service = PeriodicService(name: "test", interval: .seconds(3600), logger: Logger(label: "test")) { try passes.pass() }
+        let (reached, shutdown) = try await Self.run(service) { passes.count.withLock { $0 } >= 21 }
+        #expect(reached && passes.count.withLock { $0 } == 21, "\(passes.count.withLock { $0 }) passes")
+        #expect(shutdown < .seconds(5), "the hour's rest held up the shutdown: \(shutdown)")
     }
 
     @Test("jitter keeps the delay within its fraction of the interval")
