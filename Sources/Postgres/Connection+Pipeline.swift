@@ -18,7 +18,7 @@ extension Connection {
                     expected.append(.rows)
                     return PQsendQueryPrepared(handle, name, Int32(values.count), values, nil, nil, 0)
                 }
-                if preparedStatements.count + preparingNow.count < Self.maxPreparedStatements {
+                if preparedStatements.count + preparingNow.count < preparedStatementLimit {
                     let name = "writ_\(preparedStatements.count + preparingNow.count + 1)"
                     guard PQsendPrepare(handle, name, sql.text, Int32(values.count), nil) == 1 else { return 0 }
                     preparingNow[sql.text] = name

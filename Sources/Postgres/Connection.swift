@@ -9,13 +9,15 @@ import Foundation
 final class Connection: @unchecked Sendable {
     let handle: OpaquePointer
     var preparedStatements: [String: String] = [:]
-    static let maxPreparedStatements = 256
+    /// How many statements this session may prepare and keep (none behind a transaction pooler).
+    let preparedStatementLimit: Int
 
     /// Set once the session is known to be unusable; the pool then discards it.
     var isBroken = false
 
-    private init(handle: OpaquePointer) {
+    private init(handle: OpaquePointer, preparedStatementLimit: Int) {
         self.handle = handle
+        self.preparedStatementLimit = preparedStatementLimit
         // Messages the server sends outside a statement (such as the FATAL of pg_terminate_backend)
         // reach the notice receiver; a fatal one marks the session broken. libpq's default would
         // print them to stderr instead.
@@ -48,7 +50,7 @@ final class Connection: @unchecked Sendable {
             PQfinish(handle)
             throw PostgresError.connectionFailed(message)
         }
-        return Connection(handle: handle)
+        return Connection(handle: handle, preparedStatementLimit: configuration.preparedStatementLimit)
     }
 
     /// Whether the server has not closed the session while it sat idle (no round trip).
@@ -80,7 +82,7 @@ final class Connection: @unchecked Sendable {
         if let name = preparedStatements[sql.text] {
             return try executePrepared(name: name, binds: sql.binds)
         }
-        if preparedStatements.count < Self.maxPreparedStatements {
+        if preparedStatements.count < preparedStatementLimit {
             let name = "writ_\(preparedStatements.count + 1)"
             try check(PQprepare(handle, name, sql.text, Int32(sql.binds.count), nil))
             preparedStatements[sql.text] = name

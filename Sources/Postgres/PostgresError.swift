@@ -31,7 +31,9 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
     /// An error reported by the server for a statement.
     public static func server(sqlState: String?, message: String) -> PostgresError {
         // Class 08 and the admin-shutdown states mean the session is gone, whatever the statement.
-        if let state = sqlState, state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state) {
+        // 25006 (read-only transaction) means the server took no writes: after a failover the
+        // session leads to a standby or a demoted primary, and only a new session finds the primary.
+        if let state = sqlState, state.hasPrefix("08") || ["57P01", "57P02", "57P03", "25006"].contains(state) {
             return PostgresError(.connectionLost, sqlState: state, message: message)
         }
         return PostgresError(.server, sqlState: sqlState, message: message)

@@ -5,10 +5,15 @@ import Postgres
 /// What the server needs of the database beyond repositories: opening and closing the pool,
 /// checking the serving role, migrations and their status, pool usage for metrics.
 extension Database {
-    /// A pool of `writ_app` sessions (search path `writ`) for `url`.
-    public static func connect(url: String, maxConnections: Int, logger: Logger) -> Database {
-        Database(pool: ConnectionPool(
-            configuration: PostgresConfiguration(connectionString: url, maxConnections: maxConnections, searchPath: ["writ"]), logger: logger))
+    /// A pool of `writ_app` sessions (search path `writ`) for `url`, which leads to PostgreSQL or,
+    /// with `transactionPooler`, to a transaction-mode pooler; the node's LISTEN session connects
+    /// to `listenURL` (default `url`).
+    public static func connect(
+        url: String, listenURL: String? = nil, transactionPooler: Bool = false, maxConnections: Int, logger: Logger
+    ) -> Database {
+        var configuration = PostgresConfiguration(connectionString: url, maxConnections: maxConnections, searchPath: ["writ"])
+        configuration.route = transactionPooler ? .transactionPooler : .direct
+        return Database(pool: ConnectionPool(configuration: configuration, logger: logger), listenerConnectionString: listenURL)
     }
 
     /// Closes every session; calls waiting for one fail.
@@ -16,9 +21,11 @@ extension Database {
         await pool.close()
     }
 
-    /// Refuses to serve through a role that could bypass row-level security (see ``ServingRole``).
+    /// Refuses to serve through a role that could bypass row-level security (see ``ServingRole``)
+    /// or sessions without UTC, ISO dates and the `writ` schema (see ``SessionDefaults``).
     public func verifyServingRole() async throws {
         try await ServingRole.verify(pool)
+        try await SessionDefaults.verify(pool)
     }
 
     /// Which of `known` are applied.
@@ -49,12 +56,6 @@ extension Database {
     /// Round trips made so far (a statement alone or a pipeline counts one).
     public var roundTrips: Int { pool.roundTrips }
 
-    /// The same database, for the node's own LISTEN session (one connection, no statement timeout).
-    func listenerConfiguration() -> PostgresConfiguration {
-        var configuration = pool.configuration
-        configuration.maxConnections = 1
-        return configuration
-    }
 }
 
 /// Classifies errors from the database for the HTTP layer, which does not see the driver.

@@ -6,9 +6,19 @@ import WritCrypto
 public struct Database: Sendable {
     /// The pool of `writ_app` sessions.
     public let pool: ConnectionPool
+    /// The node's LISTEN session (as `writ_app`): one direct connection, even when the pool goes
+    /// through a transaction-mode pooler, which cannot keep a LISTEN. A configuration, not a
+    /// string, so that reflecting the database (in logs) shows its password redacted.
+    let listenerConfiguration: PostgresConfiguration
 
-    public init(pool: ConnectionPool) {
+    /// - Parameter listenerConnectionString: defaults to the pool's connection string.
+    public init(pool: ConnectionPool, listenerConnectionString: String? = nil) {
         self.pool = pool
+        var listener = pool.configuration
+        if let listenerConnectionString { listener.connectionString = listenerConnectionString }
+        listener.route = .direct
+        listener.maxConnections = 1
+        self.listenerConfiguration = listener
     }
 
     /// How many times a transaction chosen as a deadlock victim (or failing serialization) runs.

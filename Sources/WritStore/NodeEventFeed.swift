@@ -17,7 +17,7 @@ public final class NodeEventFeed: Sendable {
     private let listener: NotificationListener
 
     public init(database: Database, logger: Logger) {
-        listener = NotificationListener(configuration: database.listenerConfiguration(), channels: [NodeEventChannel.name], logger: logger)
+        listener = NotificationListener(configuration: database.listenerConfiguration, channels: [NodeEventChannel.name], logger: logger)
     }
 
     /// Listens until the calling task is cancelled.

@@ -39,7 +39,7 @@ extension Audit {
             guard FileManager.default.createFile(atPath: output, contents: nil), let handle = FileHandle(forWritingAtPath: output) else {
                 throw ValidationError("cannot write \(output)")
             }
-            let database = Database.connect(url: configuration.databaseURL, maxConnections: 2, logger: logger)
+            let database = configuration.connectDatabase(maxConnections: 2, logger: logger)
             let writer = EvidencePackWriter(database: database, masterKey: configuration.masterKey,
                                             signingKeys: SigningKeys(masterKey: configuration.masterKey))
             do {

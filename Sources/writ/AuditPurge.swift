@@ -25,7 +25,7 @@ extension Audit {
                 throw ValidationError(error.description)
             }
             let logger = LogSetup.bootstrap(level: .warning)
-            let database = Database.connect(url: configuration.databaseURL, maxConnections: 2, logger: logger)
+            let database = configuration.connectDatabase(maxConnections: 2, logger: logger)
             let retention = AuditRetention(database: database, audit: AuditLog(signingKeys: SigningKeys(masterKey: configuration.masterKey)),
                                            batch: batch)
             var total: Int64 = 0

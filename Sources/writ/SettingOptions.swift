@@ -9,6 +9,12 @@ struct SettingOptions: ParsableArguments {
     @Option(help: "Migration connection string (WRIT_MIGRATE_DATABASE_URL), as a role that may create roles.")
     var migrateDatabaseURL: String?
 
+    @Option(help: "The LISTEN session's connection string, straight to PostgreSQL (WRIT_LISTEN_DATABASE_URL; default the serving one).")
+    var listenDatabaseURL: String?
+
+    @Option(help: "What the serving URL leads to: none (PostgreSQL) or transaction (PgBouncer in transaction mode) (WRIT_DATABASE_POOLER).")
+    var databasePooler: String?
+
     @Option(help: "host:port to listen on (WRIT_HTTP_ADDRESS, default 127.0.0.1:8080).")
     var httpAddress: String?
 
@@ -33,6 +39,8 @@ struct SettingOptions: ParsableArguments {
         var flags: [WritConfiguration.Setting: String] = [:]
         flags[.databaseURL] = databaseURL
         flags[.migrateDatabaseURL] = migrateDatabaseURL
+        flags[.listenDatabaseURL] = listenDatabaseURL
+        flags[.databasePooler] = databasePooler
         flags[.httpAddress] = httpAddress
         flags[.publicURL] = publicURL
         flags[.logLevel] = logLevel

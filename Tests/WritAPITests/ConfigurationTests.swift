@@ -30,6 +30,23 @@ struct ConfigurationTests {
         #expect(configuration.isHTTPS)
     }
 
+    @Test("behind a transaction pooler a direct LISTEN URL is required")
+    func poolerNeedsListenURL() throws {
+        var environment = base
+        environment["WRIT_DATABASE_POOLER"] = "transaction"
+        #expect(throws: ConfigurationError.self) { try WritConfiguration(environment: environment) }
+        do {
+            _ = try WritConfiguration(environment: environment)
+        } catch {
+            #expect(error.setting == .listenDatabaseURL)
+        }
+        environment["WRIT_LISTEN_DATABASE_URL"] = "postgresql://writ_app:pw@db:5432/writ"
+        let configuration = try WritConfiguration(environment: environment)
+        #expect(configuration.databasePooler == .transaction)
+        #expect(configuration.listenDatabaseURL == "postgresql://writ_app:pw@db:5432/writ")
+        #expect(!configuration.description.contains(":pw@"))
+    }
+
     @Test("each bad value stops start-up naming its setting and not echoing secrets", arguments: [
         ("WRIT_DATABASE_URL", ""),
         ("WRIT_MASTER_KEY", ""),
@@ -53,6 +70,7 @@ struct ConfigurationTests {
         ("WRIT_METRICS_TOKEN", "short"),
         ("WRIT_METRICS_TOKEN", "has spaces in the token ok"),
         ("WRIT_TRUST_PROXY", "sometimes"),
+        ("WRIT_DATABASE_POOLER", "pgbouncer"),
     ])
     func badValues(setting: String, value: String) {
         var environment = base

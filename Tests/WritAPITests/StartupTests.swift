@@ -3,6 +3,7 @@ import Postgres
 import Testing
 import WritAPI
 import WritStore
+import WritCrypto
 import WritTestSupport
 
 @Suite("Start-up", .timeLimit(.minutes(3)))
@@ -50,5 +51,54 @@ struct StartupTests {
         } catch let error as PostgresError {
             #expect(error.isConnectionLost)
         }
+    }
+
+    @Test("a node started with another master key than the database's refuses to start, naming the setting")
+    func refusesOtherMasterKey() async throws {
+        let database = try await TestCluster.makeMigratedDatabase()
+        let first = TestApp.configuration(for: database)
+        _ = try await WritApplication.build(configuration: first)
+        var second = first
+        second.masterKey = SecureRandom.bytes(32)
+        do {
+            _ = try await WritApplication.build(configuration: second)
+            Issue.record("a node with another master key was allowed to serve")
+        } catch let error as MasterKeyCheck.MismatchError {
+            #expect(error.description.contains("WRIT_MASTER_KEY"))
+        }
+        // The original key still starts.
+        _ = try await WritApplication.build(configuration: first)
+    }
+
+    @Test("behind a transaction pooler the role's own settings serve; sessions without UTC are refused, naming the fix")
+    func transactionPoolerSessionDefaults() async throws {
+        let database = try await TestCluster.makeMigratedDatabase()
+        var configuration = TestApp.configuration(for: database)
+        configuration.databasePooler = .transaction
+        configuration.listenDatabaseURL = database.appConnectionString
+        let app = try await WritApplication.build(configuration: configuration)
+        try await app.test(.live) { client in
+            let api = APIClient(client: client)
+            let signup = try await api.signup()
+            let setup = try await api.agentWithKey(as: signup.credential)
+            let intent = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
+            #expect(intent.status == .created)
+            #expect(intent["status"] as? String == "approved")
+        }
+
+        let admin = ConnectionPool(configuration: database.migrateConfiguration)
+        try await admin.query(SQL(unsafeSQL: "ALTER ROLE writ_app IN DATABASE \(database.name) SET TimeZone = 'Europe/Paris'"))
+        await admin.close()
+        // A node that migrates puts the setting right again; one that does not refuses to start.
+        configuration.migrateOnStart = false
+        do {
+            _ = try await WritApplication.build(configuration: configuration)
+            Issue.record("sessions in another time zone were allowed to serve")
+        } catch let error as SessionDefaults.MismatchError {
+            #expect(error.description.contains("TimeZone=Europe/Paris"))
+            #expect(error.description.contains("ALTER ROLE writ_app"))
+        }
+        configuration.migrateOnStart = true
+        _ = try await WritApplication.build(configuration: configuration)
     }
 }

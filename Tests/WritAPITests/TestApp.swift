@@ -27,12 +27,16 @@ enum TestApp {
     }
 
     /// Runs `body` against two live nodes sharing one fresh database and master key, as a
-    /// deployment behind a load balancer would.
-    static func withTwoNodes(_ body: @escaping @Sendable (APIClient, APIClient) async throws -> Void) async throws {
+    /// deployment behind a load balancer would; `configureFirst` adjusts the first node alone.
+    static func withTwoNodes(
+        configureFirst: (inout WritConfiguration) -> Void = { _ in },
+        _ body: @escaping @Sendable (APIClient, APIClient) async throws -> Void
+    ) async throws {
         let database = try await TestCluster.makeMigratedDatabase()
-        let configuration = configuration(for: database)
+        var configuration = configuration(for: database)
         var second = configuration
         second.migrateOnStart = false
+        configureFirst(&configuration)
         let nodeA = try await WritApplication.build(configuration: configuration)
         let nodeB = try await WritApplication.build(configuration: second)
         try await nodeA.test(.live) { clientA in

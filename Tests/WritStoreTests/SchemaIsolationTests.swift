@@ -11,6 +11,7 @@ struct SchemaIsolationTests {
         "accounts": "logins shared by a person's memberships in several tenants (a reference table under Citus), RLS by account",
         "auth_throttle": "failed-login counters keyed by HMACs of an account or address",
         "schema_migrations": "migration bookkeeping",
+        "master_key_check": "one value sealed under the nodes' master key, checked at start-up",
     ]
 
     @Test("every tenant table forces RLS and leads its primary and foreign keys with tenant_id")

@@ -35,13 +35,14 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def start(binary, socket_dir, database, env):
+def start(binary, socket_dir, database, env, database_url=None, migrate_url=None):
     """Starts a node on a free port, migrating `database`; returns (process, base URL) once ready.
-    A node that exits at once (its port taken meanwhile) is started again on another port."""
+    The serving and migrating URLs default to the cluster's socket; a node that exits at once (its
+    port taken meanwhile) is started again on another port."""
     for _ in range(5):
         port = free_port()
-        command = [binary, "serve", "--database-url", f"postgresql://writ_app@/{database}?host={socket_dir}",
-                   "--migrate-database-url", f"postgresql://postgres@/{database}?host={socket_dir}",
+        command = [binary, "serve", "--database-url", database_url or f"postgresql://writ_app@/{database}?host={socket_dir}",
+                   "--migrate-database-url", migrate_url or f"postgresql://postgres@/{database}?host={socket_dir}",
                    "--http-address", f"127.0.0.1:{port}", "--migrations-dir", "sql", "--static-dir", "web-static"]
         # WRIT_TEST_SERVER_LOG names a file that collects the servers' logs, for finding a failure's cause.
         log = open(os.environ["WRIT_TEST_SERVER_LOG"], "a") if os.environ.get("WRIT_TEST_SERVER_LOG") else subprocess.DEVNULL

@@ -66,6 +66,8 @@ struct NodeEvents: Service {
             keyCache.invalidateAll()
             policyCache.invalidateAll()
             signingKeys.invalidateAll()
+            // A decision made while the session was down sent its notice to nobody.
+            waiters.wakeEveryone()
             eventStreams.wakeAll()
         case .notice(let kind, let tenant, let payload):
             switch kind {

@@ -32,9 +32,10 @@ public enum WritApplication {
         if configuration.migrateOnStart, let migrateURL = configuration.migrateDatabaseURL {
             try await migrate(url: migrateURL, migrations: migrations, logger: logger)
         }
-        let database = Database.connect(url: configuration.databaseURL, maxConnections: configuration.databasePoolSize, logger: logger)
+        let database = configuration.connectDatabase(logger: logger)
         do {
             try await database.verifyServingRole()
+            try await MasterKeyCheck.verify(masterKey: configuration.masterKey, database: database)
         } catch {
             await database.close()
             throw error

@@ -8,6 +8,8 @@ extension WritConfiguration {
     public enum Setting: String, CaseIterable, Sendable {
         case databaseURL = "WRIT_DATABASE_URL"
         case migrateDatabaseURL = "WRIT_MIGRATE_DATABASE_URL"
+        case listenDatabaseURL = "WRIT_LISTEN_DATABASE_URL"
+        case databasePooler = "WRIT_DATABASE_POOLER"
         case httpAddress = "WRIT_HTTP_ADDRESS"
         case publicURL = "WRIT_PUBLIC_URL"
         case masterKey = "WRIT_MASTER_KEY"
@@ -63,6 +65,7 @@ extension WritConfiguration {
             publicURL: publicURL, masterKey: masterKey, logLevel: logLevel,
             staticDirectory: value(.staticDirectory) ?? "web-static", migrationsDirectory: value(.migrationsDirectory) ?? "sql",
             migrateOnStart: migrateOnStart, databasePoolSize: poolSize)
+        try readPoolerSettings(value)
         self.mailDirectory = value(.mailDirectory)
         self.smtpURL = value(.smtpURL)
         self.smtpCAFile = value(.smtpCAFile)
@@ -83,6 +86,17 @@ extension WritConfiguration {
 
     /// Webhook delivery: private destinations (off by default), the retry schedule and how long an
     /// endpoint may fail before it is disabled.
+    private mutating func readPoolerSettings(_ value: (Setting) -> String?) throws(ConfigurationError) {
+        guard let pooler = DatabasePooler(rawValue: value(.databasePooler) ?? "none") else {
+            throw ConfigurationError(.databasePooler, "must be none (WRIT_DATABASE_URL leads to PostgreSQL) or transaction (to PgBouncer in transaction mode)")
+        }
+        databasePooler = pooler
+        listenDatabaseURL = value(.listenDatabaseURL)
+        if pooler == .transaction, listenDatabaseURL == nil {
+            throw ConfigurationError(.listenDatabaseURL, "is required with WRIT_DATABASE_POOLER=transaction: LISTEN needs a session of its own, straight to PostgreSQL")
+        }
+    }
+
     private mutating func readWebhookSettings(_ value: (Setting) -> String?) throws(ConfigurationError) {
         webhookAllowPrivate = try Self.flag(.webhookAllowPrivate, value(.webhookAllowPrivate), default: false)
         if let text = value(.webhookRetrySchedule) {

@@ -12,6 +12,10 @@ public struct WritConfiguration: Sendable, CustomStringConvertible, CustomDebugS
     public var databaseURL: String
     /// Connections for migrations (may create roles and own the schema); `nil` skips migrating.
     public var migrateDatabaseURL: String?
+    /// The node's LISTEN session, straight to PostgreSQL; `nil` uses ``databaseURL``.
+    public var listenDatabaseURL: String?
+    /// What ``databaseURL`` leads to: PostgreSQL itself, or a transaction-mode pooler.
+    public var databasePooler = DatabasePooler.none
     /// Interface to listen on.
     public var httpHost: String
     /// Port to listen on; 0 picks a free one.
@@ -77,15 +81,30 @@ public struct WritConfiguration: Sendable, CustomStringConvertible, CustomDebugS
         self.databasePoolSize = databasePoolSize
     }
 
+    /// What a node's database URL leads to.
+    public enum DatabasePooler: String, Sendable {
+        /// PostgreSQL itself (or a session-mode pooler).
+        case none
+        /// A transaction-mode pooler (PgBouncer `pool_mode = transaction`).
+        case transaction
+    }
+
+    /// The serving pool (and the LISTEN session) these settings describe.
+    public func connectDatabase(maxConnections: Int? = nil, logger: Logger) -> Database {
+        Database.connect(url: databaseURL, listenURL: listenDatabaseURL, transactionPooler: databasePooler == .transaction,
+                         maxConnections: maxConnections ?? databasePoolSize, logger: logger)
+    }
+
     /// Whether session cookies must carry `Secure`.
     public var isHTTPS: Bool { publicURL.scheme == "https" }
 
     public var description: String {
         let database = SecretRedaction.connectionString(databaseURL)
         let migrate = migrateDatabaseURL.map(SecretRedaction.connectionString) ?? "none"
+        let listen = listenDatabaseURL.map(SecretRedaction.connectionString) ?? "same"
         let smtp = smtpURL.map(SecretRedaction.connectionString) ?? "none"
         let metrics = metricsToken == nil ? "none" : "<redacted>"
-        return "WritConfiguration(database: \(database), migrate: \(migrate), http: \(httpHost):\(httpPort), "
+        return "WritConfiguration(database: \(database), migrate: \(migrate), listen: \(listen), http: \(httpHost):\(httpPort), "
             + "public: \(publicURL.absoluteString), smtp: \(smtp), masterKey: <redacted>, metricsToken: \(metrics))"
     }
 

@@ -12,26 +12,36 @@ final class IntentWaiters: Sendable {
     /// Set when the node shuts down: waits end at once, so draining never waits for a long-poll.
     private let draining = Mutex(false)
 
-    /// Waits until `intent` (or any intent of the tenant `intent` names) changes or `timeout` passes. The waiter is registered before
-    /// `changed` runs, so a change between reading the state and waiting is never missed.
+    /// Waits until `intent` (or any intent of the tenant `intent` names) changes or `timeout` passes.
+    /// The waiter is registered before `changed` runs, so a change between reading the state and
+    /// waiting is never missed; a wake-up that finds nothing changed (another intent of the tenant,
+    /// or every waiter woken after missed notices) waits again for the rest of the time.
     func wait(for intent: UUID, timeout: Duration, changed: () async throws -> Bool) async throws {
-        let token = UUID()
-        let (signal, continuation) = AsyncStream<Void>.makeStream()
-        let registered = waiting.withLock { waiting -> Bool in
-            guard !draining.withLock({ $0 }) else { return false }
-            waiting[intent, default: [:]][token] = continuation
-            return true
-        }
-        guard registered else { return }
-        defer { remove(intent: intent, token: token) }
-        if try await changed() { return }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await _ in signal { return }
+        let deadline = ContinuousClock.now + timeout
+        while !Task.isCancelled, ContinuousClock.now < deadline {
+            let token = UUID()
+            let (signal, continuation) = AsyncStream<Void>.makeStream()
+            let registered = waiting.withLock { waiting -> Bool in
+                guard !draining.withLock({ $0 }) else { return false }
+                waiting[intent, default: [:]][token] = continuation
+                return true
             }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            try await group.next()
-            group.cancelAll()
+            guard registered else { return }
+            defer { remove(intent: intent, token: token) }
+            if try await changed() { return }
+            let woken = try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    for await _ in signal { return true }
+                    return true
+                }
+                group.addTask {
+                    try? await Task.sleep(until: deadline)
+                    return false
+                }
+                defer { group.cancelAll() }
+                return try await group.next() ?? false
+            }
+            if !woken { return }
         }
     }
 
@@ -50,6 +60,16 @@ final class IntentWaiters: Sendable {
     func wakeAll(intent: UUID) {
         let continuations = waiting.withLock { $0.removeValue(forKey: intent) ?? [:] }
         for continuation in continuations.values { continuation.finish() }
+    }
+
+    /// Wakes every waiter on this node: each re-reads what it waits on. Used when notices may have
+    /// been missed (the notice session reconnected, e.g. after a failover).
+    func wakeEveryone() {
+        let continuations = waiting.withLock { waiting in
+            defer { waiting = [:] }
+            return waiting.values.flatMap(\.values)
+        }
+        for continuation in continuations { continuation.finish() }
     }
 
     private func remove(intent: UUID, token: UUID) {

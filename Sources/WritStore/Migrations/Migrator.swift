@@ -35,6 +35,7 @@ public struct Migrator: Sendable {
                     );
                     """)
                 let applied = try await apply(on: connection)
+                try await ServingSessionSettings.apply(on: connection, logger: logger)
                 try await connection.execute("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))")
                 return applied
             } catch {
