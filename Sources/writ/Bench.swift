@@ -49,7 +49,7 @@ struct Bench: AsyncParsableCommand {
                         while ContinuousClock.now < deadline {
                             let tenant = ids[Int.random(in: 0..<ids.count, using: &generator)]
                             let event = AuditEvent(
-                                type: "bench.append", actor: .init(kind: "writer", id: String(writer)), data: ["n": .number(Double(count))])
+                                type: .benchAppend, actor: .init(kind: .writer, id: String(writer)), data: ["n": .number(Double(count))])
                             if groupCommit {
                                 _ = try await committer.append(event, tenant: tenant)
                             } else {

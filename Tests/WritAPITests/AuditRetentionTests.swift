@@ -92,7 +92,7 @@ struct AuditRetentionTests {
 
             let browsed = try await api.call(.get, "/v1/audit?limit=1000", as: admin).json["items"] as? [[String: Any]] ?? []
             #expect(browsed.first?["seq"] as? Int == Int(boundary))
-            let purgeEvents = browsed.filter { $0["type"] as? String == AuditRetention.eventType }
+            let purgeEvents = browsed.filter { $0["type"] as? String == AuditEventType.auditPurged.rawValue }
             #expect(purgeEvents.count == purges.count)
             let lastPurge = purgeEvents.last?["data"] as? [String: Any]
             #expect(lastPurge?["before_seq"] as? Int == Int(boundary) && lastPurge?["retention_days"] as? Int == 90, "\(purgeEvents)")

@@ -66,16 +66,16 @@ struct WebhookTests {
 
     @Test("audit events map to the webhook events they stand for")
     func derivation() {
-        func derived(_ type: String, status: String? = nil) -> [WebhookEventType] {
+        func derived(_ type: AuditEventType, status: String? = nil) -> [WebhookEventType] {
             WebhookEventType.derived(fromAudit: type, data: status.map { ["status": .string($0)] } ?? [:])
         }
-        #expect(derived("intent.submitted", status: "approved") == [.intentSubmitted])
-        #expect(derived("intent.submitted", status: "pending_approval") == [.intentSubmitted, .approvalRequested])
-        #expect(derived("intent.submitted", status: "denied") == [.intentSubmitted, .intentDenied])
-        #expect(derived("intent.executed") == [.intentResult])
-        #expect(derived("member.invited") == [.memberChanged])
-        #expect(derived("api_key.revoked") == [.keyRevoked])
-        #expect(derived("session.created").isEmpty)
+        #expect(derived(.intentSubmitted, status: "approved") == [.intentSubmitted])
+        #expect(derived(.intentSubmitted, status: "pending_approval") == [.intentSubmitted, .approvalRequested])
+        #expect(derived(.intentSubmitted, status: "denied") == [.intentSubmitted, .intentDenied])
+        #expect(derived(.intentExecuted) == [.intentResult])
+        #expect(derived(.memberInvited) == [.memberChanged])
+        #expect(derived(.apiKeyRevoked) == [.keyRevoked])
+        #expect(derived(.sessionCreated).isEmpty)
     }
 
     @Test("the payload carries the event, its chain position and the intent; Slack gets readable text and no button")

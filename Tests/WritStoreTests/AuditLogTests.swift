@@ -23,7 +23,7 @@ struct AuditLogTests {
     private func append(_ count: Int, to tenant: UUID, _ database: Database, _ audit: AuditLog) async throws {
         for index in 0..<count {
             try await database.withTenant(tenant) { tx in
-                try await audit.append(AuditEvent(type: "test.event", actor: .system, data: ["n": .number(Double(index))]),
+                try await audit.append(AuditEvent(type: .benchFiller, actor: .system, data: ["n": .number(Double(index))]),
                                        tenant: tenant, in: tx)
             }
         }
@@ -58,7 +58,8 @@ struct AuditLogTests {
                     for index in 0..<500 {
                         try await database.withTenant(tenant) { tx in
                             try await audit.append(
-                                AuditEvent(type: "load.append", actor: .init(kind: "writer", id: String(writer)), data: ["i": .number(Double(index))]),
+                                AuditEvent(type: .benchAppend, actor: .init(kind: .writer, id: String(writer)),
+                                           data: ["i": .number(Double(index))]),
                                 tenant: tenant, in: tx)
                         }
                     }
@@ -175,11 +176,12 @@ struct AuditLogTests {
                 .decode(String.self, "hash")
             try await connection.execute("UPDATE writ.audit_events SET seq = seq + 1000 WHERE tenant_id = \(tenant) AND seq > \(at)")
             try await connection.execute("UPDATE writ.audit_events SET seq = seq - 999 WHERE tenant_id = \(tenant) AND seq > 1000")
-            let link = AuditChain.link(AuditEvent(type: "forged", actor: .system), tenant: tenant.uuidString.lowercased(), seq: at + 1,
+            let link = AuditChain.link(AuditEvent(type: .benchFiller, actor: .system), tenant: tenant.uuidString.lowercased(), seq: at + 1,
                                        time: Date(), previousHash: prev)
             try await connection.execute("""
                 INSERT INTO writ.audit_events (tenant_id, seq, occurred_at, type, actor_kind, body, hash)
-                VALUES (\(tenant), \(at + 1), now(), 'forged', 'system', \(String(decoding: link.body, as: UTF8.self)), \(link.hash))
+                VALUES (\(tenant), \(at + 1), now(), \(AuditEventType.benchFiller.rawValue), 'system',
+                        \(String(decoding: link.body, as: UTF8.self)), \(link.hash))
                 """)
         }
         #expect(failure?.seq == point.value + 2)
@@ -250,7 +252,8 @@ struct AuditGroupCommitTests {
                     var mine: [Int64] = []
                     for index in 0..<80 {
                         mine.append(try await committer.append(
-                            AuditEvent(type: "group.append", actor: .init(kind: "writer", id: String(writer)), data: ["i": .number(Double(index))]),
+                            AuditEvent(type: .benchAppend, actor: .init(kind: .writer, id: String(writer)),
+                                       data: ["i": .number(Double(index))]),
                             tenant: tenant))
                     }
                     return mine

@@ -30,17 +30,18 @@ struct BoardLinksController {
     @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> Response {
         var body = try await JSONRequest.read(request, context: context)
         let token = body.secret("token")
-        let decision = body.string("decision", maxLength: 10)
+        let decisionText = body.string("decision", maxLength: 10)
         let comment = body.readableText("comment")
         let code = body.string("totp", required: false, maxLength: 32)
-        if let decision, decision != "approve", decision != "reject" { body.fail("decision", "must be approve or reject") }
+        let decision = decisionText.flatMap(ApprovalDecision.init(rawValue:))
+        if decisionText != nil, decision == nil { body.fail("decision", "must be approve or reject") }
         try body.finish()
         let view = try await open(token!, source: context.source)
         if view.totpRequired, code == nil {
             throw Problem(status: .unauthorized, type: "totp-required", title: "TOTP code required",
                           detail: "You have two-factor authentication: send `totp` with a current code.")
         }
-        let decide = { try await links.decide(token: token!, approve: decision == "approve", comment: comment, code: code, identity: identity) }
+        let decide = { try await links.decide(token: token!, decision: decision!, comment: comment, code: code, identity: identity) }
         let decided = code == nil ? try await decide() : try await SecondFactor.throttled(user: view.member, throttle: throttle, decide)
         guard let (record, _) = decided else { throw try await refused(token!) }
         waiters.wakeLocally(tenant: view.tenant, intent: view.intent)

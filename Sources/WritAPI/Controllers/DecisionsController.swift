@@ -64,14 +64,15 @@ struct DecisionsController {
         let user = try context.requireUser(for: request)
         let id = try RouteInput.id(context)
         var body = try await JSONRequest.read(request, context: context)
-        let decision = body.string("decision", maxLength: 10)
+        let decisionText = body.string("decision", maxLength: 10)
         let comment = body.readableText("comment")
         let code = body.string("totp", required: false, maxLength: 32)
-        if let decision, decision != "approve", decision != "reject" { body.fail("decision", "must be approve or reject") }
+        let decision = decisionText.flatMap(ApprovalDecision.init(rawValue:))
+        if decisionText != nil, decision == nil { body.fail("decision", "must be approve or reject") }
         try body.finish()
         let decide = {
             try await approvals.decide(
-                tenant: user.tenantID, intent: id, user: user, approve: decision == "approve", comment: comment, code: code, identity: identity)
+                tenant: user.tenantID, intent: id, user: user, decision: decision!, comment: comment, code: code, identity: identity)
         }
         let record = code == nil ? try await decide() : try await SecondFactor.throttled(user: user.userID, throttle: throttle, decide)
         waiters.wakeLocally(tenant: user.tenantID, intent: id)

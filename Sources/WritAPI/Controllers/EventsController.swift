@@ -93,7 +93,7 @@ struct EventsController {
             if !events.isEmpty {
                 var buffer = ByteBuffer()
                 for event in events {
-                    buffer.writeString("id: \(event.seq)\nevent: \(event.type)\ndata: ")
+                    buffer.writeString("id: \(event.seq)\nevent: \(event.type.rawValue)\ndata: ")
                     buffer.writeBytes(event.line)
                     buffer.writeString("\n\n")
                 }

@@ -105,7 +105,7 @@ struct IntentsController {
 
     static func decisionJSON(_ entry: IntentDecisionEntry) -> JSONValue {
         [
-            "user_id": IdentityJSON.id(entry.userID), "email": .string(entry.email), "decision": .string(entry.approve ? "approve" : "reject"),
+            "user_id": IdentityJSON.id(entry.userID), "email": .string(entry.email), "decision": .string(entry.decision.rawValue),
             "comment": entry.comment.map(JSONValue.string) ?? .null, "mfa": .bool(entry.mfa), "at": IdentityJSON.time(entry.at),
         ]
     }

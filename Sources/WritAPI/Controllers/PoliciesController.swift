@@ -64,7 +64,7 @@ struct PoliciesController {
     static func json(_ version: PolicyVersion, withDocument: Bool) -> JSONValue {
         var value: [String: JSONValue] = [
             "version": .number(Double(version.version)), "comment": version.comment.map(JSONValue.string) ?? .null,
-            "author": ["kind": .string(version.author.kind), "id": version.author.id.map(JSONValue.string) ?? .null],
+            "author": ["kind": .string(version.author.kind.rawValue), "id": version.author.id.map(JSONValue.string) ?? .null],
             "created_at": .string(Timestamp.format(version.createdAt)),
             "team_id": version.teamID.map { .string($0.uuidString.lowercased()) } ?? .null,
         ]

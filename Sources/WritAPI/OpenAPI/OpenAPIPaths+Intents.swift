@@ -1,6 +1,8 @@
 import WritCore
 
 extension OpenAPIPaths {
+    private static let decision = OpenAPISchemas.enumeration(ApprovalDecision.allCases.map(\.rawValue))
+
     /// Intents and warrants.
     static let intents: [String: JSONValue] = [
         "/v1/intents": ["get": withParameters(operation(
@@ -19,7 +21,7 @@ extension OpenAPIPaths {
             [query("wait", "0 to 60 seconds", type: "integer")])],
         "/v1/intents/{id}/decisions": ["post": operation(
             "Approve or reject a T1/T2 intent (T2: with a TOTP code)", id: "decideIntent",
-            body: object(["decision": ["type": "string", "enum": ["approve", "reject"]], "comment": string, "totp": string],
+            body: object(["decision": decision, "comment": string, "totp": string],
                          required: ["decision"]), response: ref("Intent"))],
         "/v1/intents/{id}/cancel": ["post": operation("Withdraw a pending intent (its agent)", id: "cancelIntent", response: ref("Intent"))],
         "/v1/intents/{id}/result": ["post": operation(
@@ -45,7 +47,7 @@ extension OpenAPIPaths {
             authenticated: false)],
         "/v1/approval-links/decide": ["post": operation(
             "Decide through a board link (consumes it)", id: "decideApprovalLink",
-            body: object(["token": string, "decision": ["type": "string", "enum": ["approve", "reject"]], "comment": string, "totp": string],
+            body: object(["token": string, "decision": decision, "comment": string, "totp": string],
                          required: ["token", "decision"]),
             response: OpenAPISchemas.closed(["status": string, "intent": uuid]), authenticated: false)],
         "/v1/overview": ["get": withParameters(operation(

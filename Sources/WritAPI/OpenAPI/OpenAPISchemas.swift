@@ -79,7 +79,7 @@ enum OpenAPISchemas {
             ],
         ],
         "ApprovalDecision": closed([
-            "user_id": uuid, "email": string, "decision": enumeration(["approve", "reject"]), "comment": nullableString,
+            "user_id": uuid, "email": string, "decision": enumeration(ApprovalDecision.allCases.map(\.rawValue)), "comment": nullableString,
             "mfa": boolean, "at": time,
         ]),
         "Intent": closed([

@@ -36,7 +36,7 @@ struct ViennaApprovalsController {
         let reason = body.readableText("reason")
         try body.finish()
         let record = try await approvals.decide(
-            tenant: user.tenantID, intent: id, user: user, approve: true, comment: reason, code: nil, identity: identity)
+            tenant: user.tenantID, intent: id, user: user, decision: .approve, comment: reason, code: nil, identity: identity)
         waiters.wakeLocally(tenant: user.tenantID, intent: id)
         guard let claims = IntentStore.warrantClaims(of: record) else {
             throw Problem(status: .conflict, type: "approval-pending", title: "More approvals needed",
@@ -59,7 +59,7 @@ struct ViennaApprovalsController {
             let reason = body.readableText("reason")
             try body.finish()
             record = try await approvals.decide(
-                tenant: user.tenantID, intent: id, user: user, approve: false, comment: reason, code: nil, identity: identity)
+                tenant: user.tenantID, intent: id, user: user, decision: .reject, comment: reason, code: nil, identity: identity)
         case .apiKey:
             let caller = try ViennaCaller.agent(request, context: context)
             var body = try await ViennaBody.read(request, principal: principal, identity: identity).body

@@ -22,7 +22,7 @@ public enum AuditChain {
             "seq": .number(Double(seq)),
             "tenant": .string(tenant),
             "time": .string(Timestamp.format(time)),
-            "type": .string(event.type),
+            "type": .string(event.type.rawValue),
             "actor": event.actor.json,
             "subject": event.subject?.json ?? .null,
             "data": .object(event.data),

@@ -2,8 +2,6 @@ import WritCrypto
 
 /// Signed checkpoints of an audit chain (CONTRACT §3): a JWS over `{tenant, seq, hash, iat}`.
 public enum AuditCheckpoint {
-    /// The event type under which a checkpoint enters the chain, right after the event it covers.
-    public static let eventType = "audit.checkpoint"
     /// The JWS `typ` of a checkpoint.
     public static let jwsType = "writ-checkpoint+jwt"
 

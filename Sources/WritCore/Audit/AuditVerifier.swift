@@ -59,7 +59,7 @@ public struct AuditVerifier: Sendable {
         guard let prev = event["prev"]?.stringValue else { throw failure(seq, "no prev") }
         if let previousHash, prev != previousHash { throw failure(seq, "prev does not match the previous event's hash") }
         guard SHA256.hexHash(CanonicalJSON.bytes(.object(event))) == hash else { throw failure(seq, "hash does not match the content") }
-        if event["type"]?.stringValue == AuditCheckpoint.eventType {
+        if event["type"]?.stringValue == AuditEventType.auditCheckpoint.rawValue {
             try checkCheckpoint(event, seq: seq, tenant: eventTenant, prev: prev)
         }
         tenant = eventTenant

@@ -10,7 +10,7 @@ public enum EventStreamScope: Sendable, Equatable {
     case agent(UUID)
 
     /// The subject kinds ``intentsWarrantsAndPolicies`` shows.
-    public static let memberSubjectKinds = ["intent", "warrant", "policy"]
+    public static let memberSubjectKinds: [AuditSubjectKind] = [.intent, .warrant, .policy]
 
     /// The scope of `principal`; `nil` when it may not follow events (a key with neither the
     /// `admin` scope nor an agent's `intents` scope).

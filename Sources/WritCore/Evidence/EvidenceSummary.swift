@@ -27,7 +27,11 @@ public struct EvidenceSummary: Sendable {
         let decisions = intent["approvals"]?.arrayValue ?? []
         for decision in decisions {
             let who = decision["email"]?.stringValue ?? decision["user_id"]?.stringValue ?? "?"
-            if decision["decision"]?.stringValue == "approve" { approvers[who, default: (0, 0)].approved += 1 } else { approvers[who, default: (0, 0)].rejected += 1 }
+            if ApprovalDecision(of: decision) == .approve {
+                approvers[who, default: (0, 0)].approved += 1
+            } else {
+                approvers[who, default: (0, 0)].rejected += 1
+            }
         }
         if let created = intent["created_at"]?.stringValue.flatMap(Timestamp.parse),
            let last = decisions.compactMap({ $0["at"]?.stringValue.flatMap(Timestamp.parse) }).max(), ["approved", "executed", "failed", "rejected"].contains(status) {
@@ -40,7 +44,7 @@ public struct EvidenceSummary: Sendable {
         let rules = intent["decision"]?["rules"]?.arrayValue?.compactMap { $0["id"]?.stringValue }.joined(separator: ", ") ?? ""
         var what = "\(intent["action"]?.stringValue ?? "") on \(intent["resource"]?.stringValue ?? "")"
         if !rules.isEmpty { what += " (rules: \(rules))" }
-        for decision in decisions where decision["decision"]?.stringValue == "reject" {
+        for decision in decisions where ApprovalDecision(of: decision) == .reject {
             what += "; rejected by \(decision["email"]?.stringValue ?? "?")" + (decision["comment"]?.stringValue.map { ": \u{201C}\($0)\u{201D}" } ?? "")
         }
         exceptions.append((intent["id"]?.stringValue ?? "?", revoked ? "\(status), warrant revoked" : status, what))

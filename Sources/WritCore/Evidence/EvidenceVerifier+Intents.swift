@@ -99,7 +99,7 @@ extension EvidenceVerifier {
     /// from distinct people, none of them excluded, each with MFA when the tier required it.
     static func checkApprovals(_ intent: JSONValue) -> [String] {
         guard let tier = intent["tier"]?.stringValue, tier != "T0", case .array(let decisions)? = intent["approvals"] else { return [] }
-        let approvers = decisions.filter { $0["decision"]?.stringValue == "approve" }.compactMap { $0["user_id"]?.stringValue }
+        let approvers = decisions.filter { ApprovalDecision(of: $0) == .approve }.compactMap { $0["user_id"]?.stringValue }
         let excluded = Set(intent["excluded_approvers"]?.arrayValue?.compactMap(\.stringValue) ?? [])
         var problems: [String] = []
         if Set(approvers).count != approvers.count { problems.append("one person approved twice") }
@@ -109,7 +109,7 @@ extension EvidenceVerifier {
             problems.append("has \(approvers.count) approvals; its tier required \(Int(required))")
         }
         if intent["decision"]?["approvals"]?["mfa"] == .bool(true),
-           decisions.contains(where: { $0["decision"]?.stringValue == "approve" && $0["mfa"] != .bool(true) }) {
+           decisions.contains(where: { ApprovalDecision(of: $0) == .approve && $0["mfa"] != .bool(true) }) {
             problems.append("an approval without the second factor its tier required")
         }
         let signed = Set(intent["warrant"]?["claims"]?["approvals"]?.arrayValue?.compactMap { $0["by"]?.stringValue } ?? [])

@@ -92,9 +92,10 @@ public struct EvidenceVerifier {
                 outcome.findings.append(EvidenceFinding("events.ndjson seq \(Int64(seq))", "belongs to another tenant"))
             }
             let subject = event["subject"]?["id"]?.stringValue ?? ""
-            switch event["type"]?.stringValue {
-            case "intent.submitted": facts.submitted[subject] = event["data"]
-            case "policy.changed":
+            // The chain check covers every type, known or not; these two carry what the later checks compare.
+            switch event["type"]?.stringValue.flatMap(AuditEventType.init(rawValue:)) {
+            case .intentSubmitted?: facts.submitted[subject] = event["data"]
+            case .policyChanged?:
                 if let version = event["data"]?["version"]?.numberValue { facts.policyChanges["\(subject)/\(Int(version))"] = event["data"]?["document"] }
             default: break
             }

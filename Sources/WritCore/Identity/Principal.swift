@@ -41,10 +41,10 @@ public enum Principal: Sendable, Equatable {
     }
 
     /// The audit actor for this principal.
-    public var actor: AuditEvent.Party {
+    public var actor: AuditEvent.Actor {
         switch self {
-        case .user(let user): AuditEvent.Party(kind: "user", id: user.userID.uuidString.lowercased())
-        case .apiKey(let key): AuditEvent.Party(kind: "api_key", id: key.keyID.uuidString.lowercased())
+        case .user(let user): AuditEvent.Actor(kind: .user, id: user.userID.uuidString.lowercased())
+        case .apiKey(let key): AuditEvent.Actor(kind: .apiKey, id: key.keyID.uuidString.lowercased())
         }
     }
 }

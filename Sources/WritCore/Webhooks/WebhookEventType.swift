@@ -20,26 +20,32 @@ public enum WebhookEventType: String, Sendable, CaseIterable, Comparable {
     /// The webhook events an audit event of `auditType` with `data` stands for, in a fixed order.
     /// A submission is `intent.submitted` and, by its status, also `approval.requested` (T1–T3
     /// waiting for people) or `intent.denied`.
-    public static func derived(fromAudit auditType: String, data: JSONValue) -> [WebhookEventType] {
+    public static func derived(fromAudit auditType: AuditEventType, data: JSONValue) -> [WebhookEventType] {
         switch auditType {
-        case "intent.submitted":
+        case .intentSubmitted:
             guard case .object(let members) = data, case .string(let status)? = members["status"] else { return [.intentSubmitted] }
             switch IntentStatus(rawValue: status) {
             case .pendingApproval: return [.intentSubmitted, .approvalRequested]
             case .denied: return [.intentSubmitted, .intentDenied]
             default: return [.intentSubmitted]
             }
-        case "intent.approved": return [.intentApproved]
-        case "intent.rejected": return [.intentRejected]
-        case "intent.expired": return [.intentExpired]
-        case "intent.cancelled": return [.intentCancelled]
-        case "intent.executed", "intent.failed": return [.intentResult]
-        case "warrant.redeemed": return [.warrantRedeemed]
-        case "warrant.revoked": return [.warrantRevoked]
-        case "policy.changed": return [.policyChanged]
-        case "member.invited", "member.joined", "member.added", "member.updated", "member.removed": return [.memberChanged]
-        case "api_key.revoked": return [.keyRevoked]
-        default: return []
+        case .intentApproved: return [.intentApproved]
+        case .intentRejected: return [.intentRejected]
+        case .intentExpired: return [.intentExpired]
+        case .intentCancelled: return [.intentCancelled]
+        case .intentExecuted, .intentFailed: return [.intentResult]
+        case .warrantRedeemed: return [.warrantRedeemed]
+        case .warrantRevoked: return [.warrantRevoked]
+        case .policyChanged: return [.policyChanged]
+        case .memberInvited, .memberJoined, .memberAdded, .memberUpdated, .memberRemoved: return [.memberChanged]
+        case .apiKeyRevoked: return [.keyRevoked]
+        case .intentApprovalRecorded, .intentRejectionRecorded, .warrantIssued,
+             .memberPasswordChanged, .memberTOTPEnrolmentStarted, .memberTOTPEnabled, .memberTOTPDisabled, .memberRecoveryCodeUsed,
+             .apiKeyCreated, .teamCreated, .teamUpdated, .teamDeleted, .agentCreated, .agentUpdated, .agentDisabled, .agentEnabled,
+             .tenantCreated, .signingKeyCreated, .sessionCreated, .sessionEnded,
+             .webhookCreated, .webhookUpdated, .webhookDeleted, .webhookSecretRotated, .webhookRedeliveryRequested, .webhookDisabled,
+             .auditCheckpoint, .auditPurged, .benchFiller, .benchAppend:
+            return []
         }
     }
 }

@@ -81,8 +81,8 @@ public struct AuditLog: Sendable {
             INSERT INTO audit_events (tenant_id, seq, occurred_at, type, actor_kind, actor_id, subject_kind, subject_id, body, hash)
             SELECT \(tenant), s::bigint, t::timestamptz, ty, ak, ai, sk, si, b, h
             FROM unnest(\(column { String(run[$0].seq) })::text[], \(column { run[$0].time.postgresText })::text[],
-                        \(column { run[$0].event.type })::text[], \(column { run[$0].event.actor.kind })::text[],
-                        \(column { run[$0].event.actor.id })::text[], \(column { run[$0].event.subject?.kind })::text[],
+                        \(column { run[$0].event.type.rawValue })::text[], \(column { run[$0].event.actor.kind.rawValue })::text[],
+                        \(column { run[$0].event.actor.id })::text[], \(column { run[$0].event.subject?.kind.rawValue })::text[],
                         \(column { run[$0].event.subject?.id })::text[],
                         \(column { String(decoding: run[$0].link.body, as: UTF8.self) })::text[], \(column { run[$0].link.hash })::text[])
                  AS u(s, t, ty, ak, ai, sk, si, b, h)
@@ -161,8 +161,7 @@ public struct AuditLog: Sendable {
         let jws = try AuditCheckpoint.sign(
             tenant: tenant.uuidString.lowercased(), seq: head.seq, hash: head.hash, iat: iat, kid: key.kid, key: key.key)
         let event = AuditEvent(
-            type: AuditCheckpoint.eventType, actor: .system,
-            subject: .init(kind: "audit_checkpoint", id: String(head.seq)),
+            type: .auditCheckpoint, actor: .system, subject: .init(kind: .auditCheckpoint, id: String(head.seq)),
             data: ["seq": .number(Double(head.seq)), "hash": .string(head.hash), "iat": .number(Double(iat)), "jws": .string(jws)])
         let seq = head.seq + 1
         let time = Date()

@@ -23,7 +23,7 @@ extension AuditReader {
             SELECT h.seq, h.purged_before, b.hash AS boundary_hash, b.body IS NULL AS boundary_purged, b.occurred_at AS boundary_time,
                    CASE WHEN h.purged_before > 1 THEN (
                        SELECT r.body FROM audit_events r
-                       WHERE r.tenant_id = h.tenant_id AND r.type = \(AuditRetention.eventType) AND r.seq >= h.purged_before
+                       WHERE r.tenant_id = h.tenant_id AND r.type = \(AuditEventType.auditPurged.rawValue) AND r.seq >= h.purged_before
                        ORDER BY r.seq DESC LIMIT 1) END AS record
             FROM audit_heads h LEFT JOIN audit_events b ON b.tenant_id = h.tenant_id AND b.seq = h.purged_before - 1
             WHERE h.tenant_id = \(tenant)

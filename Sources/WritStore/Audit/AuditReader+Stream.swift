@@ -5,7 +5,7 @@ import WritCore
 /// One event of the live stream: its place in the chain, its type, and its export line.
 public struct StreamedAuditEvent: Sendable {
     public let seq: Int64
-    public let type: String
+    public let type: AuditEventType
     public let line: [UInt8]
 }
 
@@ -59,7 +59,8 @@ extension AuditReader {
         case .intentsWarrantsAndPolicies:
             """
             SELECT seq, type, body, hash FROM audit_events
-            WHERE tenant_id = \(tenant) AND body IS NOT NULL AND \(range) AND subject_kind = ANY(\(EventStreamScope.memberSubjectKinds)::text[]) \(tail)
+            WHERE tenant_id = \(tenant) AND body IS NOT NULL AND \(range)
+              AND subject_kind = ANY(\(EventStreamScope.memberSubjectKinds.map(\.rawValue))::text[]) \(tail)
             """
         case .agent(let agent):
             // The CASE keeps the cast to the rows that are about an intent (their ids are UUIDs).
@@ -76,7 +77,7 @@ extension AuditReader {
 
     private static func streamed(_ row: PostgresRow) throws -> StreamedAuditEvent {
         StreamedAuditEvent(
-            seq: try row.decode(Int64.self, "seq"), type: try row.decode(String.self, "type"),
+            seq: try row.decode(Int64.self, "seq"), type: try row.decodeCase(AuditEventType.self, "type"),
             line: try AuditChain.exportLine(body: Array(try row.decode(String.self, "body").utf8), hash: try row.decode(String.self, "hash")))
     }
 }

@@ -20,8 +20,6 @@ public struct AuditRetention: Sendable {
         public let beforeSeq: Int64
     }
 
-    public static let eventType = "audit.purged"
-
     let database: Database
     let audit: AuditLog
     /// The most events one transaction purges; a longer backlog takes several passes.
@@ -81,7 +79,7 @@ public struct AuditRetention: Sendable {
                 UPDATE audit_events SET body = NULL, actor_id = NULL, subject_id = NULL
                 WHERE tenant_id = \(tenant) AND seq >= \(start) AND seq < \(end) AND body IS NOT NULL
                 """)
-            try await audit.append(AuditEvent(type: Self.eventType, actor: .system, data: [
+            try await audit.append(AuditEvent(type: .auditPurged, actor: .system, data: [
                 "from_seq": .number(Double(start)), "before_seq": .number(Double(end)), "events": .number(Double(end - start)),
                 "retention_days": .number(Double(days)), "boundary_hash": .string(boundaryHash),
             ]), tenant: tenant, in: tx)

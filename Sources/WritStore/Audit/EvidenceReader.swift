@@ -55,7 +55,7 @@ public struct EvidenceReader: Sendable {
                     "version": .number(Double(try row.decode(Int.self, "version"))),
                     "document": try JSONParser.parse(try row.decode(String.self, "document")),
                     "comment": try row.decode(String?.self, "comment").map(JSONValue.string) ?? .null,
-                    "author": ["kind": .string(try row.decode(String.self, "author_kind")),
+                    "author": ["kind": .string(try row.decodeCase(AuditActorKind.self, "author_kind").rawValue),
                                "id": try row.decode(String?.self, "author_id").map(JSONValue.string) ?? .null],
                     "created_at": .string(Timestamp.format(try row.decode(Date.self, "created_at"))),
                 ]
@@ -98,7 +98,7 @@ public struct EvidenceReader: Sendable {
             for row in decisions {
                 byIntent[try row.decode(UUID.self, "intent_id"), default: []].append([
                     "user_id": .string(try row.decode(UUID.self, "user_id").uuidString.lowercased()), "email": .string(try row.decode(String.self, "email")),
-                    "decision": .string(try row.decode(String.self, "decision")),
+                    "decision": .string(try row.decodeCase(ApprovalDecision.self, "decision").rawValue),
                     "comment": try row.decode(String?.self, "comment").map(JSONValue.string) ?? .null,
                     "mfa": .bool(try row.decode(Bool.self, "mfa")), "at": .string(Timestamp.format(try row.decode(Date.self, "created_at"))),
                 ])

@@ -52,7 +52,7 @@ public enum HotPathBenchFixture {
             try await database.withTenant(tenant) { tx in
                 let head = try await audit.lockHead(tenant: tenant, in: tx)
                 let filler = (0..<batch).map { index in
-                    AuditEvent(type: "bench.filler", actor: .system, data: ["n": .number(Double(written + index))])
+                    AuditEvent(type: .benchFiller, actor: .system, data: ["n": .number(Double(written + index))])
                 }
                 let planned = try await audit.statements(appending: filler, tenant: tenant, after: head, in: tx)
                 try await tx.pipeline(planned.statements)

@@ -33,7 +33,7 @@ extension IdentityStore {
                         \(Bytea(sealedSecret)))
                 """)
             try await audit.append(
-                AuditEvent(type: "api_key.created", actor: principal.actor, subject: .init(kind: "api_key", id: id.uuidString.lowercased()),
+                AuditEvent(type: .apiKeyCreated, actor: principal.actor, subject: .init(kind: .apiKey, id: id.uuidString.lowercased()),
                            data: ["name": .string(name), "scopes": .array(scopes.map { .string($0.rawValue) }),
                                   "agent": agentID.map { .string($0.uuidString.lowercased()) } ?? .null,
                                   "audiences": .array(audiences.map(JSONValue.string))]),
@@ -63,7 +63,7 @@ extension IdentityStore {
                 """)
             guard updated.affectedRows == 1 else { throw StoreError.notFound("API key") }
             try await audit.append(
-                AuditEvent(type: "api_key.revoked", actor: principal.actor, subject: .init(kind: "api_key", id: id.uuidString.lowercased())),
+                AuditEvent(type: .apiKeyRevoked, actor: principal.actor, subject: .init(kind: .apiKey, id: id.uuidString.lowercased())),
                 tenant: tenant, in: tx)
         }
     }

@@ -101,15 +101,15 @@ extension IdentityStore {
         for membership in memberships where membership.tenantID != principal.tenantID {
             try await database.withTenant(membership.tenantID) { tx in
                 try await revokeSessions(tenant: membership.tenantID, user: membership.userID, in: tx)
-                let actor = AuditEvent.Party(kind: "user", id: membership.userID.uuidString.lowercased())
-                try await audit.append(AuditEvent(type: "member.password_changed", actor: actor, subject: actor),
+                let actor = AuditEvent.Actor(kind: .user, id: membership.userID.uuidString.lowercased())
+                try await audit.append(AuditEvent(type: .memberPasswordChanged, actor: actor, subject: .init(kind: .user, id: actor.id)),
                                        tenant: membership.tenantID, in: tx)
             }
         }
         return try await database.withTenant(principal.tenantID) { tx in
             try await revokeSessions(tenant: principal.tenantID, user: principal.userID, in: tx)
-            let actor = AuditEvent.Party(kind: "user", id: principal.userID.uuidString.lowercased())
-            try await audit.append(AuditEvent(type: "member.password_changed", actor: actor, subject: actor),
+            let actor = AuditEvent.Actor(kind: .user, id: principal.userID.uuidString.lowercased())
+            try await audit.append(AuditEvent(type: .memberPasswordChanged, actor: actor, subject: .init(kind: .user, id: actor.id)),
                                    tenant: principal.tenantID, in: tx)
             return try await createSession(tenant: principal.tenantID, user: principal.userID, in: tx)
         }

@@ -36,7 +36,7 @@ extension IdentityStore {
                 VALUES (\(tenant), \(id), \(teamID), \(name), \(ownerID), \(JSONText(Self.labelsJSON(labels)))::jsonb)
                 """)
             try await audit.append(
-                AuditEvent(type: "agent.created", actor: principal.actor, subject: .init(kind: "agent", id: id.uuidString.lowercased()),
+                AuditEvent(type: .agentCreated, actor: principal.actor, subject: .init(kind: .agent, id: id.uuidString.lowercased()),
                            data: ["name": .string(name), "team": .string(teamID.uuidString.lowercased())]),
                 tenant: tenant, in: tx)
             return try await agent(tenant: tenant, id: id, in: tx)
@@ -87,10 +87,10 @@ extension IdentityStore {
             if let name = changes.name { data["name"] = .string(name) }
             if let team = changes.teamID { data["team"] = .string(team.uuidString.lowercased()) }
             if let disabled = changes.disabled { data["disabled"] = .bool(disabled) }
-            let type = changes.disabled == true && !current.disabled ? "agent.disabled"
-                : changes.disabled == false && current.disabled ? "agent.enabled" : "agent.updated"
+            let type: AuditEventType = changes.disabled == true && !current.disabled ? .agentDisabled
+                : changes.disabled == false && current.disabled ? .agentEnabled : .agentUpdated
             try await audit.append(
-                AuditEvent(type: type, actor: principal.actor, subject: .init(kind: "agent", id: id.uuidString.lowercased()), data: data),
+                AuditEvent(type: type, actor: principal.actor, subject: .init(kind: .agent, id: id.uuidString.lowercased()), data: data),
                 tenant: tenant, in: tx)
             return try await agent(tenant: tenant, id: id, in: tx)
         }

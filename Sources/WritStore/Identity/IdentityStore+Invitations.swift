@@ -44,7 +44,7 @@ extension IdentityStore {
                     + "\(Timestamp.format(expiresAt)).\n",
                 link: reference, in: tx)
             try await audit.append(
-                AuditEvent(type: "member.invited", actor: principal.actor, subject: .init(kind: "user", id: userID.uuidString.lowercased()),
+                AuditEvent(type: .memberInvited, actor: principal.actor, subject: .init(kind: .user, id: userID.uuidString.lowercased()),
                            data: ["email": .string(email.value), "roles": .array(roles.map { .string($0.rawValue) }),
                                   "teams": .array(teams.map { .string($0.uuidString.lowercased()) })]),
                 tenant: tenant, in: tx)
@@ -91,8 +91,9 @@ extension IdentityStore {
                     """)
             }
             guard activated.affectedRows == 1 else { return nil }
-            let actor = AuditEvent.Party(kind: "user", id: invitation.userID.uuidString.lowercased())
-            try await audit.append(AuditEvent(type: "member.joined", actor: actor, subject: actor), tenant: tenant, in: tx)
+            let actor = AuditEvent.Actor(kind: .user, id: invitation.userID.uuidString.lowercased())
+            try await audit.append(AuditEvent(type: .memberJoined, actor: actor, subject: .init(kind: .user, id: actor.id)),
+                                   tenant: tenant, in: tx)
             let session = try await createSession(tenant: tenant, user: invitation.userID, in: tx)
             return (try await member(tenant: tenant, id: invitation.userID, in: tx), session)
         }

@@ -53,7 +53,7 @@ extension IdentityStore {
             if let roles { data["roles"] = .array(roles.map { .string($0.rawValue) }) }
             if let teams { data["teams"] = .array(teams.map { .string($0.uuidString.lowercased()) }) }
             try await audit.append(
-                AuditEvent(type: "member.updated", actor: principal.actor, subject: .init(kind: "user", id: id.uuidString.lowercased()),
+                AuditEvent(type: .memberUpdated, actor: principal.actor, subject: .init(kind: .user, id: id.uuidString.lowercased()),
                            data: data),
                 tenant: tenant, in: tx)
             return try await member(tenant: tenant, id: id, in: tx)
@@ -69,7 +69,7 @@ extension IdentityStore {
             try await tx.execute("DELETE FROM team_members WHERE tenant_id = \(tenant) AND user_id = \(id)")
             try await revokeSessions(tenant: tenant, user: id, in: tx)
             try await audit.append(
-                AuditEvent(type: "member.removed", actor: principal.actor, subject: .init(kind: "user", id: id.uuidString.lowercased()),
+                AuditEvent(type: .memberRemoved, actor: principal.actor, subject: .init(kind: .user, id: id.uuidString.lowercased()),
                            data: ["email": .string(current.email)]),
                 tenant: tenant, in: tx)
         }

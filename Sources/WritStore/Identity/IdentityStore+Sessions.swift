@@ -20,9 +20,9 @@ extension IdentityStore {
             INSERT INTO sessions (tenant_id, id, user_id, token_hash, csrf_hash, expires_at)
             VALUES (\(tenant), \(id), \(user), \(Bytea(hasher.hash(token))), \(Bytea(hasher.hash(csrf))), \(expiresAt))
             """)
-        let actor = AuditEvent.Party(kind: "user", id: user.uuidString.lowercased())
+        let actor = AuditEvent.Actor(kind: .user, id: user.uuidString.lowercased())
         try await audit.append(
-            AuditEvent(type: "session.created", actor: actor, subject: .init(kind: "session", id: id.uuidString.lowercased())),
+            AuditEvent(type: .sessionCreated, actor: actor, subject: .init(kind: .session, id: id.uuidString.lowercased())),
             tenant: tenant, in: tx)
         return NewSession(id: id, token: token, csrfToken: csrf, expiresAt: expiresAt)
     }
@@ -71,8 +71,8 @@ extension IdentityStore {
                 WHERE tenant_id = \(principal.tenantID) AND id = \(principal.sessionID) AND revoked_at IS NULL
                 """)
             try await audit.append(
-                AuditEvent(type: "session.ended", actor: .init(kind: "user", id: principal.userID.uuidString.lowercased()),
-                           subject: .init(kind: "session", id: principal.sessionID.uuidString.lowercased())),
+                AuditEvent(type: .sessionEnded, actor: .init(kind: .user, id: principal.userID.uuidString.lowercased()),
+                           subject: .init(kind: .session, id: principal.sessionID.uuidString.lowercased())),
                 tenant: principal.tenantID, in: tx)
         }
     }

@@ -45,13 +45,13 @@ extension IdentityStore {
                 INSERT INTO users (tenant_id, id, email, account_id, roles, status)
                 VALUES (\(tenantID), \(userID), \(email.value), \(accountID), \(["admin"])::text[], 'active')
                 """)
-            let actor = AuditEvent.Party(kind: "user", id: userID.uuidString.lowercased())
+            let actor = AuditEvent.Actor(kind: .user, id: userID.uuidString.lowercased())
             try await audit.append(
-                AuditEvent(type: "tenant.created", actor: actor, subject: .init(kind: "tenant", id: tenantID.uuidString.lowercased()),
+                AuditEvent(type: .tenantCreated, actor: actor, subject: .init(kind: .tenant, id: tenantID.uuidString.lowercased()),
                            data: ["name": .string(organization), "plan": "free"]),
                 tenant: tenantID, in: tx)
             try await audit.append(
-                AuditEvent(type: "member.added", actor: actor, subject: actor,
+                AuditEvent(type: .memberAdded, actor: actor, subject: .init(kind: .user, id: actor.id),
                            data: ["email": .string(email.value), "roles": ["admin"]]),
                 tenant: tenantID, in: tx)
             try await createSigningKey(tenant: tenantID, actor: actor, in: tx)
@@ -67,7 +67,7 @@ extension IdentityStore {
 
     /// Generates an Ed25519 signing key, seals its private half under the master key and stores it.
     @discardableResult
-    func createSigningKey(tenant: UUID, actor: AuditEvent.Party, in tx: Transaction) async throws -> String {
+    func createSigningKey(tenant: UUID, actor: AuditEvent.Actor, in tx: Transaction) async throws -> String {
         let key = Ed25519.PrivateKey()
         let kid = Base64URL.encode(SHA256.hash(key.publicKey.rawRepresentation).prefix(12))
         let sealed = try sealer.seal(key.rawRepresentation, context: "signing-key:\(tenant.uuidString.lowercased()):\(kid)")
@@ -76,7 +76,7 @@ extension IdentityStore {
             VALUES (\(tenant), \(kid), \(Bytea(key.publicKey.rawRepresentation)), \(Bytea(sealed)))
             """)
         try await audit.append(
-            AuditEvent(type: "signing_key.created", actor: actor, subject: .init(kind: "signing_key", id: kid)),
+            AuditEvent(type: .signingKeyCreated, actor: actor, subject: .init(kind: .signingKey, id: kid)),
             tenant: tenant, in: tx)
         return kid
     }

@@ -28,8 +28,8 @@ extension IdentityStore {
             try await tx.execute("""
                 UPDATE users SET totp_pending_sealed = \(Bytea(sealed)) WHERE tenant_id = \(principal.tenantID) AND id = \(principal.userID)
                 """)
-            let actor = AuditEvent.Party(kind: "user", id: principal.userID.uuidString.lowercased())
-            try await audit.append(AuditEvent(type: "member.totp_enrolment_started", actor: actor, subject: actor),
+            let actor = AuditEvent.Actor(kind: .user, id: principal.userID.uuidString.lowercased())
+            try await audit.append(AuditEvent(type: .memberTOTPEnrolmentStarted, actor: actor, subject: .init(kind: .user, id: actor.id)),
                                    tenant: principal.tenantID, in: tx)
         }
         return totp
@@ -61,8 +61,9 @@ extension IdentityStore {
                     VALUES (\(principal.tenantID), \(principal.userID), \(Bytea(hasher.hash(formatted))))
                     """)
             }
-            let actor = AuditEvent.Party(kind: "user", id: principal.userID.uuidString.lowercased())
-            try await audit.append(AuditEvent(type: "member.totp_enabled", actor: actor, subject: actor), tenant: principal.tenantID, in: tx)
+            let actor = AuditEvent.Actor(kind: .user, id: principal.userID.uuidString.lowercased())
+            try await audit.append(AuditEvent(type: .memberTOTPEnabled, actor: actor, subject: .init(kind: .user, id: actor.id)),
+                                   tenant: principal.tenantID, in: tx)
             return codes
         }
     }
@@ -91,8 +92,9 @@ extension IdentityStore {
             WHERE tenant_id = \(tenant) AND user_id = \(user) AND code_hash = \(Bytea(hasher.hash(code.lowercased()))) AND used_at IS NULL
             """)
         guard used.affectedRows == 1 else { return .rejected }
-        let actor = AuditEvent.Party(kind: "user", id: user.uuidString.lowercased())
-        try await audit.append(AuditEvent(type: "member.recovery_code_used", actor: actor, subject: actor), tenant: tenant, in: tx)
+        let actor = AuditEvent.Actor(kind: .user, id: user.uuidString.lowercased())
+        try await audit.append(AuditEvent(type: .memberRecoveryCodeUsed, actor: actor, subject: .init(kind: .user, id: actor.id)),
+                               tenant: tenant, in: tx)
         return .accepted
     }
 
@@ -111,8 +113,9 @@ extension IdentityStore {
                 WHERE tenant_id = \(principal.tenantID) AND id = \(principal.userID)
                 """)
             try await tx.execute("DELETE FROM recovery_codes WHERE tenant_id = \(principal.tenantID) AND user_id = \(principal.userID)")
-            let actor = AuditEvent.Party(kind: "user", id: principal.userID.uuidString.lowercased())
-            try await audit.append(AuditEvent(type: "member.totp_disabled", actor: actor, subject: actor), tenant: principal.tenantID, in: tx)
+            let actor = AuditEvent.Actor(kind: .user, id: principal.userID.uuidString.lowercased())
+            try await audit.append(AuditEvent(type: .memberTOTPDisabled, actor: actor, subject: .init(kind: .user, id: actor.id)),
+                                   tenant: principal.tenantID, in: tx)
         }
     }
 }

@@ -11,7 +11,7 @@ extension IdentityStore {
                 try await tx.execute("INSERT INTO teams (tenant_id, id, name) VALUES (\(tenant), \(id), \(name))")
             }
             try await audit.append(
-                AuditEvent(type: "team.created", actor: principal.actor, subject: .init(kind: "team", id: id.uuidString.lowercased()),
+                AuditEvent(type: .teamCreated, actor: principal.actor, subject: .init(kind: .team, id: id.uuidString.lowercased()),
                            data: ["name": .string(name)]),
                 tenant: tenant, in: tx)
             return try await team(tenant: tenant, id: id, in: tx)
@@ -49,7 +49,7 @@ extension IdentityStore {
             }
             guard updated.affectedRows == 1 else { throw StoreError.notFound("team") }
             try await audit.append(
-                AuditEvent(type: "team.updated", actor: principal.actor, subject: .init(kind: "team", id: id.uuidString.lowercased()),
+                AuditEvent(type: .teamUpdated, actor: principal.actor, subject: .init(kind: .team, id: id.uuidString.lowercased()),
                            data: ["name": .string(name)]),
                 tenant: tenant, in: tx)
             return try await team(tenant: tenant, id: id, in: tx)
@@ -64,7 +64,7 @@ extension IdentityStore {
             let deleted = try await tx.execute("DELETE FROM teams WHERE tenant_id = \(tenant) AND id = \(id)")
             guard deleted.affectedRows == 1 else { throw StoreError.notFound("team") }
             try await audit.append(
-                AuditEvent(type: "team.deleted", actor: principal.actor, subject: .init(kind: "team", id: id.uuidString.lowercased())),
+                AuditEvent(type: .teamDeleted, actor: principal.actor, subject: .init(kind: .team, id: id.uuidString.lowercased())),
                 tenant: tenant, in: tx)
         }
     }

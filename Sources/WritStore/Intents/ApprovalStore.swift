@@ -22,7 +22,8 @@ public struct ApprovalStore: Sendable {
     /// The code is checked only after every other check passed and in the same transaction, so a
     /// refused decision never uses up a code; a wrong code throws ``StoreError/unauthorized(_:)``.
     public func decide(
-        tenant: UUID, intent id: UUID, user: UserPrincipal, approve: Bool, comment: String?, code: String?, identity: IdentityStore
+        tenant: UUID, intent id: UUID, user: UserPrincipal, decision: ApprovalDecision, comment: String?, code: String?,
+        identity: IdentityStore
     ) async throws -> IntentRecord {
         try await database.withTenant(tenant) { tx in
             let pending = try await PendingIntent.lock(tenant: tenant, id: id, in: tx)
@@ -37,7 +38,7 @@ public struct ApprovalStore: Sendable {
                 throw StoreError.forbidden("This T2 intent needs each approver's TOTP code: send `totp` (enrol with POST /v1/me/totp).")
             }
             let mfa = try await Self.checkSecondFactor(code, tenant: tenant, user: user.userID, identity: identity, in: tx)
-            try await record(pending, user: user.userID, approve: approve, comment: comment, mfa: mfa, in: tx)
+            try await record(pending, user: user.userID, decision: decision, comment: comment, mfa: mfa, in: tx)
             tx.queue(NodeEventChannel.intentChanged(tenant: tenant, intent: id))
             return try await IntentStore.read(tenant: tenant, id: id, in: tx)
         }
@@ -53,29 +54,35 @@ public struct ApprovalStore: Sendable {
     }
 
     /// Inserts the decision and moves the intent on: rejected, approved with its warrant, or still pending.
-    func record(_ pending: PendingIntent, user: UUID, approve: Bool, comment: String?, mfa: Bool, in tx: Transaction) async throws {
+    func record(
+        _ pending: PendingIntent, user: UUID, decision: ApprovalDecision, comment: String?, mfa: Bool, in tx: Transaction
+    ) async throws {
         do {
             try await tx.execute("""
                 INSERT INTO approvals (tenant_id, intent_id, user_id, decision, comment, mfa)
-                VALUES (\(pending.tenant), \(pending.id), \(user), \(approve ? "approve" : "reject"), \(comment), \(mfa))
+                VALUES (\(pending.tenant), \(pending.id), \(user), \(decision.rawValue), \(comment), \(mfa))
                 """)
         } catch let error as PostgresError where error.isUniqueViolation {
             throw StoreError.conflict("You have already decided on this intent; each person counts once.")
         }
-        let actor = AuditEvent.Party(kind: "user", id: user.uuidString.lowercased())
-        let subject = AuditEvent.Party(kind: "intent", id: pending.id.uuidString.lowercased())
+        let actor = AuditEvent.Actor(kind: .user, id: user.uuidString.lowercased())
+        let subject = AuditEvent.Subject(kind: .intent, id: pending.id.uuidString.lowercased())
         let counts = try await tx.execute("""
             SELECT count(*) FILTER (WHERE decision = 'approve') AS approvals, count(*) FILTER (WHERE decision = 'reject') AS rejections
             FROM approvals WHERE tenant_id = \(pending.tenant) AND intent_id = \(pending.id)
             """)[0]
         let approvals = try counts.decode(Int.self, "approvals"), rejections = try counts.decode(Int.self, "rejections")
+        let recorded: AuditEventType = switch decision {
+        case .approve: .intentApprovalRecorded
+        case .reject: .intentRejectionRecorded
+        }
         try await audit.append(
-            AuditEvent(type: approve ? "intent.approval_recorded" : "intent.rejection_recorded", actor: actor, subject: subject,
+            AuditEvent(type: recorded, actor: actor, subject: subject,
                        data: ["mfa": .bool(mfa), "comment": comment.map(JSONValue.string) ?? .null]),
             tenant: pending.tenant, in: tx)
         if rejections > 0, pending.vetoes || pending.tier != .t3 || rejections > pending.boardSize - pending.required {
             try await pending.setStatus(.rejected, in: tx)
-            try await audit.append(AuditEvent(type: "intent.rejected", actor: actor, subject: subject), tenant: pending.tenant, in: tx)
+            try await audit.append(AuditEvent(type: .intentRejected, actor: actor, subject: subject), tenant: pending.tenant, in: tx)
         } else if approvals >= pending.required {
             try await pending.setStatus(.approved, in: tx)
             let rows = try await tx.execute("""
@@ -91,7 +98,7 @@ public struct ApprovalStore: Sendable {
                 warrantTTL: pending.warrantTTL, policyKey: pending.policyKey, policyVersion: pending.policyVersion, approvals: claims, in: tx)
             try await audit.append(contentsOf: [
                 issued.event,
-                AuditEvent(type: "intent.approved", actor: actor, subject: subject, data: ["approvals": .number(Double(approvals))]),
+                AuditEvent(type: .intentApproved, actor: actor, subject: subject, data: ["approvals": .number(Double(approvals))]),
             ], tenant: pending.tenant, in: tx)
         }
     }
@@ -101,8 +108,8 @@ public struct ApprovalStore: Sendable {
         try await database.withTenant(tenant) { tx in
             let pending = try await PendingIntent.lock(tenant: tenant, id: id, agent: agent, in: tx)
             try await pending.setStatus(.cancelled, in: tx)
-            try await audit.append(AuditEvent(type: "intent.cancelled", actor: .init(kind: "agent", id: agent.uuidString.lowercased()),
-                                              subject: .init(kind: "intent", id: id.uuidString.lowercased())), tenant: tenant, in: tx)
+            try await audit.append(AuditEvent(type: .intentCancelled, actor: .init(kind: .agent, id: agent.uuidString.lowercased()),
+                                              subject: .init(kind: .intent, id: id.uuidString.lowercased())), tenant: tenant, in: tx)
             tx.queue(NodeEventChannel.intentChanged(tenant: tenant, intent: id))
             return try await IntentStore.read(tenant: tenant, id: id, in: tx)
         }
@@ -124,8 +131,9 @@ public struct ApprovalStore: Sendable {
                 UPDATE intents SET status = \(result), result = \(result), result_summary = \(summary), updated_at = now()
                 WHERE tenant_id = \(tenant) AND id = \(id)
                 """)
-            try await audit.append(AuditEvent(type: "intent.\(result)", actor: .init(kind: "agent", id: agent.uuidString.lowercased()),
-                                              subject: .init(kind: "intent", id: id.uuidString.lowercased()),
+            let type: AuditEventType = executed ? .intentExecuted : .intentFailed
+            try await audit.append(AuditEvent(type: type, actor: .init(kind: .agent, id: agent.uuidString.lowercased()),
+                                              subject: .init(kind: .intent, id: id.uuidString.lowercased()),
                                               data: ["summary": summary.map(JSONValue.string) ?? .null]), tenant: tenant, in: tx)
             tx.queue(NodeEventChannel.intentChanged(tenant: tenant, intent: id))
             return try await IntentStore.read(tenant: tenant, id: id, in: tx)

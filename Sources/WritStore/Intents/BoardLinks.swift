@@ -74,7 +74,7 @@ public struct BoardLinks: Sendable {
     /// A member with TOTP must send a code; it is checked last, in the decision's transaction, so a
     /// refused decision leaves it unused.
     public func decide(
-        token: String, approve: Bool, comment: String?, code: String?, identity: IdentityStore
+        token: String, decision: ApprovalDecision, comment: String?, code: String?, identity: IdentityStore
     ) async throws -> (IntentRecord, BoardLinkView)? {
         guard let view = try await view(token: token) else { return nil }
         let record: IntentRecord? = try await database.withTenant(view.tenant) { tx in
@@ -94,7 +94,7 @@ public struct BoardLinks: Sendable {
                 throw StoreError.unauthorized("You have two-factor authentication: send `totp` with a current code.")
             }
             let mfa = try await ApprovalStore.checkSecondFactor(code, tenant: view.tenant, user: view.member, identity: identity, in: tx)
-            try await approvals.record(pending, user: view.member, approve: approve, comment: comment, mfa: mfa, in: tx)
+            try await approvals.record(pending, user: view.member, decision: decision, comment: comment, mfa: mfa, in: tx)
             tx.queue(NodeEventChannel.intentChanged(tenant: view.tenant, intent: view.intent))
             return try await IntentStore.read(tenant: view.tenant, id: view.intent, in: tx)
         }

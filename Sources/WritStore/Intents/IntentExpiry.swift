@@ -31,7 +31,7 @@ public struct IntentExpiry: Sendable {
                     """)
                 guard updated.affectedRows == 1 else { return false }
                 try await audit.append(
-                    AuditEvent(type: "intent.expired", actor: .system, subject: .init(kind: "intent", id: intent.uuidString.lowercased())),
+                    AuditEvent(type: .intentExpired, actor: .system, subject: .init(kind: .intent, id: intent.uuidString.lowercased())),
                     tenant: tenant, in: tx)
                 tx.queue(NodeEventChannel.intentChanged(tenant: tenant, intent: intent))
                 return true

@@ -38,10 +38,9 @@ extension IntentStore {
                 """)
             var byIntent: [UUID: [IntentDecisionEntry]] = [:]
             for row in rows {
-                let decision = try row.decode(String.self, "decision")
-                guard decision == "approve" || decision == "reject" else { throw StoreError.corrupt("approval decision \(decision)") }
                 byIntent[try row.decode(UUID.self, "intent_id"), default: []].append(IntentDecisionEntry(
-                    userID: try row.decode(UUID.self, "user_id"), email: try row.decode(String.self, "email"), approve: decision == "approve",
+                    userID: try row.decode(UUID.self, "user_id"), email: try row.decode(String.self, "email"),
+                    decision: try row.decodeCase(ApprovalDecision.self, "decision"),
                     comment: try row.decode(String?.self, "comment"), mfa: try row.decode(Bool.self, "mfa"),
                     at: try row.decode(Date.self, "created_at")))
             }

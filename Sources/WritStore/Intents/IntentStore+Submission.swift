@@ -165,8 +165,8 @@ extension IntentStore {
             WHERE EXISTS (SELECT 1 FROM agents WHERE tenant_id = \(tenant) AND id = \(agent.id) AND disabled_at IS NULL)
             """]
         var events = [AuditEvent(
-            type: "intent.submitted", actor: .init(kind: "agent", id: agent.id.uuidString.lowercased()),
-            subject: .init(kind: "intent", id: id.uuidString.lowercased()),
+            type: .intentSubmitted, actor: .init(kind: .agent, id: agent.id.uuidString.lowercased()),
+            subject: .init(kind: .intent, id: id.uuidString.lowercased()),
             data: ["action": .string(submission.action), "resource": .string(submission.resource),
                    "outcome": .string(decision.outcome.rawValue), "tier": decision.tier.map { .string($0.rawValue) } ?? .null,
                    "rules": .array(decision.rules.map { .string($0.id) }), "status": .string(status.rawValue),

@@ -51,7 +51,7 @@ public struct WarrantIssuer: Sendable {
             WHERE EXISTS (SELECT 1 FROM intents WHERE tenant_id = \(tenant) AND id = \(intent))
             """
         let event = AuditEvent(
-            type: "warrant.issued", actor: .system, subject: .init(kind: "warrant", id: claims.jti),
+            type: .warrantIssued, actor: .system, subject: .init(kind: .warrant, id: claims.jti),
             data: ["intent": .string(claims.intent), "aud": .string(audience), "exp": .number(Double(claims.exp)), "kid": .string(key.kid)])
         return (token, claims.json, insert, event)
     }

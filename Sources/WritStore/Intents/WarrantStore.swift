@@ -38,7 +38,7 @@ public struct WarrantStore: Sendable {
 
     /// Consumes a warrant once: of any number of concurrent calls exactly one succeeds, and only
     /// an executor whose audiences include the warrant's `aud` may.
-    public func redeem(tenant: UUID, jti: String, audiences: Set<String>, by actor: AuditEvent.Party) async throws -> Redemption {
+    public func redeem(tenant: UUID, jti: String, audiences: Set<String>, by actor: AuditEvent.Actor) async throws -> Redemption {
         try await database.withTenant(tenant) { tx in
             guard let stored = try await tx.execute("SELECT token FROM warrants WHERE tenant_id = \(tenant) AND jti = \(jti)").first else {
                 return .notFound
@@ -55,7 +55,7 @@ public struct WarrantStore: Sendable {
                 """)
             if let row = updated.first {
                 try await audit.append(
-                    AuditEvent(type: "warrant.redeemed", actor: actor, subject: .init(kind: "warrant", id: jti),
+                    AuditEvent(type: .warrantRedeemed, actor: actor, subject: .init(kind: .warrant, id: jti),
                                data: ["intent": .string(try row.decode(UUID.self, "intent_id").uuidString.lowercased())]),
                     tenant: tenant, in: tx)
                 return .redeemed
@@ -71,13 +71,13 @@ public struct WarrantStore: Sendable {
     }
 
     /// Revokes a warrant; `false` when the tenant has no such warrant. A `reason` is kept in the audit event.
-    public func revoke(tenant: UUID, jti: String, by actor: AuditEvent.Party, reason: String? = nil) async throws -> Bool {
+    public func revoke(tenant: UUID, jti: String, by actor: AuditEvent.Actor, reason: String? = nil) async throws -> Bool {
         try await database.withTenant(tenant) { tx in
             let updated = try await tx.execute("""
                 UPDATE warrants SET revoked_at = coalesce(revoked_at, now()) WHERE tenant_id = \(tenant) AND jti = \(jti)
                 """)
             guard updated.affectedRows == 1 else { return false }
-            try await audit.append(AuditEvent(type: "warrant.revoked", actor: actor, subject: .init(kind: "warrant", id: jti),
+            try await audit.append(AuditEvent(type: .warrantRevoked, actor: actor, subject: .init(kind: .warrant, id: jti),
                                               data: reason.map { ["reason": .string($0)] } ?? [:]),
                                    tenant: tenant, in: tx)
             return true

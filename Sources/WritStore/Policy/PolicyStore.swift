@@ -9,7 +9,7 @@ public struct PolicyVersion: Sendable {
     public let version: Int
     public let document: JSONValue
     public let comment: String?
-    public let author: AuditEvent.Party
+    public let author: AuditEvent.Actor
     public let createdAt: Date
 }
 
@@ -37,14 +37,14 @@ public struct PolicyStore: Sendable {
     /// The document must already be valid.
     @discardableResult
     public func save(
-        tenant: UUID, team: UUID?, document: JSONValue, comment: String?, author: AuditEvent.Party
+        tenant: UUID, team: UUID?, document: JSONValue, comment: String?, author: AuditEvent.Actor
     ) async throws -> Int {
         try await database.withTenant(tenant) { tx in try await save(tenant: tenant, team: team, document: document, comment: comment, author: author, in: tx) }
     }
 
     @discardableResult
     func save(
-        tenant: UUID, team: UUID?, document: JSONValue, comment: String?, author: AuditEvent.Party, in tx: Transaction
+        tenant: UUID, team: UUID?, document: JSONValue, comment: String?, author: AuditEvent.Actor, in tx: Transaction
     ) async throws -> Int {
         if let team, try await tx.execute("SELECT 1 FROM teams WHERE tenant_id = \(tenant) AND id = \(team)").isEmpty {
             throw StoreError.notFound("team")
@@ -57,13 +57,14 @@ public struct PolicyStore: Sendable {
             """)[0].decode(Int.self, "next")
         try await tx.execute("""
             INSERT INTO policy_versions (tenant_id, policy_key, team_id, version, document, comment, author_kind, author_id)
-            VALUES (\(tenant), \(key), \(team), \(next), \(CanonicalJSON.string(document)), \(comment), \(author.kind), \(author.id))
+            VALUES (\(tenant), \(key), \(team), \(next), \(CanonicalJSON.string(document)), \(comment),
+                    \(author.kind.rawValue), \(author.id))
             """)
         var data: [String: JSONValue] = ["version": .number(Double(next)), "document": document]
         data["team"] = team.map { .string($0.uuidString.lowercased()) } ?? .null
         if let comment { data["comment"] = .string(comment) }
         try await audit.append(
-            AuditEvent(type: "policy.changed", actor: author, subject: .init(kind: "policy", id: key.uuidString.lowercased()), data: data),
+            AuditEvent(type: .policyChanged, actor: author, subject: .init(kind: .policy, id: key.uuidString.lowercased()), data: data),
             tenant: tenant, in: tx)
         return next
     }
@@ -115,7 +116,7 @@ public struct PolicyStore: Sendable {
             key: try row.decode(UUID.self, "policy_key"), teamID: try row.decode(UUID?.self, "team_id"),
             version: try row.decode(Int.self, "version"), document: try JSONParser.parse(try row.decode(String.self, "document")),
             comment: try row.decode(String?.self, "comment"),
-            author: .init(kind: try row.decode(String.self, "author_kind"), id: try row.decode(String?.self, "author_id")),
+            author: .init(kind: try row.decodeCase(AuditActorKind.self, "author_kind"), id: try row.decode(String?.self, "author_id")),
             createdAt: try row.decode(Date.self, "created_at"))
     }
 }

@@ -52,7 +52,7 @@ extension WebhookDispatch {
             UPDATE webhook_endpoints SET disabled_at = now(), disabled_reason = \(reason) WHERE tenant_id = \(tenant) AND id = \(endpoint)
             """)
         try await audit.append(
-            AuditEvent(type: "webhook.disabled", actor: .system, subject: WebhookStore.subject(endpoint), data: ["reason": .string(reason)]),
+            AuditEvent(type: .webhookDisabled, actor: .system, subject: WebhookStore.subject(endpoint), data: ["reason": .string(reason)]),
             tenant: tenant, in: tx)
         let admins = try await tx.execute("""
             SELECT email FROM users WHERE tenant_id = \(tenant) AND status = 'active' AND 'admin' = ANY(roles) ORDER BY id

@@ -53,7 +53,9 @@ public struct WebhookFanOut: Sendable {
             let intents = try await Self.intents(tenant: tenant, ids: events.compactMap { Self.intentID(of: $0.event) }, in: tx)
             var inserts: [SQL] = []
             for (seq, event) in events {
-                let auditType = event["type"]?.stringValue ?? ""
+                guard let auditType = event["type"]?.stringValue.flatMap(AuditEventType.init(rawValue:)) else {
+                    throw StoreError.corrupt("type of audit event \(seq)")
+                }
                 for type in WebhookEventType.derived(fromAudit: auditType, data: event["data"] ?? .null) where wanted.contains(type) {
                     let intent = Self.intentID(of: event).flatMap { intents[$0] }
                     let payload = kind == .slack
@@ -75,7 +77,8 @@ public struct WebhookFanOut: Sendable {
 
     /// The intent an event is about, if any.
     static func intentID(of event: JSONValue) -> UUID? {
-        guard event["subject"]?["kind"]?.stringValue == "intent", let id = event["subject"]?["id"]?.stringValue else { return nil }
+        guard event["subject"]?["kind"]?.stringValue.flatMap(AuditSubjectKind.init(rawValue:)) == .intent,
+              let id = event["subject"]?["id"]?.stringValue else { return nil }
         return UUID(uuidString: id)
     }
 

@@ -51,7 +51,7 @@ extension WebhookStore {
                 throw StoreError.conflict("The delivery is being attempted right now.")
             }
             try await audit.append(
-                AuditEvent(type: "webhook.redelivery_requested", actor: principal.actor, subject: Self.subject(endpoint),
+                AuditEvent(type: .webhookRedeliveryRequested, actor: principal.actor, subject: Self.subject(endpoint),
                            data: ["delivery": .string(id.uuidString.lowercased())]),
                 tenant: tenant, in: tx)
             return try await Self.delivery(tenant: tenant, endpoint: endpoint, id: id, in: tx)

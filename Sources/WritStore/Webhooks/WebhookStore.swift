@@ -43,7 +43,7 @@ public struct WebhookStore: Sendable {
                 FROM audit_heads WHERE tenant_id = \(tenant)
                 """)
             try await audit.append(
-                AuditEvent(type: "webhook.created", actor: principal.actor, subject: Self.subject(id),
+                AuditEvent(type: .webhookCreated, actor: principal.actor, subject: Self.subject(id),
                            data: ["url": .string(stored.shown), "kind": .string(kind.rawValue), "events": .array(events.map { .string($0.rawValue) })]),
                 tenant: tenant, in: tx)
             return try await Self.endpoint(tenant: tenant, id: id, in: tx)
@@ -112,7 +112,7 @@ public struct WebhookStore: Sendable {
                 """)
             guard updated.affectedRows == 1 else { throw StoreError.notFound("webhook endpoint") }
             try await audit.append(
-                AuditEvent(type: "webhook.updated", actor: principal.actor, subject: Self.subject(id), data: changes.auditData),
+                AuditEvent(type: .webhookUpdated, actor: principal.actor, subject: Self.subject(id), data: changes.auditData),
                 tenant: tenant, in: tx)
             return try await Self.endpoint(tenant: tenant, id: id, in: tx)
         }
@@ -123,7 +123,8 @@ public struct WebhookStore: Sendable {
         try await database.withTenant(tenant) { tx in
             let deleted = try await tx.execute("DELETE FROM webhook_endpoints WHERE tenant_id = \(tenant) AND id = \(id)")
             guard deleted.affectedRows == 1 else { throw StoreError.notFound("webhook endpoint") }
-            try await audit.append(AuditEvent(type: "webhook.deleted", actor: principal.actor, subject: Self.subject(id)), tenant: tenant, in: tx)
+            try await audit.append(AuditEvent(type: .webhookDeleted, actor: principal.actor, subject: Self.subject(id)),
+                                   tenant: tenant, in: tx)
         }
     }
 
@@ -140,7 +141,7 @@ public struct WebhookStore: Sendable {
                 """)
             guard updated.affectedRows == 1 else { throw StoreError.notFound("webhook endpoint with a secret") }
             try await audit.append(
-                AuditEvent(type: "webhook.secret_rotated", actor: principal.actor, subject: Self.subject(id),
+                AuditEvent(type: .webhookSecretRotated, actor: principal.actor, subject: Self.subject(id),
                            data: ["overlap_seconds": .number(overlap.rounded())]),
                 tenant: tenant, in: tx)
             return (try await Self.endpoint(tenant: tenant, id: id, in: tx), secret)
@@ -154,5 +155,5 @@ public struct WebhookStore: Sendable {
         return (WebhookEndpoint.redacted(url), try sealer.seal(Array(url.utf8), context: Self.sealContext(tenant: tenant, endpoint: endpoint) + ":url"))
     }
 
-    static func subject(_ id: UUID) -> AuditEvent.Party { .init(kind: "webhook", id: id.uuidString.lowercased()) }
+    static func subject(_ id: UUID) -> AuditEvent.Subject { .init(kind: .webhook, id: id.uuidString.lowercased()) }
 }
