@@ -58,10 +58,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Benchmark drivers and fixtures made through the store's own calls (`writ bench`).
+        .target(name: "WritBench", dependencies: ["WritStore", "WritCore"], swiftSettings: strict),
         .executableTarget(
             name: "writ",
             dependencies: [
-                "WritAPI", "WritStore", "WritCore", "Postgres",
+                "WritAPI", "WritStore", "WritCore", "WritBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -4,8 +4,9 @@ import WritCrypto
 
 /// The serving connections, with tenant-scoped transactions.
 public struct Database: Sendable {
-    /// The pool of `writ_app` sessions.
-    public let pool: ConnectionPool
+    /// The pool of `writ_app` sessions: for this package's own code and tests only; the server and
+    /// the CLI reach the database through the store's calls.
+    package let pool: ConnectionPool
     /// The node's LISTEN session (as `writ_app`): one direct connection, even when the pool goes
     /// through a transaction-mode pooler, which cannot keep a LISTEN. A configuration, not a
     /// string, so that reflecting the database (in logs) shows its password redacted.

@@ -19,8 +19,8 @@ public enum MasterKeyCheck {
     private static let marker = Array("writ master key".utf8)
 
     /// Throws ``MismatchError`` when the stored marker does not open; stores one when there is none.
-    public static func verify(masterKey: [UInt8], database: Database) async throws {
-        let sealer = Sealer(masterKey: masterKey)
+    public static func verify(keys: KeyRing, database: Database) async throws {
+        let sealer = keys.sealer
         let fresh = try sealer.seal(marker, context: context)
         // The first node's marker wins a race; every node then checks the one stored.
         do {

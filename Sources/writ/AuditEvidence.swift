@@ -40,8 +40,8 @@ extension Audit {
                 throw ValidationError("cannot write \(output)")
             }
             let database = configuration.connectDatabase(maxConnections: 2, logger: logger)
-            let writer = EvidencePackWriter(database: database, masterKey: configuration.masterKey,
-                                            signingKeys: SigningKeys(masterKey: configuration.masterKey))
+            let keys = KeyRing(masterKey: configuration.masterKey)
+            let writer = EvidencePackWriter(database: database, keys: keys, signingKeys: SigningKeys(keys: keys))
             do {
                 try await writer.write(tenant: tenant, since: since, until: until) { bytes in try handle.write(contentsOf: bytes) }
                 try handle.close()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WritAPI
+import WritCore
 import WritStore
 
 extension Audit {
@@ -26,7 +27,7 @@ extension Audit {
             }
             let logger = LogSetup.bootstrap(level: .warning)
             let database = configuration.connectDatabase(maxConnections: 2, logger: logger)
-            let retention = AuditRetention(database: database, audit: AuditLog(signingKeys: SigningKeys(masterKey: configuration.masterKey)),
+            let retention = AuditRetention(database: database, audit: AuditLog(signingKeys: SigningKeys(keys: KeyRing(masterKey: configuration.masterKey))),
                                            batch: batch)
             var total: Int64 = 0
             do {

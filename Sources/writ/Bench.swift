@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import Postgres
-import WritCore
+import Logging
+import WritBench
 import WritStore
 
 /// `writ bench …`: throughput measurements (see scripts/bench and docs/benchmarks.md).
@@ -33,40 +33,13 @@ struct Bench: AsyncParsableCommand {
             guard let url = databaseURL ?? ProcessInfo.processInfo.environment["WRIT_DATABASE_URL"] else {
                 throw ValidationError("give --database-url or WRIT_DATABASE_URL")
             }
-            let pool = ConnectionPool(configuration: PostgresConfiguration(
-                connectionString: url, maxConnections: writers, searchPath: ["writ"]))
-            let database = Database(pool: pool)
+            let database = Database.connect(url: url, maxConnections: writers, logger: Logger(label: "writ.bench"))
             let ids = try await AuditBenchFixture.tenants(tenants, database: database)
-            let audit = AuditLog()
-            let committer = AuditGroupCommitter(database: database, audit: audit)
-            let deadline = ContinuousClock.now + .seconds(seconds)
-            let start = ContinuousClock.now
-            let total = try await withThrowingTaskGroup(of: Int.self) { group in
-                for writer in 0..<writers {
-                    group.addTask {
-                        var count = 0
-                        var generator = SystemRandomNumberGenerator()
-                        while ContinuousClock.now < deadline {
-                            let tenant = ids[Int.random(in: 0..<ids.count, using: &generator)]
-                            let event = AuditEvent(
-                                type: .benchAppend, actor: .init(kind: .writer, id: String(writer)), data: ["n": .number(Double(count))])
-                            if groupCommit {
-                                _ = try await committer.append(event, tenant: tenant)
-                            } else {
-                                try await database.withTenant(tenant) { tx in try await audit.append(event, tenant: tenant, in: tx) }
-                            }
-                            count += 1
-                        }
-                        return count
-                    }
-                }
-                return try await group.reduce(0, +)
-            }
-            let elapsed = ContinuousClock.now - start
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let result = try await AuditAppendBench.run(
+                database: database, tenants: ids, writers: writers, duration: .seconds(seconds), groupCommit: groupCommit)
             print(String(format: "writ audit appends: tenants=%d writers=%d group_commit=%@ appends=%d seconds=%.1f rate=%.0f/s",
-                         tenants, writers, groupCommit ? "yes" : "no", total, seconds, Double(total) / seconds))
-            await pool.close()
+                         tenants, writers, groupCommit ? "yes" : "no", result.appends, result.seconds, result.rate))
+            await database.close()
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Postgres
+import Logging
+import WritBench
 import WritCore
 import WritStore
 
@@ -35,23 +36,17 @@ extension Bench {
             }
             guard let masterText = ProcessInfo.processInfo.environment["WRIT_MASTER_KEY"], let masterKey = Data(base64Encoded: masterText),
                   masterKey.count == 32 else { throw ValidationError("set WRIT_MASTER_KEY to the server's (32 bytes, base64)") }
-            let pool = ConnectionPool(configuration: PostgresConfiguration(connectionString: url, maxConnections: 2, searchPath: ["writ"]))
-            let database = Database(pool: pool)
-            let signingKeys = SigningKeys(masterKey: Array(masterKey))
-            let identity = IdentityStore(database: database, masterKey: Array(masterKey), signingKeys: signingKeys)
-            let made = try await HotPathBenchFixture.tenants(tenants, agents: agents, prefix: prefix, identity: identity)
-            var lines = ""
-            for (number, tenant) in made.enumerated() {
-                for (agent, key) in zip(tenant.agents, tenant.keys) {
-                    lines += "\(number + 1)\t\(tenant.id.uuidString.lowercased())\t\(tenant.team.uuidString.lowercased())\t\(agent.uuidString.lowercased())\t\(key)\n"
-                }
-            }
-            try lines.write(toFile: keysFile, atomically: true, encoding: .utf8)
+            let database = Database.connect(url: url, maxConnections: 2, logger: Logger(label: "writ.bench"))
+            let keys = KeyRing(masterKey: Array(masterKey))
+            let signingKeys = SigningKeys(keys: keys)
+            let identity = IdentityStore(database: database, keys: keys, signingKeys: signingKeys)
+            let made = try await HotPathFixture.tenants(tenants, agents: agents, prefix: prefix, identity: identity)
+            try HotPathFixture.keysFile(made).write(toFile: keysFile, atomically: true, encoding: .utf8)
             if chainEvents > 0, let first = made.first {
-                try await HotPathBenchFixture.fillChain(
+                try await AuditBenchFixture.fillChain(
                     tenant: first.id, events: chainEvents, audit: AuditLog(signingKeys: signingKeys), database: database)
             }
-            await pool.close()
+            await database.close()
         }
     }
 }

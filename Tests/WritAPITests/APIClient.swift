@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import WritTestSupport
 
 /// A response as the tests look at it.
 struct APIResponse {
@@ -51,15 +52,17 @@ struct APIClient {
 
     /// The token of the invitation link mailed to `email` (waits for the mailer, up to 10 s).
     func invitationToken(for email: String) async throws -> String {
-        for _ in 0..<200 {
+        var token: String?
+        _ = try await eventually {
             let files = (try? FileManager.default.contentsOfDirectory(atPath: mailDirectory.path))?.filter { $0.hasSuffix(".eml") } ?? []
             for file in files {
                 guard let text = try? String(contentsOfFile: mailDirectory.appendingPathComponent(file).path, encoding: .utf8),
                       text.contains("\r\nTo: \(email)\r\n"), text.contains("X-Writ-Kind: member.invitation") else { continue }
-                return String(text.components(separatedBy: "/invite#").last?.prefix { !$0.isWhitespace } ?? "")
+                token = String(text.components(separatedBy: "/invite#").last?.prefix { !$0.isWhitespace } ?? "")
             }
-            try await Task.sleep(for: .milliseconds(50))
+            return token != nil
         }
+        if let token { return token }
         return ""
     }
 

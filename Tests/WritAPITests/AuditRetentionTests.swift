@@ -71,7 +71,7 @@ struct AuditRetentionTests {
                 try await database.withTenant(tenant) { tx in try await tx.execute("UPDATE tenants SET plan = 'free' WHERE id = \(tenant)") }
             }
 
-            let signingKeys = SigningKeys(masterKey: masterKey)
+            let signingKeys = SigningKeys(keys: KeyRing(masterKey: masterKey))
             let retention = AuditRetention(database: database, audit: AuditLog(signingKeys: signingKeys), batch: 4)
             // A plan without retention keeps everything.
             try await Self.setPlan("enterprise", tenant: tenant, database: info)

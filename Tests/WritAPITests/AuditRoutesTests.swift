@@ -43,9 +43,9 @@ struct AuditRoutesTests {
 
             // The periodic job signs a checkpoint of the new chain within its first passes.
             var checkpoints: [[String: Any]] = []
-            for _ in 0..<60 where checkpoints.isEmpty {
+            _ = try await eventually(timeout: .seconds(15), every: .milliseconds(250)) {
                 checkpoints = try await api.call(.get, "/v1/audit/checkpoints", as: admin)["items"] as? [[String: Any]] ?? []
-                if checkpoints.isEmpty { try await Task.sleep(for: .milliseconds(250)) }
+                return !checkpoints.isEmpty
             }
             #expect(checkpoints.count == 1)
             _ = try await api.call(.post, "/v1/teams", as: admin, json: #"{"name":"after the checkpoint"}"#)

@@ -45,7 +45,7 @@ struct EvidencePackTests {
         #expect(report["tier"] as? String == "T0")
         // A checkpoint inside the period, as the server's checkpointer signs one every minute.
         let pool = ConnectionPool(configuration: database.appConfiguration(maxConnections: 1))
-        let signingKeys = SigningKeys(masterKey: masterKey)
+        let signingKeys = SigningKeys(keys: KeyRing(masterKey: masterKey))
         #expect(try await AuditCheckpointer(database: Database(pool: pool), audit: AuditLog(signingKeys: signingKeys), interval: 0).runOnce() >= 1)
         let active = try await signingKeys.activeKey(tenant: UUID(uuidString: signup.tenant)!, database: Database(pool: pool))
         await pool.close()

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Postgres
 import Testing
+import WritCore
 import WritAPI
 import WritStore
 import WritTestSupport
@@ -113,7 +114,7 @@ struct OperationsTests {
         let pool = ConnectionPool(configuration: database.appConfiguration())
         let router = WritApplication.makeRouter(
             configuration: configuration,
-            services: AppServices(configuration: configuration, database: Database(pool: pool),
+            services: AppServices(configuration: configuration, keys: KeyRing(masterKey: configuration.masterKey), database: Database(pool: pool),
                                   migrations: try Migration.load(from: TestCluster.migrationsDirectory)))
         let routes = router.routes.map { route in
             ("\(route.path)".hasPrefix("/") ? "\(route.path)" : "/\(route.path)", route.method.rawValue.lowercased())

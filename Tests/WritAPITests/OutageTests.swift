@@ -31,10 +31,8 @@ struct OutageTests {
 
             try await superuser.query(SQL(unsafeSQL: "ALTER DATABASE \(database.name) ALLOW_CONNECTIONS true"))
             await superuser.close()
-            var recovered = false
-            for _ in 0..<50 where !recovered {
-                recovered = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: submit.replacingOccurrences(of: "b/1", with: "b/2")).status == .created
-                if !recovered { try await Task.sleep(for: .milliseconds(200)) }
+            let recovered = try await eventually(every: .milliseconds(200)) {
+                try await api.call(.post, "/v1/intents", as: .key(setup.key), json: submit.replacingOccurrences(of: "b/1", with: "b/2")).status == .created
             }
             #expect(recovered)
         }

@@ -48,12 +48,11 @@ enum TestApp {
     /// have been written (or what is there after 10 s).
     static func mailFiles(in directory: URL, count: Int, kind: String? = nil) async throws -> [String] {
         var texts: [String] = []
-        for _ in 0..<100 {
+        _ = try await eventually(every: .milliseconds(100)) {
             let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path))?.filter { $0.hasSuffix(".eml") } ?? []
             texts = try files.map { try String(contentsOfFile: directory.appendingPathComponent($0).path, encoding: .utf8) }
                 .filter { text in kind.map { text.contains("X-Writ-Kind: \($0)\r\n") } ?? true }
-            if texts.count >= count { break }
-            try await Task.sleep(for: .milliseconds(100))
+            return texts.count >= count
         }
         return texts
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import WritTestSupport
 
 /// A local webhook receiver for tests: records every request and answers with the statuses it is
 /// told to (then 204 once they run out).
@@ -27,8 +28,7 @@ actor WebhookReceiver {
 
     /// The requests once at least `count` have arrived (or what arrived within `seconds`).
     func waitFor(_ count: Int, seconds: Double = 20) async throws -> [Received] {
-        let deadline = Date().addingTimeInterval(seconds)
-        while received.count < count, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        _ = try await eventually(timeout: .milliseconds(Int(seconds * 1000))) { received.count >= count }
         return received
     }
 

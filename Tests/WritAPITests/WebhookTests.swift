@@ -38,12 +38,12 @@ struct WebhookTests {
                     #expect(payload["type"] == "intent.submitted")
                     #expect(payload["data"]?["intent"]?["id"]?.stringValue == intent["id"] as? String)
                 }
-                var delivery = try await api.call(.get, "/v1/webhooks/\(endpoint)/deliveries", as: signup.credential)
-                for _ in 0..<200 where ((delivery["items"] as? [[String: Any]])?.first?["status"] as? String) != "delivered" {
-                    try await Task.sleep(for: .milliseconds(100))
-                    delivery = try await api.call(.get, "/v1/webhooks/\(endpoint)/deliveries", as: signup.credential)
+                var items: [[String: Any]] = []
+                _ = try await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
+                    let delivery = try await api.call(.get, "/v1/webhooks/\(endpoint)/deliveries", as: signup.credential)
+                    items = delivery["items"] as? [[String: Any]] ?? []
+                    return items.first?["status"] as? String == "delivered"
                 }
-                let items = try #require(delivery["items"] as? [[String: Any]])
                 #expect(items.count == 1)
                 #expect(items.first?["status"] as? String == "delivered")
                 #expect(items.first?["attempts"] as? Int == 4)
@@ -149,13 +149,13 @@ struct WebhookTests {
             let endpoint = try #require(named["id"] as? String)
             _ = try await api.call(.post, "/v1/members", as: signup.credential, json: #"{"email":"ssrf@example.com","roles":["auditor"]}"#)
             var error = ""
-            for _ in 0..<200 where error.isEmpty {
-                try await Task.sleep(for: .milliseconds(100))
+            _ = try await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
                 let list = try await api.call(.get, "/v1/webhooks/\(endpoint)/deliveries", as: signup.credential)
                 if let id = (list["items"] as? [[String: Any]])?.first?["id"] as? String {
                     let detail = try await api.call(.get, "/v1/webhooks/\(endpoint)/deliveries/\(id)", as: signup.credential)
                     error = ((detail["attempt_log"] as? [[String: Any]])?.first?["error"] as? String) ?? ""
                 }
+                return !error.isEmpty
             }
             // The tenant learns the destination was refused, never what the name resolved to.
             #expect(error == "localhost: refused destination (no public address)", "\(error)")
@@ -179,12 +179,13 @@ struct WebhookTests {
                                                  json: #"{"url":"\#(url)","events":["member.changed"],"ordered":true}"#)
                 let endpoint = try #require(created["id"] as? String)
                 _ = try await api.call(.post, "/v1/members", as: signup.credential, json: #"{"email":"one@example.com","roles":["auditor"]}"#)
-                var state = try await api.call(.get, "/v1/webhooks/\(endpoint)", as: signup.credential)
-                for _ in 0..<200 where state["disabled_at"] is NSNull || state["disabled_at"] == nil {
-                    try await Task.sleep(for: .milliseconds(100))
+                var state: APIResponse?
+                _ = try await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
                     state = try await api.call(.get, "/v1/webhooks/\(endpoint)", as: signup.credential)
+                    return state?["disabled_at"] is String
                 }
-                #expect(state["disabled_at"] is String)
+                let disabled = try #require(state)
+                #expect(disabled["disabled_at"] is String)
                 let mails = try await TestApp.mailFiles(in: mail, count: 1, kind: "webhook-disabled")
                 #expect(mails.count == 1)
                 #expect(mails.first?.contains(url) == true)
@@ -197,13 +198,11 @@ struct WebhookTests {
                 // enabling starts, and rightly be refused while it is in flight).
                 let after = try await receiver.waitFor(before + 1)
                 #expect(after.count > before)
-                var status: String?
-                for _ in 0..<200 where status != "delivered" {
+                let delivered = try await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
                     let list = try await api.call(.get, "/v1/webhooks/\(endpoint)/deliveries", as: signup.credential)
-                    status = (list["items"] as? [[String: Any]])?.first?["status"] as? String
-                    if status != "delivered" { try await Task.sleep(for: .milliseconds(100)) }
+                    return (list["items"] as? [[String: Any]])?.first?["status"] as? String == "delivered"
                 }
-                #expect(status == "delivered")
+                #expect(delivered)
             }
         }
     }

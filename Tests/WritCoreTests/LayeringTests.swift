@@ -14,7 +14,17 @@ struct LayeringTests {
         "WritCrypto": ["Postgres", "WritCore", "WritStore", "WritAPI"],
         "WritCore": ["Postgres", "WritStore", "WritAPI"],
         "WritStore": ["WritAPI"],
-        "WritAPI": ["Postgres", "CLibPQ"],
+        "WritAPI": ["Postgres", "CLibPQ", "CArgon2"],
+        "WritBench": ["Postgres", "WritAPI", "CLibPQ", "COpenSSL", "CArgon2"],
+        "writ": ["Postgres", "CLibPQ", "COpenSSL", "CArgon2"],
+    ]
+
+    /// Each C module and the only modules that may import it: the Swift wrapper over its library
+    /// (and WritAPI's SMTP client, which speaks TLS through OpenSSL).
+    static let cModuleImporters: [String: Set<String>] = [
+        "CLibPQ": ["Postgres"],
+        "CArgon2": ["WritCrypto"],
+        "COpenSSL": ["WritCrypto", "WritAPI"],
     ]
 
     @Test("no module imports a layer above it, and WritAPI neither imports Postgres nor sends SQL", arguments: forbidden.keys.sorted())
@@ -33,5 +43,22 @@ struct LayeringTests {
                 #expect(!text.contains("withTenant("), "\(module)/\(file) opens a database transaction")
             }
         }
+    }
+
+    @Test("each C library is imported only by the module that wraps it", arguments: cModuleImporters.keys.sorted())
+    func cModules(module: String) throws {
+        let modules = try FileManager.default.contentsOfDirectory(atPath: Self.sources.path)
+        #expect(modules.contains(module), "Sources/\(module) exists")
+        var importers: Set<String> = []
+        for owner in modules {
+            let directory = Self.sources.appendingPathComponent(owner)
+            let files = FileManager.default.enumerator(atPath: directory.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
+            for file in files {
+                let text = try String(contentsOfFile: directory.appendingPathComponent(file).path, encoding: .utf8)
+                if text.split(separator: "\n").contains(where: { $0 == "import \(module)" }) { importers.insert(owner) }
+            }
+        }
+        #expect(!importers.isEmpty)
+        #expect(importers.isSubset(of: Self.cModuleImporters[module] ?? []), "\(module) is imported by \(importers.sorted())")
     }
 }

@@ -13,8 +13,8 @@ struct AuditLogTests {
         let info = try await TestCluster.makeMigratedDatabase()
         let database = Database(pool: ConnectionPool(configuration: info.appConfiguration(maxConnections: 8)))
         let masterKey = SecureRandom.bytes(32)
-        let keys = SigningKeys(masterKey: masterKey)
-        let identity = IdentityStore(database: database, masterKey: masterKey, signingKeys: keys)
+        let keys = SigningKeys(keys: KeyRing(masterKey: masterKey))
+        let identity = IdentityStore(database: database, keys: KeyRing(masterKey: masterKey), signingKeys: keys)
         let signup = try await identity.signup(
             organization: "Audit", email: EmailAddress("audit-\(UUID().uuidString.prefix(8))@example.com")!, account: .new(passwordHash: "x"))
         return (info, database, signup.tenant.id, keys)
@@ -73,7 +73,7 @@ struct AuditLogTests {
         #expect(try seqs.decode(Int64.self, "low") == 1)
         #expect(try seqs.decode(Int64.self, "high") == 16_000)
         #expect(try seqs.decode(Int64.self, "n") == 16_000)
-        let result = try await verify(tenant, database, SigningKeys(masterKey: SecureRandom.bytes(32)))
+        let result = try await verify(tenant, database, SigningKeys(keys: KeyRing(masterKey: SecureRandom.bytes(32))))
         #expect((try? result.get())?.checked == 16_000)
         await database.pool.close()
     }
@@ -241,8 +241,8 @@ struct AuditGroupCommitTests {
         let info = try await TestCluster.makeMigratedDatabase()
         let database = Database(pool: ConnectionPool(configuration: info.appConfiguration(maxConnections: 4)))
         let masterKey = SecureRandom.bytes(32)
-        let keys = SigningKeys(masterKey: masterKey)
-        let signup = try await IdentityStore(database: database, masterKey: masterKey, signingKeys: keys).signup(
+        let keys = SigningKeys(keys: KeyRing(masterKey: masterKey))
+        let signup = try await IdentityStore(database: database, keys: KeyRing(masterKey: masterKey), signingKeys: keys).signup(
             organization: "Group", email: EmailAddress("group-\(UUID().uuidString.prefix(8))@example.com")!, account: .new(passwordHash: "x"))
         let tenant = signup.tenant.id
         let committer = AuditGroupCommitter(database: database, audit: AuditLog(signingKeys: keys))

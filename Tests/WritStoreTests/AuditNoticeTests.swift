@@ -41,10 +41,16 @@ struct AuditNoticeTests {
             collecting.cancel()
         }
         // The feed is up once a notice sent now is heard.
-        try await NodeEventChannel.publish(.policyChanged, tenant: tenant, database: database)
-        for _ in 0..<200 where heard.count(.policyChanged, tenant: tenant) == 0 {
-            try await Task.sleep(for: .milliseconds(50))
+        #expect(try await eventually {
             try await NodeEventChannel.publish(.policyChanged, tenant: tenant, database: database)
+            return heard.count(.policyChanged, tenant: tenant) > 0
+        })
+        /// Notices of one session arrive in commit order: once a marker sent afterwards is heard,
+        /// anything the steps before it sent has been heard too.
+        func afterMarker() async throws {
+            let markers = heard.count(.signingKeyRotated, tenant: tenant)
+            try await NodeEventChannel.publish(.signingKeyRotated, tenant: tenant, database: database)
+            #expect(try await eventually { heard.count(.signingKeyRotated, tenant: tenant) > markers })
         }
         func appendTwo() async throws {
             try await database.withTenant(tenant) { tx in
@@ -53,15 +59,13 @@ struct AuditNoticeTests {
             }
         }
         try await appendTwo()
-        try await Task.sleep(for: .seconds(1))
+        try await afterMarker()
         #expect(heard.count(.auditAppended, tenant: tenant) == 0)
 
         try await AuditReader(database: database).watch(tenant: tenant)
         try await appendTwo()
-        for _ in 0..<100 where heard.count(.auditAppended, tenant: tenant) == 0 {
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await eventually { heard.count(.auditAppended, tenant: tenant) > 0 })
+        try await afterMarker()
         #expect(heard.count(.auditAppended, tenant: tenant) == 1)
         await database.close()
     }

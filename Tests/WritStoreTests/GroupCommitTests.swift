@@ -27,9 +27,9 @@ struct GroupCommitTests {
         let pool = ConnectionPool(configuration: database.appConfiguration(maxConnections: 8))
         let store = Database(pool: pool)
         let masterKey = SecureRandom.bytes(32)
-        let signingKeys = SigningKeys(masterKey: masterKey)
+        let signingKeys = SigningKeys(keys: KeyRing(masterKey: masterKey))
         let audit = AuditLog(signingKeys: signingKeys)
-        let identity = IdentityStore(database: store, masterKey: masterKey, signingKeys: signingKeys)
+        let identity = IdentityStore(database: store, keys: KeyRing(masterKey: masterKey), signingKeys: signingKeys)
         let signup = try await identity.signup(
             organization: "Group", email: EmailAddress("group-\(UUID().uuidString.prefix(6))@example.com")!, account: .new(passwordHash: "x"))
         let tenant = signup.tenant.id
@@ -37,7 +37,7 @@ struct GroupCommitTests {
         let team = try await identity.createTeam(tenant: tenant, name: "ops", by: admin)
         return Setup(
             pool: pool, database: store,
-            intents: IntentStore(database: store, audit: audit, signingKeys: signingKeys, issuer: "http://writ.test", masterKey: masterKey),
+            intents: IntentStore(database: store, audit: audit, signingKeys: signingKeys, issuer: "http://writ.test", keys: KeyRing(masterKey: masterKey)),
             identity: identity, signingKeys: signingKeys, tenant: tenant, admin: admin, team: team,
             policy: try await PolicyStore(database: store, audit: audit).effective(tenant: tenant, team: team.id))
     }

@@ -16,10 +16,10 @@ struct RoundTripTests {
         let pool = ConnectionPool(configuration: database.appConfiguration())
         let store = Database(pool: pool)
         let masterKey = SecureRandom.bytes(32)
-        let signingKeys = SigningKeys(masterKey: masterKey)
+        let signingKeys = SigningKeys(keys: KeyRing(masterKey: masterKey))
         let audit = AuditLog(signingKeys: signingKeys)
-        let identity = IdentityStore(database: store, masterKey: masterKey, signingKeys: signingKeys)
-        let intents = IntentStore(database: store, audit: audit, signingKeys: signingKeys, issuer: "http://writ.test", masterKey: masterKey)
+        let identity = IdentityStore(database: store, keys: KeyRing(masterKey: masterKey), signingKeys: signingKeys)
+        let intents = IntentStore(database: store, audit: audit, signingKeys: signingKeys, issuer: "http://writ.test", keys: KeyRing(masterKey: masterKey))
         let policies = PolicyStore(database: store, audit: audit)
 
         let signup = try await identity.signup(

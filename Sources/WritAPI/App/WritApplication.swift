@@ -32,15 +32,16 @@ public enum WritApplication {
         if configuration.migrateOnStart, let migrateURL = configuration.migrateDatabaseURL {
             try await migrate(url: migrateURL, migrations: migrations, logger: logger)
         }
+        let keys = KeyRing(masterKey: configuration.masterKey)
         let database = configuration.connectDatabase(logger: logger)
         do {
             try await database.verifyServingRole()
-            try await MasterKeyCheck.verify(masterKey: configuration.masterKey, database: database)
+            try await MasterKeyCheck.verify(keys: keys, database: database)
         } catch {
             await database.close()
             throw error
         }
-        let appServices = AppServices(configuration: configuration, database: database, migrations: migrations)
+        let appServices = AppServices(configuration: configuration, keys: keys, database: database, migrations: migrations)
         let router = makeRouter(configuration: configuration, services: appServices)
         var services: [any Service] = [
             DatabaseService(database: database),
@@ -56,7 +57,7 @@ public enum WritApplication {
         }
         services.append(WebhookService(
             fanOut: WebhookFanOut(database: database, consoleURL: configuration.publicURL.absoluteString.trimmingSuffix("/")),
-            dispatch: WebhookDispatch(database: database, masterKey: configuration.masterKey, signingKeys: appServices.signingKeys),
+            dispatch: WebhookDispatch(database: database, keys: keys, signingKeys: appServices.signingKeys),
             sender: WebhookSender(resolver: WebhookResolver(allowPrivate: configuration.webhookAllowPrivate)),
             schedule: configuration.webhookRetrySchedule, disableAfter: configuration.webhookDisableAfter,
             interval: configuration.webhookInterval, logger: logger))
@@ -64,7 +65,7 @@ public enum WritApplication {
         if configuration.mailDirectory != nil || relay != nil {
             services.append(MailService(
                 database: database, directory: configuration.mailDirectory.map { URL(fileURLWithPath: $0) }, relay: relay,
-                links: LinkTokens(masterKey: configuration.masterKey),
+                links: keys.links,
                 publicURL: configuration.publicURL.absoluteString.trimmingSuffix("/"), interval: configuration.mailInterval, logger: logger))
         }
         let application = Application(

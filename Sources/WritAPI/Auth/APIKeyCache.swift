@@ -21,9 +21,9 @@ final class APIKeyCache: Sendable {
     private let used = Mutex<[UUID: Set<UUID>]>([:])
     static let maxAge: Duration = .seconds(60)
 
-    init(store: IdentityStore, masterKey: [UInt8]) {
+    init(store: IdentityStore, keys: KeyRing) {
         self.store = store
-        self.hasher = KeyedHasher(masterKey: masterKey)
+        self.hasher = keys.hasher
     }
 
     /// The principal of a live key, from the cache when possible.

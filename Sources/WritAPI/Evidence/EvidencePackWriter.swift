@@ -14,8 +14,8 @@ public struct EvidencePackWriter: Sendable {
     let database: Database
     static let batch = 1000
 
-    public init(database: Database, masterKey: [UInt8], signingKeys: SigningKeys) {
-        self.evidence = EvidenceReader(database: database, masterKey: masterKey)
+    public init(database: Database, keys: KeyRing, signingKeys: SigningKeys) {
+        self.evidence = EvidenceReader(database: database, keys: keys)
         self.audit = AuditReader(database: database)
         self.signingKeys = signingKeys
         self.database = database

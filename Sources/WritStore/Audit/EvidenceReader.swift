@@ -8,9 +8,9 @@ public struct EvidenceReader: Sendable {
     let database: Database
     let sealer: Sealer
 
-    public init(database: Database, masterKey: [UInt8]) {
+    public init(database: Database, keys: KeyRing) {
         self.database = database
-        self.sealer = Sealer(masterKey: masterKey)
+        self.sealer = keys.sealer
     }
 
     /// The chain's slice for `[since, until)`: the events from the first to the last in the period

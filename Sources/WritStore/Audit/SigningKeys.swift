@@ -23,8 +23,8 @@ public final class SigningKeys: Sendable {
     private let sealer: Sealer
     private let active = Mutex<[UUID: ActiveKey]>([:])
 
-    public init(masterKey: [UInt8]) {
-        self.sealer = Sealer(masterKey: masterKey)
+    public init(keys: KeyRing) {
+        self.sealer = keys.sealer
     }
 
     /// The tenant's newest unretired key, read inside the caller's tenant transaction.

@@ -14,9 +14,9 @@ public struct AuthThrottle: Sendable {
     let database: Database
     let hasher: KeyedHasher
 
-    public init(database: Database, masterKey: [UInt8]) {
+    public init(database: Database, keys: KeyRing) {
         self.database = database
-        self.hasher = KeyedHasher(masterKey: masterKey)
+        self.hasher = keys.hasher
     }
 
     /// Reserves one attempt on every subject at once; `nil` when all admit it, else the seconds to

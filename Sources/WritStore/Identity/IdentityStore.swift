@@ -19,12 +19,12 @@ public struct IdentityStore: Sendable {
     public static let invitationLifetime: TimeInterval = 7 * 24 * 3600
 
     /// - Parameter signingKeys: the tenants' keys, for audit checkpoints; without them none are written inline.
-    public init(database: Database, masterKey: [UInt8], signingKeys: SigningKeys? = nil) {
+    public init(database: Database, keys: KeyRing, signingKeys: SigningKeys? = nil) {
         self.database = database
         self.audit = AuditLog(signingKeys: signingKeys)
-        self.hasher = KeyedHasher(masterKey: masterKey)
-        self.sealer = Sealer(masterKey: masterKey)
-        self.links = LinkTokens(masterKey: masterKey)
+        self.hasher = keys.hasher
+        self.sealer = keys.sealer
+        self.links = keys.links
     }
 
     /// A fresh random token with a recognisable prefix.

@@ -20,9 +20,9 @@ public struct BoardLinks: Sendable {
     let hasher: KeyedHasher
     let approvals: ApprovalStore
 
-    public init(database: Database, masterKey: [UInt8], approvals: ApprovalStore) {
+    public init(database: Database, keys: KeyRing, approvals: ApprovalStore) {
         self.database = database
-        self.hasher = KeyedHasher(masterKey: masterKey)
+        self.hasher = keys.hasher
         self.approvals = approvals
     }
 

@@ -14,12 +14,12 @@ public struct IntentStore: Sendable {
     let groups = SubmissionGroups()
 
     /// - Parameter issuer: the server's public base URL: warrants' `iss` and the base of board links.
-    public init(database: Database, audit: AuditLog, signingKeys: SigningKeys, issuer: String, masterKey: [UInt8]) {
+    public init(database: Database, audit: AuditLog, signingKeys: SigningKeys, issuer: String, keys: KeyRing) {
         self.database = database
         self.audit = audit
-        self.sealer = Sealer(masterKey: masterKey)
+        self.sealer = keys.sealer
         self.warrants = WarrantIssuer(signingKeys: signingKeys, sealer: sealer, issuer: issuer)
-        self.boardLinks = BoardLinkIssuer(hasher: KeyedHasher(masterKey: masterKey), links: LinkTokens(masterKey: masterKey), publicURL: issuer)
+        self.boardLinks = BoardLinkIssuer(hasher: keys.hasher, links: keys.links, publicURL: issuer)
     }
 
     /// One intent of the tenant.

@@ -13,10 +13,10 @@ public struct WebhookDispatch: Sendable {
     /// How long a claimed attempt may take before another node may try again.
     public static let lease: TimeInterval = 30
 
-    public init(database: Database, masterKey: [UInt8], signingKeys: SigningKeys? = nil) {
+    public init(database: Database, keys: KeyRing, signingKeys: SigningKeys? = nil) {
         self.database = database
         self.audit = AuditLog(signingKeys: signingKeys)
-        self.sealer = Sealer(masterKey: masterKey)
+        self.sealer = keys.sealer
     }
 
     /// Claims up to `limit` due deliveries across tenants.

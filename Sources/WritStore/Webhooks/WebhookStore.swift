@@ -13,10 +13,10 @@ public struct WebhookStore: Sendable {
         id, url, kind, events, description, ordered, previous_secret_until, failing_since, disabled_at, disabled_reason, created_at
         """
 
-    public init(database: Database, masterKey: [UInt8], signingKeys: SigningKeys? = nil) {
+    public init(database: Database, keys: KeyRing, signingKeys: SigningKeys? = nil) {
         self.database = database
         self.audit = AuditLog(signingKeys: signingKeys)
-        self.sealer = Sealer(masterKey: masterKey)
+        self.sealer = keys.sealer
     }
 
     /// What the seal of an endpoint's secret is bound to.

@@ -1,12 +1,10 @@
 import Foundation
-import Postgres
 import WritCore
-import WritCrypto
+import WritStore
 
 /// Tenants for the hot-path benchmark, made through the same store calls sign-up and the admin
-/// routes use: each with a team, agents and their intents keys. Also fills one tenant's chain with
-/// a valid run of events (hashes, links and signed checkpoints as `AuditLog` writes them).
-public enum HotPathBenchFixture {
+/// routes use: each with a team, agents and their intents keys.
+public enum HotPathFixture {
     /// One tenant's ids and its agents' keys.
     public struct Tenant: Sendable {
         public let id: UUID
@@ -43,21 +41,15 @@ public enum HotPathBenchFixture {
         return made
     }
 
-    /// Appends `events` filler events to `tenant`'s chain in transactions of 5,000, as valid links
-    /// (checkpoints included when the log has signing keys).
-    public static func fillChain(tenant: UUID, events: Int, audit: AuditLog, database: Database) async throws {
-        var written = 0
-        while written < events {
-            let batch = min(5_000, events - written)
-            try await database.withTenant(tenant) { tx in
-                let head = try await audit.lockHead(tenant: tenant, in: tx)
-                let filler = (0..<batch).map { index in
-                    AuditEvent(type: .benchFiller, actor: .system, data: ["n": .number(Double(written + index))])
-                }
-                let planned = try await audit.statements(appending: filler, tenant: tenant, after: head, in: tx)
-                try await tx.pipeline(planned.statements)
+    /// One line per key, as scripts/bench.d reads them: n, tenant id, team id, agent id, key.
+    public static func keysFile(_ tenants: [Tenant]) -> String {
+        var lines = ""
+        for (number, tenant) in tenants.enumerated() {
+            for (agent, key) in zip(tenant.agents, tenant.keys) {
+                let ids = [tenant.id, tenant.team, agent].map { $0.uuidString.lowercased() }
+                lines += "\(number + 1)\t\(ids.joined(separator: "\t"))\t\(key)\n"
             }
-            written += batch
         }
+        return lines
     }
 }
