@@ -70,7 +70,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: strict),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "WritTestSupport"], swiftSettings: strict),
         .testTarget(name: "WritCryptoTests", dependencies: ["WritCrypto"], swiftSettings: strict),
         .testTarget(name: "WritCoreTests", dependencies: ["WritCore", "WritCrypto"], swiftSettings: strict),
         .target(name: "WritTestSupport", dependencies: ["WritStore", "Postgres"], path: "Tests/WritTestSupport", swiftSettings: strict),

@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import Testing
+import WritTestSupport
 
 @Suite("Connection pool", .timeLimit(.minutes(3)))
 struct ConnectionPoolTests {
@@ -33,7 +34,7 @@ struct ConnectionPoolTests {
         async let holder: Void = pool.withConnection { connection in
             try await connection.execute("SELECT pg_sleep(1)")
         }
-        try await Task.sleep(for: .milliseconds(100))
+        #expect(try await eventually(every: .milliseconds(5)) { pool.statistics.inUse == 1 })
         await #expect(throws: PostgresError.self) {
             do {
                 try await pool.query("SELECT 1")
@@ -54,11 +55,9 @@ struct ConnectionPoolTests {
         let before = try await pool.query("SELECT pg_backend_pid() AS pid")[0].decode(Int32.self, "pid")
         try await killer.query("SELECT pg_terminate_backend(\(before))")
         // Wait until the server has really ended the backend.
-        for _ in 0..<100 {
-            let alive = try await killer.query("SELECT count(*) AS n FROM pg_stat_activity WHERE pid = \(before)")
-            if try alive[0].decode(Int.self, "n") == 0 { break }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        #expect(try await eventually(every: .milliseconds(20)) {
+            try await killer.query("SELECT count(*) AS n FROM pg_stat_activity WHERE pid = \(before)")[0].decode(Int.self, "n") == 0
+        })
         let after = try await pool.query("SELECT pg_backend_pid() AS pid")[0].decode(Int32.self, "pid")
         #expect(after != before)
         #expect(pool.statistics.open == 1)
@@ -72,7 +71,11 @@ struct ConnectionPoolTests {
         let killer = TestDatabase.pool(size: 1)
         let pid = try await pool.query("SELECT pg_backend_pid() AS pid")[0].decode(Int32.self, "pid")
         let victim = Task { try await pool.query("SELECT pg_sleep(5)") }
-        try await Task.sleep(for: .milliseconds(300))
+        // The statement is running once the server says so.
+        #expect(try await eventually(every: .milliseconds(20)) {
+            try await killer.query("SELECT count(*) AS n FROM pg_stat_activity WHERE pid = \(pid) AND query LIKE '%pg_sleep%' AND state = 'active'")[0]
+                .decode(Int.self, "n") == 1
+        })
         try await killer.query("SELECT pg_terminate_backend(\(pid))")
         await #expect(throws: PostgresError.self) {
             do {

@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import Testing
+import WritTestSupport
 
 @Suite("LISTEN/NOTIFY", .timeLimit(.minutes(3)))
 struct NotificationListenerTests {
@@ -41,14 +42,11 @@ struct NotificationListenerTests {
         let listening = Task { await listener.run() }
         let pool = TestDatabase.pool(size: 1)
         // Wait until the listener's session is listening (its last statement was the LISTEN), then kill it.
-        var killed = false
-        for _ in 0..<400 where !killed {
-            let rows = try await pool.query("""
+        let killed = try await eventually(every: .milliseconds(25)) {
+            try await !pool.query("""
                 SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity
                 WHERE application_name = \(channel) AND state = 'idle' AND query LIKE 'LISTEN%'
-                """)
-            killed = !rows.isEmpty
-            if !killed { try await Task.sleep(for: .milliseconds(25)) }
+                """).isEmpty
         }
         #expect(killed)
         let sender = Task {

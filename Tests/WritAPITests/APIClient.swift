@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -48,6 +49,19 @@ struct APIClient {
     init(client: any TestClientProtocol, mailDirectory: URL? = nil) {
         self.client = client
         self.mailDirectory = mailDirectory ?? TestApp.sharedMailDirectory
+    }
+
+    /// Waits until this node holds `count` long-polls (its `/metrics`, with `token`, read on a
+    /// connection of its own: this client's may be busy with the long-poll); whether it did.
+    func longPolls(_ count: Int, token: String = TestApp.metricsToken) async throws -> Bool {
+        guard let port = client.port else { return false }
+        return try await eventually(every: .milliseconds(20)) {
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/metrics")
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+            let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+            return text.split(separator: "\n").contains { $0 == "writ_long_polls_waiting \(count)" || $0 == "writ_long_polls_waiting \(count).0" }
+        }
     }
 
     /// The token of the invitation link mailed to `email` (waits for the mailer, up to 10 s).

@@ -147,7 +147,7 @@ struct ApprovalFlowTests {
             let id = intent["id"] as? String ?? ""
             let start = ContinuousClock.now
             async let waited = other.call(.get, "/v1/intents/\(id)?wait=15", as: .key(setup.key))
-            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await other.longPolls(1))
             _ = try await api.call(.post, "/v1/intents/\(id)/decisions", as: approver.credential, json: #"{"decision":"approve"}"#)
             let result = try await waited
             let status = result["status"] as? String

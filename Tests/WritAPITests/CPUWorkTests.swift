@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Synchronization
 import Testing
 @testable import WritAPI
+import WritTestSupport
 
 @Suite("CPU-heavy work is bounded and time-limited", .timeLimit(.minutes(1)))
 struct CPUWorkTests {
@@ -19,7 +20,7 @@ struct CPUWorkTests {
         let lane = CPUWork(purpose: "test", running: 1, waiting: 0)
         let gate = Gate()
         let running = Task { try await lane.run { while !gate.isOpen { usleep(1000) }; return 1 } }
-        while lane.inProgress == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(try await eventually(every: .milliseconds(5)) { lane.inProgress == 1 })
         do {
             _ = try await lane.run { 2 }
             Issue.record("a second job was admitted to a full lane")

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import Synchronization
+import WritTestSupport
 
 /// A server-sent events client for the tests: opens `/v1/events` and hands out events as they
 /// arrive, until the server ends the stream or `close()`.
@@ -58,7 +59,6 @@ final class EventStreamClient: Sendable {
     /// The next `count` events, or fewer if `timeout` passes first. Events of the `skipping` types
     /// do not count towards `count` but are handed out in their place, so ids stay checkable.
     func next(_ count: Int, timeout: Duration = .seconds(10), skipping: Set<String> = []) async -> [Event] {
-        let deadline = ContinuousClock.now + timeout
         func available(_ state: (events: [Event], taken: Int)) -> (counted: Int, end: Int) {
             var counted = 0, end = state.taken
             while end < state.events.count, counted < count {
@@ -67,8 +67,8 @@ final class EventStreamClient: Sendable {
             }
             return (counted, end)
         }
-        while ContinuousClock.now < deadline, received.state.withLock({ available($0).counted }) < count {
-            try? await Task.sleep(for: .milliseconds(20))
+        _ = try? await eventually(timeout: timeout, every: .milliseconds(20)) {
+            received.state.withLock { available($0).counted } >= count
         }
         return received.state.withLock { state in
             let events = Array(state.events[state.taken..<available(state).end])
@@ -79,12 +79,7 @@ final class EventStreamClient: Sendable {
 
     /// Waits until the server ends the stream; true if it did within `timeout`.
     func ended(within timeout: Duration) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if received.finished.withLock({ $0 }) { return true }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return received.finished.withLock { $0 }
+        (try? await eventually(timeout: timeout, every: .milliseconds(20)) { received.finished.withLock { $0 } }) ?? false
     }
 
     func close() {

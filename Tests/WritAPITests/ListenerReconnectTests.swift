@@ -33,9 +33,7 @@ struct ListenerReconnectTests {
 
             let started = ContinuousClock.now
             let longPoll = Task { try await nodeA.call(.get, "/v1/intents/\(id)?wait=50", as: .key(setup.key)) }
-            // Give the long-poll time to start waiting: if it started late it would find the
-            // decision already made, which makes this check weaker but never wrong.
-            try await Task.sleep(for: .seconds(1))
+            #expect(try await nodeA.longPolls(1))
 
             // Cut node A's notice session and keep it from reconnecting; decide on node B meanwhile.
             try FileManager.default.removeItem(atPath: link)

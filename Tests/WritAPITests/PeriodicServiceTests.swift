@@ -3,6 +3,7 @@ import ServiceLifecycle
 import Synchronization
 import Testing
 @testable import WritAPI
+import WritTestSupport
 
 /// The one loop of the background services (checkpoints, expiry, retention, mail, webhooks).
 @Suite("Periodic services", .timeLimit(.minutes(1)))
@@ -33,9 +34,7 @@ struct PeriodicServiceTests {
     static func run(_ service: PeriodicService, until done: @escaping @Sendable () -> Bool) async throws -> (reached: Bool, shutdown: Duration) {
         let group = ServiceGroup(configuration: .init(services: [service], logger: Logger(label: "test")))
         let running = Task { try await group.run() }
-        let deadline = ContinuousClock.now + .seconds(30)
-        while !done(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
-        let reached = done()
+        let reached = try await eventually(timeout: .seconds(30), every: .milliseconds(10)) { done() }
         let started = ContinuousClock.now
         await group.triggerGracefulShutdown()
         try await running.value

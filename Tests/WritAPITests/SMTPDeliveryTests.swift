@@ -36,9 +36,9 @@ struct SMTPDeliveryTests {
     /// The tenant's outbox once its first message has been attempted (or after 10 s).
     static func outboxAfterFirstAttempt(_ database: TestDatabaseInfo, tenant: String) async throws -> [(attempts: Int, sent: Bool, error: String?)] {
         var rows: [(attempts: Int, sent: Bool, error: String?)] = []
-        for _ in 0..<100 where rows.first.map({ $0.attempts == 0 }) ?? true {
-            try await Task.sleep(for: .milliseconds(100))
+        _ = try await eventually(every: .milliseconds(100)) {
             rows = try await outbox(database, tenant: tenant)
+            return rows.first.map { $0.attempts > 0 } ?? false
         }
         return rows
     }
@@ -50,7 +50,7 @@ struct SMTPDeliveryTests {
         try await TestApp.withServer(configure: {
             $0.smtpURL = "smtp://\(Self.encodedCredentials)@127.0.0.1:\(server.port)?from=writ@example.com"
             $0.smtpCAFile = server.certificate.path
-        }) { api, _ in
+        }) { api, database in
             let signup = try await api.signup()
             let setup = try await api.agentWithKey(as: signup.credential)
             var board: [String] = []
@@ -82,7 +82,8 @@ struct SMTPDeliveryTests {
             #expect(Set(recipients) == Set(board))
             let attempts = try server.authAttempts()
             #expect(!attempts.isEmpty && attempts.allSatisfy { $0.tls && $0.accepted })
-            try await Task.sleep(for: .seconds(1))
+            // Once the outbox marks every message sent nothing is sent again: then count.
+            #expect(try await eventually { try await Self.outbox(database, tenant: signup.tenant).allSatisfy(\.sent) })
             #expect(try server.received().filter { $0.text.contains("X-Writ-Kind: board.approval_link") }.count == 2)
         }
     }
@@ -169,9 +170,9 @@ struct SMTPDeliveryTests {
             let signup = try await api.signup()
             _ = try await api.call(.post, "/v1/members", as: signup.credential, json: #"{"email":"relay@example.com","roles":["operator"]}"#)
             #expect(try await server.messages(kind: .invitation, count: 1).count == 1)
-            try await Task.sleep(for: .seconds(1))
+            // Once the outbox marks it sent it is never sent again: then count.
+            #expect(try await eventually { try await Self.outbox(database, tenant: signup.tenant).map(\.sent) == [true] })
             #expect(try await server.messages(kind: .invitation, count: 1).count == 1)
-            #expect(try await Self.outbox(database, tenant: signup.tenant).map(\.sent) == [true])
         }
     }
 }

@@ -42,9 +42,7 @@ struct SMTPTestServer {
         _ = FileManager.default.createFile(atPath: directory.appendingPathComponent("stderr.log").path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: directory.appendingPathComponent("stderr.log"))
         try process.run()
-        for _ in 0..<200 where !FileManager.default.fileExists(atPath: directory.appendingPathComponent("ready").path) {
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        _ = try await eventually { FileManager.default.fileExists(atPath: directory.appendingPathComponent("ready").path) }
         return SMTPTestServer(process: process, directory: directory, port: port)
     }
 
@@ -68,10 +66,9 @@ struct SMTPTestServer {
     /// Waits (up to 10 s) until `count` messages of `kind` arrived; returns those there are.
     func messages(kind: MailKind, count: Int) async throws -> [Received] {
         var found: [Received] = []
-        for _ in 0..<100 {
+        _ = try await eventually(every: .milliseconds(100)) {
             found = try received().filter { $0.text.contains("\r\nX-Writ-Kind: \(kind.rawValue)\r\n") }
-            if found.count >= count { break }
-            try await Task.sleep(for: .milliseconds(100))
+            return found.count >= count
         }
         return found
     }

@@ -35,15 +35,9 @@ struct ServeProcessTests {
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        var ready = false
-        for _ in 0..<100 where !ready {
-            try await Task.sleep(for: .milliseconds(100))
-            ready = try Self.curlSucceeds("http://127.0.0.1:\(port)/readyz")
-        }
-        #expect(ready)
+        #expect(try await eventually(every: .milliseconds(100)) { try Self.curlSucceeds("http://127.0.0.1:\(port)/readyz") })
         process.terminate()
-        for _ in 0..<100 where process.isRunning { try await Task.sleep(for: .milliseconds(100)) }
-        #expect(!process.isRunning)
+        #expect(try await eventually(every: .milliseconds(100)) { !process.isRunning })
         #expect(process.terminationStatus == 0)
         let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(printed.contains("Writ console: http://127.0.0.1:"))

@@ -36,10 +36,9 @@ struct ServedProcess {
         }
         try process.run()
         let served = ServedProcess(process: process, base: "http://127.0.0.1:\(port)")
-        for _ in 0..<150 {
-            try await Task.sleep(for: .milliseconds(100))
-            if try Self.curl(["-o", "/dev/null", "-w", "%{http_code}", "\(served.base)/readyz"]) == "200" { return served }
-        }
+        if try await eventually(timeout: .seconds(15), every: .milliseconds(100), {
+            try Self.curl(["-o", "/dev/null", "-w", "%{http_code}", "\(served.base)/readyz"]) == "200"
+        }) { return served }
         process.terminate()
         throw NotReady()
     }
@@ -68,8 +67,6 @@ struct ServedProcess {
     /// Sends SIGTERM and waits up to `seconds` for the process to exit; whether it did.
     func terminate(within seconds: Double) async throws -> Bool {
         process.terminate()
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        return !process.isRunning
+        return try await eventually(timeout: .milliseconds(Int(seconds * 1000))) { !process.isRunning }
     }
 }

@@ -7,7 +7,9 @@ struct ShutdownTests {
     @Test("SIGTERM answers an open ?wait=30 with the current state and the process exits within seconds")
     func sigtermDrainsLongPolls() async throws {
         let database = try await TestCluster.makeDatabase()
-        let server = try await ServedProcess.start(database: database, arguments: ["--log-level", "warning"])
+        let metricsToken = "shutdown-metrics-token-0123456789"
+        let server = try await ServedProcess.start(
+            database: database, arguments: ["--log-level", "warning"], environment: ["WRIT_METRICS_TOKEN": metricsToken])
         let base = server.base
         let jar = FileManager.default.temporaryDirectory.appendingPathComponent("writ-jar-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: jar) }
@@ -32,7 +34,10 @@ struct ShutdownTests {
         let output = Pipe()
         poll.standardOutput = output
         try poll.run()
-        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await eventually(every: .milliseconds(20)) {
+            try ServedProcess.curl(["-H", "Authorization: Bearer \(metricsToken)", "\(base)/metrics"])
+                .split(separator: "\n").contains { $0.hasPrefix("writ_long_polls_waiting 1") }
+        })
         let started = Date()
         #expect(try await server.terminate(within: 10))
         #expect(Date().timeIntervalSince(started) < 8, "shutdown waited for the long-poll")

@@ -34,6 +34,7 @@ enum TestApp {
     ) async throws {
         let database = try await TestCluster.makeMigratedDatabase()
         var configuration = configuration(for: database)
+        configuration.metricsToken = metricsToken
         var second = configuration
         second.migrateOnStart = false
         configureFirst(&configuration)
@@ -68,6 +69,9 @@ enum TestApp {
         try await owner.query("UPDATE writ.tenants SET plan = \(name) WHERE id = \(UUID(uuidString: tenant)!)")
         await owner.close()
     }
+
+    /// The `/metrics` token of the servers `withTwoNodes` starts.
+    static let metricsToken = "test-metrics-token-0123456789"
 
     /// A fresh directory for the `.eml` files a test's server writes.
     static func mailDirectory() -> URL {

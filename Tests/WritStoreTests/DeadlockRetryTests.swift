@@ -31,7 +31,7 @@ struct DeadlockRetryTests {
                 try await tx.execute("UPDATE auth_throttle SET failures = failures + 1 WHERE subject = \(first)")
                 runs.hold(name)
                 // The first time, wait until the other holds its first row, so the two must deadlock.
-                if run == 1 { while !runs.both() { try await Task.sleep(for: .milliseconds(5)) } }
+                if run == 1 { _ = try await eventually(every: .milliseconds(5)) { runs.both() } }
                 try await tx.execute("UPDATE auth_throttle SET failures = failures + 1 WHERE subject = \(second)")
             }
         }

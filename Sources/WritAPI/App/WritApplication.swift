@@ -103,7 +103,8 @@ public enum WritApplication {
         router.add(middleware: AuthenticationMiddleware(
             identity: services.identity, keyCache: services.keyCache, rateLimiter: services.rateLimiter))
         HealthController(database: database, migrations: services.migrations).addRoutes(to: router)
-        MetricsController(metrics: services.metrics, database: database, token: configuration.metricsToken).addRoutes(to: router)
+        MetricsController(metrics: services.metrics, database: database, waiters: services.waiters, token: configuration.metricsToken)
+            .addRoutes(to: router)
         OpenAPIController(document: OpenAPIDocument.make(serverURL: configuration.publicURL.absoluteString))
             .addRoutes(to: router)
         AccountController(identity: services.identity, throttle: services.throttle, passwords: services.passwords,

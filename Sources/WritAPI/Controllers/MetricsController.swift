@@ -8,6 +8,7 @@ import WritStore
 struct MetricsController {
     let metrics: AppMetrics
     let database: Database
+    let waiters: IntentWaiters
     /// The scraper's token; `nil` turns the route off.
     let token: String?
 
@@ -26,7 +27,7 @@ struct MetricsController {
             }
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition(pool: database.usage))))
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition(pool: database.usage, longPolls: waiters.count))))
         }
     }
 }

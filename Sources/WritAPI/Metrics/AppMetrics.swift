@@ -8,6 +8,7 @@ public final class AppMetrics: Sendable {
     private let poolOpen: Gauge
     private let poolInUse: Gauge
     private let poolWaiting: Gauge
+    private let longPolls: Gauge
     static let latencyBuckets: [Duration] = [
         .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
         .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5),
@@ -25,6 +26,7 @@ public final class AppMetrics: Sendable {
         poolOpen = registry.makeGauge(descriptor: Self.name("db_pool_connections", "open", "Database sessions open on this node"))
         poolInUse = registry.makeGauge(descriptor: Self.name("db_pool_connections", "in_use", "Database sessions lent to requests"))
         poolWaiting = registry.makeGauge(descriptor: Self.name("db_pool", "waiting", "Requests waiting for a database session"))
+        longPolls = registry.makeGauge(descriptor: Self.name("long_polls", "waiting", "Long-polls (?wait=) waiting for a change"))
     }
 
     /// Counts one finished request and its latency.
@@ -35,8 +37,9 @@ public final class AppMetrics: Sendable {
             .record(duration)
     }
 
-    /// The Prometheus text exposition, with pool gauges read at scrape time.
-    func exposition(pool: (open: Int, inUse: Int, waiting: Int)) -> [UInt8] {
+    /// The Prometheus text exposition, with the pool and long-poll gauges read at scrape time.
+    func exposition(pool: (open: Int, inUse: Int, waiting: Int), longPolls waiting: Int) -> [UInt8] {
+        longPolls.set(Double(waiting))
         poolOpen.set(Double(pool.open))
         poolInUse.set(Double(pool.inUse))
         poolWaiting.set(Double(pool.waiting))

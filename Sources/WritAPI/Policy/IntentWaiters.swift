@@ -45,6 +45,9 @@ final class IntentWaiters: Sendable {
         }
     }
 
+    /// Requests waiting on this node now.
+    var count: Int { waiting.withLock { $0.values.reduce(0) { $0 + $1.count } } }
+
     /// Ends every wait on this node now and every later one at once: the node is shutting down,
     /// and each waiting request answers with the state it finds.
     func drain() {
