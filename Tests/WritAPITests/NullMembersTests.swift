@@ -31,6 +31,10 @@ struct NullMembersTests {
             // An optional member left out of a PATCH (here: as null) changes nothing.
             let unchanged = try await api.call(.patch, "/v1/agents/\(agent["id"] as? String ?? "")", as: admin.credential, json: #"{"name":null}"#)
             #expect(unchanged["name"] as? String == "owned")
+            // A required `since` sent as null once passed the presence check and trapped the server.
+            let backtest = try await api.call(.post, "/v1/policies/backtest", as: admin.credential,
+                                              json: #"{"team_id":"\#(setup.team)","policy":{"rules":[]},"since":null}"#)
+            #expect(backtest.status == .unprocessableContent && backtest.errorPaths == ["/since"], "\(backtest.body)")
         }
     }
 }

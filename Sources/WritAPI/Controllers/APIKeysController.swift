@@ -19,23 +19,25 @@ struct APIKeysController {
         let principal = try context.requireAdmin(for: request)
         var body = try await JSONRequest.read(request, context: context)
         let name = body.name("name", maxLength: 100)
-        let agent = body.uuid("agent_id", required: false)
+        let agent = body.uuid(optional: "agent_id")
         let scopes = body.list("scopes", maxCount: Scope.allCases.count, Scope.init(rawValue:))
-        let audiences = body.list("audiences", required: false, maxCount: 20) { name in
+        let audiences = body.list(optional: "audiences", maxCount: 20) { name in
             name.utf8.count <= 256 && PolicyInputs.isSafeName(name) ? name : nil
         } ?? []
-        let expiresAt = body.date("expires_at")
-        if scopes?.isEmpty == true { body.fail("scopes", "must name at least one of intents, warrants, admin") }
-        if let scopes, scopes.contains(.warrants), audiences.isEmpty {
-            body.fail("audiences", "is required with the warrants scope: the executors (warrant `aud`) whose warrants the key may redeem")
+        let expiresAt = body.date(optional: "expires_at")
+        if let scopes = scopes.unchecked {
+            if scopes.isEmpty { body.fail("scopes", "must name at least one of intents, warrants, admin") }
+            if scopes.contains(.warrants), audiences.isEmpty {
+                body.fail("audiences",
+                          "is required with the warrants scope: the executors (warrant `aud`) whose warrants the key may redeem")
+            }
+            if !scopes.contains(.warrants), !audiences.isEmpty { body.fail("audiences", "is only for keys with the warrants scope") }
         }
-        if let scopes, !scopes.contains(.warrants), !audiences.isEmpty { body.fail("audiences", "is only for keys with the warrants scope") }
         if let expiresAt, expiresAt <= Date() { body.fail("expires_at", "must be in the future") }
-        try body.finish()
+        let valid = try body.finish()
         let created = try await identity.createAPIKey(
-            tenant: principal.tenantID, name: name!, agentID: agent, scopes: Array(Set(scopes!)).sorted(), audiences: Array(Set(audiences)).sorted(),
-            expiresAt: expiresAt,
-            by: principal)
+            tenant: principal.tenantID, name: valid[name], agentID: agent, scopes: Array(Set(valid[scopes])).sorted(),
+            audiences: Array(Set(audiences)).sorted(), expiresAt: expiresAt, by: principal)
         var json = IdentityJSON.apiKey(created.key)
         if case .object(var members) = json {
             members["key"] = .string(created.token.text)

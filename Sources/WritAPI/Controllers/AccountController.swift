@@ -27,12 +27,13 @@ struct AccountController {
         let organization = body.name("organization")
         let email = body.email("email")
         let password = body.newPassword("password")
-        try body.finish()
+        let valid = try body.finish()
         try await reserve([(.signupSource, context.source)])
-        let login = try await chooseAccount(email: email!, password: password!, source: context.source, refusal: Self.existingLogin)
+        let login = try await chooseAccount(email: valid[email], password: valid[password], source: context.source,
+                                            refusal: Self.existingLogin)
         let result: SignupResult
         do {
-            result = try await identity.signup(organization: organization!, email: email!, account: login)
+            result = try await identity.signup(organization: valid[organization], email: valid[email], account: login)
         } catch let error as StoreError where error.kind == .loginTaken {
             throw Self.existingLogin // the address got a login concurrently
         }
@@ -46,16 +47,17 @@ struct AccountController {
         var body = try await JSONRequest.read(request, context: context)
         let emailText = body.string("email", maxLength: 254)
         let password = body.secret("password")
-        let code = body.string("totp", required: false, maxLength: 32)
-        let chosen = body.uuid("tenant_id", required: false)
-        try body.finish()
-        let email = EmailAddress(emailText!)
-        let subjects = Self.loginSubjects(account: email?.normalized ?? emailText!.lowercased(), source: context.source)
+        let code = body.string(optional: "totp", maxLength: 32)
+        let chosen = body.uuid(optional: "tenant_id")
+        let valid = try body.finish()
+        let text = try valid[emailText]
+        let email = EmailAddress(text)
+        let subjects = Self.loginSubjects(account: email?.normalized ?? text.lowercased(), source: context.source)
         try await reserve(subjects)
         var account: Account?
         if let email { account = try await identity.account(email: email) }
         var memberships: [Membership] = []
-        if try await passwords.verify(password!, phc: account?.passwordHash), let account {
+        if try await passwords.verify(valid[password], phc: account?.passwordHash), let account {
             memberships = try await identity.memberships(account: account.id)
         }
         guard !memberships.isEmpty else {
@@ -126,17 +128,17 @@ struct AccountController {
         var body = try await JSONRequest.read(request, context: context)
         let current = body.secret("current_password")
         let new = body.newPassword("new_password")
-        try body.finish()
+        let valid = try body.finish()
         let account = try await identity.account(of: user)
         let subjects = Self.loginSubjects(account: account.email.lowercased(), source: context.source)
         try await reserve(subjects)
-        guard try await passwords.verify(current!, phc: account.passwordHash) else {
+        guard try await passwords.verify(valid[current], phc: account.passwordHash) else {
             try await throttle.failed(subjects)
             throw Problem(status: .unauthorized, type: "invalid-credentials", title: "Invalid credentials",
                           detail: "The current password is wrong.")
         }
         try await throttle.succeeded(subjects)
-        let session = try await identity.changePassword(user, account: account.id, newHash: try await passwords.hash(new!))
+        let session = try await identity.changePassword(user, account: account.id, newHash: try await passwords.hash(valid[new]))
         return sessionResponse(["csrf_token": .string(session.csrfToken)], session: session, status: .ok)
     }
 
@@ -144,16 +146,17 @@ struct AccountController {
         var body = try await JSONRequest.read(request, context: context)
         let token = body.secret("token")
         let password = body.newPassword("password")
-        try body.finish()
+        let valid = try body.finish()
         let subjects = [(ThrottleRule.tokenSource, context.source)]
         try await reserve(subjects)
         // The token is looked up before any password is hashed: a wrong token costs no Argon2.
-        guard let invitation = try await identity.invitation(token: token!) else {
+        guard let invitation = try await identity.invitation(token: valid[token]) else {
             try await throttle.failed(subjects)
             throw Self.invalidInvitation
         }
         try await throttle.succeeded(subjects)
-        let login = try await chooseAccount(email: invitation.email, password: password!, source: context.source, refusal: Self.existingLogin)
+        let login = try await chooseAccount(email: invitation.email, password: valid[password], source: context.source,
+                                            refusal: Self.existingLogin)
         guard let (member, session) = try await identity.acceptInvitation(invitation, account: login) else {
             throw Self.invalidInvitation
         }

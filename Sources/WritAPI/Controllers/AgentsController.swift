@@ -21,11 +21,11 @@ struct AgentsController {
         var body = try await JSONRequest.read(request, context: context)
         let name = body.name("name", maxLength: 100)
         let team = body.uuid("team_id")
-        let owner = body.uuid("owner_id", required: false)
-        let labels = body.labels("labels") ?? [:]
-        try body.finish()
+        let owner = body.uuid(optional: "owner_id")
+        let labels = body.labels(optional: "labels") ?? [:]
+        let valid = try body.finish()
         let agent = try await identity.createAgent(
-            tenant: principal.tenantID, name: name!, teamID: team!, ownerID: owner, labels: labels, by: principal)
+            tenant: principal.tenantID, name: valid[name], teamID: valid[team], ownerID: owner, labels: labels, by: principal)
         return JSONBody.response(IdentityJSON.agent(agent), status: .created)
     }
 
@@ -45,11 +45,11 @@ struct AgentsController {
         let id = try RouteInput.id(context)
         var body = try await JSONRequest.read(request, context: context)
         var changes = AgentChanges()
-        changes.name = body.name("name", required: false, maxLength: 100)
-        changes.teamID = body.uuid("team_id", required: false)
-        if body.has("owner_id") { changes.ownerID = .some(body.uuid("owner_id", required: false)) }
-        changes.labels = body.labels("labels")
-        changes.disabled = body.bool("disabled")
+        changes.name = body.name(optional: "name", maxLength: 100)
+        changes.teamID = body.uuid(optional: "team_id")
+        if body.has("owner_id") { changes.ownerID = .some(body.uuid(optional: "owner_id")) }
+        changes.labels = body.labels(optional: "labels")
+        changes.disabled = body.bool(optional: "disabled")
         try body.finish()
         let agent = try await identity.updateAgent(tenant: principal.tenantID, id: id, changes: changes, by: principal)
         // Keys carry their agent (name, team, labels, owner, state): every change drops them from the caches.
@@ -59,9 +59,9 @@ struct AgentsController {
 }
 
 extension JSONRequest {
-    /// Agent labels: an object of up to 32 string values, keys up to 64 characters, values up to 256.
-    mutating func labels(_ key: String) -> [String: String]? {
-        guard let value = value(key) else { return nil }
+    /// Optional agent labels: an object of up to 32 string values, keys up to 64 characters, values up to 256.
+    mutating func labels(optional key: String) -> [String: String]? {
+        guard let value = value(optional: key) else { return nil }
         guard case .object(let members) = value else { fail(key, "must be an object of strings"); return nil }
         guard members.count <= 32 else { fail(key, "must have at most 32 labels"); return nil }
         var labels: [String: String] = [:]

@@ -18,8 +18,8 @@ struct BoardLinksController {
     @Sendable func view(_ request: Request, context: AppRequestContext) async throws -> Response {
         var body = try await JSONRequest.read(request, context: context)
         let token = body.secret("token")
-        try body.finish()
-        let view = try await open(token!, source: context.source)
+        let valid = try body.finish()
+        let view = try await open(valid[token], source: context.source)
         var response = JSONBody.response([
             "intent": view.details, "member": ["email": .string(view.memberEmail)], "totp_required": .bool(view.totpRequired),
         ])
@@ -31,19 +31,19 @@ struct BoardLinksController {
         var body = try await JSONRequest.read(request, context: context)
         let token = body.secret("token")
         let decisionText = body.string("decision", maxLength: 10)
-        let comment = body.readableText("comment")
-        let code = body.string("totp", required: false, maxLength: 32)
-        let decision = decisionText.flatMap(ApprovalDecision.init(rawValue:))
-        if decisionText != nil, decision == nil { body.fail("decision", "must be approve or reject") }
-        try body.finish()
-        let view = try await open(token!, source: context.source)
+        let comment = body.readableText(optional: "comment")
+        let code = body.string(optional: "totp", maxLength: 32)
+        let decision = body.decision("decision", from: decisionText)
+        let valid = try body.finish()
+        let (link, choice) = try (valid[token], valid[decision])
+        let view = try await open(link, source: context.source)
         if view.totpRequired, code == nil {
             throw Problem(status: .unauthorized, type: "totp-required", title: "TOTP code required",
                           detail: "You have two-factor authentication: send `totp` with a current code.")
         }
-        let decide = { try await links.decide(token: token!, decision: decision!, comment: comment, code: code, identity: identity) }
+        let decide = { try await links.decide(token: link, decision: choice, comment: comment, code: code, identity: identity) }
         let decided = code == nil ? try await decide() : try await SecondFactor.throttled(user: view.member, throttle: throttle, decide)
-        guard let (record, _) = decided else { throw try await refused(token!) }
+        guard let (record, _) = decided else { throw try await refused(link) }
         waiters.wakeLocally(tenant: view.tenant, intent: view.intent)
         return JSONBody.response(["status": .string(record.status.rawValue), "intent": .string(record.id.uuidString.lowercased())])
     }

@@ -65,14 +65,14 @@ struct DecisionsController {
         let id = try RouteInput.id(context)
         var body = try await JSONRequest.read(request, context: context)
         let decisionText = body.string("decision", maxLength: 10)
-        let comment = body.readableText("comment")
-        let code = body.string("totp", required: false, maxLength: 32)
-        let decision = decisionText.flatMap(ApprovalDecision.init(rawValue:))
-        if decisionText != nil, decision == nil { body.fail("decision", "must be approve or reject") }
-        try body.finish()
+        let comment = body.readableText(optional: "comment")
+        let code = body.string(optional: "totp", maxLength: 32)
+        let decision = body.decision("decision", from: decisionText)
+        let valid = try body.finish()
+        let choice = try valid[decision]
         let decide = {
             try await approvals.decide(
-                tenant: user.tenantID, intent: id, user: user, decision: decision!, comment: comment, code: code, identity: identity)
+                tenant: user.tenantID, intent: id, user: user, decision: choice, comment: comment, code: code, identity: identity)
         }
         let record = code == nil ? try await decide() : try await SecondFactor.throttled(user: user.userID, throttle: throttle, decide)
         waiters.wakeLocally(tenant: user.tenantID, intent: id)
@@ -92,10 +92,11 @@ struct DecisionsController {
         let id = try RouteInput.id(context)
         var body = try await JSONRequest.read(request, context: context)
         let status = body.string("status", maxLength: 10)
-        let summary = body.string("summary", required: false, maxLength: 2000)
-        if let status, status != "executed", status != "failed" { body.fail("status", "must be executed or failed") }
-        try body.finish()
-        let record = try await approvals.report(tenant: tenant, intent: id, agent: agent, executed: status == "executed", summary: summary)
+        let summary = body.string(optional: "summary", maxLength: 2000)
+        if let status = status.unchecked, status != "executed", status != "failed" { body.fail("status", "must be executed or failed") }
+        let valid = try body.finish()
+        let record = try await approvals.report(
+            tenant: tenant, intent: id, agent: agent, executed: valid[status] == "executed", summary: summary)
         waiters.wakeLocally(tenant: tenant, intent: id)
         return JSONBody.response(IntentsController.json(record, bearer: nil))
     }
@@ -105,5 +106,15 @@ struct DecisionsController {
             throw Problem.forbidden("Use the submitting agent's API key (intents scope).")
         }
         return (key.tenantID, agent)
+    }
+}
+
+extension JSONRequest {
+    /// An approval decision, `approve` or `reject`, from the text read for `key`: checked after the
+    /// members read since, where the refusal has always been reported.
+    mutating func decision(_ key: String, from text: Required<String>) -> Required<ApprovalDecision> {
+        let decision = text.unchecked.flatMap(ApprovalDecision.init(rawValue:))
+        if text.unchecked != nil, decision == nil { fail(key, "must be approve or reject") }
+        return require(key, decision)
     }
 }

@@ -24,13 +24,14 @@ struct IntentsController {
         var body = try await JSONRequest.read(request, context: context)
         let action = body.string("action", maxLength: 256)
         let resource = body.string("resource", maxLength: 256)
-        let params = body.value("params") ?? .object([:])
-        let target = body.string("target", required: false, maxLength: 256)
-        let justification = body.readableText("justification")
-        Self.check(action: action, resource: resource, target: target, params: params, on: &body)
-        try body.finish()
-        let submission = IntentSubmission(
-            action: action!, resource: resource!, params: params, target: target, justification: justification, idempotencyKey: idempotencyKey)
+        let params = body.value(optional: "params") ?? .object([:])
+        let target = body.string(optional: "target", maxLength: 256)
+        let justification = body.readableText(optional: "justification")
+        Self.check(action: action.unchecked, resource: resource.unchecked, target: target, params: params, on: &body)
+        let valid = try body.finish()
+        let submission = try IntentSubmission(
+            action: valid[action], resource: valid[resource], params: params, target: target, justification: justification,
+            idempotencyKey: idempotencyKey)
         try IntentFiling.checkSize(submission)
         let (record, created) = try await filing.file(submission, key: key, agentID: agentID)
         var response = JSONBody.response(Self.json(record, bearer: try intents.bearerWarrant(of: record, for: key)), status: .created)

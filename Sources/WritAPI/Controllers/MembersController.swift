@@ -20,13 +20,13 @@ struct MembersController {
         var body = try await JSONRequest.read(request, context: context)
         let email = body.email("email")
         let roles = body.roles("roles")
-        let teams = body.list("teams", required: false, maxCount: 100, UUID.init(uuidString:)) ?? []
-        try body.finish()
+        let teams = body.list(optional: "teams", maxCount: 100, UUID.init(uuidString:)) ?? []
+        let valid = try body.finish()
         let (tenant, _) = try await identity.tenant(principal.tenantID)
         // The link goes to the invited address only: the response never carries it, so whoever
         // accepts has shown they read that mailbox.
         let member = try await identity.invite(
-            tenant: principal.tenantID, email: email!, roles: roles!, teams: teams, by: principal, inviterName: tenant.name)
+            tenant: principal.tenantID, email: valid[email], roles: valid[roles], teams: teams, by: principal, inviterName: tenant.name)
         return JSONBody.response(IdentityJSON.member(member), status: .created)
     }
 
@@ -45,8 +45,8 @@ struct MembersController {
         let principal = try context.requireAdmin(for: request)
         let id = try RouteInput.id(context)
         var body = try await JSONRequest.read(request, context: context)
-        let roles = body.roles("roles", required: false)
-        let teams = body.list("teams", required: false, maxCount: 100, UUID.init(uuidString:))
+        let roles = body.roles(optional: "roles")
+        let teams = body.list(optional: "teams", maxCount: 100, UUID.init(uuidString:))
         try body.finish()
         let member = try await identity.updateMember(tenant: principal.tenantID, id: id, roles: roles, teams: teams, by: principal)
         return JSONBody.response(IdentityJSON.member(member))

@@ -10,18 +10,20 @@ extension PolicyToolsController {
         let principal = try context.requireAdmin(for: request)
         var body = try await JSONRequest.read(request, context: context)
         let team = body.uuid("team_id")
-        let draft = body.value("policy")
-        let since = body.date("since")
-        let until = body.date("until") ?? Date()
-        if draft == nil { body.fail("policy", "is required") }
-        if !body.has("since") { body.fail("since", "is required") }
-        try body.finish()
-        try PolicyInputs.validate(draft!, at: "/policy")
+        let policyMember = body.value(optional: "policy")
+        let sinceMember = body.date(optional: "since")
+        let until = body.date(optional: "until") ?? Date()
+        // Required, and reported missing after `until`, where their absence always was.
+        let draft = body.require("policy", policyMember)
+        let since = body.require("since", sinceMember)
+        let valid = try body.finish()
         let tenant = principal.tenantID
-        guard (try? await identity.team(tenant: tenant, id: team!)) != nil else {
+        let (teamID, document, start) = try (valid[team], valid[draft], valid[since])
+        try PolicyInputs.validate(document, at: "/policy")
+        guard (try? await identity.team(tenant: tenant, id: teamID)) != nil else {
             throw Problem.invalid("The team does not exist.", errors: [.init(path: "/team_id", message: "is not a team of this tenant")])
         }
-        let policy = try await policies.effective(tenant: tenant, team: team!, draft: draft)
+        let policy = try await policies.effective(tenant: tenant, team: teamID, draft: document)
         let queries = Array(policy.compiled.rateQueries)
         let history = self.history
         let work = self.work
@@ -31,10 +33,10 @@ extension PolicyToolsController {
             var replayed = 0, changed = 0
             var cursor: (Date, UUID)?
             var buffer = ByteBuffer()
-            buffer.writeString(#"{"team_id":"\#(team!.uuidString.lowercased())","changes":["#)
+            buffer.writeString(#"{"team_id":"\#(teamID.uuidString.lowercased())","changes":["#)
             while true {
                 let batch = try await history.replay(
-                    tenant: tenant, team: team!, since: since!, until: until, after: cursor, limit: 1000, queries: queries)
+                    tenant: tenant, team: teamID, since: start, until: until, after: cursor, limit: 1000, queries: queries)
                 guard let last = batch.last else { break }
                 // A client that hung up stops the replay; evaluation runs on the bounded CPU lane.
                 guard context.clientIsConnected else { throw CancellationError() }

@@ -21,26 +21,13 @@ struct PolicyToolsController {
         let principal = try context.requireReader(for: request)
         var body = try await JSONRequest.read(request, context: context)
         let team = body.uuid("team_id")
-        var draft = body.value("policy")
-        var intentReader = body.nested("intent")
-        var fields: (action: String?, resource: String?, params: JSONValue?, agent: UUID?, target: String?, justification: String?)
-        if var reader = intentReader {
-            fields.action = reader.string("action", maxLength: 256)
-            fields.resource = reader.string("resource", maxLength: 256)
-            fields.params = reader.value("params")
-            fields.agent = reader.uuid("agent_id", required: false)
-            fields.target = reader.string("target", required: false, maxLength: 256)
-            fields.justification = reader.readableText("justification")
-            if let action = fields.action, !PolicyInputs.isSafeName(action) { reader.fail("action", "may hold letters, digits and ._-/:@+= only") }
-            if let resource = fields.resource, !PolicyInputs.isSafeName(resource) { reader.fail("resource", "may hold letters, digits and ._-/:@+= only") }
-            if let params = fields.params, params.objectValue == nil { reader.fail("params", "must be an object") }
-            body.absorb(reader)
-            intentReader = reader
-        }
-        try body.finish()
-        if let value = draft { try PolicyInputs.validate(value, at: "/policy") } else { draft = nil }
+        let draft = body.value(optional: "policy")
+        let intent = body.nested("intent", HypotheticalIntent.init(reading:))
+        let valid = try body.finish()
+        if let draft { try PolicyInputs.validate(draft, at: "/policy") }
         let tenant = principal.tenantID
-        guard (try? await identity.team(tenant: tenant, id: team!)) != nil else {
+        let (teamID, fields) = try (valid[team], valid[intent])
+        guard (try? await identity.team(tenant: tenant, id: teamID)) != nil else {
             throw Problem.invalid("The team does not exist.", errors: [.init(path: "/team_id", message: "is not a team of this tenant")])
         }
         var agent: Agent?
@@ -51,13 +38,13 @@ struct PolicyToolsController {
             }
         }
         let effective = draft == nil
-            ? try await cache.effective(tenant: tenant, team: team!)
-            : try await policies.effective(tenant: tenant, team: team!, draft: draft)
-        let input = PolicyInput(
-            action: fields.action!, resource: fields.resource!, params: fields.params ?? .object([:]), target: fields.target,
+            ? try await cache.effective(tenant: tenant, team: teamID)
+            : try await policies.effective(tenant: tenant, team: teamID, draft: draft)
+        let input = try PolicyInput(
+            action: valid[fields.action], resource: valid[fields.resource], params: fields.params ?? .object([:]), target: fields.target,
             justification: fields.justification, agentID: agent?.id.uuidString.lowercased(), agentName: agent?.name,
-            agentLabels: agent?.labels ?? [:], teamID: team!.uuidString.lowercased())
-        let counts = try await history.rateCounts(tenant: tenant, team: team!, agent: agent?.id, queries: effective.compiled.rateQueries)
+            agentLabels: agent?.labels ?? [:], teamID: teamID.uuidString.lowercased())
+        let counts = try await history.rateCounts(tenant: tenant, team: teamID, agent: agent?.id, queries: effective.compiled.rateQueries)
         guard context.clientIsConnected else { throw CancellationError() }
         let compiled = effective.compiled
         var decision = try await work.run { compiled.evaluate(input, rateCounts: counts).json }
@@ -69,5 +56,28 @@ struct PolicyToolsController {
             decision = .object(members)
         }
         return JSONBody.response(decision)
+    }
+
+    /// The intent a simulation classifies, as read from the body's `intent`.
+    private struct HypotheticalIntent {
+        let action: Required<String>
+        let resource: Required<String>
+        let params: JSONValue?
+        let agent: UUID?
+        let target: String?
+        let justification: String?
+
+        init(reading reader: inout JSONRequest) {
+            action = reader.string("action", maxLength: 256)
+            resource = reader.string("resource", maxLength: 256)
+            params = reader.value(optional: "params")
+            agent = reader.uuid(optional: "agent_id")
+            target = reader.string(optional: "target", maxLength: 256)
+            justification = reader.readableText(optional: "justification")
+            let unsafe = "may hold letters, digits and ._-/:@+= only"
+            if let action = action.unchecked, !PolicyInputs.isSafeName(action) { reader.fail("action", unsafe) }
+            if let resource = resource.unchecked, !PolicyInputs.isSafeName(resource) { reader.fail("resource", unsafe) }
+            if let params, params.objectValue == nil { reader.fail("params", "must be an object") }
+        }
     }
 }

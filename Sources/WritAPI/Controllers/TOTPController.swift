@@ -31,9 +31,9 @@ struct TOTPController {
         let user = try context.requireUser(for: request)
         var body = try await JSONRequest.read(request, context: context)
         let code = body.string("code", maxLength: 32)
-        try body.finish()
+        let valid = try body.finish()
         let codes = try await SecondFactor.throttled(user: user.userID, throttle: throttle) {
-            guard let codes = try await identity.confirmTOTP(user, code: code!) else {
+            guard let codes = try await identity.confirmTOTP(user, code: valid[code]) else {
                 throw Problem.invalid("The code does not match the authenticator.", errors: [.init(path: "/code", message: "is wrong or expired")])
             }
             return codes
@@ -47,8 +47,8 @@ struct TOTPController {
         let user = try context.requireUser(for: request)
         var body = try await JSONRequest.read(request, context: context)
         let code = body.string("code", maxLength: 32)
-        try body.finish()
-        try await SecondFactor.verify(code!, tenant: user.tenantID, user: user.userID, identity: identity, throttle: throttle)
+        let valid = try body.finish()
+        try await SecondFactor.verify(valid[code], tenant: user.tenantID, user: user.userID, identity: identity, throttle: throttle)
         try await identity.disableTOTP(user)
         return Response(status: .noContent)
     }

@@ -18,8 +18,8 @@ struct TeamsController {
         let principal = try context.requireAdmin(for: request)
         var body = try await JSONRequest.read(request, context: context)
         let name = body.name("name", maxLength: 100)
-        try body.finish()
-        let team = try await identity.createTeam(tenant: principal.tenantID, name: name!, by: principal)
+        let valid = try body.finish()
+        let team = try await identity.createTeam(tenant: principal.tenantID, name: valid[name], by: principal)
         return JSONBody.response(IdentityJSON.team(team), status: .created)
     }
 
@@ -39,8 +39,9 @@ struct TeamsController {
         let id = try RouteInput.id(context)
         var body = try await JSONRequest.read(request, context: context)
         let name = body.name("name", maxLength: 100)
-        try body.finish()
-        return JSONBody.response(IdentityJSON.team(try await identity.renameTeam(tenant: principal.tenantID, id: id, name: name!, by: principal)))
+        let valid = try body.finish()
+        let team = try await identity.renameTeam(tenant: principal.tenantID, id: id, name: valid[name], by: principal)
+        return JSONBody.response(IdentityJSON.team(team))
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -21,15 +21,17 @@ struct WarrantsController {
         // A T3 warrant lists every approval; 64 KiB holds far more than any quorum needs.
         let token = body.secret("warrant", maxBytes: 64 * 1024)
         let tenant = body.uuid("tenant_id")
-        try body.finish()
-        let keys = try await signingKeys.publicKeys(tenant: tenant!, database: database)
-        let result = Warrant.verify(token!, keys: Dictionary(keys.map { ($0.kid, $0.key) }, uniquingKeysWith: { first, _ in first }),
-                                    tenant: tenant!.uuidString.lowercased())
+        let valid = try body.finish()
+        let tenantID = try valid[tenant]
+        let keys = try await signingKeys.publicKeys(tenant: tenantID, database: database)
+        let result = try Warrant.verify(
+            valid[token], keys: Dictionary(keys.map { ($0.kid, $0.key) }, uniquingKeysWith: { first, _ in first }),
+            tenant: tenantID.uuidString.lowercased())
         switch result {
         case .failure(let error):
             return JSONBody.response(["valid": false, "reason": .string(error.refusal.rawValue)])
         case .success(let claims):
-            guard let state = try await warrants.state(tenant: tenant!, jti: claims.jti) else {
+            guard let state = try await warrants.state(tenant: tenantID, jti: claims.jti) else {
                 return JSONBody.response(["valid": false, "reason": "unknown_warrant"])
             }
             if state.revoked { return JSONBody.response(["valid": false, "reason": "revoked"]) }

@@ -27,17 +27,18 @@ struct WebhooksController {
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.requireAdmin(for: request)
         var body = try await JSONRequest.read(request, context: context)
-        let url = webhookURL(&body, required: true)
-        let events = eventTypes(&body, required: true)
+        let url = body.require("url", webhookURL(&body))
+        let events = body.require("events", eventTypes(&body))
         var kind = WebhookEndpoint.Kind.standard
-        if let text = body.string("kind", required: false, maxLength: 20) {
+        if let text = body.string(optional: "kind", maxLength: 20) {
             if let parsed = WebhookEndpoint.Kind(rawValue: text) { kind = parsed } else { body.fail("kind", "must be standard or slack") }
         }
-        let description = body.string("description", required: false, maxLength: 500)
-        let ordered = body.bool("ordered") ?? false
-        try body.finish()
+        let description = body.string(optional: "description", maxLength: 500)
+        let ordered = body.bool(optional: "ordered") ?? false
+        let valid = try body.finish()
         let (endpoint, secret) = try await webhooks.create(
-            tenant: principal.tenantID, url: url!, kind: kind, events: events!, description: description, ordered: ordered, by: principal)
+            tenant: principal.tenantID, url: valid[url], kind: kind, events: valid[events], description: description, ordered: ordered,
+            by: principal)
         var response = JSONBody.response(WebhookJSON.endpoint(endpoint, secret: secret), status: .created)
         response.headers[.cacheControl] = "no-store"
         return response
@@ -59,14 +60,14 @@ struct WebhooksController {
         let id = try RouteInput.id(context)
         var body = try await JSONRequest.read(request, context: context)
         var changes = WebhookEndpointChanges()
-        changes.url = webhookURL(&body, required: false)
-        changes.events = eventTypes(&body, required: false)
+        changes.url = webhookURL(&body)
+        changes.events = eventTypes(&body)
         if body.has("description") {
             changes.setsDescription = true
-            changes.description = body.string("description", required: false, maxLength: 500)
+            changes.description = body.string(optional: "description", maxLength: 500)
         }
-        changes.ordered = body.bool("ordered")
-        changes.disabled = body.bool("disabled")
+        changes.ordered = body.bool(optional: "ordered")
+        changes.disabled = body.bool(optional: "disabled")
         try body.finish()
         return JSONBody.response(WebhookJSON.endpoint(try await webhooks.update(tenant: principal.tenantID, id: id, changes: changes, by: principal)))
     }
@@ -106,10 +107,10 @@ struct WebhooksController {
         return JSONBody.response(WebhookJSON.delivery(found), status: .accepted)
     }
 
-    /// `url`: http(s) with a host; a literal address in a refused range is refused now (names are
-    /// checked on every address they resolve to, at each delivery).
-    private func webhookURL(_ body: inout JSONRequest, required: Bool) -> String? {
-        guard let text = body.string("url", required: required, maxLength: 2048) else { return nil }
+    /// `url` when present: http(s) with a host; a literal address in a refused range is refused now
+    /// (names are checked on every address they resolve to, at each delivery).
+    private func webhookURL(_ body: inout JSONRequest) -> String? {
+        guard let text = body.string(optional: "url", maxLength: 2048) else { return nil }
         guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), let host = url.host, !host.isEmpty,
               url.user == nil, url.password == nil, !text.contains(" ") else {
             body.fail("url", "must be an http or https URL with a host and no credentials")
@@ -127,8 +128,9 @@ struct WebhooksController {
         return text
     }
 
-    private func eventTypes(_ body: inout JSONRequest, required: Bool) -> [WebhookEventType]? {
-        let types = body.list("events", required: required, maxCount: WebhookEventType.allCases.count, WebhookEventType.init(rawValue:))
+    /// `events` when present: at least one event type.
+    private func eventTypes(_ body: inout JSONRequest) -> [WebhookEventType]? {
+        let types = body.list(optional: "events", maxCount: WebhookEventType.allCases.count, WebhookEventType.init(rawValue:))
         if types?.isEmpty == true { body.fail("events", "must name at least one event type") }
         return types.map { Array(Set($0)).sorted() }
     }

@@ -5,6 +5,10 @@ import WritCore
 /// Reads a JSON request body strictly: bounded size, strict syntax, an object at the top, typed
 /// fields, and every unknown member refused. All problems are collected and reported together as
 /// one 422 problem with JSON pointers; a body that is not JSON at all is a 400.
+///
+/// A reader of a member the body must have returns a ``Required`` value, readable only through the
+/// ``Valid`` proof that ``finish()`` returns once the whole body was checked; a reader of an
+/// optional member (`optional:`) returns the value or `nil`.
 struct JSONRequest {
     /// The default body limit (CONTRACT §5).
     static let maxBodyBytes = 256 * 1024
@@ -65,30 +69,14 @@ struct JSONRequest {
         return JSONRequest(members: members)
     }
 
-    private init(members: [String: JSONValue], prefix: String = "") {
+    /// A reader for `members`, reporting problems under the JSON pointer `prefix`.
+    init(members: [String: JSONValue], prefix: String = "") {
         self.members = members
         self.prefix = prefix
     }
 
-    /// A reader for an object member, reporting errors under its pointer; `nil` (and an error) if absent or not an object.
-    mutating func nested(_ key: String, required: Bool = true) -> JSONRequest? {
-        guard let value = value(key) else {
-            if required { fail(key, "is required") }
-            return nil
-        }
-        guard case .object(let members) = value else { fail(key, "must be an object, not \(value.typeName)"); return nil }
-        return JSONRequest(members: members, prefix: prefix + "/" + Self.escape(key))
-    }
-
-    /// Takes over a nested reader's errors, including its unknown members.
-    mutating func absorb(_ nested: JSONRequest) {
-        var nested = nested
-        nested.collectUnknown()
-        errors += nested.errors
-    }
-
-    /// A raw member, marking it known.
-    mutating func value(_ key: String) -> JSONValue? {
+    /// A raw member, marking it known; `nil` when absent or `null`.
+    mutating func value(optional key: String) -> JSONValue? {
         known.insert(key)
         guard let value = members[key], value != .null else { return nil }
         return value
@@ -97,9 +85,12 @@ struct JSONRequest {
     /// Whether the member is present at all (also as `null`).
     func has(_ key: String) -> Bool { members[key] != nil }
 
+    /// The JSON pointer of a member.
+    func pointer(_ key: String) -> String { prefix + "/" + Self.escape(key) }
+
     /// Records a problem with a member.
     mutating func fail(_ key: String, _ message: String) {
-        fail(pointer: prefix + "/" + Self.escape(key), message)
+        fail(pointer: pointer(key), message)
     }
 
     /// Records a problem at a JSON pointer.
@@ -107,94 +98,10 @@ struct JSONRequest {
         errors.append(.init(path: pointer, message: message))
     }
 
-    /// A string member, trimmed, within `1...maxLength` characters.
-    mutating func string(_ key: String, required: Bool = true, maxLength: Int = 200) -> String? {
-        guard let value = value(key) else {
-            if required { fail(key, "is required") }
-            return nil
-        }
-        guard case .string(let text) = value else {
-            fail(key, "must be a string, not \(value.typeName)")
-            return nil
-        }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { fail(key, "must not be empty"); return nil }
-        guard trimmed.count <= maxLength else { fail(key, "must be at most \(maxLength) characters"); return nil }
-        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            fail(key, "must not contain control characters")
-            return nil
-        }
-        return trimmed
-    }
-
-    /// A string member exactly as sent (passwords, tokens: never trimmed), at most `maxBytes` long.
-    mutating func secret(_ key: String, required: Bool = true, maxBytes: Int = 1024) -> String? {
-        guard let value = value(key) else {
-            if required { fail(key, "is required") }
-            return nil
-        }
-        guard case .string(let text) = value else {
-            fail(key, "must be a string, not \(value.typeName)")
-            return nil
-        }
-        guard !text.isEmpty else { fail(key, "must not be empty"); return nil }
-        guard text.utf8.count <= maxBytes else { fail(key, "must be at most \(maxBytes) bytes"); return nil }
-        return text
-    }
-
-    /// A boolean member.
-    mutating func bool(_ key: String) -> Bool? {
-        guard let value = value(key) else { return nil }
-        guard case .bool(let flag) = value else { fail(key, "must be true or false, not \(value.typeName)"); return nil }
-        return flag
-    }
-
-    /// A UUID member.
-    mutating func uuid(_ key: String, required: Bool = true) -> UUID? {
-        guard let text = string(key, required: required, maxLength: 36) else { return nil }
-        guard let id = UUID(uuidString: text) else { fail(key, "must be a UUID"); return nil }
-        return id
-    }
-
-    /// An array of strings, each validated by `transform` (returning `nil` to refuse it).
-    mutating func list<T>(_ key: String, required: Bool = true, maxCount: Int = 50, _ transform: (String) -> T?) -> [T]? {
-        guard let value = value(key) else {
-            if required { fail(key, "is required") }
-            return nil
-        }
-        guard case .array(let elements) = value else { fail(key, "must be an array, not \(value.typeName)"); return nil }
-        guard elements.count <= maxCount else { fail(key, "must have at most \(maxCount) items"); return nil }
-        var result: [T] = []
-        var valid = true
-        for (index, element) in elements.enumerated() {
-            guard case .string(let text) = element, let item = transform(text) else {
-                errors.append(.init(path: "\(prefix)/\(Self.escape(key))/\(index)", message: "is not an accepted value"))
-                valid = false
-                continue
-            }
-            result.append(item)
-        }
-        return valid ? result : nil
-    }
-
-    /// An RFC 3339 timestamp member.
-    mutating func date(_ key: String) -> Date? {
-        guard let text = string(key, required: false, maxLength: 40) else { return nil }
-        guard let date = Timestamp.parse(text) else { fail(key, Timestamp.requirement); return nil }
-        return date
-    }
-
-    /// Refuses unknown members and throws every problem found, or returns when the body is valid.
-    mutating func finish() throws {
-        collectUnknown()
-        guard errors.isEmpty else {
-            throw Problem.invalid("The request body has \(errors.count) invalid field\(errors.count == 1 ? "" : "s").", errors: errors)
-        }
-    }
-
-    private mutating func collectUnknown() {
+    /// Records every member no reader asked for as unknown.
+    mutating func collectUnknown() {
         for key in members.keys.sorted() where !known.contains(key) {
-            errors.append(.init(path: prefix + "/" + Self.escape(key), message: "is not a known field"))
+            errors.append(.init(path: pointer(key), message: "is not a known field"))
         }
         known.formUnion(members.keys)
     }

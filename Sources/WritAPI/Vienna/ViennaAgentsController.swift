@@ -46,13 +46,13 @@ struct ViennaAgentsController {
         let caller = try ViennaCaller.agent(request, context: context)
         var body = try await ViennaBody.read(request, principal: .apiKey(caller.key), identity: identity).body
         let agentName = body.string("agent_id", maxLength: 256)
-        _ = body.string("framework", required: false, maxLength: 100)
-        _ = body.string("name", required: false, maxLength: 256)
-        _ = body.list("capabilities", required: false, maxCount: 200) { $0.utf8.count <= 256 ? $0 : nil }
-        if let config = body.value("config"), config.objectValue == nil { body.fail("config", "must be an object") }
-        _ = body.date("registered_at")
-        try body.finish()
-        try caller.check(agentName!, field: "agent_id")
+        _ = body.string(optional: "framework", maxLength: 100)
+        _ = body.string(optional: "name", maxLength: 256)
+        _ = body.list(optional: "capabilities", maxCount: 200) { $0.utf8.count <= 256 ? $0 : nil }
+        if let config = body.value(optional: "config"), config.objectValue == nil { body.fail("config", "must be an object") }
+        _ = body.date(optional: "registered_at")
+        let valid = try body.finish()
+        try caller.check(valid[agentName], field: "agent_id")
         let agent = try await identity.recordHeartbeat(tenant: caller.key.tenantID, agent: caller.agentID)
         return JSONBody.response([
             "agent_id": IdentityJSON.id(agent.id), "name": .string(agent.name), "registered": true, "status": "active",

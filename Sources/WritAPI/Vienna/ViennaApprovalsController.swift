@@ -32,8 +32,8 @@ struct ViennaApprovalsController {
         let id = try RouteInput.id(context)
         var body = try await ViennaBody.read(request, principal: principal, identity: identity).body
         // Informational only: the approver is the person whose session this is.
-        _ = body.string("approved_by", required: false, maxLength: 256)
-        let reason = body.readableText("reason")
+        _ = body.string(optional: "approved_by", maxLength: 256)
+        let reason = body.readableText(optional: "reason")
         try body.finish()
         let record = try await approvals.decide(
             tenant: user.tenantID, intent: id, user: user, decision: .approve, comment: reason, code: nil, identity: identity)
@@ -55,16 +55,16 @@ struct ViennaApprovalsController {
         switch principal {
         case .user(let user):
             var body = try await ViennaBody.read(request, principal: principal, identity: identity).body
-            _ = body.string("denied_by", required: false, maxLength: 256)
-            let reason = body.readableText("reason")
+            _ = body.string(optional: "denied_by", maxLength: 256)
+            let reason = body.readableText(optional: "reason")
             try body.finish()
             record = try await approvals.decide(
                 tenant: user.tenantID, intent: id, user: user, decision: .reject, comment: reason, code: nil, identity: identity)
         case .apiKey:
             let caller = try ViennaCaller.agent(request, context: context)
             var body = try await ViennaBody.read(request, principal: principal, identity: identity).body
-            let deniedBy = body.string("denied_by", required: false, maxLength: 256)
-            _ = body.readableText("reason")
+            let deniedBy = body.string(optional: "denied_by", maxLength: 256)
+            _ = body.readableText(optional: "reason")
             try body.finish()
             if let deniedBy { try caller.check(deniedBy, field: "denied_by") }
             record = try await approvals.cancel(tenant: caller.key.tenantID, intent: id, agent: caller.agentID)
@@ -78,10 +78,10 @@ struct ViennaApprovalsController {
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal(for: request)
         var body = try await ViennaBody.read(request, principal: principal, identity: identity).body
-        let jti = body.string("warrant_id", maxLength: 64)
-        let presented = body.secret("signature", required: false, maxBytes: 64 * 1024)
-        try body.finish()
-        guard let state = try await warrants.state(tenant: principal.tenantID, jti: jti!) else { throw Problem.notFound("No such warrant.") }
+        let warrantID = body.string("warrant_id", maxLength: 64)
+        let presented = body.secret(optional: "signature", maxBytes: 64 * 1024)
+        let jti = try body.finish()[warrantID]
+        guard let state = try await warrants.state(tenant: principal.tenantID, jti: jti) else { throw Problem.notFound("No such warrant.") }
         var valid = state.usable
         if let presented {
             let record = try await intents.intent(tenant: principal.tenantID, id: state.intentID)
@@ -91,7 +91,8 @@ struct ViennaApprovalsController {
                               || ConstantTime.equals(Array(presented.utf8), Array(signaturePart.utf8)))
         }
         return JSONBody.response([
-            "valid": .bool(valid), "warrant_id": .string(jti!), "expires_at": IdentityJSON.time(state.expiresAt), "revoked": .bool(state.revoked),
+            "valid": .bool(valid), "warrant_id": .string(jti), "expires_at": IdentityJSON.time(state.expiresAt),
+            "revoked": .bool(state.revoked),
         ])
     }
 
@@ -126,7 +127,7 @@ struct ViennaApprovalsController {
             throw Problem.notFound("No such warrant.")
         }
         var body = try await ViennaBody.read(request, principal: principal, identity: identity).body
-        let reason = body.readableText("reason")
+        let reason = body.readableText(optional: "reason")
         try body.finish()
         guard try await warrants.revoke(tenant: principal.tenantID, jti: jti, by: principal.actor, reason: reason) else {
             throw Problem.notFound("No such warrant.")

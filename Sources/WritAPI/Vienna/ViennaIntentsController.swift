@@ -38,17 +38,17 @@ struct ViennaIntentsController {
         let explicitKey = try IntentsController.idempotencyKey(request)
         var (bytes, body) = try await ViennaBody.read(request, principal: .apiKey(caller.key), identity: filing.identity)
         let agentName = body.string("agent_id", maxLength: 256)
-        _ = body.string("framework", required: false, maxLength: 100)
+        _ = body.string(optional: "framework", maxLength: 100)
         let action = body.string("action", maxLength: 256)
-        let params = body.value("params") ?? .object([:])
-        let objective = body.readableText("objective")
-        if let metadata = body.value("metadata"), metadata.objectValue == nil { body.fail("metadata", "must be an object") }
-        _ = body.date("timestamp")
-        IntentsController.check(action: action, resource: nil, target: nil, params: params, on: &body)
-        try body.finish()
-        try caller.check(agentName!, field: "agent_id")
-        let submission = IntentSubmission(
-            action: action!, resource: Self.resource(in: params), params: params, target: nil, justification: objective,
+        let params = body.value(optional: "params") ?? .object([:])
+        let objective = body.readableText(optional: "objective")
+        if let metadata = body.value(optional: "metadata"), metadata.objectValue == nil { body.fail("metadata", "must be an object") }
+        _ = body.date(optional: "timestamp")
+        IntentsController.check(action: action.unchecked, resource: nil, target: nil, params: params, on: &body)
+        let valid = try body.finish()
+        try caller.check(valid[agentName], field: "agent_id")
+        let submission = try IntentSubmission(
+            action: valid[action], resource: Self.resource(in: params), params: params, target: nil, justification: objective,
             idempotencyKey: explicitKey ?? "vienna-sdk:" + SHA256.hexHash(bytes))
         try IntentFiling.checkSize(submission)
         let (record, created) = try await filing.file(submission, key: caller.key, agentID: caller.agentID)
@@ -65,18 +65,20 @@ struct ViennaIntentsController {
         let idempotencyKey = try IntentsController.idempotencyKey(request)
         var body = try await ViennaBody.read(request, principal: .apiKey(caller.key), identity: filing.identity).body
         let agentName = body.string("agent_id", maxLength: 256)
-        let action = body.string("action", maxLength: 256)
-        let params = body.value("payload") ?? .object([:])
-        let simulation = body.bool("simulation") ?? false
-        IntentsController.check(action: action, resource: nil, target: nil, params: params, paramsField: "payload", on: &body)
-        try body.finish()
-        try caller.check(agentName!, field: "agent_id")
+        let actionName = body.string("action", maxLength: 256)
+        let params = body.value(optional: "payload") ?? .object([:])
+        let simulation = body.bool(optional: "simulation") ?? false
+        IntentsController.check(action: actionName.unchecked, resource: nil, target: nil, params: params, paramsField: "payload", on: &body)
+        let valid = try body.finish()
+        try caller.check(valid[agentName], field: "agent_id")
+        let action = try valid[actionName]
         let agent = try await caller.agent(identity: filing.identity)
         if simulation {
-            return JSONBody.response(try await simulator.result(action: action!, params: params, agent: agent, tenant: caller.key.tenantID))
+            return JSONBody.response(try await simulator.result(action: action, params: params, agent: agent, tenant: caller.key.tenantID))
         }
         let submission = IntentSubmission(
-            action: action!, resource: Self.resource(in: params), params: params, target: nil, justification: nil, idempotencyKey: idempotencyKey)
+            action: action, resource: Self.resource(in: params), params: params, target: nil, justification: nil,
+            idempotencyKey: idempotencyKey)
         try IntentFiling.checkSize(submission, field: "payload")
         let (record, created) = try await filing.file(submission, key: caller.key, agentID: caller.agentID)
         let bearer = try filing.intents.bearerWarrant(of: record, for: caller.key)
@@ -102,18 +104,19 @@ struct ViennaIntentsController {
     @Sendable func reportExecution(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try ViennaCaller.agent(request, context: context)
         var body = try await ViennaBody.read(request, principal: .apiKey(caller.key), identity: filing.identity).body
-        let jti = body.string("warrant_id", maxLength: 64)
-        let agentName = body.string("agent_id", required: false, maxLength: 256)
-        _ = body.string("framework", required: false, maxLength: 100)
-        let success = body.bool("success") ?? true
-        let output = body.secret("output", required: false, maxBytes: 64 * 1024)
-        let error = body.secret("error", required: false, maxBytes: 64 * 1024)
-        if let metrics = body.value("metrics"), metrics.objectValue == nil { body.fail("metrics", "must be an object") }
-        _ = body.date("completed_at")
-        try body.finish()
+        let warrantID = body.string("warrant_id", maxLength: 64)
+        let agentName = body.string(optional: "agent_id", maxLength: 256)
+        _ = body.string(optional: "framework", maxLength: 100)
+        let success = body.bool(optional: "success") ?? true
+        let output = body.secret(optional: "output", maxBytes: 64 * 1024)
+        let error = body.secret(optional: "error", maxBytes: 64 * 1024)
+        if let metrics = body.value(optional: "metrics"), metrics.objectValue == nil { body.fail("metrics", "must be an object") }
+        _ = body.date(optional: "completed_at")
+        let valid = try body.finish()
+        let jti = try valid[warrantID]
         if let agentName { try caller.check(agentName, field: "agent_id") }
         let tenant = caller.key.tenantID
-        guard let state = try await warrants.state(tenant: tenant, jti: jti!),
+        guard let state = try await warrants.state(tenant: tenant, jti: jti),
               let record = try? await filing.intents.intent(tenant: tenant, id: state.intentID), record.agentID == caller.agentID
         else { throw Problem.notFound("No such warrant of this agent.") }
         let outcome: IntentStatus = success ? .executed : .failed
@@ -123,7 +126,7 @@ struct ViennaIntentsController {
             filing.waiters.wakeLocally(tenant: tenant, intent: record.id)
         }
         return JSONBody.response([
-            "execution_id": IdentityJSON.id(record.id), "warrant_id": .string(jti!), "verified": .bool(!state.revoked), "recorded": true,
+            "execution_id": IdentityJSON.id(record.id), "warrant_id": .string(jti), "verified": .bool(!state.revoked), "recorded": true,
         ])
     }
 }
