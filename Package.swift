@@ -7,7 +7,7 @@ let package = Package(
     name: "writ",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "writ", targets: ["writ"]),
+        .executable(name: "writ", targets: ["writ"])
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -75,7 +75,8 @@ let package = Package(
         .testTarget(name: "WritCoreTests", dependencies: ["WritCore", "WritCrypto"], swiftSettings: strict),
         .target(name: "WritTestSupport", dependencies: ["WritStore", "Postgres"], path: "Tests/WritTestSupport", swiftSettings: strict),
         .testTarget(
-            name: "WritStoreTests", dependencies: ["WritStore", "WritCore", "WritCrypto", "Postgres", "WritTestSupport"], swiftSettings: strict),
+            name: "WritStoreTests", dependencies: ["WritStore", "WritCore", "WritCrypto", "Postgres", "WritTestSupport"],
+            swiftSettings: strict),
         .testTarget(
             name: "WritAPITests",
             dependencies: [

@@ -9,7 +9,10 @@ extension Connection {
         guard PQenterPipelineMode(handle) == 1 else { throw PostgresError.protocolViolation(Self.errorMessage(handle)) }
         defer { _ = PQexitPipelineMode(handle) }
         // What each command sent yields: a statement's rows, or the result of preparing one.
-        enum Expected { case rows, prepared(String) }
+        enum Expected {
+            case rows
+            case prepared(String)
+        }
         var expected: [Expected] = []
         var preparingNow: [String: String] = [:]
         for sql in statements {

@@ -21,13 +21,15 @@ final class Connection: @unchecked Sendable {
         // Messages the server sends outside a statement (such as the FATAL of pg_terminate_backend)
         // reach the notice receiver; a fatal one marks the session broken. libpq's default would
         // print them to stderr instead.
-        PQsetNoticeReceiver(handle, { context, result in
-            guard let context, let result,
-                  let severity = PQresultErrorField(result, Int32(UInt8(ascii: "V"))),
-                  ["FATAL", "PANIC"].contains(String(cString: severity))
-            else { return }
-            Unmanaged<Connection>.fromOpaque(context).takeUnretainedValue().isBroken = true
-        }, Unmanaged.passUnretained(self).toOpaque())
+        PQsetNoticeReceiver(
+            handle,
+            { context, result in
+                guard let context, let result,
+                    let severity = PQresultErrorField(result, Int32(UInt8(ascii: "V"))),
+                    ["FATAL", "PANIC"].contains(String(cString: severity))
+                else { return }
+                Unmanaged<Connection>.fromOpaque(context).takeUnretainedValue().isBroken = true
+            }, Unmanaged.passUnretained(self).toOpaque())
     }
 
     /// Opens a session. Blocking: call on a thread-pool thread.
@@ -106,9 +108,10 @@ final class Connection: @unchecked Sendable {
         }
         var received: [PostgresNotification] = []
         while let notify = PQnotifies(handle) {
-            received.append(PostgresNotification(
-                channel: String(cString: notify.pointee.relname),
-                payload: String(cString: notify.pointee.extra)))
+            received.append(
+                PostgresNotification(
+                    channel: String(cString: notify.pointee.relname),
+                    payload: String(cString: notify.pointee.extra)))
             PQfreemem(notify)
         }
         return received
@@ -141,7 +144,8 @@ final class Connection: @unchecked Sendable {
     func check(_ result: OpaquePointer?) throws -> PostgresRows {
         guard let result else {
             isBroken = PQstatus(handle) != CONNECTION_OK
-            throw isBroken ? PostgresError.connectionLost(Self.errorMessage(handle))
+            throw isBroken
+                ? PostgresError.connectionLost(Self.errorMessage(handle))
                 : PostgresError.protocolViolation(Self.errorMessage(handle))
         }
         defer { PQclear(result) }

@@ -83,7 +83,10 @@ public final class ConnectionPool: Sendable {
     public func close() async {
         let (idle, waiters) = state.withLock { state -> ([Connection], [PoolState.Waiter]) in
             state.closed = true
-            defer { state.idle.removeAll(); state.waiters.removeAll() }
+            defer {
+                state.idle.removeAll()
+                state.waiters.removeAll()
+            }
             state.open -= state.idle.count
             return (state.idle, state.waiters)
         }
@@ -160,8 +163,10 @@ public final class ConnectionPool: Sendable {
             guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
             return state.waiters.remove(at: index)
         }
-        waiter?.continuation.resume(throwing: error ?? PostgresError.poolTimeout(
-            "no database connection became free within \(configuration.acquireTimeout)"))
+        waiter?.continuation.resume(
+            throwing: error
+                ?? PostgresError.poolTimeout(
+                    "no database connection became free within \(configuration.acquireTimeout)"))
     }
 
     private func release(_ connection: Connection) {

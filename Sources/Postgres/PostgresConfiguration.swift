@@ -63,7 +63,8 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible, CustomDe
     var connectionParameters: [(String, String)] {
         var options = ["-c TimeZone=UTC", "-c DateStyle=ISO", "-c client_encoding=UTF8"]
         if let statementTimeout {
-            let milliseconds = statementTimeout.components.seconds * 1000
+            let milliseconds =
+                statementTimeout.components.seconds * 1000
                 + statementTimeout.components.attoseconds / 1_000_000_000_000_000
             options.append("-c statement_timeout=\(milliseconds)")
         }

@@ -41,8 +41,8 @@ enum PostgresTimestamp {
             return true
         }
         guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2),
-              expect(" ") || expect("T"), let hour = number(2), expect(":"), let minute = number(2), expect(":"),
-              let second = number(2)
+            expect(" ") || expect("T"), let hour = number(2), expect(":"), let minute = number(2), expect(":"),
+            let second = number(2)
         else { return nil }
         var micros: Int64 = 0
         if expect(".") {

@@ -23,7 +23,8 @@ public enum Redaction {
         var result = ""
         var rest = Substring(text)
         while let range = rest.range(of: key + "=", options: .caseInsensitive) {
-            let boundaryOK = range.lowerBound == rest.startIndex
+            let boundaryOK =
+                range.lowerBound == rest.startIndex
                 || [" ", "?", "&", "\t"].contains(rest[rest.index(before: range.lowerBound)])
             result += rest[..<range.upperBound]
             rest = rest[range.upperBound...]

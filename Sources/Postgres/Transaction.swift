@@ -83,7 +83,10 @@ public final class Transaction: Sendable {
 
     private func takeQueued() -> [SQL] {
         state.withLock { state in
-            defer { state.queued = []; state.begun = true }
+            defer {
+                state.queued = []
+                state.begun = true
+            }
             return state.queued
         }
     }

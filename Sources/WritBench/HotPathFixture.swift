@@ -25,14 +25,17 @@ public enum HotPathFixture {
                 // The enterprise plan's limits, so neither the agent quota nor a key's request rate shapes the run.
                 plan: "enterprise")
             let tenant = signup.tenant.id
-            let admin = Principal.user(UserPrincipal(
-                tenantID: tenant, userID: signup.member.id, sessionID: signup.session.id, email: signup.member.email, roles: [.admin]))
+            let admin = Principal.user(
+                UserPrincipal(
+                    tenantID: tenant, userID: signup.member.id, sessionID: signup.session.id, email: signup.member.email, roles: [.admin]))
             let team = try await identity.createTeam(tenant: tenant, name: "bench", by: admin)
             var agentIDs: [UUID] = []
             var keys: [String] = []
             for index in 1...agents {
-                let agent = try await identity.createAgent(tenant: tenant, name: "agent-\(index)", teamID: team.id, ownerID: nil, labels: [:], by: admin)
-                let key = try await identity.createAPIKey(tenant: tenant, name: "bench-\(index)", agentID: agent.id, scopes: [.intents], expiresAt: nil, by: admin)
+                let agent = try await identity.createAgent(
+                    tenant: tenant, name: "agent-\(index)", teamID: team.id, ownerID: nil, labels: [:], by: admin)
+                let key = try await identity.createAPIKey(
+                    tenant: tenant, name: "bench-\(index)", agentID: agent.id, scopes: [.intents], expiresAt: nil, by: admin)
                 agentIDs.append(agent.id)
                 keys.append(key.token.text)
             }

@@ -52,7 +52,10 @@ public enum Argon2id {
         parameters: Parameters, length: Int
     ) throws -> [UInt8] {
         var output = [UInt8](repeating: 0, count: length)
-        var password = password, salt = salt, secret = secret, associatedData = associatedData
+        var password = password
+        var salt = salt
+        var secret = secret
+        var associatedData = associatedData
         let status = output.withUnsafeMutableBufferPointer { out in
             password.withUnsafeMutableBufferPointer { pwd in
                 salt.withUnsafeMutableBufferPointer { saltBuffer in

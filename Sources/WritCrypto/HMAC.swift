@@ -42,8 +42,9 @@ enum OpenSSLHMAC {
         var length: UInt32 = 0
         let result = key.withUnsafeBufferPointer { keyBuffer in
             message.withUnsafeBufferPointer { messageBuffer in
-                HMAC(digest, keyBuffer.baseAddress, Int32(keyBuffer.count),
-                     messageBuffer.baseAddress, messageBuffer.count, &code, &length)
+                HMAC(
+                    digest, keyBuffer.baseAddress, Int32(keyBuffer.count),
+                    messageBuffer.baseAddress, messageBuffer.count, &code, &length)
             }
         }
         precondition(result != nil && Int(length) == expected, "OpenSSL HMAC failed")

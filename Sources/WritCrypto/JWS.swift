@@ -17,7 +17,7 @@ public enum JWS {
         public init?(compact: String) {
             let pieces = compact.split(separator: ".", omittingEmptySubsequences: false)
             guard pieces.count == 3, let header = Base64URL.decode(pieces[0]), let payload = Base64URL.decode(pieces[1]),
-                  let signature = Base64URL.decode(pieces[2])
+                let signature = Base64URL.decode(pieces[2])
             else { return nil }
             self.header = header
             self.payload = payload

@@ -16,7 +16,8 @@ public final class SHA256Hasher {
 
     /// Adds the next piece.
     public func update(_ bytes: some Collection<UInt8>) {
-        let status = bytes.withContiguousStorageIfAvailable { EVP_DigestUpdate(context, $0.baseAddress, $0.count) }
+        let status =
+            bytes.withContiguousStorageIfAvailable { EVP_DigestUpdate(context, $0.baseAddress, $0.count) }
             ?? Array(bytes).withUnsafeBufferPointer { EVP_DigestUpdate(context, $0.baseAddress, $0.count) }
         precondition(status == 1, "OpenSSL SHA-256 update failed")
     }

@@ -29,7 +29,8 @@ public struct TOTP: Sendable, SecretHolding {
         let message = withUnsafeBytes(of: &counter) { Array($0) }
         let mac = HMACSHA1.authenticate(message, key: secret)
         let offset = Int(mac[mac.count - 1] & 0x0f)
-        let binary = (UInt32(mac[offset] & 0x7f) << 24) | (UInt32(mac[offset + 1]) << 16)
+        let binary =
+            (UInt32(mac[offset] & 0x7f) << 24) | (UInt32(mac[offset + 1]) << 16)
             | (UInt32(mac[offset + 2]) << 8) | UInt32(mac[offset + 3])
         let value = binary % 1_000_000
         let text = String(value)
@@ -51,7 +52,8 @@ public struct TOTP: Sendable, SecretHolding {
     /// The `otpauth://totp/…` provisioning URI for authenticator apps.
     public func provisioningURI(issuer: String, account: String) -> String {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~@"))
-        let label = "\(issuer):\(account)".addingPercentEncoding(withAllowedCharacters: allowed.union(CharacterSet(charactersIn: ":"))) ?? account
+        let label =
+            "\(issuer):\(account)".addingPercentEncoding(withAllowedCharacters: allowed.union(CharacterSet(charactersIn: ":"))) ?? account
         let issuerParameter = issuer.addingPercentEncoding(withAllowedCharacters: allowed) ?? issuer
         return "otpauth://totp/\(label)?secret=\(Base32.encode(secret))&issuer=\(issuerParameter)&algorithm=SHA1&digits=6&period=30"
     }

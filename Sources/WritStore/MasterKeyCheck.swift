@@ -24,7 +24,8 @@ public enum MasterKeyCheck {
         let fresh = try sealer.seal(marker, context: context)
         // The first node's marker wins a race; every node then checks the one stored.
         do {
-            try await database.pool.query("""
+            try await database.pool.query(
+                """
                 INSERT INTO master_key_check (id, sealed) VALUES (1, \(Bytea(fresh))) ON CONFLICT (id) DO NOTHING
                 """)
         } catch let error as PostgresError where error.sqlState == "42P01" {

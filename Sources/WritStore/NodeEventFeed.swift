@@ -32,8 +32,9 @@ public final class NodeEventFeed: Sendable {
             case .reconnected: return .reconnected
             case .notification(let notification):
                 guard let payload = try? JSONParser.parse(notification.payload),
-                      let kind = payload["type"]?.stringValue.flatMap(NodeEventChannel.Kind.init(rawValue:)),
-                      let tenant = payload["tenant"]?.stringValue.flatMap(UUID.init(uuidString:)) else { return nil }
+                    let kind = payload["type"]?.stringValue.flatMap(NodeEventChannel.Kind.init(rawValue:)),
+                    let tenant = payload["tenant"]?.stringValue.flatMap(UUID.init(uuidString:))
+                else { return nil }
                 return .notice(kind, tenant: tenant, payload: payload)
             }
         }

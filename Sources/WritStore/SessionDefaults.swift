@@ -20,7 +20,8 @@ public enum SessionDefaults {
 
     /// Throws ``MismatchError`` unless a serving session has UTC, ISO dates and `writ` first in its path.
     public static func verify(_ pool: ConnectionPool) async throws {
-        let rows = try await pool.query("""
+        let rows = try await pool.query(
+            """
             SELECT current_setting('TimeZone') AS zone, current_setting('DateStyle') AS style,
                    coalesce(current_schema(), '') AS schema
             """)

@@ -27,7 +27,9 @@ struct Audit: AsyncParsableCommand {
         var previousHash: String?
 
         func validate() throws {
-            if let previousHash, previousHash.utf8.count != 64 || !previousHash.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) {
+            if let previousHash,
+                previousHash.utf8.count != 64 || !previousHash.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
+            {
                 throw ValidationError("--previous-hash must be 64 lowercase hex digits")
             }
             if previousHash != nil, fromSeq == nil { throw ValidationError("--previous-hash needs --from-seq") }
@@ -52,7 +54,8 @@ struct Audit: AsyncParsableCommand {
                 }
                 if !pending.isEmpty { try verifier.check(line: pending) }
             } catch let failure as AuditVerifier.Failure {
-                FileHandle.standardError.write(Data("invalid: first bad seq \(failure.seq.map(String.init) ?? "unknown"), \(failure)\n".utf8))
+                FileHandle.standardError.write(
+                    Data("invalid: first bad seq \(failure.seq.map(String.init) ?? "unknown"), \(failure)\n".utf8))
                 throw ExitCode(1)
             }
             guard verifier.checked > 0 else {
@@ -60,7 +63,9 @@ struct Audit: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             let link = previousHash.map { ", linked to \($0.prefix(12))… of seq \((fromSeq ?? 1) - 1)" } ?? ""
-            print("valid: \(verifier.checked) events, seq \(fromSeq ?? 1)…\(verifier.lastSeq)\(link), \(verifier.checkpoints) checkpoints verified")
+            print(
+                "valid: \(verifier.checked) events, seq \(fromSeq ?? 1)…\(verifier.lastSeq)\(link), \(verifier.checkpoints) checkpoints verified"
+            )
         }
     }
 }

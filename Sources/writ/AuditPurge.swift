@@ -27,8 +27,9 @@ extension Audit {
             }
             let logger = LogSetup.bootstrap(level: .warning)
             let database = configuration.connectDatabase(maxConnections: 2, logger: logger)
-            let retention = AuditRetention(database: database, audit: AuditLog(signingKeys: SigningKeys(keys: KeyRing(masterKey: configuration.masterKey))),
-                                           batch: batch)
+            let retention = AuditRetention(
+                database: database, audit: AuditLog(signingKeys: SigningKeys(keys: KeyRing(masterKey: configuration.masterKey))),
+                batch: batch)
             var total: Int64 = 0
             do {
                 while case let purges = try await retention.runOnce(), !purges.isEmpty {

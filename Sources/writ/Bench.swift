@@ -37,8 +37,10 @@ struct Bench: AsyncParsableCommand {
             let ids = try await AuditBenchFixture.tenants(tenants, database: database)
             let result = try await AuditAppendBench.run(
                 database: database, tenants: ids, writers: writers, duration: .seconds(seconds), groupCommit: groupCommit)
-            print(String(format: "writ audit appends: tenants=%d writers=%d group_commit=%@ appends=%d seconds=%.1f rate=%.0f/s",
-                         tenants, writers, groupCommit ? "yes" : "no", result.appends, result.seconds, result.rate))
+            print(
+                String(
+                    format: "writ audit appends: tenants=%d writers=%d group_commit=%@ appends=%d seconds=%.1f rate=%.0f/s",
+                    tenants, writers, groupCommit ? "yes" : "no", result.appends, result.seconds, result.rate))
             await database.close()
         }
     }

@@ -35,7 +35,8 @@ extension Bench {
                 throw ValidationError("give --database-url or WRIT_DATABASE_URL")
             }
             guard let masterText = ProcessInfo.processInfo.environment["WRIT_MASTER_KEY"], let masterKey = Data(base64Encoded: masterText),
-                  masterKey.count == 32 else { throw ValidationError("set WRIT_MASTER_KEY to the server's (32 bytes, base64)") }
+                masterKey.count == 32
+            else { throw ValidationError("set WRIT_MASTER_KEY to the server's (32 bytes, base64)") }
             let database = Database.connect(url: url, maxConnections: 2, logger: Logger(label: "writ.bench"))
             let keys = KeyRing(masterKey: Array(masterKey))
             let signingKeys = SigningKeys(keys: keys)

@@ -31,7 +31,10 @@ struct BenchGlob: ParsableCommand {
             samples.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
         }
         samples.sort()
-        print(String(format: "writ glob: review pattern %@; worst allowed pattern on 256 chars: median_us=%.2f p99_us=%.2f max_us=%.2f matched=%d",
-                     refused, samples[samples.count / 2], samples[samples.count * 99 / 100], samples[samples.count - 1], matched))
+        print(
+            String(
+                format:
+                    "writ glob: review pattern %@; worst allowed pattern on 256 chars: median_us=%.2f p99_us=%.2f max_us=%.2f matched=%d",
+                refused, samples[samples.count / 2], samples[samples.count * 99 / 100], samples[samples.count - 1], matched))
     }
 }

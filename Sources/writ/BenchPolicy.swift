@@ -29,8 +29,9 @@ struct BenchPolicy: ParsableCommand {
         let policy = CompiledPolicy(try PolicyParser.parse(document).get())
         var generator = SplitMix(state: 42)
         let inputs = (0..<1000).map { _ in
-            PolicyInput(action: "svc\(Int.random(in: 0..<100, using: &generator)).act\(Int.random(in: 0..<max(rules, 1), using: &generator))",
-                        resource: "prod/web", params: ["n": .number(Double(Int.random(in: 0..<100, using: &generator)))], teamID: "team")
+            PolicyInput(
+                action: "svc\(Int.random(in: 0..<100, using: &generator)).act\(Int.random(in: 0..<max(rules, 1), using: &generator))",
+                resource: "prod/web", params: ["n": .number(Double(Int.random(in: 0..<100, using: &generator)))], teamID: "team")
         }
         var matched = 0
         for input in inputs.prefix(200) where policy.evaluate(input).rules.first?.id != "default" { matched += 1 }
@@ -46,8 +47,12 @@ struct BenchPolicy: ParsableCommand {
             samples.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
         }
         samples.sort()
-        let median = samples[samples.count / 2], p99 = samples[samples.count * 99 / 100]
-        print(String(format: "writ policy: rules=%d evaluations=%d median_us=%.2f p99_us=%.2f matched=%d/200", rules, evaluations, median, p99, matched))
+        let median = samples[samples.count / 2]
+        let p99 = samples[samples.count * 99 / 100]
+        print(
+            String(
+                format: "writ policy: rules=%d evaluations=%d median_us=%.2f p99_us=%.2f matched=%d/200", rules, evaluations, median, p99,
+                matched))
     }
 }
 

@@ -20,7 +20,8 @@ struct Migrate: AsyncParsableCommand {
         }
         let directory = migrationsDir ?? environment["WRIT_MIGRATIONS_DIR"] ?? "sql"
         let logger = LogSetup.bootstrap(level: .info)
-        let applied = try await Database.migrate(url: url, migrations: try Migration.load(from: URL(fileURLWithPath: directory)), logger: logger)
+        let applied = try await Database.migrate(
+            url: url, migrations: try Migration.load(from: URL(fileURLWithPath: directory)), logger: logger)
         print(applied.isEmpty ? "schema is current" : "applied \(applied.joined(separator: ", "))")
     }
 }

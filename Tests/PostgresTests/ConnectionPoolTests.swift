@@ -55,9 +55,10 @@ struct ConnectionPoolTests {
         let before = try await pool.query("SELECT pg_backend_pid() AS pid")[0].decode(Int32.self, "pid")
         try await killer.query("SELECT pg_terminate_backend(\(before))")
         // Wait until the server has really ended the backend.
-        #expect(try await eventually(every: .milliseconds(20)) {
-            try await killer.query("SELECT count(*) AS n FROM pg_stat_activity WHERE pid = \(before)")[0].decode(Int.self, "n") == 0
-        })
+        #expect(
+            try await eventually(every: .milliseconds(20)) {
+                try await killer.query("SELECT count(*) AS n FROM pg_stat_activity WHERE pid = \(before)")[0].decode(Int.self, "n") == 0
+            })
         let after = try await pool.query("SELECT pg_backend_pid() AS pid")[0].decode(Int32.self, "pid")
         #expect(after != before)
         #expect(pool.statistics.open == 1)
@@ -72,10 +73,12 @@ struct ConnectionPoolTests {
         let pid = try await pool.query("SELECT pg_backend_pid() AS pid")[0].decode(Int32.self, "pid")
         let victim = Task { try await pool.query("SELECT pg_sleep(5)") }
         // The statement is running once the server says so.
-        #expect(try await eventually(every: .milliseconds(20)) {
-            try await killer.query("SELECT count(*) AS n FROM pg_stat_activity WHERE pid = \(pid) AND query LIKE '%pg_sleep%' AND state = 'active'")[0]
-                .decode(Int.self, "n") == 1
-        })
+        #expect(
+            try await eventually(every: .milliseconds(20)) {
+                try await killer.query(
+                    "SELECT count(*) AS n FROM pg_stat_activity WHERE pid = \(pid) AND query LIKE '%pg_sleep%' AND state = 'active'")[0]
+                    .decode(Int.self, "n") == 1
+            })
         try await killer.query("SELECT pg_terminate_backend(\(pid))")
         await #expect(throws: PostgresError.self) {
             do {

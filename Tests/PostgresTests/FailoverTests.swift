@@ -53,8 +53,9 @@ struct FailoverTests {
         let nowhere = FileManager.default.temporaryDirectory.appendingPathComponent("writ-no-server-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: nowhere, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: nowhere) }
-        let pool = ConnectionPool(configuration: PostgresConfiguration(
-            connectionString: "postgresql://postgres@/postgres?host=\(nowhere),\(socket)&connect_timeout=10", maxConnections: 1))
+        let pool = ConnectionPool(
+            configuration: PostgresConfiguration(
+                connectionString: "postgresql://postgres@/postgres?host=\(nowhere),\(socket)&connect_timeout=10", maxConnections: 1))
         let row = try await pool.query("SELECT current_setting('unix_socket_directories') AS sockets")[0]
         #expect(try row.decode(String.self, "sockets").contains(socket))
         await pool.close()

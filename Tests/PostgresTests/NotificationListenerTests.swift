@@ -43,10 +43,12 @@ struct NotificationListenerTests {
         let pool = TestDatabase.pool(size: 1)
         // Wait until the listener's session is listening (its last statement was the LISTEN), then kill it.
         let killed = try await eventually(every: .milliseconds(25)) {
-            try await !pool.query("""
+            try await !pool.query(
+                """
                 SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity
                 WHERE application_name = \(channel) AND state = 'idle' AND query LIKE 'LISTEN%'
-                """).isEmpty
+                """
+            ).isEmpty
         }
         #expect(killed)
         let sender = Task {

@@ -28,7 +28,8 @@ struct QueryTests {
         let when = Date(timeIntervalSince1970: 1_795_000_000.123456)
         let bytes = Bytea([0, 1, 2, 0xfe, 0xff])
         let text = "tenant \"ünïcødé\" ' \\ 🚀"
-        let rows = try await pool.query("""
+        let rows = try await pool.query(
+            """
             SELECT \(text)::text AS text, \(Int64.max)::bigint AS big, \(-7)::int AS small, \(true)::bool AS flag,
                    \(2.5)::float8 AS double, \(id)::uuid AS id, \(when)::timestamptz AS at, \(bytes)::bytea AS raw,
                    \(JSONText(#"{"a": [1, 2]}"#))::jsonb AS doc, NULL::text AS missing, \(["a", "b\"c"])::text[] AS list

@@ -11,8 +11,9 @@ enum TestDatabase {
     }
 
     static func pool(size: Int = 4, acquireTimeout: Duration = .seconds(10), statementTimeout: Duration? = .seconds(30)) -> ConnectionPool {
-        ConnectionPool(configuration: PostgresConfiguration(
-            connectionString: url, maxConnections: size, acquireTimeout: acquireTimeout, statementTimeout: statementTimeout))
+        ConnectionPool(
+            configuration: PostgresConfiguration(
+                connectionString: url, maxConnections: size, acquireTimeout: acquireTimeout, statementTimeout: statementTimeout))
     }
 
     /// A table name no other test uses.

@@ -60,7 +60,9 @@ struct APIClient {
             request.headers.add(name: "Authorization", value: "Bearer \(token)")
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
             let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
-            return text.split(separator: "\n").contains { $0 == "writ_long_polls_waiting \(count)" || $0 == "writ_long_polls_waiting \(count).0" }
+            return text.split(separator: "\n").contains {
+                $0 == "writ_long_polls_waiting \(count)" || $0 == "writ_long_polls_waiting \(count).0"
+            }
         }
     }
 
@@ -71,7 +73,8 @@ struct APIClient {
             let files = (try? FileManager.default.contentsOfDirectory(atPath: mailDirectory.path))?.filter { $0.hasSuffix(".eml") } ?? []
             for file in files {
                 guard let text = try? String(contentsOfFile: mailDirectory.appendingPathComponent(file).path, encoding: .utf8),
-                      text.contains("\r\nTo: \(email)\r\n"), text.contains("X-Writ-Kind: member.invitation") else { continue }
+                    text.contains("\r\nTo: \(email)\r\n"), text.contains("X-Writ-Kind: member.invitation")
+                else { continue }
                 token = String(text.components(separatedBy: "/invite#").last?.prefix { !$0.isWhitespace } ?? "")
             }
             return token != nil
@@ -86,7 +89,8 @@ struct APIClient {
         as admin: Credential, email: String, roles: String, teams: [String] = [], password: String = "member password 123"
     ) async throws -> (invited: APIResponse, accepted: APIResponse, token: String) {
         let teamList = teams.map { "\"\($0)\"" }.joined(separator: ",")
-        let invited = try await call(.post, "/v1/members", as: admin, json: #"{"email":"\#(email)","roles":\#(roles),"teams":[\#(teamList)]}"#)
+        let invited = try await call(
+            .post, "/v1/members", as: admin, json: #"{"email":"\#(email)","roles":\#(roles),"teams":[\#(teamList)]}"#)
         let token = try await invitationToken(for: email)
         let accepted = try await call(.post, "/v1/invitations/accept", json: #"{"token":"\#(token)","password":"\#(password)"}"#)
         return (invited, accepted, token)
@@ -114,23 +118,29 @@ struct APIClient {
     func signup(email: String = "admin-\(UUID().uuidString.prefix(8))@example.com", password: String = "correct horse battery")
         async throws -> (credential: Credential, tenant: String, user: String, response: APIResponse)
     {
-        let response = try await call(.post, "/v1/signup", json: """
-            {"organization": "Acme \(UUID().uuidString.prefix(4))", "email": "\(email)", "password": "\(password)"}
-            """)
+        let response = try await call(
+            .post, "/v1/signup",
+            json: """
+                {"organization": "Acme \(UUID().uuidString.prefix(4))", "email": "\(email)", "password": "\(password)"}
+                """)
         let tenant = (response["tenant"] as? [String: Any])?["id"] as? String ?? ""
         let user = (response["user"] as? [String: Any])?["id"] as? String ?? ""
         return (Credential.session(from: response), tenant, user, response)
     }
 
     /// Creates a team, an agent in it and a key for the agent; returns their ids and the key.
-    func agentWithKey(as admin: Credential, scopes: String = #"["intents"]"#) async throws -> (team: String, agent: String, keyID: String, key: String) {
+    func agentWithKey(as admin: Credential, scopes: String = #"["intents"]"#) async throws -> (
+        team: String, agent: String, keyID: String, key: String
+    ) {
         let team = try await call(.post, "/v1/teams", as: admin, json: #"{"name": "Team \#(UUID().uuidString.prefix(6))"}"#)
         let teamID = team["id"] as? String ?? ""
         let agent = try await call(.post, "/v1/agents", as: admin, json: #"{"name": "deployer", "team_id": "\#(teamID)"}"#)
         let agentID = agent["id"] as? String ?? ""
-        let key = try await call(.post, "/v1/api-keys", as: admin, json: """
-            {"name": "ci", "agent_id": "\(agentID)", "scopes": \(scopes)}
-            """)
+        let key = try await call(
+            .post, "/v1/api-keys", as: admin,
+            json: """
+                {"name": "ci", "agent_id": "\(agentID)", "scopes": \(scopes)}
+                """)
         return (teamID, agentID, key["id"] as? String ?? "", key["key"] as? String ?? "")
     }
 }

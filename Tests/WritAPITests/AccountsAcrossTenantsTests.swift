@@ -11,7 +11,8 @@ struct AccountsAcrossTenantsTests {
             let email = "both-\(UUID().uuidString.prefix(6))@example.com"
             let first = try await api.signup(email: email, password: "my only password")
             let other = try await api.signup()
-            let invited = try await api.call(.post, "/v1/members", as: other.credential, json: #"{"email":"\#(email)","roles":["operator"]}"#)
+            let invited = try await api.call(
+                .post, "/v1/members", as: other.credential, json: #"{"email":"\#(email)","roles":["operator"]}"#)
             #expect(invited.status == .created)
             let token = try await api.invitationToken(for: email)
             let wrong = try await api.call(.post, "/v1/invitations/accept", json: #"{"token":"\#(token)","password":"not my password!"}"#)
@@ -25,27 +26,34 @@ struct AccountsAcrossTenantsTests {
             #expect(choose.headers[.setCookie] == nil)
             let organizations = (choose["choose_organization"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
             #expect(Set(organizations) == [first.tenant, other.tenant])
-            let picked = try await api.call(.post, "/v1/sessions", json: #"{"email":"\#(email)","password":"my only password","tenant_id":"\#(other.tenant)"}"#)
+            let picked = try await api.call(
+                .post, "/v1/sessions", json: #"{"email":"\#(email)","password":"my only password","tenant_id":"\#(other.tenant)"}"#)
             #expect(picked.status == .created)
             let me = try await api.call(.get, "/v1/me", as: Credential.session(from: picked))
             #expect((me["tenant"] as? [String: Any])?["id"] as? String == other.tenant)
             #expect((me["organizations"] as? [Any])?.count == 2)
-            let elsewhere = try await api.call(.post, "/v1/sessions", json: """
-                {"email":"\(email)","password":"my only password","tenant_id":"\(UUID().uuidString.lowercased())"}
-                """)
+            let elsewhere = try await api.call(
+                .post, "/v1/sessions",
+                json: """
+                    {"email":"\(email)","password":"my only password","tenant_id":"\(UUID().uuidString.lowercased())"}
+                    """)
             #expect(elsewhere.status == .unprocessableContent)
 
             // Signing up another organisation with the same address needs the same password.
-            let third = try await api.call(.post, "/v1/signup", json: #"{"organization":"Third","email":"\#(email)","password":"my only password"}"#)
+            let third = try await api.call(
+                .post, "/v1/signup", json: #"{"organization":"Third","email":"\#(email)","password":"my only password"}"#)
             #expect(third.status == .created)
             // One password change covers every organisation.
-            let changed = try await api.call(.post, "/v1/me/password", as: Credential.session(from: picked),
-                                             json: #"{"current_password":"my only password","new_password":"a new shared password"}"#)
+            let changed = try await api.call(
+                .post, "/v1/me/password", as: Credential.session(from: picked),
+                json: #"{"current_password":"my only password","new_password":"a new shared password"}"#)
             #expect(changed.status == .ok)
             #expect(try await api.call(.get, "/v1/me", as: first.credential).status == .unauthorized)
-            let again = try await api.call(.post, "/v1/sessions", json: """
-                {"email":"\(email)","password":"a new shared password","tenant_id":"\(first.tenant)"}
-                """)
+            let again = try await api.call(
+                .post, "/v1/sessions",
+                json: """
+                    {"email":"\(email)","password":"a new shared password","tenant_id":"\(first.tenant)"}
+                    """)
             #expect(again.status == .created)
         }
     }
@@ -56,21 +64,28 @@ struct AccountsAcrossTenantsTests {
             let api = APIClient(client: client)
             let inviter = try await api.signup()
             let pending = "pending-\(UUID().uuidString.prefix(6))@example.com"
-            #expect(try await api.call(.post, "/v1/members", as: inviter.credential, json: #"{"email":"\#(pending)","roles":["auditor"]}"#).status == .created)
-            let signup = try await api.call(.post, "/v1/signup", json: #"{"organization":"Own","email":"\#(pending)","password":"correct horse battery"}"#)
+            #expect(
+                try await api.call(.post, "/v1/members", as: inviter.credential, json: #"{"email":"\#(pending)","roles":["auditor"]}"#)
+                    .status == .created)
+            let signup = try await api.call(
+                .post, "/v1/signup", json: #"{"organization":"Own","email":"\#(pending)","password":"correct horse battery"}"#)
             #expect(signup.status == .created)
 
             let existing = "taken-\(UUID().uuidString.prefix(6))@example.com"
             _ = try await api.signup(email: existing)
             let fresh = "fresh-\(UUID().uuidString.prefix(6))@example.com"
-            let toExisting = try await api.call(.post, "/v1/members", as: inviter.credential, json: #"{"email":"\#(existing)","roles":["auditor"]}"#)
-            let toFresh = try await api.call(.post, "/v1/members", as: inviter.credential, json: #"{"email":"\#(fresh)","roles":["auditor"]}"#)
+            let toExisting = try await api.call(
+                .post, "/v1/members", as: inviter.credential, json: #"{"email":"\#(existing)","roles":["auditor"]}"#)
+            let toFresh = try await api.call(
+                .post, "/v1/members", as: inviter.credential, json: #"{"email":"\#(fresh)","roles":["auditor"]}"#)
             #expect(toExisting.status == .created)
             #expect(toFresh.status == .created)
             #expect(Set(toExisting.json.keys) == Set(toFresh.json.keys))
             #expect(toExisting["status"] as? String == toFresh["status"] as? String)
             // Within one organisation an address is still unique.
-            #expect(try await api.call(.post, "/v1/members", as: inviter.credential, json: #"{"email":"\#(fresh)","roles":["auditor"]}"#).status == .conflict)
+            #expect(
+                try await api.call(.post, "/v1/members", as: inviter.credential, json: #"{"email":"\#(fresh)","roles":["auditor"]}"#).status
+                    == .conflict)
         }
     }
 }

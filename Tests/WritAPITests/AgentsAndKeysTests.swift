@@ -45,8 +45,9 @@ struct AgentsAndKeysTests {
             let basic = try await api.call(.get, "/v1/me", headers: [.authorization: "Basic YTpi"])
             #expect(basic.status == .unauthorized)
             #expect(basic.headers[.contentType] == "application/problem+json")
-            let past = try await api.call(.post, "/v1/api-keys", as: admin,
-                                          json: #"{"name":"old","scopes":["intents"],"expires_at":"2020-01-01T00:00:00Z"}"#)
+            let past = try await api.call(
+                .post, "/v1/api-keys", as: admin,
+                json: #"{"name":"old","scopes":["intents"],"expires_at":"2020-01-01T00:00:00Z"}"#)
             #expect(past.status == .unprocessableContent)
             #expect(past.errorPaths == ["/expires_at"])
             let badScope = try await api.call(.post, "/v1/api-keys", as: admin, json: #"{"name":"x","scopes":["root"]}"#)
@@ -69,8 +70,9 @@ struct AgentsAndKeysTests {
             let api = APIClient(client: client)
             let admin = try await api.signup().credential
             let expiry = Date().addingTimeInterval(4)
-            let created = try await api.call(.post, "/v1/api-keys", as: admin,
-                                             json: #"{"name":"brief","scopes":["admin"],"expires_at":"\#(Timestamp.format(expiry))"}"#)
+            let created = try await api.call(
+                .post, "/v1/api-keys", as: admin,
+                json: #"{"name":"brief","scopes":["admin"],"expires_at":"\#(Timestamp.format(expiry))"}"#)
             let key = Credential.key(created["key"] as? String ?? "")
             let before = try await api.call(.get, "/v1/me", as: key).status
             // On a loaded machine the calls above may already have taken the key's whole life.
@@ -109,14 +111,17 @@ struct AgentsAndKeysTests {
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<20 {
                     group.addTask {
-                        Int(try await api.call(.post, "/v1/agents", as: admin, json: #"{"name":"b\#(index)","team_id":"\#(team)"}"#).status.code)
+                        Int(
+                            try await api.call(.post, "/v1/agents", as: admin, json: #"{"name":"b\#(index)","team_id":"\#(team)"}"#).status
+                                .code)
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(statuses.filter { $0 == 201 }.count == 5 && statuses.filter { $0 == 402 }.count == 15, "\(statuses.sorted())")
             for labels in [#"{"x":"a\u0000b"}"#, #"{"a\u0000":"b"}"#, #"{"x":"ok\u202Eko"}"#, #"{"x":"line\u2028"}"#] {
-                let refused = try await api.call(.post, "/v1/agents", as: admin, json: #"{"name":"labelled","team_id":"\#(team)","labels":\#(labels)}"#)
+                let refused = try await api.call(
+                    .post, "/v1/agents", as: admin, json: #"{"name":"labelled","team_id":"\#(team)","labels":\#(labels)}"#)
                 #expect(refused.status == .unprocessableContent, "\(labels): \(refused.status) \(refused.body)")
             }
         }
@@ -156,7 +161,8 @@ struct AgentsAndKeysTests {
             let id = team["id"] as? String ?? ""
             #expect(try await api.call(.post, "/v1/teams", as: admin, json: #"{"name":"payments"}"#).status == .conflict)
             #expect(try await api.call(.patch, "/v1/teams/\(id)", as: admin, json: #"{"name":"Billing"}"#)["name"] as? String == "Billing")
-            let agent = try await api.call(.post, "/v1/agents", as: admin, json: #"{"name":"biller","team_id":"\#(id)","labels":{"env":"prod"}}"#)
+            let agent = try await api.call(
+                .post, "/v1/agents", as: admin, json: #"{"name":"biller","team_id":"\#(id)","labels":{"env":"prod"}}"#)
             #expect((agent["labels"] as? [String: String]) == ["env": "prod"])
             #expect(try await api.call(.delete, "/v1/teams/\(id)", as: admin).status == .conflict)
             let unknownTeam = try await api.call(.post, "/v1/agents", as: admin, json: #"{"name":"x","team_id":"\#(UUID().uuidString)"}"#)

@@ -16,7 +16,8 @@ struct ApprovalFlowTests {
         var nextCode: String { totp!.code(forStep: TOTP.step(at: Date()) + 1) }
     }
 
-    static func person(_ api: APIClient, admin: Credential, roles: String, teams: [String] = [], totp: Bool = false) async throws -> Person {
+    static func person(_ api: APIClient, admin: Credential, roles: String, teams: [String] = [], totp: Bool = false) async throws -> Person
+    {
         let email = "p-\(UUID().uuidString.prefix(8))@example.com"
         let (invited, accepted, _) = try await api.inviteAndAccept(as: admin, email: email, roles: roles, teams: teams)
         let session = Credential.session(from: accepted)
@@ -24,7 +25,8 @@ struct ApprovalFlowTests {
         if totp {
             let enrol = try await api.call(.post, "/v1/me/totp", as: session)
             secret = TOTP(secret: Base32.decode(enrol["secret"] as? String ?? "") ?? [])
-            _ = try await api.call(.post, "/v1/me/totp/confirm", as: session, json: #"{"code":"\#(secret!.code(forStep: TOTP.step(at: Date())))"}"#)
+            _ = try await api.call(
+                .post, "/v1/me/totp/confirm", as: session, json: #"{"code":"\#(secret!.code(forStep: TOTP.step(at: Date())))"}"#)
         }
         return Person(credential: session, id: invited["id"] as? String ?? "", totp: secret)
     }
@@ -38,7 +40,8 @@ struct ApprovalFlowTests {
             let teamOperator = try await Self.person(api, admin: signup.credential, roles: #"["operator"]"#, teams: [setup.team])
             let outsider = try await Self.person(api, admin: signup.credential, roles: #"["operator"]"#)
             let auditor = try await Self.person(api, admin: signup.credential, roles: #"["auditor"]"#, teams: [setup.team])
-            let intent = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.contact.update","resource":"c/1"}"#)
+            let intent = try await api.call(
+                .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.contact.update","resource":"c/1"}"#)
             let id = intent["id"] as? String ?? ""
             let approve = #"{"decision":"approve","comment":"looks fine"}"#
             #expect(try await api.call(.post, "/v1/intents/\(id)/decisions", as: outsider.credential, json: approve).status == .forbidden)
@@ -52,22 +55,28 @@ struct ApprovalFlowTests {
             let forAgent = try await api.call(.get, "/v1/intents/\(id)", as: .key(setup.key))
             let token = try #require(forAgent["warrant"] as? String)
             // Another key of the same agent (an admin may mint one at any time) never gets it.
-            let minted = try await api.call(.post, "/v1/api-keys", as: signup.credential,
-                                            json: #"{"name":"minted","agent_id":"\#(setup.agent)","scopes":["intents","warrants"]}"#)
+            let minted = try await api.call(
+                .post, "/v1/api-keys", as: signup.credential,
+                json: #"{"name":"minted","agent_id":"\#(setup.agent)","scopes":["intents","warrants"]}"#)
             let mintedKey = Credential.key(minted["key"] as? String ?? "")
             #expect(try await api.call(.get, "/v1/intents/\(id)", as: mintedKey)["warrant"] == nil)
-            #expect(try await api.call(.get, "/api/v1/intents/\(id)", as: mintedKey).body.contains(token.split(separator: ".").last.map(String.init) ?? "x") == false)
+            #expect(
+                try await api.call(.get, "/api/v1/intents/\(id)", as: mintedKey).body.contains(
+                    token.split(separator: ".").last.map(String.init) ?? "x") == false)
             #expect(try await api.call(.get, "/v1/intents/\(id)", as: auditor.credential)["warrant"] == nil)
             let parts = try #require(JWS.Parts(compact: token))
             let claims = try #require(WarrantClaims(json: try JSONParser.parse(parts.payload)))
             #expect(claims.approvals.map(\.by) == [teamOperator.id])
             #expect(claims.tier == .t1)
-            let executor = try await api.call(.post, "/v1/api-keys", as: signup.credential, json: #"{"name":"exec","scopes":["warrants"],"audiences":["k8s","crm","payments","db","s3"]}"#)
+            let executor = try await api.call(
+                .post, "/v1/api-keys", as: signup.credential,
+                json: #"{"name":"exec","scopes":["warrants"],"audiences":["k8s","crm","payments","db","s3"]}"#)
             let executorKey = Credential.key(executor["key"] as? String ?? "")
             #expect(try await api.call(.post, "/v1/warrants/\(claims.jti)/redeem", as: executorKey).status == .ok)
             #expect(try await api.call(.post, "/v1/warrants/\(claims.jti)/redeem", as: executorKey).status == .conflict)
             #expect(try await api.call(.post, "/v1/intents/\(id)/decisions", as: signup.credential, json: approve).status == .conflict)
-            let done = try await api.call(.post, "/v1/intents/\(id)/result", as: .key(setup.key), json: #"{"status":"executed","summary":"ok"}"#)
+            let done = try await api.call(
+                .post, "/v1/intents/\(id)/result", as: .key(setup.key), json: #"{"status":"executed","summary":"ok"}"#)
             #expect(done["status"] as? String == "executed")
             #expect(try await api.call(.post, "/v1/intents/\(id)/cancel", as: .key(setup.key)).status == .conflict)
         }
@@ -79,15 +88,20 @@ struct ApprovalFlowTests {
             let api = APIClient(client: client)
             let signup = try await api.signup()
             let team = try await api.call(.post, "/v1/teams", as: signup.credential, json: #"{"name":"owned"}"#)["id"] as? String ?? ""
-            let agent = try await api.call(.post, "/v1/agents", as: signup.credential, json: #"{"name":"mine","team_id":"\#(team)","owner_id":"\#(signup.user)"}"#)
-            let key = try await api.call(.post, "/v1/api-keys", as: signup.credential, json: #"{"name":"k","agent_id":"\#(agent["id"] as? String ?? "")","scopes":["intents"]}"#)
-            let intent = try await api.call(.post, "/v1/intents", as: .key(key["key"] as? String ?? ""), json: #"{"action":"crm.update","resource":"c/2"}"#)
+            let agent = try await api.call(
+                .post, "/v1/agents", as: signup.credential, json: #"{"name":"mine","team_id":"\#(team)","owner_id":"\#(signup.user)"}"#)
+            let key = try await api.call(
+                .post, "/v1/api-keys", as: signup.credential,
+                json: #"{"name":"k","agent_id":"\#(agent["id"] as? String ?? "")","scopes":["intents"]}"#)
+            let intent = try await api.call(
+                .post, "/v1/intents", as: .key(key["key"] as? String ?? ""), json: #"{"action":"crm.update","resource":"c/2"}"#)
             let id = intent["id"] as? String ?? ""
             let owner = try await api.call(.post, "/v1/intents/\(id)/decisions", as: signup.credential, json: #"{"decision":"approve"}"#)
             #expect(owner.status == .forbidden)
             #expect((owner["detail"] as? String)?.contains("owner") == true)
             let other = try await Self.person(api, admin: signup.credential, roles: #"["admin"]"#)
-            let rejected = try await api.call(.post, "/v1/intents/\(id)/decisions", as: other.credential, json: #"{"decision":"reject","comment":"no"}"#)
+            let rejected = try await api.call(
+                .post, "/v1/intents/\(id)/decisions", as: other.credential, json: #"{"decision":"reject","comment":"no"}"#)
             #expect(rejected["status"] as? String == "rejected")
             #expect(rejected["warrant"] == nil)
         }
@@ -102,19 +116,22 @@ struct ApprovalFlowTests {
             var approvers: [Person] = []
             for _ in 0..<4 { approvers.append(try await Self.person(api, admin: signup.credential, roles: #"["approver"]"#, totp: true)) }
             let noTOTP = try await Self.person(api, admin: signup.credential, roles: #"["approver"]"#)
-            let intent = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.delete","resource":"b/9"}"#)
+            let intent = try await api.call(
+                .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.delete","resource":"b/9"}"#)
             #expect(intent["tier"] as? String == "T2")
             let id = intent["id"] as? String ?? ""
             let refused = try await api.call(.post, "/v1/intents/\(id)/decisions", as: noTOTP.credential, json: #"{"decision":"approve"}"#)
             #expect(refused.status == .forbidden)
             #expect((refused["detail"] as? String)?.contains("TOTP") == true)
-            let wrong = try await api.call(.post, "/v1/intents/\(id)/decisions", as: approvers[0].credential, json: #"{"decision":"approve","totp":"000000"}"#)
+            let wrong = try await api.call(
+                .post, "/v1/intents/\(id)/decisions", as: approvers[0].credential, json: #"{"decision":"approve","totp":"000000"}"#)
             #expect(wrong.status == .unauthorized || approvers[0].totp!.matchingStep(for: "000000", at: Date()) != nil)
             let results = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
                 for person in approvers {
                     group.addTask {
-                        let response = try await api.call(.post, "/v1/intents/\(id)/decisions", as: person.credential,
-                                                          json: #"{"decision":"approve","totp":"\#(person.nextCode)"}"#)
+                        let response = try await api.call(
+                            .post, "/v1/intents/\(id)/decisions", as: person.credential,
+                            json: #"{"decision":"approve","totp":"\#(person.nextCode)"}"#)
                         return (response.status.code, (response["warrant_claims"] as? [String: Any])?["jti"] as? String)
                     }
                 }
@@ -162,11 +179,13 @@ struct ApprovalFlowTests {
             let briefID = brief["id"] as? String ?? ""
             let expired = try await other.call(.get, "/v1/intents/\(briefID)?wait=10", as: .key(setup.key))
             #expect(expired["status"] as? String == "expired")
-            let late = try await api.call(.post, "/v1/intents/\(briefID)/decisions", as: approver.credential, json: #"{"decision":"approve"}"#)
+            let late = try await api.call(
+                .post, "/v1/intents/\(briefID)/decisions", as: approver.credential, json: #"{"decision":"approve"}"#)
             #expect(late.status == .conflict)
             // A timeout long enough that the intent is still pending however slow the machine.
             _ = try await api.call(.put, "/v1/policy", as: signup.credential, json: #"{"defaults":{"tier":"T1","approval_timeout":"1h"}}"#)
-            let cancelled = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.update","resource":"c/5"}"#)
+            let cancelled = try await api.call(
+                .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.update","resource":"c/5"}"#)
             let cancel = try await api.call(.post, "/v1/intents/\(cancelled["id"] as? String ?? "")/cancel", as: .key(setup.key))
             #expect(cancel["status"] as? String == "cancelled")
         }

@@ -16,7 +16,8 @@ struct AuditRetentionTests {
         try await owner.withConnection { connection in
             try await connection.executeScript("SET ROLE writ_owner; ALTER TABLE writ.audit_events DISABLE TRIGGER USER")
             try await connection.execute("SELECT set_config('app.tenant_id', \(tenant), false)")
-            try await connection.execute("""
+            try await connection.execute(
+                """
                 UPDATE writ.audit_events SET occurred_at = occurred_at - make_interval(days => \(days))
                 WHERE tenant_id = \(tenant) AND seq <= \(throughSeq)
                 """)
@@ -31,10 +32,15 @@ struct AuditRetentionTests {
         await owner.close()
     }
 
-    @Test("events past the plan's retention lose their bodies in audited batches; export, server and offline verification and evidence packs pass and report the purge")
+    @Test(
+        "events past the plan's retention lose their bodies in audited batches; export, server and offline verification and evidence packs pass and report the purge"
+    )
     func purgeKeepsTheChainVerifiable() async throws {
         let masterKey = SecureRandom.bytes(32)
-        try await TestApp.withServer(configure: { $0.masterKey = masterKey; $0.auditPurge = false }) { api, info in
+        try await TestApp.withServer(configure: {
+            $0.masterKey = masterKey
+            $0.auditPurge = false
+        }) { api, info in
             let signup = try await api.signup()
             let admin = signup.credential
             let tenant = try #require(UUID(uuidString: signup.tenant))
@@ -54,7 +60,9 @@ struct AuditRetentionTests {
             await #expect(throws: PostgresError.self) {
                 try await database.withTenant(tenant) { tx in
                     try await tx.execute("UPDATE audit_heads SET purged_before = seq + 1 WHERE tenant_id = \(tenant)")
-                    try await tx.execute("UPDATE audit_events SET body = NULL, actor_id = NULL, subject_id = NULL WHERE tenant_id = \(tenant) AND seq = \(old + 1)")
+                    try await tx.execute(
+                        "UPDATE audit_events SET body = NULL, actor_id = NULL, subject_id = NULL WHERE tenant_id = \(tenant) AND seq = \(old + 1)"
+                    )
                 }
             }
             await #expect(throws: PostgresError.self) {
@@ -64,11 +72,14 @@ struct AuditRetentionTests {
                 }
             }
             await #expect(throws: PostgresError.self) {
-                try await database.withTenant(tenant) { tx in try await tx.execute("DELETE FROM audit_events WHERE tenant_id = \(tenant) AND seq = 1") }
+                try await database.withTenant(tenant) { tx in
+                    try await tx.execute("DELETE FROM audit_events WHERE tenant_id = \(tenant) AND seq = 1")
+                }
             }
             // Nor can it move the tenant to a plan with a shorter retention.
             await #expect(throws: PostgresError.self) {
-                try await database.withTenant(tenant) { tx in try await tx.execute("UPDATE tenants SET plan = 'free' WHERE id = \(tenant)") }
+                try await database.withTenant(tenant) { tx in try await tx.execute("UPDATE tenants SET plan = 'free' WHERE id = \(tenant)")
+                }
             }
 
             let signingKeys = SigningKeys(keys: KeyRing(masterKey: masterKey))
@@ -103,7 +114,8 @@ struct AuditRetentionTests {
             let previousHash = try #require(export.headers[.init("Writ-Audit-Previous-Hash")!])
             #expect(lastPurge?["boundary_hash"] as? String == previousHash)
             let jwks = try await api.call(.get, "/v1/tenants/\(signup.tenant)/jwks.json").body
-            var verifier = AuditVerifier(keys: try JWKSet.ed25519Keys(from: Array(jwks.utf8)), fromSeq: boundary, previousHash: previousHash)
+            var verifier = AuditVerifier(
+                keys: try JWKSet.ed25519Keys(from: Array(jwks.utf8)), fromSeq: boundary, previousHash: previousHash)
             for line in export.body.split(separator: "\n") { try verifier.check(line: Array(line.utf8)) }
             #expect(verifier.lastSeq > boundary && verifier.checked == Int(verifier.lastSeq - old))
             // The server's checkpointer may append while the test runs: the later export starts the same way.
@@ -115,14 +127,16 @@ struct AuditRetentionTests {
 
             // The purged rows keep their seq and hash; nothing is left of what they said.
             let purgedRows = try await database.withTenant(tenant) { tx in
-                try await tx.execute("""
+                try await tx.execute(
+                    """
                     SELECT count(*) FILTER (WHERE body IS NULL AND actor_id IS NULL AND subject_id IS NULL AND hash IS NOT NULL) AS purged, count(*) AS total
                     FROM audit_events WHERE tenant_id = \(tenant) AND seq < \(boundary)
                     """)[0]
             }
             #expect(try purgedRows.decode(Int64.self, "purged") == old && purgedRows.decode(Int64.self, "total") == old)
 
-            let pack = try await EvidencePackTests.download(api, as: admin, since: Date().addingTimeInterval(-200 * 86_400), until: Date().addingTimeInterval(5))
+            let pack = try await EvidencePackTests.download(
+                api, as: admin, since: Date().addingTimeInterval(-200 * 86_400), until: Date().addingTimeInterval(5))
             let outcome = EvidenceVerifier.verify(pack)
             #expect(outcome.valid, "\(outcome.findings)")
             #expect(outcome.notes.contains { $0.hasPrefix("purged before seq \(boundary):") }, "\(outcome.notes)")
@@ -156,7 +170,8 @@ struct AuditRetentionTests {
     static func checkCommandLine(export: String, jwks: String, fromSeq: Int64, previousHash: String) throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("purged-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let exportFile = directory.appendingPathComponent("export.ndjson"), jwksFile = directory.appendingPathComponent("jwks.json")
+        let exportFile = directory.appendingPathComponent("export.ndjson")
+        let jwksFile = directory.appendingPathComponent("jwks.json")
         try Data(export.utf8).write(to: exportFile)
         try Data(jwks.utf8).write(to: jwksFile)
         let (status, output) = try EvidencePackTests.run([

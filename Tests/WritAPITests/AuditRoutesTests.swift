@@ -64,7 +64,8 @@ struct AuditRoutesTests {
             #expect(jwks.status == .ok)
             #expect(try await api.call(.get, "/v1/tenants/\(UUID().uuidString)/jwks.json").status == .notFound)
 
-            let directory = ProcessInfo.processInfo.environment["WRIT_TEST_ARTIFACTS"].map { URL(fileURLWithPath: $0) }
+            let directory =
+                ProcessInfo.processInfo.environment["WRIT_TEST_ARTIFACTS"].map { URL(fileURLWithPath: $0) }
                 ?? FileManager.default.temporaryDirectory.appendingPathComponent("writ-audit-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let exportFile = directory.appendingPathComponent("audit-export.ndjson")
@@ -85,7 +86,9 @@ struct AuditRoutesTests {
             let (badStatus, badOutput) = try writ(["audit", "verify", tamperedFile.path, "--jwks", jwksFile.path])
             #expect(badStatus == 1)
             #expect(badOutput.contains("first bad seq \(victim + 1)"), "\(badOutput)")
-            let (tailStatus, _) = try writ(["audit", "verify", exportFile.path, "--jwks", directory.appendingPathComponent("missing.json").path])
+            let (tailStatus, _) = try writ([
+                "audit", "verify", exportFile.path, "--jwks", directory.appendingPathComponent("missing.json").path,
+            ])
             #expect(tailStatus != 0)
         }
     }
@@ -97,7 +100,8 @@ struct AuditRoutesTests {
             let admin = try await api.signup().credential
             for (role, expected) in [("operator", 403), ("auditor", 200)] {
                 let email = "\(role)-\(UUID().uuidString.prefix(6))@example.com"
-                let member = Credential.session(from: try await api.inviteAndAccept(as: admin, email: email, roles: #"["\#(role)"]"#).accepted)
+                let member = Credential.session(
+                    from: try await api.inviteAndAccept(as: admin, email: email, roles: #"["\#(role)"]"#).accepted)
                 for path in ["/v1/audit", "/v1/audit/export", "/v1/audit/checkpoints", "/v1/audit/verify"] {
                     #expect(try await api.call(.get, path, as: member).status.code == expected, "\(role) \(path)")
                 }

@@ -38,16 +38,19 @@ struct AuditTrailTests {
             _ = try await write(.patch, "/v1/agents/\(agent)", #"{"disabled":true}"#)
             let key = try await write(.post, "/v1/api-keys", #"{"name":"k","scopes":["intents"]}"#)["id"] as? String ?? ""
             _ = try await write(.delete, "/v1/api-keys/\(key)")
-            let invited = try await write(.post, "/v1/members", #"{"email":"new-\#(UUID().uuidString.prefix(6))@example.com","roles":["operator"]}"#)
+            let invited = try await write(
+                .post, "/v1/members", #"{"email":"new-\#(UUID().uuidString.prefix(6))@example.com","roles":["operator"]}"#)
             let member = invited["id"] as? String ?? ""
             _ = try await write(.patch, "/v1/members/\(member)", #"{"roles":["auditor"],"teams":["\#(team)"]}"#)
             _ = try await write(.delete, "/v1/members/\(member)")
             _ = try await write(.post, "/v1/me/totp")
             _ = try await write(.put, "/v1/policy?comment=tighten", #"{"defaults":{"tier":"T2"}}"#)
             _ = try await write(.put, "/v1/teams/\(team)/policy", #"{"rules":[]}"#)
-            let changed = try await write(.post, "/v1/me/password", #"{"current_password":"correct horse battery","new_password":"another fine passphrase"}"#)
+            let changed = try await write(
+                .post, "/v1/me/password", #"{"current_password":"correct horse battery","new_password":"another fine passphrase"}"#)
             admin = Credential.session(from: changed)
-            _ = try await write(.delete, "/v1/teams/\(try await api.call(.post, "/v1/teams", as: admin, json: #"{"name":"tmp"}"#)["id"] as? String ?? "")")
+            _ = try await write(
+                .delete, "/v1/teams/\(try await api.call(.post, "/v1/teams", as: admin, json: #"{"name":"tmp"}"#)["id"] as? String ?? "")")
             _ = try await write(.delete, "/v1/sessions/current")
 
             // Every link: hash is SHA-256 of the stored bytes, prev is the previous hash, seq has no gap.
@@ -65,8 +68,10 @@ struct AuditTrailTests {
                 previous = try row.decode(String.self, "hash")
             }
             let types = try rows.map { try JSONParser.parse(try $0.decode(String.self, "body"))["type"]?.stringValue ?? "" }
-            for expected in ["tenant.created", "member.added", "signing_key.created", "session.created", "agent.disabled",
-                             "api_key.revoked", "member.invited", "member.removed", "member.password_changed", "session.ended", "policy.changed"] {
+            for expected in [
+                "tenant.created", "member.added", "signing_key.created", "session.created", "agent.disabled",
+                "api_key.revoked", "member.invited", "member.removed", "member.password_changed", "session.ended", "policy.changed",
+            ] {
                 #expect(types.contains(expected), "no \(expected) event")
             }
             #expect(!rows.contains { (try? $0.decode(String.self, "body"))?.contains("correct horse") == true })

@@ -8,8 +8,10 @@ import WritTestSupport
 /// specification's examples, and its "Todo" interoperability scenario.
 @Suite("AuthZEN Authorization API 1.0", .timeLimit(.minutes(3)))
 struct AuthZENTests {
-    static func evaluation(subject: String, action: String, resource: (String, String), properties: String = "{}",
-                           context: String = "{}") -> String {
+    static func evaluation(
+        subject: String, action: String, resource: (String, String), properties: String = "{}",
+        context: String = "{}"
+    ) -> String {
         """
         {"subject":{"type":"agent","id":"\(subject)"},"action":{"name":"\(action)","properties":{"method":"POST"}},
          "resource":{"type":"\(resource.0)","id":"\(resource.1)","properties":\(properties)},"context":\(context),
@@ -17,7 +19,9 @@ struct AuthZENTests {
         """
     }
 
-    @Test("metadata; a T0 evaluation is true with a warrant; T1 is false with where to approve, the same intent when asked again, true once approved; a denial names its rule")
+    @Test(
+        "metadata; a T0 evaluation is true with a warrant; T1 is false with where to approve, the same intent when asked again, true once approved; a denial names its rule"
+    )
     func evaluations() async throws {
         try await TestApp.withServer { api, _ in
             let signup = try await api.signup()
@@ -27,23 +31,28 @@ struct AuthZENTests {
             #expect(metadata["access_evaluation_endpoint"] as? String == base + "/access/v1/evaluation")
             #expect(metadata["access_evaluations_endpoint"] as? String == base + "/access/v1/evaluations")
 
-            let read = try await api.call(.post, "/access/v1/evaluation", as: .key(setup.key),
-                                          json: Self.evaluation(subject: setup.agent, action: "s3.objects.read", resource: ("bucket", "report.csv")),
-                                          headers: [.init("X-Request-ID")!: "req-1"])
+            let read = try await api.call(
+                .post, "/access/v1/evaluation", as: .key(setup.key),
+                json: Self.evaluation(subject: setup.agent, action: "s3.objects.read", resource: ("bucket", "report.csv")),
+                headers: [.init("X-Request-ID")!: "req-1"])
             #expect(read.status == .ok && read.headers[.init("X-Request-ID")!] == "req-1")
             #expect(read["decision"] as? Bool == true, "\(read.body)")
             let readContext = try #require(read["context"] as? [String: Any])
             let token = try #require(readContext["warrant"] as? String)
-            let verified = try await api.call(.post, "/v1/warrants/verify", json: #"{"warrant":"\#(token)","tenant_id":"\#(signup.tenant)"}"#)
+            let verified = try await api.call(
+                .post, "/v1/warrants/verify", json: #"{"warrant":"\#(token)","tenant_id":"\#(signup.tenant)"}"#)
             #expect(verified["valid"] as? Bool == true)
             let claims = try #require(verified["claims"] as? [String: Any])
             #expect(claims["resource"] as? String == "bucket/report.csv" && claims["action"] as? String == "s3.objects.read")
             // The digest covers the params the evaluation filed: properties and context, merged.
             let params: JSONValue = ["method": "POST"]
-            #expect(claims["action_digest"] as? String == Warrant.actionDigest(action: "s3.objects.read", resource: "bucket/report.csv", params: params))
+            #expect(
+                claims["action_digest"] as? String
+                    == Warrant.actionDigest(action: "s3.objects.read", resource: "bucket/report.csv", params: params))
 
-            let update = Self.evaluation(subject: "deployer", action: "crm.contacts.update", resource: ("contact", "7"),
-                                         properties: #"{"email":"new@example.com"}"#, context: #"{"idempotency_key":"pep-42"}"#)
+            let update = Self.evaluation(
+                subject: "deployer", action: "crm.contacts.update", resource: ("contact", "7"),
+                properties: #"{"email":"new@example.com"}"#, context: #"{"idempotency_key":"pep-42"}"#)
             let pending = try await api.call(.post, "/access/v1/evaluation", as: .key(setup.key), json: update)
             #expect(pending["decision"] as? Bool == false, "\(pending.body)")
             let waiting = try #require(pending["context"] as? [String: Any])
@@ -54,20 +63,28 @@ struct AuthZENTests {
             #expect((again["context"] as? [String: Any])?["intent_id"] as? String == intentID)
             let listed = try await api.call(.get, "/v1/intents?status=pending_approval", as: signup.credential)["items"] as? [[String: Any]]
             #expect(listed?.count == 1, "asking again filed a second intent")
-            let teamOperator = try await ApprovalFlowTests.person(api, admin: signup.credential, roles: #"["operator"]"#, teams: [setup.team])
-            _ = try await api.call(.post, "/v1/intents/\(intentID)/decisions", as: teamOperator.credential, json: #"{"decision":"approve"}"#)
+            let teamOperator = try await ApprovalFlowTests.person(
+                api, admin: signup.credential, roles: #"["operator"]"#, teams: [setup.team])
+            _ = try await api.call(
+                .post, "/v1/intents/\(intentID)/decisions", as: teamOperator.credential, json: #"{"decision":"approve"}"#)
             let approved = try await api.call(.post, "/access/v1/evaluation", as: .key(setup.key), json: update)
-            #expect(approved["decision"] as? Bool == true && (approved["context"] as? [String: Any])?["warrant"] is String, "\(approved.body)")
+            #expect(
+                approved["decision"] as? Bool == true && (approved["context"] as? [String: Any])?["warrant"] is String, "\(approved.body)")
 
-            _ = try await api.call(.put, "/v1/policy", as: signup.credential, json: #"""
-                {"rules":[{"id":"reads","match":{"action":"**.read"},"tier":"T0"},
-                          {"id":"no-drops","match":{"action":"db.drop"},"effect":"deny"}]}
-                """#)
-            let denied = try await api.call(.post, "/access/v1/evaluation", as: .key(setup.key),
-                                            json: Self.evaluation(subject: setup.agent, action: "db.drop", resource: ("db", "orders")))
+            _ = try await api.call(
+                .put, "/v1/policy", as: signup.credential,
+                json: #"""
+                    {"rules":[{"id":"reads","match":{"action":"**.read"},"tier":"T0"},
+                              {"id":"no-drops","match":{"action":"db.drop"},"effect":"deny"}]}
+                    """#)
+            let denied = try await api.call(
+                .post, "/access/v1/evaluation", as: .key(setup.key),
+                json: Self.evaluation(subject: setup.agent, action: "db.drop", resource: ("db", "orders")))
             let deniedContext = try #require(denied["context"] as? [String: Any])
             #expect(denied["decision"] as? Bool == false && deniedContext["status"] as? String == "denied")
-            #expect(deniedContext["rules"] as? [String] == ["no-drops"] && (deniedContext["reason"] as? String)?.hasPrefix("no-drops: ") == true)
+            #expect(
+                deniedContext["rules"] as? [String] == ["no-drops"] && (deniedContext["reason"] as? String)?.hasPrefix("no-drops: ") == true
+            )
         }
     }
 
@@ -76,11 +93,14 @@ struct AuthZENTests {
         try await TestApp.withServer { api, _ in
             let signup = try await api.signup()
             let setup = try await api.agentWithKey(as: signup.credential)
-            let missing = try await api.call(.post, "/access/v1/evaluation", as: .key(setup.key),
-                                             json: #"{"subject":{"type":"agent"},"action":{"name":7},"resource":{"type":"doc","id":"1"}}"#)
+            let missing = try await api.call(
+                .post, "/access/v1/evaluation", as: .key(setup.key),
+                json: #"{"subject":{"type":"agent"},"action":{"name":7},"resource":{"type":"doc","id":"1"}}"#)
             #expect(missing.status == .badRequest && Set(missing.errorPaths) == ["/subject/id", "/action/name"], "\(missing.body)")
-            let conflict = try await api.call(.post, "/access/v1/evaluation", as: .key(setup.key), json: Self.evaluation(
-                subject: setup.agent, action: "s3.objects.read", resource: ("b", "1"), properties: #"{"method":"GET"}"#))
+            let conflict = try await api.call(
+                .post, "/access/v1/evaluation", as: .key(setup.key),
+                json: Self.evaluation(
+                    subject: setup.agent, action: "s3.objects.read", resource: ("b", "1"), properties: #"{"method":"GET"}"#))
             #expect(conflict.status == .badRequest && conflict.errorPaths == ["/action/properties/method"], "\(conflict.body)")
             let other = Self.evaluation(subject: "someone-else", action: "s3.objects.read", resource: ("b", "1"))
             #expect(try await api.call(.post, "/access/v1/evaluation", as: .key(setup.key), json: other).status == .forbidden)
@@ -99,10 +119,12 @@ struct AuthZENTests {
             func batch(_ semantic: String?, _ actions: [String], subject: String? = nil) async throws -> [[String: Any]] {
                 let items = actions.map { #"{"action":{"name":"\#($0)"}}"# }.joined(separator: ",")
                 let options = semantic.map { #","options":{"evaluations_semantic":"\#($0)"}"# } ?? ""
-                let answer = try await api.call(.post, "/access/v1/evaluations", as: .key(setup.key), json: """
-                    {"subject":{"type":"agent","id":"\(subject ?? setup.agent)"},"resource":{"type":"bucket","id":"b"},
-                     "evaluations":[\(items)]\(options)}
-                    """)
+                let answer = try await api.call(
+                    .post, "/access/v1/evaluations", as: .key(setup.key),
+                    json: """
+                        {"subject":{"type":"agent","id":"\(subject ?? setup.agent)"},"resource":{"type":"bucket","id":"b"},
+                         "evaluations":[\(items)]\(options)}
+                        """)
                 #expect(answer.status == .ok, "\(answer.body)")
                 return answer["evaluations"] as? [[String: Any]] ?? []
             }
@@ -113,11 +135,13 @@ struct AuthZENTests {
             #expect(try await batch("permit_on_first_permit", actions).map { $0["decision"] as? Bool } == [true])
             let refused = try await batch(nil, ["s3.objects.read"], subject: "someone-else")
             #expect(((refused.first?["context"] as? [String: Any])?["error"] as? [String: Any])?["status"] as? Int == 403)
-            let empty = try await api.call(.post, "/access/v1/evaluations", as: .key(setup.key),
-                                           json: Self.evaluation(subject: setup.agent, action: "s3.objects.read", resource: ("b", "1")))
+            let empty = try await api.call(
+                .post, "/access/v1/evaluations", as: .key(setup.key),
+                json: Self.evaluation(subject: setup.agent, action: "s3.objects.read", resource: ("b", "1")))
             #expect(empty["decision"] as? Bool == true, "a request without evaluations is a single evaluation")
-            let badSemantic = try await api.call(.post, "/access/v1/evaluations", as: .key(setup.key),
-                                                 json: #"{"evaluations":[{}],"options":{"evaluations_semantic":"maybe"}}"#)
+            let badSemantic = try await api.call(
+                .post, "/access/v1/evaluations", as: .key(setup.key),
+                json: #"{"evaluations":[{}],"options":{"evaluations_semantic":"maybe"}}"#)
             #expect(badSemantic.status == .badRequest && badSemantic.errorPaths.contains("/options/evaluations_semantic"))
         }
     }
@@ -144,41 +168,50 @@ struct AuthZENTests {
             var keys: [String: String] = [:]
             var ownRules: [String] = []
             for person in people {
-                let agent = try await api.call(.post, "/v1/agents", as: admin, json: """
-                    {"name":"\(person.id)","team_id":"\(team)","labels":{"role":"\(person.role)"}}
-                    """)["id"] as? String ?? ""
-                keys[person.id] = try await api.call(.post, "/v1/api-keys", as: admin,
-                                                     json: #"{"name":"pep","agent_id":"\#(agent)","scopes":["intents"]}"#)["key"] as? String
+                let agent =
+                    try await api.call(
+                        .post, "/v1/agents", as: admin,
+                        json: """
+                            {"name":"\(person.id)","team_id":"\(team)","labels":{"role":"\(person.role)"}}
+                            """)["id"] as? String ?? ""
+                keys[person.id] =
+                    try await api.call(
+                        .post, "/v1/api-keys", as: admin,
+                        json: #"{"name":"pep","agent_id":"\#(agent)","scopes":["intents"]}"#)["key"] as? String
                 if person.role == "editor" {
-                    ownRules.append("""
+                    ownRules.append(
+                        """
                         {"id":"own-\(person.role)-\(ownRules.count)","match":{"action":"can_*_todo","agent":"\(person.id)"},
                          "when":[{"path":"params.ownerID","op":"==","value":"\(person.email)"}],"tier":"T0"}
                         """)
                 }
             }
-            let saved = try await api.call(.put, "/v1/policy", as: admin, json: """
-                {"defaults":{"tier":"T1"},"rules":[
-                  {"id":"reads","match":{"action":"can_read_*"},"tier":"T0"},
-                  {"id":"create","match":{"action":"can_create_todo"},"when":[{"path":"agent.labels.role","op":"in","value":["admin","editor"]}],"tier":"T0"},
-                  {"id":"admins","match":{"action":"can_*_todo"},"when":[{"path":"agent.labels.role","op":"==","value":"admin"}],"tier":"T0"},
-                  \(ownRules.joined(separator: ","))]}
-                """)
+            let saved = try await api.call(
+                .put, "/v1/policy", as: admin,
+                json: """
+                    {"defaults":{"tier":"T1"},"rules":[
+                      {"id":"reads","match":{"action":"can_read_*"},"tier":"T0"},
+                      {"id":"create","match":{"action":"can_create_todo"},"when":[{"path":"agent.labels.role","op":"in","value":["admin","editor"]}],"tier":"T0"},
+                      {"id":"admins","match":{"action":"can_*_todo"},"when":[{"path":"agent.labels.role","op":"==","value":"admin"}],"tier":"T0"},
+                      \(ownRules.joined(separator: ","))]}
+                    """)
             #expect(saved.status == .ok, "\(saved.body)")
-            for case let (index, item) in single.enumerated() {
+            for case (let index, let item) in single.enumerated() {
                 let request = try #require(item["request"] as? [String: Any])
                 let subject = try #require((request["subject"] as? [String: Any])?["id"] as? String)
                 let body = String(decoding: try JSONSerialization.data(withJSONObject: request), as: UTF8.self)
                 let answer = try await api.call(.post, "/access/v1/evaluation", as: .key(try #require(keys[subject])), json: body)
                 #expect(answer["decision"] as? Bool == item["expected"] as? Bool, "evaluation \(index): \(body) → \(answer.body)")
             }
-            for case let (index, item) in batched.enumerated() {
+            for case (let index, let item) in batched.enumerated() {
                 let request = try #require(item["request"] as? [String: Any])
                 let subject = try #require((request["subject"] as? [String: Any])?["id"] as? String)
                 let body = String(decoding: try JSONSerialization.data(withJSONObject: request), as: UTF8.self)
                 let answer = try await api.call(.post, "/access/v1/evaluations", as: .key(try #require(keys[subject])), json: body)
                 let expected = (item["expected"] as? [[String: Any]] ?? []).map { $0["decision"] as? Bool }
-                #expect((answer["evaluations"] as? [[String: Any]] ?? []).map { $0["decision"] as? Bool } == expected,
-                        "evaluations \(index): \(answer.body)")
+                #expect(
+                    (answer["evaluations"] as? [[String: Any]] ?? []).map { $0["decision"] as? Bool } == expected,
+                    "evaluations \(index): \(answer.body)")
             }
         }
     }

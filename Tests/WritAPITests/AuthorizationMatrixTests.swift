@@ -12,7 +12,9 @@ struct AuthorizationMatrixTests {
         let expected: [String]
     }
 
-    static let columns = ["admin", "operator", "approver", "board", "auditor", "agent key", "admin key", "executor key", "none", "other tenant"]
+    static let columns = [
+        "admin", "operator", "approver", "board", "auditor", "agent key", "admin key", "executor key", "none", "other tenant",
+    ]
 
     /// The rows between the matrix markers of docs/security.md.
     static func matrix() throws -> [Row] {
@@ -23,7 +25,8 @@ struct AuthorizationMatrixTests {
         return text[start.upperBound..<end.lowerBound].split(separator: "\n").compactMap { line in
             let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
             guard cells.count == 2 + columns.count, ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(cells[0]) else { return nil }
-            return Row(method: cells[0], path: cells[1].trimmingCharacters(in: CharacterSet(charactersIn: "`")), expected: Array(cells[2...]))
+            return Row(
+                method: cells[0], path: cells[1].trimmingCharacters(in: CharacterSet(charactersIn: "`")), expected: Array(cells[2...]))
         }
     }
 
@@ -35,8 +38,8 @@ struct AuthorizationMatrixTests {
         case ("PATCH", "/v1/members/{id}"): #"{"roles":["auditor"]}"#
         case ("PATCH", _): #"{"name":"renamed by the matrix"}"#
         case (_, "/v1/intents/{id}/cancel"), (_, "/v1/me/totp"), (_, "/v1/signing-keys/rotate"), (_, "/v1/sessions/current"),
-             (_, "/v1/warrants/{jti}/redeem"), (_, "/v1/warrants/{jti}/revoke"), (_, "/v1/webhooks/{id}/rotate-secret"),
-             (_, "/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver"):
+            (_, "/v1/warrants/{jti}/redeem"), (_, "/v1/warrants/{jti}/revoke"), (_, "/v1/webhooks/{id}/rotate-secret"),
+            (_, "/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver"):
             method == "DELETE" && path == "/v1/me/totp" ? "{}" : nil
         case ("GET", _), ("DELETE", _): nil
         default: "{}"
@@ -53,9 +56,10 @@ struct AuthorizationMatrixTests {
         }) { api, _ in
             let document = try await api.call(.get, "/openapi.json").json["paths"] as? [String: [String: Any]] ?? [:]
             let methods: Set<String> = ["get", "put", "post", "patch", "delete"]
-            let documented = Set(document.flatMap { path, operations in
-                operations.keys.filter(methods.contains).map { "\($0.uppercased()) \(path)" }
-            })
+            let documented = Set(
+                document.flatMap { path, operations in
+                    operations.keys.filter(methods.contains).map { "\($0.uppercased()) \(path)" }
+                })
             let listed = Set(rows.map { "\($0.method) \($0.path)" })
             #expect(documented.subtracting(listed).isEmpty, "operations without a matrix row: \(documented.subtracting(listed).sorted())")
             #expect(listed.subtracting(documented).isEmpty, "matrix rows for no operation: \(listed.subtracting(documented).sorted())")
@@ -66,20 +70,26 @@ struct AuthorizationMatrixTests {
             var ids: [String: String] = [:]
             for role in ["operator", "approver", "board", "auditor"] {
                 let email = "\(role)-\(UUID().uuidString.prefix(6))@example.com"
-                let (invited, accepted, _) = try await api.inviteAndAccept(as: signup.credential, email: email, roles: #"["\#(role)"]"#,
-                                                                           teams: role == "operator" ? [setup.team] : [])
+                let (invited, accepted, _) = try await api.inviteAndAccept(
+                    as: signup.credential, email: email, roles: #"["\#(role)"]"#,
+                    teams: role == "operator" ? [setup.team] : [])
                 credentials[role] = Credential.session(from: accepted)
                 ids[role] = invited["id"] as? String
             }
-            credentials["admin key"] = .key(try await api.call(.post, "/v1/api-keys", as: signup.credential,
-                                                                json: #"{"name":"auto","scopes":["admin"]}"#)["key"] as? String ?? "")
-            credentials["executor key"] = .key(try await api.call(.post, "/v1/api-keys", as: signup.credential,
-                                                                   json: #"{"name":"exec","scopes":["warrants"],"audiences":["s3"]}"#)["key"] as? String ?? "")
+            credentials["admin key"] = .key(
+                try await api.call(
+                    .post, "/v1/api-keys", as: signup.credential,
+                    json: #"{"name":"auto","scopes":["admin"]}"#)["key"] as? String ?? "")
+            credentials["executor key"] = .key(
+                try await api.call(
+                    .post, "/v1/api-keys", as: signup.credential,
+                    json: #"{"name":"exec","scopes":["warrants"],"audiences":["s3"]}"#)["key"] as? String ?? "")
             credentials["other tenant"] = try await api.signup().credential
             let pending = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.update","resource":"c/1"}"#)
             let t0 = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
-            let webhook = try await api.call(.post, "/v1/webhooks", as: signup.credential,
-                                             json: #"{"url":"https://receiver.example/hook","events":["intent.submitted"]}"#)
+            let webhook = try await api.call(
+                .post, "/v1/webhooks", as: signup.credential,
+                json: #"{"url":"https://receiver.example/hook","events":["intent.submitted"]}"#)
             let real: [String: String] = [
                 "/v1/members/{id}": ids["auditor"] ?? "", "/v1/teams/{id}": setup.team, "/v1/agents/{id}": setup.agent,
                 "/v1/api-keys/{id}": setup.keyID, "/v1/intents/{id}": pending["id"] as? String ?? "",
@@ -93,8 +103,10 @@ struct AuthorizationMatrixTests {
             func concrete(_ row: Row, realIDs: Bool) -> String {
                 var path = row.path
                 for (template, value) in real where template.hasSuffix("{id}") && path.hasPrefix(template) {
-                    path = path.replacingOccurrences(of: template, with: template.replacingOccurrences(
-                        of: "{id}", with: realIDs ? value : UUID().uuidString.lowercased()))
+                    path = path.replacingOccurrences(
+                        of: template,
+                        with: template.replacingOccurrences(
+                            of: "{id}", with: realIDs ? value : UUID().uuidString.lowercased()))
                 }
                 path = path.replacingOccurrences(of: "{jti}", with: realIDs ? real["{jti}"]! : "unknown-jti-0000000000000")
                 path = path.replacingOccurrences(of: "{tenant_id}", with: real["{tenant_id}"]!)
@@ -113,14 +125,16 @@ struct AuthorizationMatrixTests {
                     if row.path == "/v1/events" {
                         // A stream that is allowed stays open: read its status, then hang up.
                         let credential = credentials[column]!
-                        let stream = try await EventStreamClient(port: try #require(api.client.port), bearer: credential.bearer,
-                                                                 cookie: credential.sessionCookie.map { "writ_session=\($0)" })
+                        let stream = try await EventStreamClient(
+                            port: try #require(api.client.port), bearer: credential.bearer,
+                            cookie: credential.sessionCookie.map { "writ_session=\($0)" })
                         stream.close()
                         status = stream.status
                         label = "GET /v1/events as \(column): \(status)"
                     } else {
-                        let response = try await api.call(HTTPRequest.Method(rawValue: row.method)!, path, as: credentials[column]!,
-                                                           json: Self.body(row.method, row.path))
+                        let response = try await api.call(
+                            HTTPRequest.Method(rawValue: row.method)!, path, as: credentials[column]!,
+                            json: Self.body(row.method, row.path))
                         status = Int(response.status.code)
                         label = "\(row.method) \(path) as \(column): \(status) \(response.body.prefix(160))"
                     }

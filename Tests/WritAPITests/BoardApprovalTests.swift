@@ -26,15 +26,18 @@ struct BoardApprovalTests {
             let setup = try await api.agentWithKey(as: signup.credential)
             var board: [ApprovalFlowTests.Person] = []
             for _ in 0..<3 { board.append(try await ApprovalFlowTests.person(api, admin: signup.credential, roles: #"["board"]"#)) }
-            let intent = try await api.call(.post, "/v1/intents", as: .key(setup.key),
-                                             json: #"{"action":"k8s.deployment.scale","resource":"prod/web","params":{"replicas":80},"justification":"launch day"}"#)
+            let intent = try await api.call(
+                .post, "/v1/intents", as: .key(setup.key),
+                json: #"{"action":"k8s.deployment.scale","resource":"prod/web","params":{"replicas":80},"justification":"launch day"}"#)
             #expect(intent["tier"] as? String == "T3")
             let id = intent["id"] as? String ?? ""
             let tokens = Array(try await Self.links(in: mail, count: 3).values)
             #expect(tokens.count == 3)
 
             // A person's decision route does not decide T3.
-            #expect(try await api.call(.post, "/v1/intents/\(id)/decisions", as: board[0].credential, json: #"{"decision":"approve"}"#).status == .forbidden)
+            #expect(
+                try await api.call(.post, "/v1/intents/\(id)/decisions", as: board[0].credential, json: #"{"decision":"approve"}"#).status
+                    == .forbidden)
             for _ in 0..<3 {
                 let view = try await api.call(.post, "/v1/approval-links/view", json: #"{"token":"\#(tokens[0])"}"#)
                 #expect(view.status == .ok)
@@ -46,7 +49,8 @@ struct BoardApprovalTests {
             let reused = try await api.call(.post, "/v1/approval-links/decide", json: #"{"token":"\#(tokens[0])","decision":"approve"}"#)
             #expect(reused.status == .notFound)
             #expect((reused["type"] as? String)?.hasSuffix("approval-link-used") == true)
-            let second = try await api.call(.post, "/v1/approval-links/decide", json: #"{"token":"\#(tokens[1])","decision":"approve","comment":"ok"}"#)
+            let second = try await api.call(
+                .post, "/v1/approval-links/decide", json: #"{"token":"\#(tokens[1])","decision":"approve","comment":"ok"}"#)
             #expect(second["status"] as? String == "approved")
             let state = try await api.call(.get, "/v1/intents/\(id)", as: .key(setup.key))
             let token = try #require(state["warrant"] as? String)
@@ -54,19 +58,28 @@ struct BoardApprovalTests {
             let claims = try #require(WarrantClaims(json: try JSONParser.parse(parts.payload)))
             #expect(claims.tier == .t3)
             #expect(claims.approvals.count == 2)
-            let executor = try await api.call(.post, "/v1/api-keys", as: signup.credential, json: #"{"name":"exec","scopes":["warrants"],"audiences":["k8s","crm","payments","db","s3"]}"#)
-            #expect(try await api.call(.post, "/v1/warrants/\(claims.jti)/redeem", as: .key(executor["key"] as? String ?? "")).status == .ok)
-            #expect(try await api.call(.post, "/v1/approval-links/decide", json: #"{"token":"\#(tokens[2])","decision":"approve"}"#).status == .conflict)
+            let executor = try await api.call(
+                .post, "/v1/api-keys", as: signup.credential,
+                json: #"{"name":"exec","scopes":["warrants"],"audiences":["k8s","crm","payments","db","s3"]}"#)
+            #expect(
+                try await api.call(.post, "/v1/warrants/\(claims.jti)/redeem", as: .key(executor["key"] as? String ?? "")).status == .ok)
+            #expect(
+                try await api.call(.post, "/v1/approval-links/decide", json: #"{"token":"\#(tokens[2])","decision":"approve"}"#).status
+                    == .conflict)
             let forged = try await api.call(.post, "/v1/approval-links/view", json: #"{"token":"wsb_forged"}"#)
             #expect(forged.status == .notFound)
             #expect((forged["type"] as? String)?.hasSuffix("approval-link-invalid") == true)
 
             try FileManager.default.removeItem(at: mail)
-            let vetoed = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"db.drop","resource":"prod/users"}"#)
+            let vetoed = try await api.call(
+                .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"db.drop","resource":"prod/users"}"#)
             let vetoTokens = Array(try await Self.links(in: mail, count: 3).values)
-            let veto = try await api.call(.post, "/v1/approval-links/decide", json: #"{"token":"\#(vetoTokens[0])","decision":"reject","comment":"no"}"#)
+            let veto = try await api.call(
+                .post, "/v1/approval-links/decide", json: #"{"token":"\#(vetoTokens[0])","decision":"reject","comment":"no"}"#)
             #expect(veto["status"] as? String == "rejected")
-            #expect(try await api.call(.get, "/v1/intents/\(vetoed["id"] as? String ?? "")", as: .key(setup.key))["status"] as? String == "rejected")
+            #expect(
+                try await api.call(.get, "/v1/intents/\(vetoed["id"] as? String ?? "")", as: .key(setup.key))["status"] as? String
+                    == "rejected")
         }
         try? FileManager.default.removeItem(at: mail)
     }

@@ -8,10 +8,14 @@ import WritTestSupport
 /// trap (a trap takes down every tenant's server) or answer 500; out of range is a 422.
 @Suite("Boundary integers and times on every parameter", .timeLimit(.minutes(3)))
 struct BoundaryInputTests {
-    static let integers = ["0", "-1", "9223372036854775807", "9223372036854775806", "9223372036854775808",
-                           "18446744073709551616", String(repeating: "9", count: 400), "1e3", " 5", ""]
-    static let times = ["0001-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "1970-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
-                        "10000-01-01T00:00:00Z", "+275760-09-13T00:00:00Z", "2026-02-30T00:00:00Z"]
+    static let integers = [
+        "0", "-1", "9223372036854775807", "9223372036854775806", "9223372036854775808",
+        "18446744073709551616", String(repeating: "9", count: 400), "1e3", " 5", "",
+    ]
+    static let times = [
+        "0001-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "1970-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
+        "10000-01-01T00:00:00Z", "+275760-09-13T00:00:00Z", "2026-02-30T00:00:00Z",
+    ]
     static let outOfRangeTimes: Set = ["0001-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "10000-01-01T00:00:00Z", "+275760-09-13T00:00:00Z"]
 
     @Test("every integer and time query parameter of every GET operation, at its limits and beyond")
@@ -22,7 +26,8 @@ struct BoundaryInputTests {
             let setup = try await api.agentWithKey(as: admin)
             let intent = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.read","resource":"b/1"}"#)
             let intentID = try #require(intent["id"] as? String)
-            let document = try #require(try JSONSerialization.jsonObject(with: Data(try await api.call(.get, "/openapi.json").body.utf8)) as? [String: Any])
+            let document = try #require(
+                try JSONSerialization.jsonObject(with: Data(try await api.call(.get, "/openapi.json").body.utf8)) as? [String: Any])
             let paths = try #require(document["paths"] as? [String: Any])
             var probed = 0
             for (template, item) in paths.sorted(by: { $0.key < $1.key }) {
@@ -41,8 +46,9 @@ struct BoundaryInputTests {
                         probed += 1
                         #expect(answer.status.code < 500, "GET \(path)?\(name)=\(value) → \(answer.status.code) \(answer.body.prefix(300))")
                         if isTime && Self.outOfRangeTimes.contains(value) {
-                            #expect(answer.status == .unprocessableContent || answer.status == .notFound || answer.status == .forbidden,
-                                    "GET \(path)?\(name)=\(value) → \(answer.status.code)")
+                            #expect(
+                                answer.status == .unprocessableContent || answer.status == .notFound || answer.status == .forbidden,
+                                "GET \(path)?\(name)=\(value) → \(answer.status.code)")
                         }
                     }
                 }
@@ -52,15 +58,20 @@ struct BoundaryInputTests {
         }
     }
 
-    @Test("the event stream's resume position at and past Int64.max is refused, not a crash", arguments: [
-        (Int64?.none, "?after=9223372036854775807"), (Int64?.none, "?after=9223372036854775400"), (Int64?.none, "?after=9223372036854775808"),
-        (Int64?.none, "?after=-1"), (Int64?.none, "?after=99999999999999999999999999"), (Int64.max, ""), (Int64.max - 1, ""), (Int64.max - 499, ""),
-    ])
+    @Test(
+        "the event stream's resume position at and past Int64.max is refused, not a crash",
+        arguments: [
+            (Int64?.none, "?after=9223372036854775807"), (Int64?.none, "?after=9223372036854775400"),
+            (Int64?.none, "?after=9223372036854775808"),
+            (Int64?.none, "?after=-1"), (Int64?.none, "?after=99999999999999999999999999"), (Int64.max, ""), (Int64.max - 1, ""),
+            (Int64.max - 499, ""),
+        ])
     func eventStreamPosition(_ lastEventID: Int64?, _ query: String) async throws {
         try await TestApp.withServer { api, _ in
             let signup = try await api.signup()
             let setup = try await api.agentWithKey(as: signup.credential)
-            let stream = try await EventStreamClient(port: try #require(api.client.port), bearer: setup.key, lastEventID: lastEventID, query: query)
+            let stream = try await EventStreamClient(
+                port: try #require(api.client.port), bearer: setup.key, lastEventID: lastEventID, query: query)
             stream.close()
             #expect(stream.status == 422, "\(query) \(String(describing: lastEventID)) → \(stream.status)")
             #expect(try await api.call(.get, "/healthz").status == .ok)
@@ -73,10 +84,12 @@ struct BoundaryInputTests {
             let admin = try await api.signup().credential
             let setup = try await api.agentWithKey(as: admin)
             for time in ["0001-01-01T00:00:00Z", "10000-01-01T00:00:00Z"] {
-                let key = try await api.call(.post, "/v1/api-keys", as: admin, json: #"{"name":"k","scopes":["admin"],"expires_at":"\#(time)"}"#)
+                let key = try await api.call(
+                    .post, "/v1/api-keys", as: admin, json: #"{"name":"k","scopes":["admin"],"expires_at":"\#(time)"}"#)
                 #expect(key.status == .unprocessableContent && key.errorPaths == ["/expires_at"], "\(key.body)")
-                let backtest = try await api.call(.post, "/v1/policies/backtest", as: admin,
-                                                  json: #"{"team_id":"\#(setup.team)","policy":{"rules":[]},"since":"\#(time)"}"#)
+                let backtest = try await api.call(
+                    .post, "/v1/policies/backtest", as: admin,
+                    json: #"{"team_id":"\#(setup.team)","policy":{"rules":[]},"since":"\#(time)"}"#)
                 #expect(backtest.status == .unprocessableContent, "\(backtest.body)")
             }
         }

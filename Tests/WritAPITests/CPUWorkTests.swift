@@ -3,8 +3,9 @@ import Hummingbird
 import HummingbirdTesting
 import Synchronization
 import Testing
-@testable import WritAPI
 import WritTestSupport
+
+@testable import WritAPI
 
 @Suite("CPU-heavy work is bounded and time-limited", .timeLimit(.minutes(1)))
 struct CPUWorkTests {
@@ -19,7 +20,12 @@ struct CPUWorkTests {
     func fullLaneRefuses() async throws {
         let lane = CPUWork(purpose: "test", running: 1, waiting: 0)
         let gate = Gate()
-        let running = Task { try await lane.run { while !gate.isOpen { usleep(1000) }; return 1 } }
+        let running = Task {
+            try await lane.run {
+                while !gate.isOpen { usleep(1000) }
+                return 1
+            }
+        }
         #expect(try await eventually(every: .milliseconds(5)) { lane.inProgress == 1 })
         do {
             _ = try await lane.run { 2 }

@@ -47,31 +47,33 @@ struct ConfigurationTests {
         #expect(!configuration.description.contains(":pw@"))
     }
 
-    @Test("each bad value stops start-up naming its setting and not echoing secrets", arguments: [
-        ("WRIT_DATABASE_URL", ""),
-        ("WRIT_MASTER_KEY", ""),
-        ("WRIT_MASTER_KEY", "c2hvcnQ="),
-        ("WRIT_MASTER_KEY", "not base64 at all!"),
-        ("WRIT_HTTP_ADDRESS", "localhost"),
-        ("WRIT_HTTP_ADDRESS", "localhost:99999"),
-        ("WRIT_HTTP_ADDRESS", ":8080"),
-        ("WRIT_PUBLIC_URL", "ftp://example.com"),
-        ("WRIT_LOG_LEVEL", "loud"),
-        ("WRIT_MIGRATE_ON_START", "maybe"),
-        ("WRIT_DATABASE_POOL_SIZE", "0"),
-        ("WRIT_SMTP_URL", "smtp://user:secret@mail.example.com:25?tls=none"),
-        ("WRIT_SMTP_URL", "smtp://user@mail.example.com:587"),
-        ("WRIT_SMTP_URL", "smtps://mail.example.com?tls=none"),
-        ("WRIT_SMTP_URL", "smtp://mail.example.com?tsl=none"),
-        ("WRIT_SMTP_URL", "smtp://mail.example.com?from=a@b@c"),
-        ("WRIT_SMTP_URL", "smtp://mail.example.com:70000"),
-        ("WRIT_SMTP_URL", "https://mail.example.com"),
-        ("WRIT_SMTP_CA_FILE", "/nonexistent/ca.pem"),
-        ("WRIT_METRICS_TOKEN", "short"),
-        ("WRIT_METRICS_TOKEN", "has spaces in the token ok"),
-        ("WRIT_TRUST_PROXY", "sometimes"),
-        ("WRIT_DATABASE_POOLER", "pgbouncer"),
-    ])
+    @Test(
+        "each bad value stops start-up naming its setting and not echoing secrets",
+        arguments: [
+            ("WRIT_DATABASE_URL", ""),
+            ("WRIT_MASTER_KEY", ""),
+            ("WRIT_MASTER_KEY", "c2hvcnQ="),
+            ("WRIT_MASTER_KEY", "not base64 at all!"),
+            ("WRIT_HTTP_ADDRESS", "localhost"),
+            ("WRIT_HTTP_ADDRESS", "localhost:99999"),
+            ("WRIT_HTTP_ADDRESS", ":8080"),
+            ("WRIT_PUBLIC_URL", "ftp://example.com"),
+            ("WRIT_LOG_LEVEL", "loud"),
+            ("WRIT_MIGRATE_ON_START", "maybe"),
+            ("WRIT_DATABASE_POOL_SIZE", "0"),
+            ("WRIT_SMTP_URL", "smtp://user:secret@mail.example.com:25?tls=none"),
+            ("WRIT_SMTP_URL", "smtp://user@mail.example.com:587"),
+            ("WRIT_SMTP_URL", "smtps://mail.example.com?tls=none"),
+            ("WRIT_SMTP_URL", "smtp://mail.example.com?tsl=none"),
+            ("WRIT_SMTP_URL", "smtp://mail.example.com?from=a@b@c"),
+            ("WRIT_SMTP_URL", "smtp://mail.example.com:70000"),
+            ("WRIT_SMTP_URL", "https://mail.example.com"),
+            ("WRIT_SMTP_CA_FILE", "/nonexistent/ca.pem"),
+            ("WRIT_METRICS_TOKEN", "short"),
+            ("WRIT_METRICS_TOKEN", "has spaces in the token ok"),
+            ("WRIT_TRUST_PROXY", "sometimes"),
+            ("WRIT_DATABASE_POOLER", "pgbouncer"),
+        ])
     func badValues(setting: String, value: String) {
         var environment = base
         environment[setting] = value
@@ -86,10 +88,12 @@ struct ConfigurationTests {
         }
     }
 
-    @Test("SMTP URLs with credentials, STARTTLS, implicit TLS and an explicit plain relay are accepted", arguments: [
-        "smtp://user:secret@mail.example.com:587", "smtps://user%40example.com:p%3Ass@mail.example.com",
-        "smtp://relay.internal?tls=none&from=writ@example.com", "smtp://mail.example.com?tls=starttls",
-    ])
+    @Test(
+        "SMTP URLs with credentials, STARTTLS, implicit TLS and an explicit plain relay are accepted",
+        arguments: [
+            "smtp://user:secret@mail.example.com:587", "smtps://user%40example.com:p%3Ass@mail.example.com",
+            "smtp://relay.internal?tls=none&from=writ@example.com", "smtp://mail.example.com?tls=starttls",
+        ])
     func goodSMTP(url: String) throws {
         var environment = base
         environment["WRIT_SMTP_URL"] = url

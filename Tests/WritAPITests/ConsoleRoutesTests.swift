@@ -16,7 +16,9 @@ struct ConsoleRoutesTests {
             let second = try await api.agentWithKey(as: admin.credential)
             var ids: [String] = []
             for (key, action) in [(first.key, "crm.contact.read"), (first.key, "crm.contact.update"), (second.key, "crm.contact.delete")] {
-                ids.append(try await api.call(.post, "/v1/intents", as: .key(key), json: #"{"action":"\#(action)","resource":"c/1"}"#)["id"] as? String ?? "")
+                ids.append(
+                    try await api.call(.post, "/v1/intents", as: .key(key), json: #"{"action":"\#(action)","resource":"c/1"}"#)["id"]
+                        as? String ?? "")
             }
             func listed(_ query: String, as credential: Credential? = nil) async throws -> [String] {
                 let page = try await api.call(.get, "/v1/intents\(query)", as: credential ?? admin.credential)
@@ -59,8 +61,11 @@ struct ConsoleRoutesTests {
             let pending = try await api.call(.get, "/v1/intents?status=pending_approval", as: admin.credential)
             let id = try #require((pending["items"] as? [[String: Any]])?.first?["id"] as? String)
             // The admin created the agent's key, so separation of duties leaves the decision to an operator.
-            let teamOperator = try await ApprovalFlowTests.person(api, admin: admin.credential, roles: #"["operator"]"#, teams: [setup.team])
-            #expect(try await api.call(.post, "/v1/intents/\(id)/decisions", as: teamOperator.credential, json: #"{"decision":"approve"}"#).status == .ok)
+            let teamOperator = try await ApprovalFlowTests.person(
+                api, admin: admin.credential, roles: #"["operator"]"#, teams: [setup.team])
+            #expect(
+                try await api.call(.post, "/v1/intents/\(id)/decisions", as: teamOperator.credential, json: #"{"decision":"approve"}"#)
+                    .status == .ok)
 
             let overview = try await api.call(.get, "/v1/overview", as: admin.credential)
             #expect(overview.status == .ok, "\(overview.body)")
@@ -93,12 +98,15 @@ struct ConsoleRoutesTests {
             let setup = try await api.agentWithKey(as: admin.credential)
             let first = try await ApprovalFlowTests.person(api, admin: admin.credential, roles: #"["approver"]"#, totp: true)
             let second = try await ApprovalFlowTests.person(api, admin: admin.credential, roles: #"["approver"]"#, totp: true)
-            let intent = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.contact.delete","resource":"c/9","params":{"why":"gdpr"},"justification":"erasure request"}"#)
+            let intent = try await api.call(
+                .post, "/v1/intents", as: .key(setup.key),
+                json: #"{"action":"crm.contact.delete","resource":"c/9","params":{"why":"gdpr"},"justification":"erasure request"}"#)
             let id = intent["id"] as? String ?? ""
             #expect((intent["params"] as? [String: Any])?["why"] as? String == "gdpr")
             #expect(intent["justification"] as? String == "erasure request")
-            let decided = try await api.call(.post, "/v1/intents/\(id)/decisions", as: first.credential,
-                                             json: #"{"decision":"approve","comment":"ok by me","totp":"\#(first.nextCode)"}"#)
+            let decided = try await api.call(
+                .post, "/v1/intents/\(id)/decisions", as: first.credential,
+                json: #"{"decision":"approve","comment":"ok by me","totp":"\#(first.nextCode)"}"#)
             #expect(decided.status == .ok, "\(decided.body)")
 
             let queue = try await api.call(.get, "/v1/approvals", as: second.credential)
@@ -136,7 +144,8 @@ struct ConsoleRoutesTests {
             async let waited = other.call(.get, "/v1/approvals?wait=30&version=\(version)", as: approver.credential)
             #expect(try await other.longPolls(1))
             let submittedAt = Date()
-            let intent = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.contact.update","resource":"c/3"}"#)
+            let intent = try await api.call(
+                .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.contact.update","resource":"c/3"}"#)
             let answer = try await waited
             #expect(Date().timeIntervalSince(submittedAt) < 10)
             #expect((answer["items"] as? [[String: Any]])?.map { $0["id"] as? String } == [intent["id"] as? String])

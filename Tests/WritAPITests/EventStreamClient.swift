@@ -29,8 +29,10 @@ final class EventStreamClient: Sendable {
 
     /// With `ownConnection`, the stream gets a client of its own, so any number of streams are
     /// open at once (the shared client queues past 8 connections per host) and `close()` hangs up.
-    init(port: Int, bearer: String? = nil, cookie: String? = nil, lastEventID: Int64? = nil, query: String = "",
-         ownConnection: Bool = false) async throws {
+    init(
+        port: Int, bearer: String? = nil, cookie: String? = nil, lastEventID: Int64? = nil, query: String = "",
+        ownConnection: Bool = false
+    ) async throws {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/events\(query)")
         if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
         if let cookie { request.headers.add(name: "Cookie", value: cookie) }
@@ -60,7 +62,8 @@ final class EventStreamClient: Sendable {
     /// do not count towards `count` but are handed out in their place, so ids stay checkable.
     func next(_ count: Int, timeout: Duration = .seconds(10), skipping: Set<String> = []) async -> [Event] {
         func available(_ state: (events: [Event], taken: Int)) -> (counted: Int, end: Int) {
-            var counted = 0, end = state.taken
+            var counted = 0
+            var end = state.taken
             while end < state.events.count, counted < count {
                 if !skipping.contains(state.events[end].type) { counted += 1 }
                 end += 1

@@ -25,7 +25,8 @@ struct EventStreamTests {
                 let stream = try await EventStreamClient(port: try #require(clientA.port), bearer: watchKey)
                 #expect(stream.status == 200)
 
-                let submitted = try await b.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
+                let submitted = try await b.call(
+                    .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
                 let intent = try #require(submitted["id"] as? String)
                 // The checkpoint job may sign the new chain at any moment: its event is not the test's.
                 let checkpoint: Set<String> = ["audit.checkpoint"]
@@ -38,7 +39,8 @@ struct EventStreamTests {
 
                 var missed: [String] = []
                 for index in 0..<3 {
-                    let more = try await b.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/\#(index)"}"#)
+                    let more = try await b.call(
+                        .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/\#(index)"}"#)
                     missed.append(try #require(more["id"] as? String))
                 }
                 for port in [try #require(clientB.port), try #require(clientA.port)] {
@@ -47,9 +49,11 @@ struct EventStreamTests {
                     resumed.close()
                     #expect(replay.map(\.id) == Array((last + 1)...(last + Int64(max(replay.count, 6)))))
                     #expect(replay.filter { !checkpoint.contains($0.type) }.count == 6)
-                    #expect(replay.filter { $0.type == "intent.submitted" }.map { event in missed.first { event.data.contains($0) } } == missed)
+                    #expect(
+                        replay.filter { $0.type == "intent.submitted" }.map { event in missed.first { event.data.contains($0) } } == missed)
                 }
-                let replayedByQuery = try await EventStreamClient(port: try #require(clientA.port), bearer: watchKey, query: "?after=\(last + 5)")
+                let replayedByQuery = try await EventStreamClient(
+                    port: try #require(clientA.port), bearer: watchKey, query: "?after=\(last + 5)")
                 #expect(await replayedByQuery.next(1).map(\.id) == [last + 6])
                 replayedByQuery.close()
             }
@@ -63,14 +67,16 @@ struct EventStreamTests {
             let signup = try await api.signup()
             let mine = try await api.agentWithKey(as: signup.credential)
             let theirs = try await api.agentWithKey(as: signup.credential)
-            let operatorSession = try await api.inviteAndAccept(as: signup.credential, email: "op-\(UUID().uuidString.prefix(6))@example.com",
-                                                                roles: #"["operator"]"#)
+            let operatorSession = try await api.inviteAndAccept(
+                as: signup.credential, email: "op-\(UUID().uuidString.prefix(6))@example.com",
+                roles: #"["operator"]"#)
             let operatorCookie = try #require(Credential.session(from: operatorSession.accepted).sessionCookie)
             let agentStream = try await EventStreamClient(port: port, bearer: mine.key)
             let operatorStream = try await EventStreamClient(port: port, cookie: "writ_session=\(operatorCookie)")
             #expect(agentStream.status == 200 && operatorStream.status == 200)
 
-            let other = try await api.call(.post, "/v1/intents", as: .key(theirs.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
+            let other = try await api.call(
+                .post, "/v1/intents", as: .key(theirs.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
             _ = try await api.call(.post, "/v1/members", as: signup.credential, json: #"{"email":"later@example.com","roles":["auditor"]}"#)
             let own = try await api.call(.post, "/v1/intents", as: .key(mine.key), json: #"{"action":"s3.objects.read","resource":"b/2"}"#)
             let ownID = try #require(own["id"] as? String)
@@ -89,8 +95,9 @@ struct EventStreamTests {
             #expect(await agentStream.ended(within: .seconds(5)))
             operatorStream.close()
 
-            let executor = try await api.call(.post, "/v1/api-keys", as: signup.credential,
-                                              json: #"{"name":"exec","scopes":["warrants"],"audiences":["s3"]}"#)
+            let executor = try await api.call(
+                .post, "/v1/api-keys", as: signup.credential,
+                json: #"{"name":"exec","scopes":["warrants"],"audiences":["s3"]}"#)
             let refused = try await EventStreamClient(port: port, bearer: try #require(executor["key"] as? String))
             #expect(refused.status == 403)
             #expect(try await EventStreamClient(port: port).status == 401)
@@ -113,8 +120,9 @@ struct EventStreamTests {
             #expect(refused.status == 429)
             refused.close()
             // The tenant's other credentials still get streams.
-            let admin = try await EventStreamClient(port: port, cookie: "writ_session=\(try #require(signup.credential.sessionCookie))",
-                                                    ownConnection: true)
+            let admin = try await EventStreamClient(
+                port: port, cookie: "writ_session=\(try #require(signup.credential.sessionCookie))",
+                ownConnection: true)
             #expect(admin.status == 200)
             admin.close()
             streams.removeFirst().close()
@@ -141,7 +149,8 @@ struct EventStreamTests {
             // Five minutes idle: the stream's re-checks (every 0.3 s) must not count as activity.
             try await owner.query("UPDATE writ.sessions SET last_seen_at = now() - interval '5 minutes' WHERE tenant_id = \(tenant)")
             try await Task.sleep(for: .seconds(1))
-            let idle = try await owner.query("""
+            let idle = try await owner.query(
+                """
                 SELECT last_seen_at < now() - interval '4 minutes' AS idle FROM writ.sessions WHERE tenant_id = \(tenant)
                 """)[0].decode(Bool.self, "idle")
             #expect(idle)

@@ -12,21 +12,27 @@ enum EvidenceForgery {
     }
 
     /// The pack with `name` replaced by `change(old bytes)`; re-signed when `key` is given.
-    static func repack(_ pack: [UInt8], _ name: String, key: (kid: String, key: Ed25519.PrivateKey)? = nil,
-                       _ change: ([UInt8]) -> [UInt8]) throws -> [UInt8] {
+    static func repack(
+        _ pack: [UInt8], _ name: String, key: (kid: String, key: Ed25519.PrivateKey)? = nil,
+        _ change: ([UInt8]) -> [UInt8]
+    ) throws -> [UInt8] {
         var files = try files(pack)
         for index in files.indices where files[index].name == name { files[index].bytes = change(files[index].bytes) }
         if let key, let manifestIndex = files.firstIndex(where: { $0.name == EvidenceManifest.manifestName }),
-           let old = EvidenceManifest(json: try JSONParser.parse(files[manifestIndex].bytes)) {
+            let old = EvidenceManifest(json: try JSONParser.parse(files[manifestIndex].bytes))
+        {
             let entries = old.files.map { entry in
                 let bytes = files.first { $0.name == entry.name }?.bytes ?? []
                 return EvidenceManifest.Entry(name: entry.name, sha256: SHA256.hexHash(bytes), bytes: bytes.count)
             }
-            let manifest = EvidenceManifest(tenant: old.tenant, since: old.since, until: old.until, generatedAt: old.generatedAt,
-                                            firstSeq: old.firstSeq, lastSeq: old.lastSeq, previousHash: old.previousHash, files: entries)
+            let manifest = EvidenceManifest(
+                tenant: old.tenant, since: old.since, until: old.until, generatedAt: old.generatedAt,
+                firstSeq: old.firstSeq, lastSeq: old.lastSeq, previousHash: old.previousHash, files: entries)
             files[manifestIndex].bytes = CanonicalJSON.bytes(manifest.json)
             let signature = try EvidenceManifest.sign(files[manifestIndex].bytes, kid: key.kid, key: key.key)
-            for index in files.indices where files[index].name == EvidenceManifest.signatureName { files[index].bytes = Array(signature.utf8) }
+            for index in files.indices where files[index].name == EvidenceManifest.signatureName {
+                files[index].bytes = Array(signature.utf8)
+            }
         }
         var zip = ZipWriter(modified: Date())
         var out: [UInt8] = []

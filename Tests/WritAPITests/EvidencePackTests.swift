@@ -11,8 +11,10 @@ import WritTestSupport
 
 @Suite("Audit evidence packs", .timeLimit(.minutes(3)))
 struct EvidencePackTests {
-    static let policyV1 = #"{"defaults":{"tier":"T1"},"rules":[{"id":"reads","match":{"action":"*.read"},"tier":"T0"},{"id":"never-drop","match":{"action":"db.drop"},"effect":"deny"}]}"#
-    static let policyV2 = #"{"defaults":{"tier":"T1"},"rules":[{"id":"reads","match":{"action":"*.read"},"tier":"T0"},{"id":"never-drop","match":{"action":"db.drop"},"effect":"deny"},{"id":"reports","match":{"action":"report.*"},"tier":"T0"}]}"#
+    static let policyV1 =
+        #"{"defaults":{"tier":"T1"},"rules":[{"id":"reads","match":{"action":"*.read"},"tier":"T0"},{"id":"never-drop","match":{"action":"db.drop"},"effect":"deny"}]}"#
+    static let policyV2 =
+        #"{"defaults":{"tier":"T1"},"rules":[{"id":"reads","match":{"action":"*.read"},"tier":"T0"},{"id":"never-drop","match":{"action":"db.drop"},"effect":"deny"},{"id":"reports","match":{"action":"report.*"},"tier":"T0"}]}"#
 
     /// A busy period: T0 reads, T1 approved and rejected, a denial, a cancellation, results, a
     /// revoked warrant, and a policy change in the middle. Returns the pack and what made it.
@@ -27,14 +29,19 @@ struct EvidencePackTests {
         _ = try await api.call(.put, "/v1/policy", as: admin, json: Self.policyV1)
         let operatorPerson = try await ApprovalFlowTests.person(api, admin: admin, roles: #"["operator"]"#, teams: [setup.team])
         var reads: [[String: Any]] = []
-        for index in 0..<3 { reads.append(try await api.call(.post, "/v1/intents", as: agent, json: #"{"action":"s3.read","resource":"b/\#(index)"}"#).json) }
-        let approved = try await api.call(.post, "/v1/intents", as: agent, json: #"{"action":"crm.update","resource":"c/1","params":{"n":1}}"#)
+        for index in 0..<3 {
+            reads.append(try await api.call(.post, "/v1/intents", as: agent, json: #"{"action":"s3.read","resource":"b/\#(index)"}"#).json)
+        }
+        let approved = try await api.call(
+            .post, "/v1/intents", as: agent, json: #"{"action":"crm.update","resource":"c/1","params":{"n":1}}"#)
         let approvedID = approved["id"] as? String ?? ""
-        _ = try await api.call(.post, "/v1/intents/\(approvedID)/decisions", as: operatorPerson.credential, json: #"{"decision":"approve"}"#)
+        _ = try await api.call(
+            .post, "/v1/intents/\(approvedID)/decisions", as: operatorPerson.credential, json: #"{"decision":"approve"}"#)
         _ = try await api.call(.post, "/v1/intents/\(approvedID)/result", as: agent, json: #"{"status":"executed","summary":"done"}"#)
         let rejected = try await api.call(.post, "/v1/intents", as: agent, json: #"{"action":"crm.update","resource":"c/2"}"#)
-        _ = try await api.call(.post, "/v1/intents/\(rejected["id"] as? String ?? "")/decisions", as: operatorPerson.credential,
-                               json: #"{"decision":"reject","comment":"not now"}"#)
+        _ = try await api.call(
+            .post, "/v1/intents/\(rejected["id"] as? String ?? "")/decisions", as: operatorPerson.credential,
+            json: #"{"decision":"reject","comment":"not now"}"#)
         let cancelled = try await api.call(.post, "/v1/intents", as: agent, json: #"{"action":"crm.update","resource":"c/3"}"#)
         _ = try await api.call(.post, "/v1/intents/\(cancelled["id"] as? String ?? "")/cancel", as: agent)
         _ = try await api.call(.post, "/v1/intents", as: agent, json: #"{"action":"db.drop","resource":"prod/x"}"#)
@@ -46,7 +53,9 @@ struct EvidencePackTests {
         // A checkpoint inside the period, as the server's checkpointer signs one every minute.
         let pool = ConnectionPool(configuration: database.appConfiguration(maxConnections: 1))
         let signingKeys = SigningKeys(keys: KeyRing(masterKey: masterKey))
-        #expect(try await AuditCheckpointer(database: Database(pool: pool), audit: AuditLog(signingKeys: signingKeys), interval: 0).runOnce() >= 1)
+        #expect(
+            try await AuditCheckpointer(database: Database(pool: pool), audit: AuditLog(signingKeys: signingKeys), interval: 0).runOnce()
+                >= 1)
         let active = try await signingKeys.activeKey(tenant: UUID(uuidString: signup.tenant)!, database: Database(pool: pool))
         await pool.close()
         let until = Date().addingTimeInterval(5)
@@ -66,7 +75,9 @@ struct EvidencePackTests {
 
     static func findings(_ pack: [UInt8]) -> [String] { EvidenceVerifier.verify(pack).findings.map(\.description) }
 
-    @Test("a busy period's pack verifies offline (also with writ audit verify-evidence); a flipped byte in any file is named; so are forgeries re-signed with the tenant's key")
+    @Test(
+        "a busy period's pack verifies offline (also with writ audit verify-evidence); a flipped byte in any file is named; so are forgeries re-signed with the tenant's key"
+    )
     func packVerifiesAndTamperingIsNamed() async throws {
         let masterKey = SecureRandom.bytes(32)
         try await TestApp.withServer(configure: { $0.masterKey = masterKey }) { api, database in
@@ -92,8 +103,11 @@ struct EvidencePackTests {
                 #expect(found.contains { $0.hasPrefix(file.name) || $0.hasPrefix("manifest") }, "\(file.name): \(found)")
             }
 
-            let dropped = try EvidenceForgery.repack(pack, "events.ndjson", key: key) { EvidenceForgery.lines($0) { index, line in index == 7 ? JSONValue?.none : line } }
-            #expect(Self.findings(dropped).contains { $0.hasPrefix("events.ndjson") && $0.contains("missing") }, "\(Self.findings(dropped))")
+            let dropped = try EvidenceForgery.repack(pack, "events.ndjson", key: key) {
+                EvidenceForgery.lines($0) { index, line in index == 7 ? JSONValue?.none : line }
+            }
+            #expect(
+                Self.findings(dropped).contains { $0.hasPrefix("events.ndjson") && $0.contains("missing") }, "\(Self.findings(dropped))")
 
             let replaced = try EvidenceForgery.repack(pack, "policies.ndjson", key: key) {
                 EvidenceForgery.lines($0) { _, line in
@@ -123,15 +137,19 @@ struct EvidencePackTests {
                 }
             }
             let promotedFindings = Self.findings(promoted)
-            #expect(promotedFindings.contains { $0.contains("re-evaluated under policy") && $0.contains("it is denied") }, "\(promotedFindings)")
+            #expect(
+                promotedFindings.contains { $0.contains("re-evaluated under policy") && $0.contains("it is denied") }, "\(promotedFindings)"
+            )
             #expect(promotedFindings.contains { $0.contains("differs from the intent.submitted event") })
 
             try Self.checkCommandLine(pack)
 
             // For scripts/test's independent verifier (scripts/verify_evidence.py): the pack and its forgeries.
             if let directory = ProcessInfo.processInfo.environment["WRIT_TEST_ARTIFACTS"].map(URL.init(fileURLWithPath:)) {
-                for (name, bytes) in [("evidence.zip", pack), ("evidence-dropped-event.zip", dropped), ("evidence-replaced-policy.zip", replaced),
-                                      ("evidence-unapproved.zip", unapproved), ("evidence-promoted.zip", promoted)] {
+                for (name, bytes) in [
+                    ("evidence.zip", pack), ("evidence-dropped-event.zip", dropped), ("evidence-replaced-policy.zip", replaced),
+                    ("evidence-unapproved.zip", unapproved), ("evidence-promoted.zip", promoted),
+                ] {
                     try Data(bytes).write(to: directory.appendingPathComponent(name))
                 }
             }
@@ -143,7 +161,8 @@ struct EvidencePackTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("evidence-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let good = directory.appendingPathComponent("good.zip"), bad = directory.appendingPathComponent("bad.zip")
+        let good = directory.appendingPathComponent("good.zip")
+        let bad = directory.appendingPathComponent("bad.zip")
         try Data(pack).write(to: good)
         var damaged = pack
         let marker = Array(#""type":"intent.submitted""#.utf8)

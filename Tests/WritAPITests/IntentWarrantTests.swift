@@ -1,8 +1,8 @@
 import Foundation
+import Postgres
 import Testing
 import WritAPI
 import WritCore
-import Postgres
 import WritCrypto
 import WritTestSupport
 
@@ -14,11 +14,14 @@ struct IntentWarrantTests {
             let api = APIClient(client: client)
             let signup = try await api.signup()
             let setup = try await api.agentWithKey(as: signup.credential)
-            let executor = try await api.call(.post, "/v1/api-keys", as: signup.credential, json: #"{"name":"executor","scopes":["warrants"],"audiences":["k8s","crm","payments","db","s3"]}"#)
+            let executor = try await api.call(
+                .post, "/v1/api-keys", as: signup.credential,
+                json: #"{"name":"executor","scopes":["warrants"],"audiences":["k8s","crm","payments","db","s3"]}"#)
             let executorKey = Credential.key(executor["key"] as? String ?? "")
             let params = #"{"bucket":"logs","prefix":"2026/11/","limit":10.5,"note":"é\u2028"}"#
-            let submitted = try await api.call(.post, "/v1/intents", as: .key(setup.key),
-                                               json: #"{"action":"s3.objects.read","resource":"bucket/logs","params":\#(params),"justification":"daily report"}"#)
+            let submitted = try await api.call(
+                .post, "/v1/intents", as: .key(setup.key),
+                json: #"{"action":"s3.objects.read","resource":"bucket/logs","params":\#(params),"justification":"daily report"}"#)
             #expect(submitted.status == .created)
             #expect(submitted["status"] as? String == "approved")
             #expect(submitted["tier"] as? String == "T0")
@@ -28,8 +31,10 @@ struct IntentWarrantTests {
             #expect(claims.aud == "s3")
             #expect(claims.exp - claims.iat == 300)
             #expect(claims.sub == setup.agent)
-            #expect(claims.actionDigest == Warrant.actionDigest(
-                action: "s3.objects.read", resource: "bucket/logs", params: try JSONParser.parse(params)))
+            #expect(
+                claims.actionDigest
+                    == Warrant.actionDigest(
+                        action: "s3.objects.read", resource: "bucket/logs", params: try JSONParser.parse(params)))
 
             let verify = #"{"warrant":"\#(token)","tenant_id":"\#(signup.tenant)"}"#
             #expect(try await api.call(.post, "/v1/warrants/verify", json: verify)["valid"] as? Bool == true)
@@ -37,7 +42,8 @@ struct IntentWarrantTests {
             #expect(try await api.call(.post, "/v1/warrants/verify", json: otherTenant)["valid"] as? Bool == false)
             var forged = token
             forged.replaceSubrange(forged.index(forged.endIndex, offsetBy: -5)..., with: "AAAAA")
-            let forgedCheck = try await api.call(.post, "/v1/warrants/verify", json: #"{"warrant":"\#(forged)","tenant_id":"\#(signup.tenant)"}"#)
+            let forgedCheck = try await api.call(
+                .post, "/v1/warrants/verify", json: #"{"warrant":"\#(forged)","tenant_id":"\#(signup.tenant)"}"#)
             #expect(forgedCheck["reason"] as? String == "bad_signature")
 
             // Independent check by scripts/test: PyJWT with nothing but the JWK Set, and an RFC 8785 digest.
@@ -71,13 +77,17 @@ struct IntentWarrantTests {
             let api = APIClient(client: client)
             let signup = try await api.signup()
             let setup = try await api.agentWithKey(as: signup.credential)
-            let executor = try await api.call(.post, "/v1/api-keys", as: signup.credential, json: #"{"name":"executor","scopes":["warrants"],"audiences":["k8s","crm","payments","db","s3"]}"#)
-            let submitted = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"k8s.pods.list","resource":"prod/web"}"#)
+            let executor = try await api.call(
+                .post, "/v1/api-keys", as: signup.credential,
+                json: #"{"name":"executor","scopes":["warrants"],"audiences":["k8s","crm","payments","db","s3"]}"#)
+            let submitted = try await api.call(
+                .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"k8s.pods.list","resource":"prod/web"}"#)
             let token = try #require(submitted["warrant"] as? String)
             let parts = try #require(JWS.Parts(compact: token))
             let jti = try #require(WarrantClaims(json: try JSONParser.parse(parts.payload))?.jti)
             #expect(try await api.call(.post, "/v1/warrants/\(jti)/revoke", as: signup.credential).status == .noContent)
-            let verified = try await api.call(.post, "/v1/warrants/verify", json: #"{"warrant":"\#(token)","tenant_id":"\#(signup.tenant)"}"#)
+            let verified = try await api.call(
+                .post, "/v1/warrants/verify", json: #"{"warrant":"\#(token)","tenant_id":"\#(signup.tenant)"}"#)
             #expect(verified["reason"] as? String == "revoked")
             #expect(try await api.call(.post, "/v1/warrants/\(jti)/redeem", as: .key(executor["key"] as? String ?? "")).status == .conflict)
         }
@@ -99,8 +109,9 @@ struct IntentWarrantTests {
             #expect(try await api.call(.get, "/v1/intents/\(id)", as: agent)["status"] as? String == "pending_approval")
             #expect(try await api.call(.get, "/v1/intents/\(id)", as: signup.credential).status == .ok)
 
-            _ = try await api.call(.put, "/v1/policy", as: signup.credential,
-                                   json: #"{"rules":[{"id":"no-drops","match":{"action":"db.drop"},"effect":"deny"}]}"#)
+            _ = try await api.call(
+                .put, "/v1/policy", as: signup.credential,
+                json: #"{"rules":[{"id":"no-drops","match":{"action":"db.drop"},"effect":"deny"}]}"#)
             let denied = try await api.call(.post, "/v1/intents", as: agent, json: #"{"action":"db.drop","resource":"prod/users"}"#)
             #expect(denied["status"] as? String == "denied")
             #expect(denied["tier"] is NSNull)
@@ -112,17 +123,22 @@ struct IntentWarrantTests {
             #expect(first["id"] as? String == again["id"] as? String)
             #expect(first["warrant"] as? String == again["warrant"] as? String)
             #expect(again.headers[.init("Idempotent-Replayed")!] == "true")
-            let different = try await api.call(.post, "/v1/intents", as: agent, json: #"{"action":"s3.objects.read","resource":"b/2"}"#,
-                                               headers: [.init("Idempotency-Key")!: "retry-1"])
+            let different = try await api.call(
+                .post, "/v1/intents", as: agent, json: #"{"action":"s3.objects.read","resource":"b/2"}"#,
+                headers: [.init("Idempotency-Key")!: "retry-1"])
             #expect(different.status == .unprocessableContent)
 
-            let invalid = try await api.call(.post, "/v1/intents", as: agent, json: #"{"action":"rm -rf","resource":"","params":[1],"extra":true}"#)
+            let invalid = try await api.call(
+                .post, "/v1/intents", as: agent, json: #"{"action":"rm -rf","resource":"","params":[1],"extra":true}"#)
             #expect(Set(invalid.errorPaths) == ["/action", "/resource", "/params", "/extra"])
-            let huge = try await api.call(.post, "/v1/intents", as: agent,
-                                          json: #"{"action":"a.b","resource":"r","params":{"blob":""# + String(repeating: "x", count: 70_000) + #""}}"#)
+            let huge = try await api.call(
+                .post, "/v1/intents", as: agent,
+                json: #"{"action":"a.b","resource":"r","params":{"blob":""# + String(repeating: "x", count: 70_000) + #""}}"#)
             #expect(huge.errorPaths == ["/params"])
             let deep = String(repeating: #"{"a":"#, count: 40) + "1" + String(repeating: "}", count: 40)
-            #expect(try await api.call(.post, "/v1/intents", as: agent, json: #"{"action":"a.b","resource":"r","params":\#(deep)}"#).status == .badRequest)
+            #expect(
+                try await api.call(.post, "/v1/intents", as: agent, json: #"{"action":"a.b","resource":"r","params":\#(deep)}"#).status
+                    == .badRequest)
             #expect(try await api.call(.post, "/v1/intents", as: signup.credential, json: body).status == .forbidden)
         }
     }
@@ -136,14 +152,17 @@ struct KeyRotationAndQueueTests {
             let api = APIClient(client: client)
             let signup = try await api.signup()
             let setup = try await api.agentWithKey(as: signup.credential)
-            let before = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
+            let before = try await api.call(
+                .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
             let rotated = try await api.call(.post, "/v1/signing-keys/rotate", as: signup.credential)
             #expect(rotated.status == .created)
             let jwks = try await api.call(.get, "/v1/tenants/\(signup.tenant)/jwks.json")
             #expect((jwks["keys"] as? [[String: Any]])?.count == 2)
-            let after = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/2"}"#)
+            let after = try await api.call(
+                .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/2"}"#)
             for token in [before["warrant"] as? String ?? "", after["warrant"] as? String ?? ""] {
-                let verified = try await api.call(.post, "/v1/warrants/verify", json: #"{"warrant":"\#(token)","tenant_id":"\#(signup.tenant)"}"#)
+                let verified = try await api.call(
+                    .post, "/v1/warrants/verify", json: #"{"warrant":"\#(token)","tenant_id":"\#(signup.tenant)"}"#)
                 #expect(verified["valid"] as? Bool == true)
             }
             let header = try JSONParser.parse(try #require(JWS.Parts(compact: after["warrant"] as? String ?? "")).header)
@@ -158,7 +177,8 @@ struct KeyRotationAndQueueTests {
         try await TestApp.withServer(configure: { $0.mailDirectory = mail.path }) { api, database in
             let signup = try await api.signup()
             let setup = try await api.agentWithKey(as: signup.credential)
-            let teamOperator = try await ApprovalFlowTests.person(api, admin: signup.credential, roles: #"["operator"]"#, teams: [setup.team])
+            let teamOperator = try await ApprovalFlowTests.person(
+                api, admin: signup.credential, roles: #"["operator"]"#, teams: [setup.team])
             let outsider = try await ApprovalFlowTests.person(api, admin: signup.credential, roles: #"["operator"]"#)
             let intent = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.update","resource":"c/1"}"#)
             let id = intent["id"] as? String ?? ""
@@ -166,7 +186,8 @@ struct KeyRotationAndQueueTests {
             #expect(((mine["items"] as? [[String: Any]])?.map { $0["id"] as? String }) == [id])
             #expect((try await api.call(.get, "/v1/approvals?status=pending", as: outsider.credential)["items"] as? [Any])?.isEmpty == true)
             _ = try await api.call(.post, "/v1/intents/\(id)/decisions", as: teamOperator.credential, json: #"{"decision":"approve"}"#)
-            #expect((try await api.call(.get, "/v1/approvals?status=pending", as: teamOperator.credential)["items"] as? [Any])?.isEmpty == true)
+            #expect(
+                (try await api.call(.get, "/v1/approvals?status=pending", as: teamOperator.credential)["items"] as? [Any])?.isEmpty == true)
             let texts = try await TestApp.mailFiles(in: mail, count: 1, kind: "approval.requested")
             #expect(texts.contains { $0.contains("X-Writ-Kind: approval.requested") && $0.contains("crm.update on c/1") })
             #expect(!texts.contains { $0.contains("To: \(outsider.id)") })
@@ -185,10 +206,12 @@ struct IntentQuotaTests {
             // A plan with a tiny quota, so the test need not submit 10,000 intents.
             try await TestApp.usePlan("tiny", intentsPerMonth: 2, tenant: signup.tenant, database: database)
             for index in 0..<2 {
-                let ok = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/\#(index)"}"#)
+                let ok = try await api.call(
+                    .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/\#(index)"}"#)
                 #expect(ok.status == .created)
             }
-            let over = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/3"}"#)
+            let over = try await api.call(
+                .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/3"}"#)
             #expect(over.status.code == 402)
             #expect((over["type"] as? String)?.hasSuffix("intents_per_month") == true)
         }

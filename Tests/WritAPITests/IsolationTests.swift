@@ -21,9 +21,12 @@ struct IsolationTests {
             let a = try await api.signup().credential
             let b = try await api.signup()
             let bSetup = try await api.agentWithKey(as: b.credential)
-            let bInvite = try await api.call(.post, "/v1/members", as: b.credential, json: #"{"email":"b-op-\#(UUID().uuidString.prefix(6))@example.com","roles":["operator"]}"#)
-            let bWebhook = try await api.call(.post, "/v1/webhooks", as: b.credential,
-                                              json: #"{"url":"https://b.example/hook","events":["intent.submitted"]}"#)
+            let bInvite = try await api.call(
+                .post, "/v1/members", as: b.credential,
+                json: #"{"email":"b-op-\#(UUID().uuidString.prefix(6))@example.com","roles":["operator"]}"#)
+            let bWebhook = try await api.call(
+                .post, "/v1/webhooks", as: b.credential,
+                json: #"{"url":"https://b.example/hook","events":["intent.submitted"]}"#)
             var bIDs: [String: String] = [
                 "/v1/members/{id}": bInvite["id"] as? String ?? "", "/v1/teams/{id}": bSetup.team,
                 "/v1/agents/{id}": bSetup.agent, "/v1/api-keys/{id}": bSetup.keyID, "/v1/webhooks/{id}": bWebhook["id"] as? String ?? "",
@@ -33,16 +36,22 @@ struct IsolationTests {
                 "/v1/agents/{id}": #"{"disabled":true}"#, "/v1/webhooks/{id}": #"{"disabled":true}"#,
             ]
             // A warrant of B's, for the routes that take a jti.
-            let bIntent = try await api.call(.post, "/v1/intents", as: .key(bSetup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
+            let bIntent = try await api.call(
+                .post, "/v1/intents", as: .key(bSetup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
             let bWarrant = bIntent["warrant"] as? String ?? ""
             let bJTI = (try? JSONParser.parse(JWS.Parts(compact: bWarrant)?.payload ?? []))?["jti"]?.stringValue ?? ""
-            let aExecutor = try await api.call(.post, "/v1/api-keys", as: a, json: #"{"name":"exec","scopes":["warrants"],"audiences":["k8s","crm","payments","db","s3"]}"#)["key"] as? String ?? ""
+            let aExecutor =
+                try await api.call(
+                    .post, "/v1/api-keys", as: a,
+                    json: #"{"name":"exec","scopes":["warrants"],"audiences":["k8s","crm","payments","db","s3"]}"#)["key"] as? String ?? ""
             for (path, method) in routes where path.contains("{jti}") {
                 let caller = path.hasSuffix("redeem") ? Credential.key(aExecutor) : a
-                let response = try await api.call(.init(method.uppercased())!, path.replacingOccurrences(of: "{jti}", with: bJTI), as: caller)
+                let response = try await api.call(
+                    .init(method.uppercased())!, path.replacingOccurrences(of: "{jti}", with: bJTI), as: caller)
                 #expect(response.status == .notFound, "\(method) \(path) with another tenant's warrant answered \(response.status)")
             }
-            let verified = try await api.call(.post, "/v1/warrants/verify", json: #"{"warrant":"\#(bWarrant)","tenant_id":"\#(bSetup.team)"}"#)
+            let verified = try await api.call(
+                .post, "/v1/warrants/verify", json: #"{"warrant":"\#(bWarrant)","tenant_id":"\#(bSetup.team)"}"#)
             #expect(verified["valid"] as? Bool == false)
             bIDs["/v1/intents/{id}"] = bIntent["id"] as? String ?? ""
             bIDs["/api/v1/intents/{id}"] = bIDs["/v1/intents/{id}"]
@@ -71,9 +80,15 @@ struct IsolationTests {
             }
             // References to another tenant's rows are refused as unknown.
             let aTeam = try await api.call(.post, "/v1/teams", as: a, json: #"{"name":"mine"}"#)["id"] as? String ?? ""
-            #expect(try await api.call(.post, "/v1/agents", as: a, json: #"{"name":"x","team_id":"\#(bSetup.team)"}"#).status == .unprocessableContent)
-            #expect(try await api.call(.post, "/v1/api-keys", as: a, json: #"{"name":"x","scopes":["intents"],"agent_id":"\#(bSetup.agent)"}"#).status == .unprocessableContent)
-            #expect(try await api.call(.post, "/v1/agents", as: a, json: #"{"name":"x","team_id":"\#(aTeam)","owner_id":"\#(b.user)"}"#).status == .unprocessableContent)
+            #expect(
+                try await api.call(.post, "/v1/agents", as: a, json: #"{"name":"x","team_id":"\#(bSetup.team)"}"#).status
+                    == .unprocessableContent)
+            #expect(
+                try await api.call(.post, "/v1/api-keys", as: a, json: #"{"name":"x","scopes":["intents"],"agent_id":"\#(bSetup.agent)"}"#)
+                    .status == .unprocessableContent)
+            #expect(
+                try await api.call(.post, "/v1/agents", as: a, json: #"{"name":"x","team_id":"\#(aTeam)","owner_id":"\#(b.user)"}"#).status
+                    == .unprocessableContent)
             // Lists show only the caller's tenant; B is untouched.
             for path in ["/v1/members", "/v1/teams", "/v1/agents", "/v1/api-keys", "/v1/webhooks"] {
                 let listed = try await api.call(.get, path, as: a)
@@ -138,8 +153,11 @@ struct IsolationTests {
         defer { Task { await pool.close() } }
         let router = WritApplication.makeRouter(
             configuration: configuration,
-            services: AppServices(configuration: configuration, keys: KeyRing(masterKey: configuration.masterKey), database: Database(pool: pool),
-                                  migrations: try Migration.load(from: TestCluster.migrationsDirectory)))
-        return router.routes.map { ("/" + "\($0.path)".trimmingCharacters(in: CharacterSet(charactersIn: "/")), $0.method.rawValue.lowercased()) }
+            services: AppServices(
+                configuration: configuration, keys: KeyRing(masterKey: configuration.masterKey), database: Database(pool: pool),
+                migrations: try Migration.load(from: TestCluster.migrationsDirectory)))
+        return router.routes.map {
+            ("/" + "\($0.path)".trimmingCharacters(in: CharacterSet(charactersIn: "/")), $0.method.rawValue.lowercased())
+        }
     }
 }

@@ -27,7 +27,8 @@ struct ListenerReconnectTests {
             let signup = try await nodeA.signup()
             let setup = try await nodeA.agentWithKey(as: signup.credential)
             let approver = try await ApprovalFlowTests.person(nodeA, admin: signup.credential, roles: #"["operator"]"#, teams: [setup.team])
-            let intent = try await nodeA.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.contact.update","resource":"c/1"}"#)
+            let intent = try await nodeA.call(
+                .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.contact.update","resource":"c/1"}"#)
             let id = try #require(intent["id"] as? String)
             #expect(intent["status"] as? String == "pending_approval")
 
@@ -38,12 +39,14 @@ struct ListenerReconnectTests {
             // Cut node A's notice session and keep it from reconnecting; decide on node B meanwhile.
             try FileManager.default.removeItem(atPath: link)
             let admin = ConnectionPool(configuration: PostgresConfiguration(connectionString: TestCluster.adminURL, maxConnections: 1))
-            let cut = try await admin.query("""
+            let cut = try await admin.query(
+                """
                 SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity
                 WHERE query LIKE 'LISTEN writ_events%' AND datname = \(database.name.withLock { $0 })
                 """)
             #expect(cut.count == 2, "both nodes' notice sessions")
-            let decided = try await nodeB.call(.post, "/v1/intents/\(id)/decisions", as: approver.credential, json: #"{"decision":"approve"}"#)
+            let decided = try await nodeB.call(
+                .post, "/v1/intents/\(id)/decisions", as: approver.credential, json: #"{"decision":"approve"}"#)
             #expect(decided["status"] as? String == "approved", "\(decided.body)")
             try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: socket)
             await admin.close()

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Testing
 import WritCrypto
 import WritTestSupport
@@ -21,7 +22,8 @@ struct MembersTests {
         try await TestApp.withLiveServer { client in
             let api = APIClient(client: client)
             let admin = try await api.signup().credential
-            let (member, id) = try await join(api, admin: admin, email: "op-\(UUID().uuidString.prefix(6))@example.com", roles: #"["operator"]"#)
+            let (member, id) = try await join(
+                api, admin: admin, email: "op-\(UUID().uuidString.prefix(6))@example.com", roles: #"["operator"]"#)
             let me = try await api.call(.get, "/v1/me", as: member)
             #expect((me["user"] as? [String: Any])?["roles"] as? [String] == ["operator"])
             #expect((me["user"] as? [String: Any])?["status"] as? String == "active")
@@ -42,7 +44,8 @@ struct MembersTests {
         try await TestApp.withLiveServer { client in
             let api = APIClient(client: client)
             let admin = try await api.signup().credential
-            let (auditor, _) = try await join(api, admin: admin, email: "audit-\(UUID().uuidString.prefix(6))@example.com", roles: #"["auditor"]"#)
+            let (auditor, _) = try await join(
+                api, admin: admin, email: "audit-\(UUID().uuidString.prefix(6))@example.com", roles: #"["auditor"]"#)
             #expect(try await api.call(.get, "/v1/teams", as: auditor).status == .ok)
             #expect(try await api.call(.get, "/v1/api-keys", as: auditor).status == .ok)
             for (method, path, body) in [
@@ -63,8 +66,11 @@ struct MembersTests {
             let demote = try await api.call(.patch, "/v1/members/\(signup.user)", as: signup.credential, json: #"{"roles":["operator"]}"#)
             #expect(demote.status == .conflict)
             #expect(try await api.call(.delete, "/v1/members/\(signup.user)", as: signup.credential).status == .conflict)
-            let (_, second) = try await join(api, admin: signup.credential, email: "second-\(UUID().uuidString.prefix(6))@example.com", roles: #"["admin"]"#)
-            #expect(try await api.call(.patch, "/v1/members/\(signup.user)", as: signup.credential, json: #"{"roles":["operator"]}"#).status == .ok)
+            let (_, second) = try await join(
+                api, admin: signup.credential, email: "second-\(UUID().uuidString.prefix(6))@example.com", roles: #"["admin"]"#)
+            #expect(
+                try await api.call(.patch, "/v1/members/\(signup.user)", as: signup.credential, json: #"{"roles":["operator"]}"#).status
+                    == .ok)
             #expect(try await api.call(.delete, "/v1/members/\(second)", as: signup.credential).status == .forbidden)
         }
     }
@@ -78,15 +84,16 @@ struct MembersTests {
             #expect(dup.status == .conflict)
             let badRole = try await api.call(.post, "/v1/members", as: admin, json: #"{"email":"x@example.com","roles":["king"]}"#)
             #expect(badRole.errorPaths == ["/roles/0"])
-            let badTeam = try await api.call(.post, "/v1/members", as: admin, json: #"{"email":"y@example.com","roles":["operator"],"teams":["\#(UUID().uuidString)"]}"#)
+            let badTeam = try await api.call(
+                .post, "/v1/members", as: admin, json: #"{"email":"y@example.com","roles":["operator"],"teams":["\#(UUID().uuidString)"]}"#)
             #expect(badTeam.status == .unprocessableContent)
             let badEmail = try await api.call(.post, "/v1/members", as: admin, json: #"{"email":"not-an-email","roles":["operator"]}"#)
             #expect(badEmail.errorPaths == ["/email"])
-            let forgedToken = try await api.call(.post, "/v1/invitations/accept", json: #"{"token":"wsi_forged","password":"member password 123"}"#)
+            let forgedToken = try await api.call(
+                .post, "/v1/invitations/accept", json: #"{"token":"wsi_forged","password":"member password 123"}"#)
             #expect(forgedToken.status == .notFound)
         }
     }
 }
 
 typealias HTTPRequestMethod = HTTPTypes.HTTPRequest.Method
-import HTTPTypes

@@ -3,8 +3,8 @@ import Hummingbird
 import HummingbirdTesting
 import Postgres
 import Testing
-import WritCore
 import WritAPI
+import WritCore
 import WritStore
 import WritTestSupport
 
@@ -114,8 +114,9 @@ struct OperationsTests {
         let pool = ConnectionPool(configuration: database.appConfiguration())
         let router = WritApplication.makeRouter(
             configuration: configuration,
-            services: AppServices(configuration: configuration, keys: KeyRing(masterKey: configuration.masterKey), database: Database(pool: pool),
-                                  migrations: try Migration.load(from: TestCluster.migrationsDirectory)))
+            services: AppServices(
+                configuration: configuration, keys: KeyRing(masterKey: configuration.masterKey), database: Database(pool: pool),
+                migrations: try Migration.load(from: TestCluster.migrationsDirectory)))
         let routes = router.routes.map { route in
             ("\(route.path)".hasPrefix("/") ? "\(route.path)" : "/\(route.path)", route.method.rawValue.lowercased())
         }
@@ -155,7 +156,8 @@ struct OperationsTests {
                             if let problem = content["application/problem+json"] as? [String: Any] {
                                 let parts = (problem["schema"] as? [String: Any])?["allOf"] as? [[String: Any]] ?? []
                                 let type = (parts.last?["properties"] as? [String: Any])?["type"] as? [String: Any]
-                                #expect(type?["enum"] != nil || type?["pattern"] != nil, "\(method) \(path): \(status) names no problem types")
+                                #expect(
+                                    type?["enum"] != nil || type?["pattern"] != nil, "\(method) \(path): \(status) names no problem types")
                             } else if status.hasPrefix("2"), let (_, body) = content.first {
                                 #expect((body as? [String: Any])?["schema"] != nil, "\(method) \(path): \(status) has no schema")
                             }

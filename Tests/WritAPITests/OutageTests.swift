@@ -19,7 +19,8 @@ struct OutageTests {
             try await superuser.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = \(database.name)")
             var statuses: [Int] = []
             for index in 0..<5 {
-                let response = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/x\#(index)"}"#)
+                let response = try await api.call(
+                    .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/x\#(index)"}"#)
                 statuses.append(response.status.code)
                 if response.status == .serviceUnavailable {
                     #expect(Int(response.headers[.retryAfter] ?? "") ?? 0 >= 1)
@@ -32,7 +33,8 @@ struct OutageTests {
             try await superuser.query(SQL(unsafeSQL: "ALTER DATABASE \(database.name) ALLOW_CONNECTIONS true"))
             await superuser.close()
             let recovered = try await eventually(every: .milliseconds(200)) {
-                try await api.call(.post, "/v1/intents", as: .key(setup.key), json: submit.replacingOccurrences(of: "b/1", with: "b/2")).status == .created
+                try await api.call(.post, "/v1/intents", as: .key(setup.key), json: submit.replacingOccurrences(of: "b/1", with: "b/2"))
+                    .status == .created
             }
             #expect(recovered)
         }

@@ -2,8 +2,9 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 import Testing
-@testable import WritAPI
 import WritTestSupport
+
+@testable import WritAPI
 
 /// The one loop of the background services (checkpoints, expiry, retention, mail, webhooks).
 @Suite("Periodic services", .timeLimit(.minutes(1)))
@@ -31,7 +32,9 @@ struct PeriodicServiceTests {
 
     /// Runs `service` in a service group until `done` holds (waiting at most 30 s), then shuts the
     /// group down gracefully; returns whether `done` held, and how long the shutdown took.
-    static func run(_ service: PeriodicService, until done: @escaping @Sendable () -> Bool) async throws -> (reached: Bool, shutdown: Duration) {
+    static func run(_ service: PeriodicService, until done: @escaping @Sendable () -> Bool) async throws -> (
+        reached: Bool, shutdown: Duration
+    ) {
         let group = ServiceGroup(configuration: .init(services: [service], logger: Logger(label: "test")))
         let running = Task { try await group.run() }
         let reached = try await eventually(timeout: .seconds(30), every: .milliseconds(10)) { done() }

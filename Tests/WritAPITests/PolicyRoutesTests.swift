@@ -16,14 +16,17 @@ struct PolicyRoutesTests {
             #expect(starter.status == .ok)
             #expect(starter["version"] as? Int == 1)
             #expect(starter["comment"] as? String == "starter policy")
-            let saved = try await api.call(.put, "/v1/policy?comment=stricter", as: admin,
-                                           json: #"{"defaults":{"tier":"T2"},"rules":[{"id":"reads","match":{"action":"**.read"},"tier":"T0"}]}"#)
+            let saved = try await api.call(
+                .put, "/v1/policy?comment=stricter", as: admin,
+                json: #"{"defaults":{"tier":"T2"},"rules":[{"id":"reads","match":{"action":"**.read"},"tier":"T0"}]}"#)
             #expect(saved.status == .ok)
             #expect(saved["version"] as? Int == 2)
-            let invalid = try await api.call(.put, "/v1/policy", as: admin, json: """
-                {"defaults":{"tier":"T5"},"rules":[{"id":"x","match":{"action":"a.***"},"tier":"T1"},{"id":"x","tier":"T1",
-                 "when":[{"path":"params.n","op":"~","value":1}]}]}
-                """)
+            let invalid = try await api.call(
+                .put, "/v1/policy", as: admin,
+                json: """
+                    {"defaults":{"tier":"T5"},"rules":[{"id":"x","match":{"action":"a.***"},"tier":"T1"},{"id":"x","tier":"T1",
+                     "when":[{"path":"params.n","op":"~","value":1}]}]}
+                    """)
             #expect(invalid.status == .unprocessableContent)
             #expect(Set(invalid.errorPaths) == ["/defaults/tier", "/rules/0/match/action", "/rules/1/id", "/rules/1/when/0/op"])
             #expect(try await api.call(.get, "/v1/policy", as: admin)["version"] as? Int == 2)
@@ -37,7 +40,8 @@ struct PolicyRoutesTests {
             let team = try await api.call(.post, "/v1/teams", as: admin, json: #"{"name":"payments"}"#)["id"] as? String ?? ""
             #expect(try await api.call(.get, "/v1/teams/\(team)/policy", as: admin).status == .notFound)
             #expect(try await api.call(.put, "/v1/teams/\(team)/policy", as: admin, json: #"{"rules":[]}"#)["version"] as? Int == 1)
-            #expect(try await api.call(.put, "/v1/teams/\(UUID().uuidString)/policy", as: admin, json: #"{"rules":[]}"#).status == .notFound)
+            #expect(
+                try await api.call(.put, "/v1/teams/\(UUID().uuidString)/policy", as: admin, json: #"{"rules":[]}"#).status == .notFound)
             #expect(try await api.call(.put, "/v1/policy", as: admin, json: "[1]").status == .unprocessableContent)
             #expect(try await api.call(.put, "/v1/policy", as: admin, json: "{").status == .badRequest)
         }
@@ -50,23 +54,28 @@ struct PolicyRoutesTests {
             let admin = try await api.signup().credential
             let setup = try await api.agentWithKey(as: admin)
             let intent = #"{"action":"payments.transfer","resource":"acct/9","params":{"amount":25000},"agent_id":"\#(setup.agent)"}"#
-            let saved = try await api.call(.post, "/v1/policies/simulate", as: admin, json: #"{"team_id":"\#(setup.team)","intent":\#(intent)}"#)
+            let saved = try await api.call(
+                .post, "/v1/policies/simulate", as: admin, json: #"{"team_id":"\#(setup.team)","intent":\#(intent)}"#)
             #expect(saved.status == .ok)
             #expect(saved["tier"] as? String == "T2")
             #expect((saved["rules"] as? [[String: Any]])?.first?["id"] as? String == "large-payments")
             #expect(((saved["rules"] as? [[String: Any]])?.first?["reason"] as? String)?.contains("params.amount (25000) >= 10000") == true)
             #expect((saved["approvals"] as? [String: Any])?["mfa"] as? Bool == true)
-            let draft = try await api.call(.post, "/v1/policies/simulate", as: admin, json: """
-                {"team_id":"\(setup.team)","intent":\(intent),
-                 "policy":{"rules":[{"id":"no-payments","match":{"action":"payments.**"},"effect":"deny"}]}}
-                """)
+            let draft = try await api.call(
+                .post, "/v1/policies/simulate", as: admin,
+                json: """
+                    {"team_id":"\(setup.team)","intent":\(intent),
+                     "policy":{"rules":[{"id":"no-payments","match":{"action":"payments.**"},"effect":"deny"}]}}
+                    """)
             #expect(draft["outcome"] as? String == "deny")
             #expect(draft["tier"] == nil)
             #expect((draft["policy"] as? [String: Any])?["draft"] as? Bool == true)
-            let badDraft = try await api.call(.post, "/v1/policies/simulate", as: admin, json: #"{"team_id":"\#(setup.team)","intent":\#(intent),"policy":{"rules":5}}"#)
+            let badDraft = try await api.call(
+                .post, "/v1/policies/simulate", as: admin, json: #"{"team_id":"\#(setup.team)","intent":\#(intent),"policy":{"rules":5}}"#)
             #expect(badDraft.errorPaths == ["/policy/rules"])
-            let badIntent = try await api.call(.post, "/v1/policies/simulate", as: admin,
-                                               json: #"{"team_id":"\#(setup.team)","intent":{"action":"rm -rf /","resource":"x","colour":1}}"#)
+            let badIntent = try await api.call(
+                .post, "/v1/policies/simulate", as: admin,
+                json: #"{"team_id":"\#(setup.team)","intent":{"action":"rm -rf /","resource":"x","colour":1}}"#)
             #expect(Set(badIntent.errorPaths) == ["/intent/action", "/intent/colour"])
             #expect(try await api.call(.get, "/v1/policy", as: admin)["version"] as? Int == 1)
         }
@@ -90,7 +99,8 @@ struct PolicyRoutesTests {
             try await store.withTenant(tenant) { tx in
                 for (index, row) in rows.enumerated() {
                     let amount = row.2 == "T2" ? 50_000 : 10
-                    try await tx.execute("""
+                    try await tx.execute(
+                        """
                         INSERT INTO intents (tenant_id, id, team_id, agent_id, action, resource, params, outcome, tier, created_at)
                         VALUES (\(tenant), \(UUID()), \(UUID(uuidString: setup.team)!), \(UUID(uuidString: setup.agent)!), \(row.0), \(row.1),
                                 \(#"{"amount":\#(amount)}"#), 'allow', \(row.2), now() - make_interval(secs => \(1200 - index)))
@@ -98,10 +108,12 @@ struct PolicyRoutesTests {
                 }
             }
             await store.pool.close()
-            let response = try await api.call(.post, "/v1/policies/backtest", as: signup.credential, json: """
-                {"team_id":"\(setup.team)","since":"2020-01-01T00:00:00Z",
-                 "policy":{"rules":[{"id":"reads-need-approval","match":{"action":"**.read"},"tier":"T1"}]}}
-                """)
+            let response = try await api.call(
+                .post, "/v1/policies/backtest", as: signup.credential,
+                json: """
+                    {"team_id":"\(setup.team)","since":"2020-01-01T00:00:00Z",
+                     "policy":{"rules":[{"id":"reads-need-approval","match":{"action":"**.read"},"tier":"T1"}]}}
+                    """)
             #expect(response.status == .ok)
             let body = response.json
             #expect(body["replayed"] as? Int == 1200)
@@ -124,13 +136,15 @@ struct PolicyRateAndCacheTests {
             let signup = try await api.signup()
             let setup = try await api.agentWithKey(as: signup.credential)
             let draft = #"{"rules":[{"id":"burst","match":{"action":"**"},"rate":{"max":3,"per":"1h","scope":"agent"},"tier":"T2"}]}"#
-            let body = #"{"team_id":"\#(setup.team)","policy":\#(draft),"intent":{"action":"crm.update","resource":"c/1","agent_id":"\#(setup.agent)"}}"#
+            let body =
+                #"{"team_id":"\#(setup.team)","policy":\#(draft),"intent":{"action":"crm.update","resource":"c/1","agent_id":"\#(setup.agent)"}}"#
             #expect(try await api.call(.post, "/v1/policies/simulate", as: signup.credential, json: body)["tier"] as? String == "T1")
             let store = Database(pool: ConnectionPool(configuration: database.appConfiguration(maxConnections: 1)))
             let tenant = UUID(uuidString: signup.tenant)!
             try await store.withTenant(tenant) { tx in
                 for minutesAgo in [5, 10, 20, 120] {
-                    try await tx.execute("""
+                    try await tx.execute(
+                        """
                         INSERT INTO intents (tenant_id, id, team_id, agent_id, action, resource, outcome, tier, created_at)
                         VALUES (\(tenant), \(UUID()), \(UUID(uuidString: setup.team)!), \(UUID(uuidString: setup.agent)!), 'crm.update', 'c/1',
                                 'allow', 'T1', now() - make_interval(mins => \(minutesAgo)))
@@ -152,8 +166,9 @@ struct PolicyRateAndCacheTests {
             let team = try await a.call(.post, "/v1/teams", as: signup.credential, json: #"{"name":"ops"}"#)["id"] as? String ?? ""
             let body = #"{"team_id":"\#(team)","intent":{"action":"s3.objects.read","resource":"b/1"}}"#
             #expect(try await b.call(.post, "/v1/policies/simulate", as: signup.credential, json: body)["tier"] as? String == "T0")
-            _ = try await a.call(.put, "/v1/teams/\(team)/policy", as: signup.credential,
-                                 json: #"{"rules":[{"id":"reads","match":{"action":"**.read"},"tier":"T2"}]}"#)
+            _ = try await a.call(
+                .put, "/v1/teams/\(team)/policy", as: signup.credential,
+                json: #"{"rules":[{"id":"reads","match":{"action":"**.read"},"tier":"T2"}]}"#)
             let savedAt = ContinuousClock.now
             let classified = try await eventually(timeout: .seconds(1), every: .milliseconds(20)) {
                 try await b.call(.post, "/v1/policies/simulate", as: signup.credential, json: body)["tier"] as? String == "T2"

@@ -18,7 +18,8 @@ struct PurgeBoundaryTests {
             let tenant = try #require(UUID(uuidString: signup.tenant))
             let setup = try await api.agentWithKey(as: admin)
             for index in 0..<3 {
-                _ = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.read","resource":"recent/\#(index)"}"#)
+                _ = try await api.call(
+                    .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.read","resource":"recent/\#(index)"}"#)
             }
             let database = Database(pool: ConnectionPool(configuration: info.appConfiguration(maxConnections: 2)))
             defer { Task { await database.pool.close() } }
@@ -32,7 +33,9 @@ struct PurgeBoundaryTests {
                 }
             }
             await #expect(throws: PostgresError.self) {
-                try await database.withTenant(tenant) { tx in try await tx.execute("SELECT advance_audit_purge(\(tenant)::uuid, \(head - 1)::bigint)") }
+                try await database.withTenant(tenant) { tx in
+                    try await tx.execute("SELECT advance_audit_purge(\(tenant)::uuid, \(head - 1)::bigint)")
+                }
             }
 
             // The owner (or a restored dump) moves it anyway: readers do not trust it.
@@ -58,7 +61,8 @@ struct PurgeBoundaryTests {
             let streamed = await stream.next(1)
             #expect(streamed.first?.type == "intent.submitted" && streamed.first.map { $0.id < head - 1 } == true, "\(streamed)")
 
-            let pack = try await EvidencePackTests.download(api, as: admin, since: Date().addingTimeInterval(-3600), until: Date().addingTimeInterval(5))
+            let pack = try await EvidencePackTests.download(
+                api, as: admin, since: Date().addingTimeInterval(-3600), until: Date().addingTimeInterval(5))
             let outcome = EvidenceVerifier.verify(pack)
             #expect(outcome.valid && !outcome.notes.contains { $0.hasPrefix("purged before") }, "\(outcome.notes) \(outcome.findings)")
         }
@@ -89,7 +93,9 @@ struct PurgeBoundaryTests {
                 }
             }
             // The chain goes on as before.
-            #expect(try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.read","resource":"h/4"}"#).status == .created)
+            #expect(
+                try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.read","resource":"h/4"}"#).status
+                    == .created)
             let verified = try await api.call(.get, "/v1/audit/verify", as: signup.credential).json
             #expect(verified["valid"] as? Bool == true && (verified["checked"] as? Int ?? 0) > Int(head), "\(verified)")
         }

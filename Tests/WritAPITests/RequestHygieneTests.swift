@@ -22,28 +22,32 @@ struct RequestHygieneTests {
             }
             let listed = try await api.call(.get, "/v1/intents", as: signup.credential)["items"] as? [[String: Any]]
             #expect(listed?.isEmpty == true)
-            let charset = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: body,
-                                             headers: [.contentType: "application/json; charset=utf-8"])
+            let charset = try await api.call(
+                .post, "/v1/intents", as: .key(setup.key), json: body,
+                headers: [.contentType: "application/json; charset=utf-8"])
             #expect(charset.status == .created)
             // Logging out sends no body and needs no type.
             #expect(try await api.call(.delete, "/v1/sessions/current", as: signup.credential).status.code < 300)
         }
     }
 
-    @Test("bidi overrides, zero-width characters and line separators are refused in justifications and comments",
-          arguments: ["\u{202E}gnirts", "pay\u{200B}ment", "line\u{2028}break", "para\u{2029}graph", "\u{2066}isolate\u{2069}"])
+    @Test(
+        "bidi overrides, zero-width characters and line separators are refused in justifications and comments",
+        arguments: ["\u{202E}gnirts", "pay\u{200B}ment", "line\u{2028}break", "para\u{2029}graph", "\u{2066}isolate\u{2069}"])
     func readableText(_ text: String) async throws {
         try await TestApp.withServer { api, _ in
             let signup = try await api.signup()
             let setup = try await api.agentWithKey(as: signup.credential)
             let escaped = text.unicodeScalars.map { $0.isASCII ? String($0) : String(format: "\\u%04X", $0.value) }.joined()
-            let intent = try await api.call(.post, "/v1/intents", as: .key(setup.key),
-                                            json: #"{"action":"crm.update","resource":"c/1","justification":"\#(escaped)"}"#)
+            let intent = try await api.call(
+                .post, "/v1/intents", as: .key(setup.key),
+                json: #"{"action":"crm.update","resource":"c/1","justification":"\#(escaped)"}"#)
             #expect(intent.status == .unprocessableContent && intent.errorPaths == ["/justification"], "\(intent.body)")
             let pending = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.update","resource":"c/2"}"#)
             let id = try #require(pending["id"] as? String)
-            let decision = try await api.call(.post, "/v1/intents/\(id)/decisions", as: signup.credential,
-                                              json: #"{"decision":"reject","comment":"\#(escaped)"}"#)
+            let decision = try await api.call(
+                .post, "/v1/intents/\(id)/decisions", as: signup.credential,
+                json: #"{"decision":"reject","comment":"\#(escaped)"}"#)
             #expect(decision.status == .unprocessableContent && decision.errorPaths == ["/comment"], "\(decision.body)")
         }
     }

@@ -13,13 +13,16 @@ struct RequestSigningTests {
 
     /// A new organisation, an agent with its first key, and a second key of the agent with its signing secret.
     static func signedKey(_ api: APIClient) async throws
-        -> (signup: (credential: Credential, tenant: String, user: String, response: APIResponse),
-            setup: (team: String, agent: String, keyID: String, key: String), key: Credential, secret: String)
+        -> (
+            signup: (credential: Credential, tenant: String, user: String, response: APIResponse),
+            setup: (team: String, agent: String, keyID: String, key: String), key: Credential, secret: String
+        )
     {
         let signup = try await api.signup()
         let setup = try await api.agentWithKey(as: signup.credential)
-        let created = try await api.call(.post, "/v1/api-keys", as: signup.credential,
-                                         json: #"{"name":"signed","agent_id":"\#(setup.agent)","scopes":["intents"]}"#)
+        let created = try await api.call(
+            .post, "/v1/api-keys", as: signup.credential,
+            json: #"{"name":"signed","agent_id":"\#(setup.agent)","scopes":["intents"]}"#)
         return (signup, setup, Credential.key(created["key"] as? String ?? ""), try #require(created["signing_secret"] as? String))
     }
 
@@ -49,8 +52,9 @@ struct RequestSigningTests {
                 let answer = try await send(body, timestamp: timestamp, signedAs: signedAs)
                 #expect(answer.status == .unauthorized, "\(name): \(answer.status) \(answer.body)")
             }
-            let unsigned = try await api.call(.post, "/api/v1/intents", as: key, json: body,
-                                              headers: [HTTPField.Name("X-Vienna-Timestamp")!: String(now)])
+            let unsigned = try await api.call(
+                .post, "/api/v1/intents", as: key, json: body,
+                headers: [HTTPField.Name("X-Vienna-Timestamp")!: String(now)])
             #expect(unsigned.status == .unauthorized)
             // A new timestamp is a new request (idempotency still makes it the same intent).
             let fresh = try await send(body, timestamp: String(now + 1), signedAs: String(now + 1))
@@ -58,7 +62,9 @@ struct RequestSigningTests {
         }
     }
 
-    @Test("a body signed with the key's secret is filed; another secret or other bytes file nothing; problems on /api/v1 carry error and code")
+    @Test(
+        "a body signed with the key's secret is filed; another secret or other bytes file nothing; problems on /api/v1 carry error and code"
+    )
     func signatures() async throws {
         try await TestApp.withServer { api, _ in
             let (signup, setup, key, secret) = try await Self.signedKey(api)
@@ -66,7 +72,8 @@ struct RequestSigningTests {
             let listed = try await api.call(.get, "/v1/api-keys", as: signup.credential)
             #expect(!listed.body.contains(secret), "the secret is shown again after creation")
 
-            let body = #"{"agent_id":"\#(setup.agent)","action":"s3.objects.read","params":{"resource":"b/1"},"timestamp":"2026-12-02T10:00:00Z"}"#
+            let body =
+                #"{"agent_id":"\#(setup.agent)","action":"s3.objects.read","params":{"resource":"b/1"},"timestamp":"2026-12-02T10:00:00Z"}"#
             let spaced = body.replacingOccurrences(of: ",", with: ", ")
             let refusals: [(String, String, Credential)] = [
                 ("another secret", Self.signature(body, secret: "wsk_" + String(repeating: "A", count: 43)), key),
@@ -75,24 +82,28 @@ struct RequestSigningTests {
                 ("another scheme", "sha256:" + Self.signature(body, secret: secret).dropFirst(12), key),
             ]
             for (name, signature, credential) in refusals {
-                let response = try await api.call(.post, "/api/v1/intents", as: credential, json: body,
-                                                  headers: [HTTPField.Name("X-Vienna-Signature")!: signature])
+                let response = try await api.call(
+                    .post, "/api/v1/intents", as: credential, json: body,
+                    headers: [HTTPField.Name("X-Vienna-Signature")!: signature])
                 #expect(response.status == .unauthorized, "\(name): \(response.status)")
                 #expect(response["code"] as? String == "INVALID_SIGNATURE" && response["error"] as? String == response["detail"] as? String)
             }
             let filed = try await api.call(.get, "/v1/intents", as: signup.credential)["items"] as? [[String: Any]]
             #expect(filed?.isEmpty == true, "a refused signature filed an intent")
 
-            let signed = try await api.call(.post, "/api/v1/intents", as: key, json: body,
-                                            headers: [HTTPField.Name("X-Vienna-Signature")!: Self.signature(body, secret: secret)])
+            let signed = try await api.call(
+                .post, "/api/v1/intents", as: key, json: body,
+                headers: [HTTPField.Name("X-Vienna-Signature")!: Self.signature(body, secret: secret)])
             #expect(signed.status == .created && signed["status"] as? String == "approved")
             // The same bytes again (a retry) are the same intent.
-            let again = try await api.call(.post, "/api/v1/intents", as: key, json: body,
-                                           headers: [HTTPField.Name("X-Vienna-Signature")!: Self.signature(body, secret: secret)])
+            let again = try await api.call(
+                .post, "/api/v1/intents", as: key, json: body,
+                headers: [HTTPField.Name("X-Vienna-Signature")!: Self.signature(body, secret: secret)])
             #expect(again.status == .ok && again["intent_id"] as? String == signed["intent_id"] as? String)
             // The first key was made with a secret too, but signing with it under this key fails.
-            let other = try await api.call(.post, "/api/v1/intents", as: .key(setup.key), json: body,
-                                           headers: [HTTPField.Name("X-Vienna-Signature")!: Self.signature(body, secret: secret)])
+            let other = try await api.call(
+                .post, "/api/v1/intents", as: .key(setup.key), json: body,
+                headers: [HTTPField.Name("X-Vienna-Signature")!: Self.signature(body, secret: secret)])
             #expect(other.status == .unauthorized)
             let items = try await api.call(.get, "/v1/intents", as: signup.credential)["items"] as? [[String: Any]] ?? []
             #expect(items.count == 1)
@@ -101,14 +112,20 @@ struct RequestSigningTests {
     }
 
     /// Problems on /api/v1 carry `error` and `code`; agents cannot speak for others; `/v1` problems are unchanged.
-    static func checkProblems(_ api: APIClient, signup: Credential, setup: (team: String, agent: String, keyID: String, key: String)) async throws {
-        let invalid = try await api.call(.post, "/api/v1/intents", as: .key(setup.key), json: #"{"agent_id":"\#(setup.agent)","action":"a b"}"#)
+    static func checkProblems(_ api: APIClient, signup: Credential, setup: (team: String, agent: String, keyID: String, key: String))
+        async throws
+    {
+        let invalid = try await api.call(
+            .post, "/api/v1/intents", as: .key(setup.key), json: #"{"agent_id":"\#(setup.agent)","action":"a b"}"#)
         #expect(invalid.status == .unprocessableContent && invalid["code"] as? String == "INVALID_REQUEST")
-        let other = try await api.call(.post, "/api/v1/agent/intent", as: .key(setup.key), json: #"{"agent_id":"python-sdk","action":"s3.read"}"#)
+        let other = try await api.call(
+            .post, "/api/v1/agent/intent", as: .key(setup.key), json: #"{"agent_id":"python-sdk","action":"s3.read"}"#)
         #expect(other.status == .forbidden && other["code"] as? String == "FORBIDDEN")
-        let header = try await api.call(.get, "/api/v1/policies", as: .key(setup.key), headers: [HTTPField.Name("X-Vienna-Agent")!: "intruder"])
+        let header = try await api.call(
+            .get, "/api/v1/policies", as: .key(setup.key), headers: [HTTPField.Name("X-Vienna-Agent")!: "intruder"])
         #expect(header.status == .forbidden)
-        let byName = try await api.call(.get, "/api/v1/policies", as: .key(setup.key), headers: [HTTPField.Name("X-Vienna-Agent")!: "deployer"])
+        let byName = try await api.call(
+            .get, "/api/v1/policies", as: .key(setup.key), headers: [HTTPField.Name("X-Vienna-Agent")!: "deployer"])
         #expect(byName.status == .ok)
         let unknown = try await api.call(.get, "/api/v1/no-such-route", as: .key(setup.key))
         #expect(unknown.status == .notFound && unknown["code"] as? String == "NOT_FOUND")
@@ -118,6 +135,8 @@ struct RequestSigningTests {
         let session = try #require(signup.sessionCookie)
         #expect(try await api.call(.get, "/api/v1/agents", headers: [.authorization: "Bearer \(session)"]).status == .ok)
         #expect(try await api.call(.get, "/v1/agents", headers: [.authorization: "Bearer \(session)"]).status == .unauthorized)
-        #expect(try await api.call(.get, "/api/v1/agents", headers: [.authorization: "Bearer wss_unknown-session-token-000000"]).status == .unauthorized)
+        #expect(
+            try await api.call(.get, "/api/v1/agents", headers: [.authorization: "Bearer wss_unknown-session-token-000000"]).status
+                == .unauthorized)
     }
 }

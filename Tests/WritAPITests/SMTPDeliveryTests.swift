@@ -21,20 +21,26 @@ struct SMTPDeliveryTests {
         }
         let plain = try part(after: "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 7bit")
         let encoded = try part(after: "Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64")
-        return (plain, String(decoding: try #require(Data(base64Encoded: encoded.replacingOccurrences(of: "\r\n", with: ""))), as: UTF8.self))
+        return (
+            plain, String(decoding: try #require(Data(base64Encoded: encoded.replacingOccurrences(of: "\r\n", with: ""))), as: UTF8.self)
+        )
     }
 
     /// The outbox rows of a tenant as the owner sees them: attempts, sent or not, last error.
     static func outbox(_ database: TestDatabaseInfo, tenant: String) async throws -> [(attempts: Int, sent: Bool, error: String?)] {
         let owner = ConnectionPool(configuration: database.migrateConfiguration)
         defer { Task { await owner.close() } }
-        return try await owner.query("""
+        return try await owner.query(
+            """
             SELECT attempts, sent_at IS NOT NULL AS sent, last_error FROM writ.outbox WHERE tenant_id = \(UUID(uuidString: tenant)!)
-            """).map { (try $0.decode(Int.self, "attempts"), try $0.decode(Bool.self, "sent"), try $0.decode(String?.self, "last_error")) }
+            """
+        ).map { (try $0.decode(Int.self, "attempts"), try $0.decode(Bool.self, "sent"), try $0.decode(String?.self, "last_error")) }
     }
 
     /// The tenant's outbox once its first message has been attempted (or after 10 s).
-    static func outboxAfterFirstAttempt(_ database: TestDatabaseInfo, tenant: String) async throws -> [(attempts: Int, sent: Bool, error: String?)] {
+    static func outboxAfterFirstAttempt(_ database: TestDatabaseInfo, tenant: String) async throws -> [(
+        attempts: Int, sent: Bool, error: String?
+    )] {
         var rows: [(attempts: Int, sent: Bool, error: String?)] = []
         _ = try await eventually(every: .milliseconds(100)) {
             rows = try await outbox(database, tenant: tenant)
@@ -59,9 +65,11 @@ struct SMTPDeliveryTests {
                 _ = try await api.inviteAndAccept(as: signup.credential, email: email, roles: #"["board"]"#)
                 board.append(email)
             }
-            let intent = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"""
-                {"action":"k8s.deployment.scale","resource":"prod/web","params":{"replicas":80}}
-                """#)
+            let intent = try await api.call(
+                .post, "/v1/intents", as: .key(setup.key),
+                json: #"""
+                    {"action":"k8s.deployment.scale","resource":"prod/web","params":{"replicas":80}}
+                    """#)
             #expect(intent["tier"] as? String == "T3", "\(intent.status) \(intent["detail"] ?? "")")
             let mails = try await server.messages(kind: .boardApprovalLink, count: 2)
             #expect(mails.count == 2)
@@ -71,8 +79,9 @@ struct SMTPDeliveryTests {
                 #expect(mail.text.contains("\r\nFrom: Writ <writ@example.com>\r\n"))
                 #expect(mail.text.contains("Content-Type: multipart/alternative; boundary="))
                 let (plain, html) = try Self.parts(of: mail.text)
-                let link = try #require(plain.components(separatedBy: "\r\n").map { $0.trimmingCharacters(in: .whitespaces) }
-                    .first { $0.hasPrefix("http://127.0.0.1:8080/approve#wsb_") })
+                let link = try #require(
+                    plain.components(separatedBy: "\r\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                        .first { $0.hasPrefix("http://127.0.0.1:8080/approve#wsb_") })
                 #expect(html.contains("href=\"\(link)\""))
                 #expect(html.contains("k8s.deployment.scale on prod/web"))
                 let token = String(link.split(separator: "#")[1])
@@ -139,7 +148,8 @@ struct SMTPDeliveryTests {
             $0.mailDirectory = nil
         }) { api, database in
             let signup = try await api.signup()
-            _ = try await api.call(.post, "/v1/members", as: signup.credential, json: #"{"email":"nobody@example.com","roles":["operator"]}"#)
+            _ = try await api.call(
+                .post, "/v1/members", as: signup.credential, json: #"{"email":"nobody@example.com","roles":["operator"]}"#)
             let rows = try await Self.outboxAfterFirstAttempt(database, tenant: signup.tenant)
             #expect(rows.count == 1)
             #expect(rows.first.map { $0.attempts >= 1 && !$0.sent } == true)
@@ -158,7 +168,8 @@ struct SMTPDeliveryTests {
             $0.mailDirectory = nil
         }) { api, database in
             let signup = try await api.signup()
-            _ = try await api.call(.post, "/v1/members", as: signup.credential, json: #"{"email":"clear@example.com","roles":["operator"]}"#)
+            _ = try await api.call(
+                .post, "/v1/members", as: signup.credential, json: #"{"email":"clear@example.com","roles":["operator"]}"#)
             let rows = try await Self.outboxAfterFirstAttempt(database, tenant: signup.tenant)
             #expect(rows.first?.error?.contains("STARTTLS") == true)
             #expect(try server.received().isEmpty)
@@ -168,7 +179,8 @@ struct SMTPDeliveryTests {
             $0.mailDirectory = nil
         }) { api, database in
             let signup = try await api.signup()
-            _ = try await api.call(.post, "/v1/members", as: signup.credential, json: #"{"email":"relay@example.com","roles":["operator"]}"#)
+            _ = try await api.call(
+                .post, "/v1/members", as: signup.credential, json: #"{"email":"relay@example.com","roles":["operator"]}"#)
             #expect(try await server.messages(kind: .invitation, count: 1).count == 1)
             // Once the outbox marks it sent it is never sent again: then count.
             #expect(try await eventually { try await Self.outbox(database, tenant: signup.tenant).map(\.sent) == [true] })

@@ -27,7 +27,9 @@ struct SMTPTestServer {
 
     /// With `echoRefusedAuth`, a refused AUTH is answered with the credentials the client sent, as
     /// some servers echo the command they refuse.
-    static func start(_ mode: Mode, user: String? = nil, password: String? = nil, echoRefusedAuth: Bool = false) async throws -> SMTPTestServer {
+    static func start(_ mode: Mode, user: String? = nil, password: String? = nil, echoRefusedAuth: Bool = false) async throws
+        -> SMTPTestServer
+    {
         let python = ProcessInfo.processInfo.environment["WRIT_TEST_PYTHON"] ?? "python3"
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("writ-smtp-\(UUID().uuidString)")
         let port = Int.random(in: 40_000..<50_000)
@@ -35,7 +37,9 @@ struct SMTPTestServer {
         process.executableURL = URL(fileURLWithPath: python)
         let script = TestCluster.migrationsDirectory.deletingLastPathComponent().appendingPathComponent("scripts/smtp_server.py").path
         process.arguments = [script, directory.path, String(port), mode.rawValue] + [user, password].compactMap { $0 }
-        if echoRefusedAuth { process.environment = ProcessInfo.processInfo.environment.merging(["WRIT_SMTP_ECHO_AUTH": "1"]) { _, new in new } }
+        if echoRefusedAuth {
+            process.environment = ProcessInfo.processInfo.environment.merging(["WRIT_SMTP_ECHO_AUTH": "1"]) { _, new in new }
+        }
         // Not on our stdout: a lingering child would keep the test run's output pipe open.
         process.standardOutput = FileHandle.nullDevice
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -58,7 +62,8 @@ struct SMTPTestServer {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: mail.path))?.filter { $0.hasSuffix(".eml") } ?? []
         return try names.sorted().map { name in
             let text = try String(contentsOf: mail.appendingPathComponent(name), encoding: .utf8)
-            let meta = try JSONParser.parse(try Data(contentsOf: mail.appendingPathComponent(name.replacingOccurrences(of: ".eml", with: ".json"))))
+            let meta = try JSONParser.parse(
+                try Data(contentsOf: mail.appendingPathComponent(name.replacingOccurrences(of: ".eml", with: ".json"))))
             return Received(text: text, tls: meta["tls"] == .bool(true), authenticated: meta["authenticated"] == .bool(true))
         }
     }

@@ -22,29 +22,37 @@ struct SecretLoggingTests {
         let socket = ProcessInfo.processInfo.environment["WRIT_TEST_SOCKET_DIR"] ?? "/tmp"
         let server = try await ServedProcess.start(
             database: database,
-            arguments: ["--database-url", database.appConnectionString + " password=\(password)",
-                        "--migrate-database-url", "postgresql://postgres:\(password)@/\(database.name)?host=\(socket)",
-                        "--log-level", "trace"],
-            environment: ["WRIT_MASTER_KEY": masterKey, "WRIT_METRICS_TOKEN": metricsToken,
-                          "WRIT_SMTP_URL": "smtps://writ-mailer:\(smtpPassword)@127.0.0.1:1?from=writ@example.com"], output: handle)
+            arguments: [
+                "--database-url", database.appConnectionString + " password=\(password)",
+                "--migrate-database-url", "postgresql://postgres:\(password)@/\(database.name)?host=\(socket)",
+                "--log-level", "trace",
+            ],
+            environment: [
+                "WRIT_MASTER_KEY": masterKey, "WRIT_METRICS_TOKEN": metricsToken,
+                "WRIT_SMTP_URL": "smtps://writ-mailer:\(smtpPassword)@127.0.0.1:1?from=writ@example.com",
+            ], output: handle)
         let base = server.base
 
         let jar = FileManager.default.temporaryDirectory.appendingPathComponent("writ-jar-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: jar) }
         let signupPassword = "login-pass-\(UUID().uuidString)"
-        let signup = ServedProcess.json(try ServedProcess.curl([
-            "-c", jar, "-H", "Content-Type: application/json", "-d",
-            #"{"organization":"Trace","email":"trace-\#(UUID().uuidString.prefix(6))@example.com","password":"\#(signupPassword)"}"#,
-            "\(base)/v1/signup",
-        ]))
+        let signup = ServedProcess.json(
+            try ServedProcess.curl([
+                "-c", jar, "-H", "Content-Type: application/json", "-d",
+                #"{"organization":"Trace","email":"trace-\#(UUID().uuidString.prefix(6))@example.com","password":"\#(signupPassword)"}"#,
+                "\(base)/v1/signup",
+            ]))
         let csrf = try #require(signup["csrf_token"] as? String)
-        let session = try String(contentsOfFile: jar, encoding: .utf8).split(separator: "\n").last { $0.contains("writ_session") }?
+        let session =
+            try String(contentsOfFile: jar, encoding: .utf8).split(separator: "\n").last { $0.contains("writ_session") }?
             .split(separator: "\t").last.map(String.init) ?? ""
         #expect(session.hasPrefix("wss_"))
-        let key = ServedProcess.json(try ServedProcess.curl([
-            "-b", jar, "-H", "Content-Type: application/json", "-H", "X-CSRF-Token: \(csrf)", "-d",
-            #"{"name":"traced","scopes":["admin"]}"#, "\(base)/v1/api-keys",
-        ]))["key"] as? String ?? ""
+        let key =
+            ServedProcess.json(
+                try ServedProcess.curl([
+                    "-b", jar, "-H", "Content-Type: application/json", "-H", "X-CSRF-Token: \(csrf)", "-d",
+                    #"{"name":"traced","scopes":["admin"]}"#, "\(base)/v1/api-keys",
+                ]))["key"] as? String ?? ""
         #expect(key.hasPrefix("writ_"))
         _ = try ServedProcess.curl(["-H", "Authorization: Bearer \(key)", "\(base)/v1/me"])
         _ = try ServedProcess.curl(["-H", "Authorization: Bearer \(metricsToken)", "\(base)/metrics"])
@@ -53,9 +61,11 @@ struct SecretLoggingTests {
 
         let text = try String(contentsOf: log, encoding: .utf8)
         #expect(text.contains("trace") || text.contains("debug"), "the server logged nothing at trace level")
-        for (name, secret) in [("database password", password), ("master key", masterKey), ("login password", signupPassword),
-                               ("session token", session), ("CSRF token", csrf), ("API key", key), ("metrics token", metricsToken),
-                               ("SMTP password", smtpPassword)] {
+        for (name, secret) in [
+            ("database password", password), ("master key", masterKey), ("login password", signupPassword),
+            ("session token", session), ("CSRF token", csrf), ("API key", key), ("metrics token", metricsToken),
+            ("SMTP password", smtpPassword),
+        ] {
             #expect(!text.contains(secret), "the log contains the \(name)")
         }
         // Nor any key as the bytes a reflected value would print: the master key and what is derived from it.

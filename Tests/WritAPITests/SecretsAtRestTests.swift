@@ -10,7 +10,9 @@ struct SecretsAtRestTests {
     static func dump(_ database: TestDatabaseInfo) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/pg_dump")
-        process.arguments = ["--no-owner", "-h", ProcessInfo.processInfo.environment["WRIT_TEST_SOCKET_DIR"] ?? "/tmp", "-U", "postgres", database.name]
+        process.arguments = [
+            "--no-owner", "-h", ProcessInfo.processInfo.environment["WRIT_TEST_SOCKET_DIR"] ?? "/tmp", "-U", "postgres", database.name,
+        ]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -27,7 +29,7 @@ struct SecretsAtRestTests {
             guard let range = Range(match.range, in: text) else { return nil }
             let token = String(text[range])
             guard let parts = JWS.Parts(compact: token), !parts.signature.isEmpty,
-                  let header = try? JSONParser.parse(parts.header), header["typ"]?.stringValue == "writ-warrant+jwt"
+                let header = try? JSONParser.parse(parts.header), header["typ"]?.stringValue == "writ-warrant+jwt"
             else { return nil }
             return token
         }
@@ -39,8 +41,10 @@ struct SecretsAtRestTests {
         try await TestApp.withServer(configure: { $0.mailDirectory = mail.path }) { api, database in
             let signup = try await api.signup()
             let setup = try await api.agentWithKey(as: signup.credential)
-            var secrets: [(String, String)] = [("session", signup.credential.sessionCookie ?? ""), ("csrf", signup.credential.csrf ?? ""),
-                                               ("agent key", setup.key)]
+            var secrets: [(String, String)] = [
+                ("session", signup.credential.sessionCookie ?? ""), ("csrf", signup.credential.csrf ?? ""),
+                ("agent key", setup.key),
+            ]
             var board: [ApprovalFlowTests.Person] = []
             for _ in 0..<2 {
                 let email = "b-\(UUID().uuidString.prefix(6))@example.com"
@@ -53,14 +57,17 @@ struct SecretsAtRestTests {
             secrets.append(("unaccepted invitation link", try await api.invitationToken(for: waiting)))
             let t0 = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
             secrets.append(("T0 warrant", t0["warrant"] as? String ?? ""))
-            let t3 = try await api.call(.post, "/v1/intents", as: .key(setup.key),
-                                         json: #"{"action":"k8s.deployment.scale","resource":"prod/web","params":{"replicas":90}}"#)
+            let t3 = try await api.call(
+                .post, "/v1/intents", as: .key(setup.key),
+                json: #"{"action":"k8s.deployment.scale","resource":"prod/web","params":{"replicas":90}}"#)
             let links = try await BoardApprovalTests.links(in: mail, count: 2)
             #expect(links.count == 2)
             for (_, token) in links { secrets.append(("board link", token)) }
             // One member votes; the other link stays live until the intent is decided.
             let firstLink = try #require(links.values.first)
-            #expect(try await api.call(.post, "/v1/approval-links/decide", json: #"{"token":"\#(firstLink)","decision":"approve"}"#).status == .ok)
+            #expect(
+                try await api.call(.post, "/v1/approval-links/decide", json: #"{"token":"\#(firstLink)","decision":"approve"}"#).status
+                    == .ok)
             let t3State = try await api.call(.get, "/v1/intents/\(t3["id"] as? String ?? "")", as: .key(setup.key))
             if let warrant = t3State["warrant"] as? String { secrets.append(("T3 warrant", warrant)) }
             let admin = try await api.call(.post, "/v1/api-keys", as: signup.credential, json: #"{"name":"auto","scopes":["admin"]}"#)
@@ -75,7 +82,8 @@ struct SecretsAtRestTests {
             }
             for prefix in ["wsb_", "wsi_", "wss_", "wsk_", "writ_"] {
                 let pattern = try NSRegularExpression(pattern: NSRegularExpression.escapedPattern(for: prefix) + "[A-Za-z0-9_-]{20,}")
-                #expect(pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil, "the dump holds a \(prefix)… token")
+                #expect(
+                    pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil, "the dump holds a \(prefix)… token")
             }
             #expect(try Self.signedWarrants(in: text).isEmpty, "the dump holds a signed warrant")
             // The links that were mailed do work: the dump is clean because nothing usable is stored.

@@ -12,10 +12,14 @@ struct SeparationOfDutiesTests {
             let signup = try await api.signup()
             let owner = try await ApprovalFlowTests.person(api, admin: signup.credential, roles: #"["admin"]"#)
             let team = try await api.call(.post, "/v1/teams", as: signup.credential, json: #"{"name":"sod"}"#)["id"] as? String ?? ""
-            let agent = try await api.call(.post, "/v1/agents", as: signup.credential,
-                                           json: #"{"name":"owned","team_id":"\#(team)","owner_id":"\#(owner.id)"}"#)["id"] as? String ?? ""
-            let key = try await api.call(.post, "/v1/api-keys", as: signup.credential, json: #"{"name":"k","agent_id":"\#(agent)","scopes":["intents"]}"#)
-            let intent = try await api.call(.post, "/v1/intents", as: .key(key["key"] as? String ?? ""), json: #"{"action":"crm.update","resource":"c/1"}"#)
+            let agent =
+                try await api.call(
+                    .post, "/v1/agents", as: signup.credential,
+                    json: #"{"name":"owned","team_id":"\#(team)","owner_id":"\#(owner.id)"}"#)["id"] as? String ?? ""
+            let key = try await api.call(
+                .post, "/v1/api-keys", as: signup.credential, json: #"{"name":"k","agent_id":"\#(agent)","scopes":["intents"]}"#)
+            let intent = try await api.call(
+                .post, "/v1/intents", as: .key(key["key"] as? String ?? ""), json: #"{"action":"crm.update","resource":"c/1"}"#)
             let id = intent["id"] as? String ?? ""
             let cleared = try await api.call(.patch, "/v1/agents/\(agent)", as: owner.credential, json: #"{"owner_id":null}"#)
             #expect(cleared.status == .ok)
@@ -30,18 +34,22 @@ struct SeparationOfDutiesTests {
         try await TestApp.withLiveServer { client in
             let api = APIClient(client: client)
             let signup = try await api.signup()
-            let setup = try await api.agentWithKey(as: signup.credential) // no owner; the admin made the key
+            let setup = try await api.agentWithKey(as: signup.credential)  // no owner; the admin made the key
             let intent = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.update","resource":"c/2"}"#)
             let id = intent["id"] as? String ?? ""
             let own = try await api.call(.post, "/v1/intents/\(id)/decisions", as: signup.credential, json: #"{"decision":"approve"}"#)
             #expect(own.status == .forbidden)
             // Nor through a key made by a key the admin made.
-            let adminKey = try await api.call(.post, "/v1/api-keys", as: signup.credential, json: #"{"name":"automation","scopes":["admin"]}"#)
-            let derived = try await api.call(.post, "/v1/api-keys", as: .key(adminKey["key"] as? String ?? ""),
-                                             json: #"{"name":"derived","agent_id":"\#(setup.agent)","scopes":["intents"]}"#)
-            let second = try await api.call(.post, "/v1/intents", as: .key(derived["key"] as? String ?? ""), json: #"{"action":"crm.update","resource":"c/3"}"#)
-            let secondDecision = try await api.call(.post, "/v1/intents/\(second["id"] as? String ?? "")/decisions", as: signup.credential,
-                                                    json: #"{"decision":"approve"}"#)
+            let adminKey = try await api.call(
+                .post, "/v1/api-keys", as: signup.credential, json: #"{"name":"automation","scopes":["admin"]}"#)
+            let derived = try await api.call(
+                .post, "/v1/api-keys", as: .key(adminKey["key"] as? String ?? ""),
+                json: #"{"name":"derived","agent_id":"\#(setup.agent)","scopes":["intents"]}"#)
+            let second = try await api.call(
+                .post, "/v1/intents", as: .key(derived["key"] as? String ?? ""), json: #"{"action":"crm.update","resource":"c/3"}"#)
+            let secondDecision = try await api.call(
+                .post, "/v1/intents/\(second["id"] as? String ?? "")/decisions", as: signup.credential,
+                json: #"{"decision":"approve"}"#)
             #expect(secondDecision.status == .forbidden)
             // Another admin may.
             let other = try await ApprovalFlowTests.person(api, admin: signup.credential, roles: #"["admin"]"#)
@@ -60,15 +68,20 @@ struct SeparationOfDutiesTests {
             for index in 0..<3 {
                 let email = "board\(index)-\(UUID().uuidString.prefix(6))@example.com"
                 let (invited, accepted, _) = try await api.inviteAndAccept(as: signup.credential, email: email, roles: #"["board"]"#)
-                board[email] = ApprovalFlowTests.Person(credential: Credential.session(from: accepted), id: invited["id"] as? String ?? "", totp: nil)
+                board[email] = ApprovalFlowTests.Person(
+                    credential: Credential.session(from: accepted), id: invited["id"] as? String ?? "", totp: nil)
             }
-            let intent = try await api.call(.post, "/v1/intents", as: .key(setup.key),
-                                             json: #"{"action":"k8s.deployment.scale","resource":"prod/web","params":{"replicas":80}}"#)
+            let intent = try await api.call(
+                .post, "/v1/intents", as: .key(setup.key),
+                json: #"{"action":"k8s.deployment.scale","resource":"prod/web","params":{"replicas":80}}"#)
             #expect(intent["tier"] as? String == "T3")
             let tokens = try await BoardApprovalTests.links(in: mail, count: 3)
             let (email, member) = try #require(board.first)
-            #expect(try await api.call(.patch, "/v1/agents/\(setup.agent)", as: signup.credential, json: #"{"owner_id":"\#(member.id)"}"#).status == .ok)
-            let vote = try await api.call(.post, "/v1/approval-links/decide", json: #"{"token":"\#(tokens[email] ?? "")","decision":"approve"}"#)
+            #expect(
+                try await api.call(.patch, "/v1/agents/\(setup.agent)", as: signup.credential, json: #"{"owner_id":"\#(member.id)"}"#)
+                    .status == .ok)
+            let vote = try await api.call(
+                .post, "/v1/approval-links/decide", json: #"{"token":"\#(tokens[email] ?? "")","decision":"approve"}"#)
             #expect(vote.status == .forbidden)
             // The link was not used up by the refused vote.
             #expect(try await api.call(.post, "/v1/approval-links/view", json: #"{"token":"\#(tokens[email] ?? "")"}"#).status == .ok)

@@ -18,11 +18,12 @@ struct ServedProcess {
         let port = Int.random(in: 20_000..<40_000)
         let process = Process()
         process.executableURL = binary
-        process.arguments = [
-            "serve", "--database-url", database.appConnectionString, "--migrate-database-url", database.adminConnectionString,
-            "--http-address", "127.0.0.1:\(port)", "--migrations-dir", TestCluster.migrationsDirectory.path,
-            "--static-dir", TestCluster.staticDirectory.path,
-        ] + arguments
+        process.arguments =
+            [
+                "serve", "--database-url", database.appConnectionString, "--migrate-database-url", database.adminConnectionString,
+                "--http-address", "127.0.0.1:\(port)", "--migrations-dir", TestCluster.migrationsDirectory.path,
+                "--static-dir", TestCluster.staticDirectory.path,
+            ] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["WRIT_MASTER_KEY"] = Data(SecureRandom.bytes(32)).base64EncodedString()
         environment.merge(extra) { _, new in new }
@@ -36,9 +37,14 @@ struct ServedProcess {
         }
         try process.run()
         let served = ServedProcess(process: process, base: "http://127.0.0.1:\(port)")
-        if try await eventually(timeout: .seconds(15), every: .milliseconds(100), {
-            try Self.curl(["-o", "/dev/null", "-w", "%{http_code}", "\(served.base)/readyz"]) == "200"
-        }) { return served }
+        if try await eventually(
+            timeout: .seconds(15), every: .milliseconds(100),
+            {
+                try Self.curl(["-o", "/dev/null", "-w", "%{http_code}", "\(served.base)/readyz"]) == "200"
+            })
+        {
+            return served
+        }
         process.terminate()
         throw NotReady()
     }

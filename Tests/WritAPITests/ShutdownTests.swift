@@ -34,10 +34,11 @@ struct ShutdownTests {
         let output = Pipe()
         poll.standardOutput = output
         try poll.run()
-        #expect(try await eventually(every: .milliseconds(20)) {
-            try ServedProcess.curl(["-H", "Authorization: Bearer \(metricsToken)", "\(base)/metrics"])
-                .split(separator: "\n").contains { $0.hasPrefix("writ_long_polls_waiting 1") }
-        })
+        #expect(
+            try await eventually(every: .milliseconds(20)) {
+                try ServedProcess.curl(["-H", "Authorization: Bearer \(metricsToken)", "\(base)/metrics"])
+                    .split(separator: "\n").contains { $0.hasPrefix("writ_long_polls_waiting 1") }
+            })
         let started = Date()
         #expect(try await server.terminate(within: 10))
         #expect(Date().timeIntervalSince(started) < 8, "shutdown waited for the long-poll")

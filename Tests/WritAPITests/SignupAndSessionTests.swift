@@ -25,7 +25,8 @@ struct SignupAndSessionTests {
             #expect((me["tenant"] as? [String: Any])?["id"] as? String == result.tenant)
             // The address has a login: another organisation needs that login's password, and is
             // then added to the same login.
-            let again = try await api.call(.post, "/v1/signup", json: #"{"organization":"Other","email":"ada@EXAMPLE.com","password":"another long password"}"#)
+            let again = try await api.call(
+                .post, "/v1/signup", json: #"{"organization":"Other","email":"ada@EXAMPLE.com","password":"another long password"}"#)
             #expect(again.status == .unauthorized)
         }
     }
@@ -37,7 +38,9 @@ struct SignupAndSessionTests {
             let short = try await api.call(.post, "/v1/signup", json: #"{"organization":"A","email":"a@example.com","password":"short"}"#)
             #expect(short.status == .unprocessableContent)
             #expect(short.errorPaths == ["/password"])
-            let unknown = try await api.call(.post, "/v1/signup", json: #"{"organization":"A","email":"a@example.com","password":"long enough password","plan":"enterprise"}"#)
+            let unknown = try await api.call(
+                .post, "/v1/signup",
+                json: #"{"organization":"A","email":"a@example.com","password":"long enough password","plan":"enterprise"}"#)
             #expect(unknown.status == .unprocessableContent)
             #expect(unknown.errorPaths == ["/plan"])
             let types = try await api.call(.post, "/v1/signup", json: #"{"organization":42,"email":["x"],"password":null}"#)
@@ -48,9 +51,11 @@ struct SignupAndSessionTests {
             #expect(malformed.headers[.contentType] == "application/problem+json")
             let array = try await api.call(.post, "/v1/signup", json: "[1,2]")
             #expect(array.status == .unprocessableContent)
-            let huge = try await api.call(.post, "/v1/signup", json: #"{"organization":""# + String(repeating: "x", count: 300_000) + #""}"#)
+            let huge = try await api.call(
+                .post, "/v1/signup", json: #"{"organization":""# + String(repeating: "x", count: 300_000) + #""}"#)
             #expect(huge.status == .contentTooLarge)
-            let hostile = try await api.call(.post, "/v1/signup", json: #"{"organization":"\u0000evil","email":"a@example.com","password":"long enough password"}"#)
+            let hostile = try await api.call(
+                .post, "/v1/signup", json: #"{"organization":"\u0000evil","email":"a@example.com","password":"long enough password"}"#)
             #expect(hostile.status == .unprocessableContent)
             let login = try await api.call(.post, "/v1/sessions", json: #"{"email":"a@example.com","password":"long enough password"}"#)
             #expect(login.status == .unauthorized)
@@ -74,13 +79,15 @@ struct SignupAndSessionTests {
             // the right password meets it even on a machine where one request takes seconds.
             var wait = 0
             for _ in 0..<10 where wait < 4 {
-                let refused = try await api.call(.post, "/v1/sessions", json: #"{"email":"grace@example.com","password":"wrong password!!"}"#)
+                let refused = try await api.call(
+                    .post, "/v1/sessions", json: #"{"email":"grace@example.com","password":"wrong password!!"}"#)
                 if refused.status == .tooManyRequests {
                     wait = Int(refused.headers[.retryAfter] ?? "") ?? 0
                     if wait < 4 { try await Task.sleep(for: .seconds(wait)) }
                 }
             }
-            let throttled = try await api.call(.post, "/v1/sessions", json: #"{"email":"grace@example.com","password":"correct horse battery"}"#)
+            let throttled = try await api.call(
+                .post, "/v1/sessions", json: #"{"email":"grace@example.com","password":"correct horse battery"}"#)
             #expect(throttled.status == .tooManyRequests)
             #expect(Int(throttled.headers[.retryAfter] ?? "") ?? 0 > 0)
         }
@@ -97,10 +104,12 @@ struct SignupAndSessionTests {
             forged.csrf = "not-the-token"
             #expect(try await api.call(.post, "/v1/teams", as: forged, json: #"{"name":"ops"}"#).status == .forbidden)
             #expect(try await api.call(.post, "/v1/teams", as: admin, json: #"{"name":"ops"}"#).status == .created)
-            let second = Credential.session(from: try await api.call(
-                .post, "/v1/sessions", json: #"{"email":"linus@example.com","password":"correct horse battery"}"#))
-            let changed = try await api.call(.post, "/v1/me/password", as: admin,
-                                             json: #"{"current_password":"correct horse battery","new_password":"an even better passphrase"}"#)
+            let second = Credential.session(
+                from: try await api.call(
+                    .post, "/v1/sessions", json: #"{"email":"linus@example.com","password":"correct horse battery"}"#))
+            let changed = try await api.call(
+                .post, "/v1/me/password", as: admin,
+                json: #"{"current_password":"correct horse battery","new_password":"an even better passphrase"}"#)
             #expect(changed.status == .ok)
             #expect(try await api.call(.get, "/v1/me", as: admin).status == .unauthorized)
             #expect(try await api.call(.get, "/v1/me", as: second).status == .unauthorized)
@@ -108,7 +117,8 @@ struct SignupAndSessionTests {
             #expect(try await api.call(.get, "/v1/me", as: fresh).status == .ok)
             #expect(try await api.call(.delete, "/v1/sessions/current", as: fresh).status == .noContent)
             #expect(try await api.call(.get, "/v1/me", as: fresh).status == .unauthorized)
-            let relogin = try await api.call(.post, "/v1/sessions", json: #"{"email":"linus@example.com","password":"an even better passphrase"}"#)
+            let relogin = try await api.call(
+                .post, "/v1/sessions", json: #"{"email":"linus@example.com","password":"an even better passphrase"}"#)
             #expect(relogin.status == .created)
         }
     }

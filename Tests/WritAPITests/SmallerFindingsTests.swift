@@ -15,10 +15,12 @@ struct SmallerFindingsTests {
             let setup = try await api.agentWithKey(as: signup.credential)
             let action = String(repeating: "a", count: 250) + ".read"
             let resource = String(repeating: "r", count: 256)
-            let intent = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"\#(action)","resource":"\#(resource)"}"#)
+            let intent = try await api.call(
+                .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"\#(action)","resource":"\#(resource)"}"#)
             let token = try #require(intent["warrant"] as? String)
             #expect(token.utf8.count > 1024)
-            let verified = try await api.call(.post, "/v1/warrants/verify", json: #"{"warrant":"\#(token)","tenant_id":"\#(signup.tenant)"}"#)
+            let verified = try await api.call(
+                .post, "/v1/warrants/verify", json: #"{"warrant":"\#(token)","tenant_id":"\#(signup.tenant)"}"#)
             #expect(verified.status == .ok)
             #expect(verified["valid"] as? Bool == true)
         }
@@ -33,9 +35,12 @@ struct SmallerFindingsTests {
             #expect(try await api.call(.get, "/v1/policy/versions/99999999999999999999999", as: signup.credential).status == .notFound)
             let cursor = Base64URL.encode(Array("1099511627776".utf8))
             #expect(try await api.call(.get, "/v1/policy/versions?cursor=\(cursor)", as: signup.credential).status == .unprocessableContent)
-            #expect(try await api.call(.get, "/v1/audit?cursor=\(Base64URL.encode(Array("99999999999999999999".utf8)))", as: signup.credential)
-                .status == .unprocessableContent)
-            #expect(try await api.call(.get, "/v1/audit/export?from_seq=9223372036854775808", as: signup.credential).status == .unprocessableContent)
+            #expect(
+                try await api.call(.get, "/v1/audit?cursor=\(Base64URL.encode(Array("99999999999999999999".utf8)))", as: signup.credential)
+                    .status == .unprocessableContent)
+            #expect(
+                try await api.call(.get, "/v1/audit/export?from_seq=9223372036854775808", as: signup.credential).status
+                    == .unprocessableContent)
         }
     }
 
@@ -48,18 +53,22 @@ struct SmallerFindingsTests {
             // An approver and operator, but not of the agent's team: T1 refuses, T2 accepts.
             let person = try await ApprovalFlowTests.person(api, admin: signup.credential, roles: #"["approver","operator"]"#, totp: true)
             let t1 = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.update","resource":"c/1"}"#)
-            let t2 = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.delete","resource":"b/1"}"#)
+            let t2 = try await api.call(
+                .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.delete","resource":"b/1"}"#)
             #expect(t2["tier"] as? String == "T2")
             let code = person.nextCode
-            let refused = try await api.call(.post, "/v1/intents/\(t1["id"] as? String ?? "")/decisions", as: person.credential,
-                                             json: #"{"decision":"approve","totp":"\#(code)"}"#)
+            let refused = try await api.call(
+                .post, "/v1/intents/\(t1["id"] as? String ?? "")/decisions", as: person.credential,
+                json: #"{"decision":"approve","totp":"\#(code)"}"#)
             #expect(refused.status == .forbidden)
-            let accepted = try await api.call(.post, "/v1/intents/\(t2["id"] as? String ?? "")/decisions", as: person.credential,
-                                              json: #"{"decision":"approve","totp":"\#(code)"}"#)
+            let accepted = try await api.call(
+                .post, "/v1/intents/\(t2["id"] as? String ?? "")/decisions", as: person.credential,
+                json: #"{"decision":"approve","totp":"\#(code)"}"#)
             #expect(accepted.status == .ok)
             // And used once it counted.
-            let replay = try await api.call(.post, "/v1/intents/\(t2["id"] as? String ?? "")/decisions", as: person.credential,
-                                            json: #"{"decision":"approve","totp":"\#(code)"}"#)
+            let replay = try await api.call(
+                .post, "/v1/intents/\(t2["id"] as? String ?? "")/decisions", as: person.credential,
+                json: #"{"decision":"approve","totp":"\#(code)"}"#)
             #expect(replay.status != .ok)
         }
     }
@@ -76,16 +85,25 @@ struct SmallerFindingsTests {
                 #expect(team.errorPaths == ["/name"])
             }
             for email in ["ad\u{200B}a@example.com", "ada@exam\u{202E}ple.com"] {
-                let body = String(decoding: try JSONSerialization.data(withJSONObject: ["organization": "Org", "email": email, "password": "correct horse battery"]), as: UTF8.self)
+                let body = String(
+                    decoding: try JSONSerialization.data(withJSONObject: [
+                        "organization": "Org", "email": email, "password": "correct horse battery",
+                    ]), as: UTF8.self)
                 #expect(try await api.call(.post, "/v1/signup", json: body).status == .unprocessableContent)
             }
-            let organization = String(decoding: try JSONSerialization.data(withJSONObject: ["organization": "Acme\u{202E}", "email": "x-\(UUID().uuidString.prefix(6))@example.com", "password": "correct horse battery"]), as: UTF8.self)
+            let organization = String(
+                decoding: try JSONSerialization.data(withJSONObject: [
+                    "organization": "Acme\u{202E}", "email": "x-\(UUID().uuidString.prefix(6))@example.com",
+                    "password": "correct horse battery",
+                ]), as: UTF8.self)
             #expect(try await api.call(.post, "/v1/signup", json: organization).status == .unprocessableContent)
             // Composed and decomposed forms of one address are one address.
             let composed = "jos\u{00E9}-\(UUID().uuidString.prefix(6))@example.com"
             let decomposed = composed.decomposedStringWithCanonicalMapping
             _ = try await api.signup(email: composed, password: "correct horse battery")
-            let login = String(decoding: try JSONSerialization.data(withJSONObject: ["email": decomposed, "password": "correct horse battery"]), as: UTF8.self)
+            let login = String(
+                decoding: try JSONSerialization.data(withJSONObject: ["email": decomposed, "password": "correct horse battery"]),
+                as: UTF8.self)
             #expect(try await api.call(.post, "/v1/sessions", json: login).status == .created)
         }
     }
@@ -96,16 +114,21 @@ struct SmallerFindingsTests {
             let api = APIClient(client: client)
             let signup = try await api.signup()
             let setup = try await api.agentWithKey(as: signup.credential)
-            let intent = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"k8s.pods.list","resource":"prod/web"}"#)
+            let intent = try await api.call(
+                .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"k8s.pods.list","resource":"prod/web"}"#)
             let claims = try #require(intent["warrant_claims"] as? [String: Any])
             #expect(claims["aud"] as? String == "k8s")
             let jti = claims["jti"] as? String ?? ""
-            let noAudience = try await api.call(.post, "/v1/api-keys", as: signup.credential, json: #"{"name":"exec","scopes":["warrants"]}"#)
+            let noAudience = try await api.call(
+                .post, "/v1/api-keys", as: signup.credential, json: #"{"name":"exec","scopes":["warrants"]}"#)
             #expect(noAudience.status == .unprocessableContent)
             #expect(noAudience.errorPaths == ["/audiences"])
-            let payments = try await api.call(.post, "/v1/api-keys", as: signup.credential, json: #"{"name":"pay","scopes":["warrants"],"audiences":["payments"]}"#)
-            let k8s = try await api.call(.post, "/v1/api-keys", as: signup.credential, json: #"{"name":"kube","scopes":["warrants"],"audiences":["k8s"]}"#)
-            #expect(try await api.call(.post, "/v1/warrants/\(jti)/redeem", as: .key(payments["key"] as? String ?? "")).status == .forbidden)
+            let payments = try await api.call(
+                .post, "/v1/api-keys", as: signup.credential, json: #"{"name":"pay","scopes":["warrants"],"audiences":["payments"]}"#)
+            let k8s = try await api.call(
+                .post, "/v1/api-keys", as: signup.credential, json: #"{"name":"kube","scopes":["warrants"],"audiences":["k8s"]}"#)
+            #expect(
+                try await api.call(.post, "/v1/warrants/\(jti)/redeem", as: .key(payments["key"] as? String ?? "")).status == .forbidden)
             #expect(try await api.call(.post, "/v1/warrants/\(jti)/redeem", as: .key(k8s["key"] as? String ?? "")).status == .ok)
         }
     }
@@ -147,7 +170,9 @@ struct SmallerFindingsTests {
             #expect(refused.errorPaths.contains("/policy/rules/0/match/action"))
             let allowed = body.replacingOccurrences(of: "**a**a**a**a**b", with: "**a**a**a**ab")
             let answers = try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<3 { group.addTask { try await api.call(.post, "/v1/policies/simulate", as: signup.credential, json: allowed).status.code } }
+                for _ in 0..<3 {
+                    group.addTask { try await api.call(.post, "/v1/policies/simulate", as: signup.credential, json: allowed).status.code }
+                }
                 group.addTask { try await api.call(.get, "/healthz").status.code }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
@@ -165,8 +190,9 @@ struct InputStrictnessTests {
             let signup = try await api.signup()
             let team = try await api.call(.post, "/v1/teams", as: signup.credential, json: #"{"name":"strict"}"#)["id"] as? String ?? ""
             let policy = #"{"rules":[{"id":"all","match":{"action":"**"},"tier":"T2"}]}"#
-            let plain = try await api.call(.put, "/v1/teams/\(team)/policy", as: signup.credential, json: policy,
-                                           headers: [.contentType: "text/plain"])
+            let plain = try await api.call(
+                .put, "/v1/teams/\(team)/policy", as: signup.credential, json: policy,
+                headers: [.contentType: "text/plain"])
             #expect(plain.status == .unsupportedMediaType)
             #expect(try await api.call(.get, "/v1/teams/\(team)/policy", as: signup.credential).status == .notFound)
             let empty = try await api.call(.post, "/v1/warrants/verify", json: #"{"warrant":"","tenant_id":"\#(signup.tenant)"}"#)

@@ -2,8 +2,8 @@ import Foundation
 import Postgres
 import Testing
 import WritAPI
-import WritStore
 import WritCrypto
+import WritStore
 import WritTestSupport
 
 @Suite("Start-up", .timeLimit(.minutes(3)))
@@ -81,7 +81,8 @@ struct StartupTests {
             let api = APIClient(client: client)
             let signup = try await api.signup()
             let setup = try await api.agentWithKey(as: signup.credential)
-            let intent = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
+            let intent = try await api.call(
+                .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
             #expect(intent.status == .created)
             #expect(intent["status"] as? String == "approved")
         }

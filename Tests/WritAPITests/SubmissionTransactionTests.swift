@@ -1,11 +1,12 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Postgres
 import Testing
 import WritAPI
 import WritTestSupport
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// What the submission transaction decides for itself: the monthly quota counter, an agent
 /// disabled a moment ago, and rate rules under concurrent submissions.
@@ -18,8 +19,9 @@ struct SubmissionTransactionTests {
             let setup = try await api.agentWithKey(as: signup.credential)
             try await TestApp.usePlan("two", intentsPerMonth: 2, tenant: signup.tenant, database: database)
             let submit = { (resource: String, idempotency: String?) in
-                try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"\#(resource)"}"#,
-                                   headers: idempotency.map { [.init("Idempotency-Key")!: $0] } ?? [:])
+                try await api.call(
+                    .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"\#(resource)"}"#,
+                    headers: idempotency.map { [.init("Idempotency-Key")!: $0] } ?? [:])
             }
             #expect(try await submit("b/1", "once").status == .created)
             #expect(try await submit("b/1", "once").status == .created)  // a replay: the same intent, not counted again
@@ -29,12 +31,15 @@ struct SubmissionTransactionTests {
             // Refused intents leave nothing behind.
             let owner = ConnectionPool(configuration: database.migrateConfiguration)
             let tenant = UUID(uuidString: signup.tenant)!
-            let stored = try await owner.query("SELECT count(*) AS n FROM writ.intents WHERE tenant_id = \(tenant)")[0].decode(Int.self, "n")
+            let stored = try await owner.query("SELECT count(*) AS n FROM writ.intents WHERE tenant_id = \(tenant)")[0].decode(
+                Int.self, "n")
             #expect(stored == 2)
             let counted = try await owner.query("SELECT month_intents FROM writ.audit_heads WHERE tenant_id = \(tenant)")[0]
             #expect(try counted.decode(Int.self, "month_intents") == 2)
             // The calendar moves on: the counter starts again from one.
-            try await owner.query("UPDATE writ.audit_heads SET usage_month = (date_trunc('month', now()) - interval '1 month')::date WHERE tenant_id = \(tenant)")
+            try await owner.query(
+                "UPDATE writ.audit_heads SET usage_month = (date_trunc('month', now()) - interval '1 month')::date WHERE tenant_id = \(tenant)"
+            )
             #expect(try await submit("b/4", nil).status == .created)
             let fresh = try await owner.query("SELECT month_intents FROM writ.audit_heads WHERE tenant_id = \(tenant)")[0]
             #expect(try fresh.decode(Int.self, "month_intents") == 1)
@@ -47,12 +52,15 @@ struct SubmissionTransactionTests {
         try await TestApp.withServer { api, database in
             let signup = try await api.signup()
             let setup = try await api.agentWithKey(as: signup.credential)
-            #expect(try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#).status == .created)
+            #expect(
+                try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
+                    .status == .created)
             // Disabled directly in the database: no notice reaches the key cache, which still holds the key.
             let owner = ConnectionPool(configuration: database.migrateConfiguration)
             try await owner.query("UPDATE writ.agents SET disabled_at = now() WHERE id = \(UUID(uuidString: setup.agent)!)")
             await owner.close()
-            let refused = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/2"}"#)
+            let refused = try await api.call(
+                .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/2"}"#)
             #expect(refused.status == .forbidden, "\(refused.body)")
             let listed = try await api.call(.get, "/v1/intents", as: signup.credential)
             #expect((listed["items"] as? [[String: Any]])?.count == 1)
@@ -65,7 +73,8 @@ struct SubmissionTransactionTests {
             let api = APIClient(client: client)
             let signup = try await api.signup()
             let setup = try await api.agentWithKey(as: signup.credential)
-            let policy = #"{"rules":[{"id":"reads","match":{"action":"**.read"},"tier":"T0"},{"id":"burst","match":{"action":"**"},"rate":{"max":5,"per":"1h","scope":"agent"},"tier":"T2"}]}"#
+            let policy =
+                #"{"rules":[{"id":"reads","match":{"action":"**.read"},"tier":"T0"},{"id":"burst","match":{"action":"**"},"rate":{"max":5,"per":"1h","scope":"agent"},"tier":"T2"}]}"#
             #expect(try await api.call(.put, "/v1/teams/\(setup.team)/policy", as: signup.credential, json: policy).status == .ok)
             let port = try #require(client.port)
             let tiers = try await withThrowingTaskGroup(of: String.self) { group in

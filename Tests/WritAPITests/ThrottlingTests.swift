@@ -1,10 +1,11 @@
 import AsyncHTTPClient
 import Foundation
-import NIOCore
 import HTTPTypes
+import NIOCore
 import Testing
-@testable import WritAPI
 import WritTestSupport
+
+@testable import WritAPI
 
 @Suite("Throttling holds under concurrency and cannot lock a victim out", .timeLimit(.minutes(3)))
 struct ThrottlingTests {
@@ -20,20 +21,29 @@ struct ThrottlingTests {
     @Test("one client is one throttle subject however the proxy spells it: with a port, in any case or padding, anywhere in its IPv6 /64")
     func clientSpellings() async throws {
         try await TestApp.withServer(configure: { $0.trustProxy = true }) { api, _ in
-            let spellings = ["198.51.100.90:1000", "198.51.100.90:2000", "198.51.100.90", "[2001:db8:1:2::1]:443", "2001:DB8:1:2::2",
-                             "2001:0db8:0001:0002:0000:0000:0000:0003", "2001:db8:1:2:ffff::9", "2001:db8:1:2::a", "2001:db8:1:2::b",
-                             "2001:db8:1:2::c", "2001:db8:1:2::d"]
+            let spellings = [
+                "198.51.100.90:1000", "198.51.100.90:2000", "198.51.100.90", "[2001:db8:1:2::1]:443", "2001:DB8:1:2::2",
+                "2001:0db8:0001:0002:0000:0000:0000:0003", "2001:db8:1:2:ffff::9", "2001:db8:1:2::a", "2001:db8:1:2::b",
+                "2001:db8:1:2::c", "2001:db8:1:2::d",
+            ]
             var v4: [Int] = []
             var v6: [Int] = []
             for (index, spelling) in spellings.enumerated() {
-                let status = Int(try await api.call(.post, "/v1/approval-links/view", json: #"{"token":"guess-\#(index)"}"#,
-                                                    headers: Self.from(spelling)).status.code)
+                let status = Int(
+                    try await api.call(
+                        .post, "/v1/approval-links/view", json: #"{"token":"guess-\#(index)"}"#,
+                        headers: Self.from(spelling)
+                    ).status.code)
                 if spelling.contains(".") { v4.append(status) } else { v6.append(status) }
             }
             // Ten misses are free per subject: the IPv4 one made 3, the /64 made 8 — then 3 more each.
             for index in 0..<3 {
-                v6.append(Int(try await api.call(.post, "/v1/approval-links/view", json: #"{"token":"more-\#(index)"}"#,
-                                                 headers: Self.from("2001:db8:1:2::\(100 + index)")).status.code))
+                v6.append(
+                    Int(
+                        try await api.call(
+                            .post, "/v1/approval-links/view", json: #"{"token":"more-\#(index)"}"#,
+                            headers: Self.from("2001:db8:1:2::\(100 + index)")
+                        ).status.code))
             }
             #expect(v4 == [404, 404, 404], "\(v4)")
             #expect(v6.prefix(10).allSatisfy { $0 == 404 } && v6.last == 429, "\(v6)")
@@ -55,7 +65,8 @@ struct ThrottlingTests {
                 statuses.append(Int(try await api.call(.post, path, json: body, headers: Self.from("198.51.100.77")).status.code))
             }
             #expect(statuses.prefix(10).allSatisfy { $0 == 404 } && statuses.suffix(2).allSatisfy { $0 == 429 }, "\(statuses)")
-            let elsewhere = try await api.call(.post, "/v1/approval-links/view", json: #"{"token":"another-guess"}"#, headers: Self.from("198.51.100.78"))
+            let elsewhere = try await api.call(
+                .post, "/v1/approval-links/view", json: #"{"token":"another-guess"}"#, headers: Self.from("198.51.100.78"))
             #expect(elsewhere.status == .notFound)
         }
     }
@@ -100,20 +111,24 @@ struct ThrottlingTests {
             let email = "target-\(UUID().uuidString.prefix(6))@example.com"
             _ = try await api.signup(email: email, password: "the right password")
             for index in 0..<ThrottleRuleLimits.loginPairFree {
-                let wrong = try await api.call(.post, "/v1/sessions", json: Self.login(email, "guess \(index) wrong"), headers: Self.from("198.51.100.66"))
+                let wrong = try await api.call(
+                    .post, "/v1/sessions", json: Self.login(email, "guess \(index) wrong"), headers: Self.from("198.51.100.66"))
                 #expect(wrong.status == .unauthorized)
             }
             // The third failure earned the stranger a wait of 2 s from the moment it failed.
             let failedAt = ContinuousClock.now
-            let attacker = try await api.call(.post, "/v1/sessions", json: Self.login(email, "the right password"), headers: Self.from("198.51.100.66"))
+            let attacker = try await api.call(
+                .post, "/v1/sessions", json: Self.login(email, "the right password"), headers: Self.from("198.51.100.66"))
             if ContinuousClock.now - failedAt < .seconds(2) {
                 #expect(attacker.status == .tooManyRequests)
                 #expect(Int(attacker.headers[.retryAfter] ?? "") ?? 0 >= 1)
             }
             for index in 0..<5 {
-                _ = try await api.call(.post, "/v1/sessions", json: Self.login(email, "more guesses \(index)"), headers: Self.from("198.51.100.66"))
+                _ = try await api.call(
+                    .post, "/v1/sessions", json: Self.login(email, "more guesses \(index)"), headers: Self.from("198.51.100.66"))
             }
-            let owner = try await api.call(.post, "/v1/sessions", json: Self.login(email, "the right password"), headers: Self.from("192.0.2.10"))
+            let owner = try await api.call(
+                .post, "/v1/sessions", json: Self.login(email, "the right password"), headers: Self.from("192.0.2.10"))
             #expect(owner.status == .created)
         }
     }
@@ -123,26 +138,35 @@ struct ThrottlingTests {
         try await TestApp.withServer(configure: { $0.trustProxy = true }) { api, _ in
             var signups: [Int] = []
             for index in 0..<11 {
-                signups.append(try await api.call(.post, "/v1/signup", json: """
-                    {"organization":"Spam \(index)","email":"spam-\(UUID().uuidString.prefix(8))@example.com","password":"correct horse battery"}
-                    """, headers: Self.from("203.0.113.50")).status.code)
+                signups.append(
+                    try await api.call(
+                        .post, "/v1/signup",
+                        json: """
+                            {"organization":"Spam \(index)","email":"spam-\(UUID().uuidString.prefix(8))@example.com","password":"correct horse battery"}
+                            """, headers: Self.from("203.0.113.50")
+                    ).status.code)
             }
             #expect(signups.prefix(10).allSatisfy { $0 == 201 })
             #expect(signups.last == 429)
 
             var accepts: [Int] = []
             for index in 0..<11 {
-                accepts.append(try await api.call(.post, "/v1/invitations/accept", json: #"{"token":"wsi_guess\#(index)","password":"correct horse battery"}"#,
-                                                  headers: Self.from("203.0.113.51")).status.code)
+                accepts.append(
+                    try await api.call(
+                        .post, "/v1/invitations/accept", json: #"{"token":"wsi_guess\#(index)","password":"correct horse battery"}"#,
+                        headers: Self.from("203.0.113.51")
+                    ).status.code)
             }
             #expect(accepts.prefix(10).allSatisfy { $0 == 404 })
             #expect(accepts.last == 429)
 
             let admin = try await api.signup(password: "correct horse battery")
             let changes = try await Self.untilThrottled { index in
-                try await api.call(.post, "/v1/me/password", as: admin.credential,
-                                   json: #"{"current_password":"wrong \#(index) password","new_password":"a brand new passphrase"}"#,
-                                   headers: Self.from("203.0.113.52")).status.code
+                try await api.call(
+                    .post, "/v1/me/password", as: admin.credential,
+                    json: #"{"current_password":"wrong \#(index) password","new_password":"a brand new passphrase"}"#,
+                    headers: Self.from("203.0.113.52")
+                ).status.code
             }
             #expect(Array(changes.prefix(3)) == [401, 401, 401] && changes.last == 429 && !changes.contains(204), "\(changes)")
         }
@@ -156,17 +180,22 @@ extension ThrottlingTests {
             let email = "guarded-\(UUID().uuidString.prefix(6))@example.com"
             _ = try await api.signup(email: email, password: "the right password")
             let signups = try await Self.untilThrottled { index in
-                try await api.call(.post, "/v1/signup", json: """
-                    {"organization":"Guess \(index)","email":"\(email)","password":"wrong password \(index)"}
-                    """, headers: Self.from("203.0.113.60")).status.code
+                try await api.call(
+                    .post, "/v1/signup",
+                    json: """
+                        {"organization":"Guess \(index)","email":"\(email)","password":"wrong password \(index)"}
+                        """, headers: Self.from("203.0.113.60")
+                ).status.code
             }
             #expect(Array(signups.prefix(3)) == [401, 401, 401] && signups.last == 429 && !signups.contains(201), "\(signups)")
             let inviter = try await api.signup()
             _ = try await api.call(.post, "/v1/members", as: inviter.credential, json: #"{"email":"\#(email)","roles":["auditor"]}"#)
             let token = try await api.invitationToken(for: email)
             let accepts = try await Self.untilThrottled { index in
-                try await api.call(.post, "/v1/invitations/accept", json: #"{"token":"\#(token)","password":"wrong password \#(index)"}"#,
-                                   headers: Self.from("203.0.113.61")).status.code
+                try await api.call(
+                    .post, "/v1/invitations/accept", json: #"{"token":"\#(token)","password":"wrong password \#(index)"}"#,
+                    headers: Self.from("203.0.113.61")
+                ).status.code
             }
             #expect(Array(accepts.prefix(3)) == [401, 401, 401] && accepts.last == 429 && !accepts.contains(200), "\(accepts)")
         }

@@ -19,21 +19,26 @@ struct WebhookTests {
         try await WebhookReceiver.serve(receiver) { url in
             try await TestApp.withServer(configure: Self.fastRetries) { api, _ in
                 let signup = try await api.signup()
-                let created = try await api.call(.post, "/v1/webhooks", as: signup.credential,
-                                                 json: #"{"url":"\#(url)","events":["intent.submitted","approval.requested"]}"#)
+                let created = try await api.call(
+                    .post, "/v1/webhooks", as: signup.credential,
+                    json: #"{"url":"\#(url)","events":["intent.submitted","approval.requested"]}"#)
                 #expect(created.status == .created)
                 let secret = try #require(WebhookSecret(text: created["secret"] as? String ?? ""))
                 let endpoint = try #require(created["id"] as? String)
                 let setup = try await api.agentWithKey(as: signup.credential)
-                let intent = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
+                let intent = try await api.call(
+                    .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
                 let requests = try await receiver.waitFor(4)
                 #expect(requests.count == 4)
                 let ids = Set(requests.map { $0.headers["webhook-id"] ?? "" })
                 #expect(ids.count == 1)
                 for request in requests {
-                    let id = request.headers["webhook-id"] ?? "", timestamp = Int64(request.headers["webhook-timestamp"] ?? "") ?? 0
-                    #expect(request.headers["webhook-signature"]
-                        == StandardWebhookSignature.sign(id: id, timestamp: timestamp, payload: Array(request.body.utf8), secret: secret))
+                    let id = request.headers["webhook-id"] ?? ""
+                    let timestamp = Int64(request.headers["webhook-timestamp"] ?? "") ?? 0
+                    #expect(
+                        request.headers["webhook-signature"]
+                            == StandardWebhookSignature.sign(
+                                id: id, timestamp: timestamp, payload: Array(request.body.utf8), secret: secret))
                     let payload = try JSONParser.parse(request.body)
                     #expect(payload["type"] == "intent.submitted")
                     #expect(payload["data"]?["intent"]?["id"]?.stringValue == intent["id"] as? String)
@@ -70,8 +75,9 @@ struct WebhookTests {
         try await WebhookReceiver.serve(receiver) { url in
             try await TestApp.withServer(configure: Self.fastRetries) { api, database in
                 let signup = try await api.signup()
-                let created = try await api.call(.post, "/v1/webhooks", as: signup.credential,
-                                                 json: #"{"url":"\#(url)","events":["policy.changed","member.changed"]}"#)
+                let created = try await api.call(
+                    .post, "/v1/webhooks", as: signup.credential,
+                    json: #"{"url":"\#(url)","events":["policy.changed","member.changed"]}"#)
                 let first = try #require(WebhookSecret(text: created["secret"] as? String ?? ""))
                 let endpoint = try #require(created["id"] as? String)
                 let rotated = try await api.call(.post, "/v1/webhooks/\(endpoint)/rotate-secret", as: signup.credential)
@@ -79,18 +85,23 @@ struct WebhookTests {
                 let second = try #require(WebhookSecret(text: rotated["secret"] as? String ?? ""))
                 #expect(rotated["previous_secret_until"] is String)
                 #expect(try await api.call(.get, "/v1/webhooks/\(endpoint)", as: signup.credential)["secret"] == nil)
-                _ = try await api.call(.post, "/v1/members", as: signup.credential, json: #"{"email":"new@example.com","roles":["auditor"]}"#)
+                _ = try await api.call(
+                    .post, "/v1/members", as: signup.credential, json: #"{"email":"new@example.com","roles":["auditor"]}"#)
                 let request = try #require(try await receiver.waitFor(1).first)
-                let id = request.headers["webhook-id"] ?? "", timestamp = Int64(request.headers["webhook-timestamp"] ?? "") ?? 0
+                let id = request.headers["webhook-id"] ?? ""
+                let timestamp = Int64(request.headers["webhook-timestamp"] ?? "") ?? 0
                 let body = Array(request.body.utf8)
-                #expect(request.headers["webhook-signature"]?.split(separator: " ").map(String.init) == [
-                    StandardWebhookSignature.sign(id: id, timestamp: timestamp, payload: body, secret: second),
-                    StandardWebhookSignature.sign(id: id, timestamp: timestamp, payload: body, secret: first),
-                ])
+                #expect(
+                    request.headers["webhook-signature"]?.split(separator: " ").map(String.init) == [
+                        StandardWebhookSignature.sign(id: id, timestamp: timestamp, payload: body, secret: second),
+                        StandardWebhookSignature.sign(id: id, timestamp: timestamp, payload: body, secret: first),
+                    ])
                 // A Slack endpoint's URL is its credential: shown and stored only redacted.
-                let slack = try await api.call(.post, "/v1/webhooks", as: signup.credential, json: """
-                    {"url":"https://hooks.slack.example/services/T0/B0/slack-credential-\(UUID().uuidString)","events":["intent.approved"],"kind":"slack"}
-                    """)
+                let slack = try await api.call(
+                    .post, "/v1/webhooks", as: signup.credential,
+                    json: """
+                        {"url":"https://hooks.slack.example/services/T0/B0/slack-credential-\(UUID().uuidString)","events":["intent.approved"],"kind":"slack"}
+                        """)
                 #expect(slack["url"] as? String == "https://hooks.slack.example/…")
                 #expect(slack["secret"] == nil)
                 let dump = try SecretsAtRestTests.dump(database)
@@ -110,7 +121,9 @@ struct WebhookTests {
             let answers = try await withThrowingTaskGroup(of: APIResponse.self) { group in
                 for index in 0..<20 {
                     group.addTask {
-                        try await api.call(.post, "/v1/webhooks", as: admin, json: #"{"url":"https://example.com/h\#(index)","events":["intent.submitted"]}"#)
+                        try await api.call(
+                            .post, "/v1/webhooks", as: admin,
+                            json: #"{"url":"https://example.com/h\#(index)","events":["intent.submitted"]}"#)
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
@@ -118,11 +131,16 @@ struct WebhookTests {
             let created = answers.filter { $0.status == .created }
             #expect(created.count == 5, "\(answers.map(\.status.code))")
             let refused = answers.filter { $0.status.code == 402 }
-            #expect(refused.count == 15 && refused.allSatisfy { ($0["type"] as? String)?.hasSuffix("quota-exceeded:webhook_endpoints") == true },
-                    "\(refused.map(\.body))")
+            #expect(
+                refused.count == 15
+                    && refused.allSatisfy { ($0["type"] as? String)?.hasSuffix("quota-exceeded:webhook_endpoints") == true },
+                "\(refused.map(\.body))")
             let id = try #require(created.first?["id"] as? String)
             #expect(try await api.call(.delete, "/v1/webhooks/\(id)", as: admin).status == .noContent)
-            #expect(try await api.call(.post, "/v1/webhooks", as: admin, json: #"{"url":"https://example.com/again","events":["intent.submitted"]}"#)
+            #expect(
+                try await api.call(
+                    .post, "/v1/webhooks", as: admin, json: #"{"url":"https://example.com/again","events":["intent.submitted"]}"#
+                )
                 .status == .created)
         }
     }
@@ -131,20 +149,25 @@ struct WebhookTests {
     func destinations() async throws {
         try await TestApp.withServer(configure: { $0.webhookInterval = .milliseconds(50) }) { api, _ in
             let signup = try await api.signup()
-            for url in ["http://169.254.169.254/latest/meta-data", "http://127.0.0.1:9/hook", "http://[::1]/x", "ftp://example.com/x",
-                        "http://user:pass@example.com/", "http://192.0.2.2/x", "http://198.51.100.7/x", "http://203.0.113.9/x",
-                        "http://[fec0::1]/x", "http://[::127.0.0.1]/x", "http://[2002:7f00:1::]/x", "http://[64:ff9b:1::7f00:1]/x",
-                        "http://2130706433/x", "http://0x7f.1/x", "http://127.1/x", "http://0177.0.0.1/x", "http://0/x",
-                        "http://[::1%25lo]/x"] {
-                let refused = try await api.call(.post, "/v1/webhooks", as: signup.credential, json: #"{"url":"\#(url)","events":["intent.submitted"]}"#)
+            for url in [
+                "http://169.254.169.254/latest/meta-data", "http://127.0.0.1:9/hook", "http://[::1]/x", "ftp://example.com/x",
+                "http://user:pass@example.com/", "http://192.0.2.2/x", "http://198.51.100.7/x", "http://203.0.113.9/x",
+                "http://[fec0::1]/x", "http://[::127.0.0.1]/x", "http://[2002:7f00:1::]/x", "http://[64:ff9b:1::7f00:1]/x",
+                "http://2130706433/x", "http://0x7f.1/x", "http://127.1/x", "http://0177.0.0.1/x", "http://0/x",
+                "http://[::1%25lo]/x",
+            ] {
+                let refused = try await api.call(
+                    .post, "/v1/webhooks", as: signup.credential, json: #"{"url":"\#(url)","events":["intent.submitted"]}"#)
                 #expect(refused.status == .unprocessableContent, "\(url)")
             }
-            let unknownEvent = try await api.call(.post, "/v1/webhooks", as: signup.credential,
-                                                  json: #"{"url":"https://example.com/h","events":["intent.exploded"]}"#)
+            let unknownEvent = try await api.call(
+                .post, "/v1/webhooks", as: signup.credential,
+                json: #"{"url":"https://example.com/h","events":["intent.exploded"]}"#)
             #expect(unknownEvent.status == .unprocessableContent)
             // A name is checked on what it resolves to, when the delivery is attempted.
-            let named = try await api.call(.post, "/v1/webhooks", as: signup.credential,
-                                           json: #"{"url":"http://localhost:9/hook","events":["member.changed"]}"#)
+            let named = try await api.call(
+                .post, "/v1/webhooks", as: signup.credential,
+                json: #"{"url":"http://localhost:9/hook","events":["member.changed"]}"#)
             #expect(named.status == .created)
             let endpoint = try #require(named["id"] as? String)
             _ = try await api.call(.post, "/v1/members", as: signup.credential, json: #"{"email":"ssrf@example.com","roles":["auditor"]}"#)
@@ -175,10 +198,12 @@ struct WebhookTests {
                 configuration.mailDirectory = mail.path
             }) { api, _ in
                 let signup = try await api.signup()
-                let created = try await api.call(.post, "/v1/webhooks", as: signup.credential,
-                                                 json: #"{"url":"\#(url)","events":["member.changed"],"ordered":true}"#)
+                let created = try await api.call(
+                    .post, "/v1/webhooks", as: signup.credential,
+                    json: #"{"url":"\#(url)","events":["member.changed"],"ordered":true}"#)
                 let endpoint = try #require(created["id"] as? String)
-                _ = try await api.call(.post, "/v1/members", as: signup.credential, json: #"{"email":"one@example.com","roles":["auditor"]}"#)
+                _ = try await api.call(
+                    .post, "/v1/members", as: signup.credential, json: #"{"email":"one@example.com","roles":["auditor"]}"#)
                 var state: APIResponse?
                 _ = try await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
                     state = try await api.call(.get, "/v1/webhooks/\(endpoint)", as: signup.credential)

@@ -24,10 +24,11 @@ struct AuditVocabularyTests {
     @Test("actor and subject kinds and decisions keep their stored strings")
     func kinds() {
         #expect(AuditActorKind.allCases.map(\.rawValue) == ["user", "api_key", "agent", "system", "writer"])
-        #expect(AuditSubjectKind.allCases.map(\.rawValue) == [
-            "intent", "warrant", "policy", "user", "api_key", "team", "agent", "tenant", "signing_key", "session", "webhook",
-            "audit_checkpoint",
-        ])
+        #expect(
+            AuditSubjectKind.allCases.map(\.rawValue) == [
+                "intent", "warrant", "policy", "user", "api_key", "team", "agent", "tenant", "signing_key", "session", "webhook",
+                "audit_checkpoint",
+            ])
         #expect(ApprovalDecision.allCases.map(\.rawValue) == ["approve", "reject"])
         #expect(ApprovalDecision(of: ["decision": "approve"]) == .approve)
         #expect(ApprovalDecision(of: ["decision": "maybe"]) == nil)
@@ -36,11 +37,13 @@ struct AuditVocabularyTests {
 
     @Test("an event is laid out with its type and kinds as plain strings (docs/audit-format.md)")
     func layout() {
-        let event = AuditEvent(type: .teamCreated, actor: .init(kind: .user, id: "u1"), subject: .init(kind: .team, id: "t1"),
-                               data: ["name": "platform"])
+        let event = AuditEvent(
+            type: .teamCreated, actor: .init(kind: .user, id: "u1"), subject: .init(kind: .team, id: "t1"),
+            data: ["name": "platform"])
         let time = Date(timeIntervalSince1970: 1_795_800_000)
         let link = AuditChain.link(event, tenant: "tn", seq: 7, time: time, previousHash: AuditChain.genesisHash)
-        let expected = #"{"actor":{"id":"u1","kind":"user"},"data":{"name":"platform"},"prev":""# + AuditChain.genesisHash
+        let expected =
+            #"{"actor":{"id":"u1","kind":"user"},"data":{"name":"platform"},"prev":""# + AuditChain.genesisHash
             + #"","seq":7,"subject":{"id":"t1","kind":"team"},"tenant":"tn","time":""# + Timestamp.format(time)
             + #"","type":"team.created"}"#
         #expect(String(decoding: link.body, as: UTF8.self) == expected)

@@ -35,12 +35,15 @@ struct GlobTests {
         }
         #expect(error.reason.contains("**"))
         // A version saved before the limit still compiles (matching is linear anyway), and is fast.
-        let stored = try PolicyParser.parse(try JSONParser.parse(#"{"rules":[{"id":"old","match":{"action":"**a**a**a**a**b"},"tier":"T3"}]}"#),
-                                            stored: true).get()
+        let stored = try PolicyParser.parse(
+            try JSONParser.parse(#"{"rules":[{"id":"old","match":{"action":"**a**a**a**a**b"},"tier":"T3"}]}"#),
+            stored: true
+        ).get()
         let decision = CompiledPolicy(stored).evaluate(PolicyInput(action: String(repeating: "a", count: 256), resource: "r", teamID: "t"))
         #expect(!decision.rules.contains { $0.id == "old" })
         #expect(throws: PolicyParser.Invalid.self) {
-            try PolicyParser.parse(try JSONParser.parse(#"{"rules":[{"id":"new","match":{"action":"**a**a**a**a**b"},"tier":"T3"}]}"#)).get()
+            try PolicyParser.parse(try JSONParser.parse(#"{"rules":[{"id":"new","match":{"action":"**a**a**a**a**b"},"tier":"T3"}]}"#))
+                .get()
         }
     }
 
@@ -52,7 +55,9 @@ struct GlobTests {
         let text = String(repeating: "a", count: 2000)
         #expect(!pattern.matches(text))
         #expect(pattern.matches(text + "b"))
-        let policy = try PolicyParser.parse(try JSONParser.parse(#"{"rules":[{"id":"slow","match":{"action":"**a**a**a**ab"},"tier":"T3"}]}"#)).get()
+        let policy = try PolicyParser.parse(
+            try JSONParser.parse(#"{"rules":[{"id":"slow","match":{"action":"**a**a**a**ab"},"tier":"T3"}]}"#)
+        ).get()
         let compiled = CompiledPolicy(policy)
         let decision = compiled.evaluate(PolicyInput(action: String(repeating: "a", count: 256), resource: "r", teamID: "t"))
         #expect(!decision.rules.contains { $0.id == "slow" })
@@ -70,7 +75,10 @@ struct GlobTests {
             var deep = 0
             for _ in 0..<Int.random(in: 1...8, using: &random) {
                 var piece = pieces.randomElement(using: &random)!
-                if piece == "**" { deep += 1; if deep > Glob.maxDeepWildcards { piece = "a" } }
+                if piece == "**" {
+                    deep += 1
+                    if deep > Glob.maxDeepWildcards { piece = "a" }
+                }
                 // Three stars in a row is refused; keep the generated patterns valid.
                 if piece.hasPrefix("*"), pattern.hasSuffix("*") { piece = "." }
                 pattern += piece

@@ -9,11 +9,13 @@ struct JSONParserTests {
         #expect(value == ["a": [1, -2500, true, false, nil, "x\né😀"], "b": .object([:])])
     }
 
-    @Test("refuses what RFC 8259 and I-JSON refuse", arguments: [
-        "", "{", "[1,]", "{\"a\":1,}", "01", "1.", ".5", "-", "+1", "1e", "NaN", "Infinity", "tru", "nul",
-        "\"\\x\"", "\"a\nb\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"", "{\"a\":1,\"a\":2}",
-        "[1] [2]", "{'a':1}", "1e400", "\"\\u12\"", "{\"a\" 1}", "[1 2]",
-    ])
+    @Test(
+        "refuses what RFC 8259 and I-JSON refuse",
+        arguments: [
+            "", "{", "[1,]", "{\"a\":1,}", "01", "1.", ".5", "-", "+1", "1e", "NaN", "Infinity", "tru", "nul",
+            "\"\\x\"", "\"a\nb\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"", "{\"a\":1,\"a\":2}",
+            "[1] [2]", "{'a':1}", "1e400", "\"\\u12\"", "{\"a\" 1}", "[1 2]",
+        ])
     func refusesInvalid(text: String) {
         #expect(throws: JSONParser.ParseError.self) { try JSONParser.parse(text) }
     }

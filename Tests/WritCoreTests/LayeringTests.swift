@@ -30,7 +30,9 @@ struct LayeringTests {
     @Test("no module imports a layer above it, and WritAPI neither imports Postgres nor sends SQL", arguments: forbidden.keys.sorted())
     func imports(module: String) throws {
         let directory = Self.sources.appendingPathComponent(module)
-        let files = try #require(FileManager.default.enumerator(atPath: directory.path)).compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }
+        let files = try #require(FileManager.default.enumerator(atPath: directory.path)).compactMap { $0 as? String }.filter {
+            $0.hasSuffix(".swift")
+        }
         #expect(!files.isEmpty)
         for file in files {
             let text = try String(contentsOfFile: directory.appendingPathComponent(file).path, encoding: .utf8)
@@ -52,7 +54,8 @@ struct LayeringTests {
         var importers: Set<String> = []
         for owner in modules {
             let directory = Self.sources.appendingPathComponent(owner)
-            let files = FileManager.default.enumerator(atPath: directory.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
+            let files =
+                FileManager.default.enumerator(atPath: directory.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
             for file in files {
                 let text = try String(contentsOfFile: directory.appendingPathComponent(file).path, encoding: .utf8)
                 if text.split(separator: "\n").contains(where: { $0 == "import \(module)" }) { importers.insert(owner) }

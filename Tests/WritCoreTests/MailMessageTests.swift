@@ -1,12 +1,16 @@
 import Foundation
 import Testing
+
 @testable import WritCore
 
 @Suite("Mail messages")
 struct MailMessageTests {
-    static func message(subject: String = "Board approval needed", text: String, link: String? = nil, recipient: String = "a@example.com") -> MailMessage {
-        MailMessage(id: UUID(), date: Date(timeIntervalSince1970: 0), from: "writ@example.com", recipient: recipient,
-                    subject: subject, kind: .boardApprovalLink, text: text, link: link)
+    static func message(subject: String = "Board approval needed", text: String, link: String? = nil, recipient: String = "a@example.com")
+        -> MailMessage
+    {
+        MailMessage(
+            id: UUID(), date: Date(timeIntervalSince1970: 0), from: "writ@example.com", recipient: recipient,
+            subject: subject, kind: .boardApprovalLink, text: text, link: link)
     }
 
     @Test("a message is multipart/alternative: 7-bit plain text and a base64 HTML part, CRLF everywhere")
@@ -17,8 +21,9 @@ struct MailMessageTests {
         #expect(rendered.contains("Date: Thu, 01 Jan 1970 00:00:00 +0000\r\n"))
         #expect(!rendered.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
         #expect(rendered.contains("Content-Transfer-Encoding: 7bit\r\n\r\nDecide:\r\n\r\n  \(link)\r\n"))
-        let html = try #require(rendered.components(separatedBy: "Content-Transfer-Encoding: base64\r\n\r\n").last?
-            .components(separatedBy: "\r\n--").first?.replacingOccurrences(of: "\r\n", with: ""))
+        let html = try #require(
+            rendered.components(separatedBy: "Content-Transfer-Encoding: base64\r\n\r\n").last?
+                .components(separatedBy: "\r\n--").first?.replacingOccurrences(of: "\r\n", with: ""))
         let page = String(decoding: try #require(Data(base64Encoded: html)), as: UTF8.self)
         #expect(page.contains("<a href=\"\(link)\""))
         #expect(page.contains("Review and decide"))
@@ -27,8 +32,10 @@ struct MailMessageTests {
 
     @Test("hostile text stays text: no header injection, no markup, no link but the recipient's")
     func hostile() {
-        let rendered = Self.message(subject: "x\r\nBcc: victim@example.com", text: "<script>alert(1)</script> https://evil.example/\n",
-                                    recipient: "a@example.com\r\nBcc: b@example.com").rendered()
+        let rendered = Self.message(
+            subject: "x\r\nBcc: victim@example.com", text: "<script>alert(1)</script> https://evil.example/\n",
+            recipient: "a@example.com\r\nBcc: b@example.com"
+        ).rendered()
         #expect(!rendered.contains("\r\nBcc:"))
         let page = MailHTML.document(text: "<img src=x onerror=alert(1)> \"quoted\" https://evil.example/", link: nil, linkLabel: "Open")
         #expect(!page.contains("<img") && page.contains("&lt;img src=x onerror=alert(1)&gt; &quot;quoted&quot;"))

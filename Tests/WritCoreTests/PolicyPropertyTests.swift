@@ -27,22 +27,26 @@ struct PolicyPropertyTests {
         var rule: [String: JSONValue] = ["id": .string("r\(index)"), "match": .object(match)]
         if Bool.random(using: &random) {
             let op = operators.randomElement(using: &random)!
-            let value: JSONValue = switch op {
-            case "exists": .bool(Bool.random(using: &random))
-            case "in": [.number(Double(Int.random(in: 0...10, using: &random))), 50]
-            default: .number(Double(Int.random(in: 0...100, using: &random)))
-            }
+            let value: JSONValue =
+                switch op {
+                case "exists": .bool(Bool.random(using: &random))
+                case "in": [.number(Double(Int.random(in: 0...10, using: &random))), 50]
+                default: .number(Double(Int.random(in: 0...100, using: &random)))
+                }
             rule["when"] = [["path": "params.n", "op": .string(op), "value": value]]
         }
-        if Int.random(in: 0..<12, using: &random) == 0 { rule["effect"] = "deny" } else {
+        if Int.random(in: 0..<12, using: &random) == 0 {
+            rule["effect"] = "deny"
+        } else {
             rule["tier"] = .string(Tier.allCases.randomElement(using: &random)!.rawValue)
         }
         return .object(rule)
     }
 
     static func randomInput(_ random: inout SeededGenerator) -> PolicyInput {
-        PolicyInput(action: inputActions.randomElement(using: &random)!, resource: inputResources.randomElement(using: &random)!,
-                    params: ["n": .number(Double(Int.random(in: 0...100, using: &random)))], teamID: "team")
+        PolicyInput(
+            action: inputActions.randomElement(using: &random)!, resource: inputResources.randomElement(using: &random)!,
+            params: ["n": .number(Double(Int.random(in: 0...100, using: &random)))], teamID: "team")
     }
 
     static func compile(_ rules: [JSONValue], defaultTier: String = "T1") throws -> CompiledPolicy {

@@ -4,22 +4,22 @@ import WritCore
 @Suite("Policy language", .timeLimit(.minutes(3)))
 struct PolicyTests {
     static let contractExample = #"""
-    {
-      "defaults": {"tier": "T1", "warrant_ttl": "5m", "approval_timeout": "24h"},
-      "rules": [
-        {"id": "reads", "match": {"action": "*.read"}, "tier": "T0"},
-        {"id": "scale-big", "match": {"action": "k8s.scale", "resource": "prod/*"},
-         "when": [{"path": "params.replicas", "op": ">", "value": 50}], "tier": "T3"},
-        {"id": "payments", "match": {"action": "payments.*"},
-         "when": [{"path": "params.amount", "op": ">=", "value": 10000}],
-         "tier": "T2", "approvals": {"count": 2, "roles": ["finance"]}},
-        {"id": "burst", "match": {"action": "*"},
-         "rate": {"max": 100, "per": "1h", "scope": "agent"}, "tier": "T1"},
-        {"id": "never-drop-prod", "match": {"action": "db.drop", "resource": "prod/*"}, "effect": "deny"}
-      ],
-      "board": {"quorum": 3, "veto": true, "timeout": "72h"}
-    }
-    """#
+        {
+          "defaults": {"tier": "T1", "warrant_ttl": "5m", "approval_timeout": "24h"},
+          "rules": [
+            {"id": "reads", "match": {"action": "*.read"}, "tier": "T0"},
+            {"id": "scale-big", "match": {"action": "k8s.scale", "resource": "prod/*"},
+             "when": [{"path": "params.replicas", "op": ">", "value": 50}], "tier": "T3"},
+            {"id": "payments", "match": {"action": "payments.*"},
+             "when": [{"path": "params.amount", "op": ">=", "value": 10000}],
+             "tier": "T2", "approvals": {"count": 2, "roles": ["finance"]}},
+            {"id": "burst", "match": {"action": "*"},
+             "rate": {"max": 100, "per": "1h", "scope": "agent"}, "tier": "T1"},
+            {"id": "never-drop-prod", "match": {"action": "db.drop", "resource": "prod/*"}, "effect": "deny"}
+          ],
+          "board": {"quorum": 3, "veto": true, "timeout": "72h"}
+        }
+        """#
 
     static func compile(_ text: String) throws -> CompiledPolicy {
         CompiledPolicy(try PolicyParser.parse(try JSONParser.parse(text)).get())
@@ -36,7 +36,8 @@ struct PolicyTests {
 
     @Test("classifies intents: strictest wins, deny beats everything, no match gives the default")
     func classification() throws {
-        let policy = try Self.compile(Self.contractExample.replacingOccurrences(of: #""roles": ["finance"]"#, with: #""roles": ["approver"]"#))
+        let policy = try Self.compile(
+            Self.contractExample.replacingOccurrences(of: #""roles": ["finance"]"#, with: #""roles": ["approver"]"#))
         func tier(_ action: String, _ resource: String, _ params: JSONValue = [:], rate: Int = 0) -> (Decision.Outcome, Tier?, [String]) {
             let decision = policy.evaluate(
                 PolicyInput(action: action, resource: resource, params: params, teamID: "team"),
@@ -68,19 +69,19 @@ struct PolicyTests {
     @Test("every error is reported with its JSON pointer, in one pass")
     func everyError() throws {
         let text = #"""
-        {"defaults": {"tier": "T9", "warrant_ttl": "2h", "approval_timeout": "soon"},
-         "rules": [
-           {"id": "a", "match": {"action": "k8s.***"}, "tier": "T1"},
-           {"id": "a", "match": {"action": "x"}, "tier": "T1"},
-           {"id": "b", "match": {"action": "x", "colour": "red"}, "when": [{"path": "params.n", "op": "≈", "value": 1}], "tier": "T1"},
-           {"id": "c", "when": [{"path": "params.n", "op": ">", "value": "ten"}, {"path": "secret.x", "op": "==", "value": 1}], "tier": "T1"},
-           {"id": "d", "tier": "T1", "effect": "deny"},
-           {"id": "e", "rate": {"max": 0, "per": "1y"}, "tier": "T2"},
-           "not a rule"
-         ],
-         "board": {"quorum": 0, "veto": "yes"},
-         "extra": 1}
-        """#
+            {"defaults": {"tier": "T9", "warrant_ttl": "2h", "approval_timeout": "soon"},
+             "rules": [
+               {"id": "a", "match": {"action": "k8s.***"}, "tier": "T1"},
+               {"id": "a", "match": {"action": "x"}, "tier": "T1"},
+               {"id": "b", "match": {"action": "x", "colour": "red"}, "when": [{"path": "params.n", "op": "≈", "value": 1}], "tier": "T1"},
+               {"id": "c", "when": [{"path": "params.n", "op": ">", "value": "ten"}, {"path": "secret.x", "op": "==", "value": 1}], "tier": "T1"},
+               {"id": "d", "tier": "T1", "effect": "deny"},
+               {"id": "e", "rate": {"max": 0, "per": "1y"}, "tier": "T2"},
+               "not a rule"
+             ],
+             "board": {"quorum": 0, "veto": "yes"},
+             "extra": 1}
+            """#
         guard case .failure(let invalid) = PolicyParser.parse(try JSONParser.parse(text)) else {
             Issue.record("an invalid document was accepted")
             return
@@ -127,7 +128,9 @@ struct PolicyTests {
 
     @Test("a team policy extends the tenant default")
     func teamExtendsTenant() throws {
-        let tenant: JSONValue = ["defaults": ["tier": "T1", "warrant_ttl": "5m"], "rules": [["id": "reads", "match": ["action": "**.read"], "tier": "T0"]]]
+        let tenant: JSONValue = [
+            "defaults": ["tier": "T1", "warrant_ttl": "5m"], "rules": [["id": "reads", "match": ["action": "**.read"], "tier": "T0"]],
+        ]
         let team: JSONValue = ["defaults": ["tier": "T2"], "rules": [["id": "reads", "match": ["action": "**.read"], "tier": "T1"]]]
         let merged = try PolicyParser.parse(PolicyDocument.effectiveSource(tenant: tenant, team: team)).get()
         #expect(merged.defaults.tier == .t2)

@@ -10,19 +10,22 @@ struct QRCodeTests {
         var lines = ["P1", "\(extent) \(extent)"]
         for row in 0..<extent {
             let y = row / scale - 4
-            lines.append((0..<extent).map { column in
-                let x = column / scale - 4
-                return (0..<code.size).contains(x) && (0..<code.size).contains(y) && code.isDark(x: x, y: y) ? "1" : "0"
-            }.joined(separator: " "))
+            lines.append(
+                (0..<extent).map { column in
+                    let x = column / scale - 4
+                    return (0..<code.size).contains(x) && (0..<code.size).contains(y) && code.isDark(x: x, y: y) ? "1" : "0"
+                }.joined(separator: " "))
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    @Test("zbarimg decodes what the encoder wrote, across versions", arguments: [
-        "otpauth://totp/Writ:ada@example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Writ&algorithm=SHA1&digits=6&period=30",
-        "W",
-        String(repeating: "0123456789abcdef", count: 20),
-    ])
+    @Test(
+        "zbarimg decodes what the encoder wrote, across versions",
+        arguments: [
+            "otpauth://totp/Writ:ada@example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Writ&algorithm=SHA1&digits=6&period=30",
+            "W",
+            String(repeating: "0123456789abcdef", count: 20),
+        ])
     func independentDecoderReadsIt(payload: String) throws {
         let code = try QRCode(encoding: Array(payload.utf8))
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("qr-\(UUID().uuidString).pbm")

@@ -11,9 +11,11 @@ struct TimestampTests {
         let seconds = Int64((Double(micros) / 1_000_000).rounded(.down))
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(seconds)))
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", parts.year!, parts.month!, parts.day!, parts.hour!,
-                      parts.minute!, parts.second!, micros - seconds * 1_000_000)
+        let parts = calendar.dateComponents(
+            [.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(seconds)))
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", parts.year!, parts.month!, parts.day!, parts.hour!,
+            parts.minute!, parts.second!, micros - seconds * 1_000_000)
     }
 
     @Test("format matches the calendar-based reference on 5,000 dates from 1970 to 2200")
@@ -26,7 +28,9 @@ struct TimestampTests {
         }
     }
 
-    @Test("parse reads RFC 3339 to the microsecond and round-trips format on 5,000 dates from 1970 to 2100 (where a Double holds microseconds)")
+    @Test(
+        "parse reads RFC 3339 to the microsecond and round-trips format on 5,000 dates from 1970 to 2100 (where a Double holds microseconds)"
+    )
     func parseRoundTrips() {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<5_000 {
@@ -45,14 +49,17 @@ struct TimestampTests {
         }
     }
 
-    @Test("parse refuses what RFC 3339 does not allow, and times outside 1970–9999", arguments: [
-        "2023-02-29T00:00:00Z", "2024-02-30T00:00:00Z", "2026-04-31T00:00:00Z", "2026-13-01T00:00:00Z", "2026-00-10T00:00:00Z",
-        "2026-12-01T24:00:00Z", "2026-12-01T23:60:00Z", "2026-12-01T23:59:60Z", "2026-12-01T00:00:00+24:00", "2026-12-01T00:00:00+99:99",
-        "2026-12-01T00:00:00-00:60", "2026-12-01T00:00:00", "2026-12-01 00:00:00Z", "2026-12-01T00:00:00.Z",
-        "2026-12-01T00:00:00.0000000000Z", "2026-12-01T00:00:00ZZ", "+2026-12-01T00:00:00Z", "2026-1-01T00:00:00Z",
-        "0001-01-01T00:00:00Z", "1969-12-31T23:59:59.999999Z", "1970-01-01T00:00:00+00:01", "9999-12-31T23:59:59-00:01",
-        "10000-01-01T00:00:00Z", "２０２６-12-01T00:00:00Z", "",
-    ])
+    @Test(
+        "parse refuses what RFC 3339 does not allow, and times outside 1970–9999",
+        arguments: [
+            "2023-02-29T00:00:00Z", "2024-02-30T00:00:00Z", "2026-04-31T00:00:00Z", "2026-13-01T00:00:00Z", "2026-00-10T00:00:00Z",
+            "2026-12-01T24:00:00Z", "2026-12-01T23:60:00Z", "2026-12-01T23:59:60Z", "2026-12-01T00:00:00+24:00",
+            "2026-12-01T00:00:00+99:99",
+            "2026-12-01T00:00:00-00:60", "2026-12-01T00:00:00", "2026-12-01 00:00:00Z", "2026-12-01T00:00:00.Z",
+            "2026-12-01T00:00:00.0000000000Z", "2026-12-01T00:00:00ZZ", "+2026-12-01T00:00:00Z", "2026-1-01T00:00:00Z",
+            "0001-01-01T00:00:00Z", "1969-12-31T23:59:59.999999Z", "1970-01-01T00:00:00+00:01", "9999-12-31T23:59:59-00:01",
+            "10000-01-01T00:00:00Z", "２０２６-12-01T00:00:00Z", "",
+        ])
     func parseRefuses(_ text: String) {
         #expect(Timestamp.parse(text) == nil)
     }

@@ -17,7 +17,8 @@ struct WarrantTests {
             policyID: "p", policyVersion: 1, approvals: [.init(by: "u", at: issued, mfa: false)])
     }
 
-    func refusal(_ token: String, keys: [String: Ed25519.PublicKey]? = nil, tenant: String = "t1", at date: Date? = nil) -> Warrant.Refusal? {
+    func refusal(_ token: String, keys: [String: Ed25519.PublicKey]? = nil, tenant: String = "t1", at date: Date? = nil) -> Warrant.Refusal?
+    {
         switch Warrant.verify(token, keys: keys ?? ["k1": key.publicKey], tenant: tenant, now: date ?? now) {
         case .success: nil
         case .failure(let error): error.refusal
@@ -43,9 +44,11 @@ struct WarrantTests {
         let payload = CanonicalJSON.bytes(claims().json)
         let wrongType = try JWS.sign(header: CanonicalJSON.bytes(["alg": "EdDSA", "kid": "k1", "typ": "JWT"]), payload: payload, key: key)
         #expect(refusal(wrongType) == .wrongHeader)
-        let wrongAlg = try JWS.sign(header: CanonicalJSON.bytes(["alg": "none", "kid": "k1", "typ": "writ-warrant+jwt"]), payload: payload, key: key)
+        let wrongAlg = try JWS.sign(
+            header: CanonicalJSON.bytes(["alg": "none", "kid": "k1", "typ": "writ-warrant+jwt"]), payload: payload, key: key)
         #expect(refusal(wrongAlg) == .wrongHeader)
-        let checkpoint = try JWS.sign(header: CanonicalJSON.bytes(["alg": "EdDSA", "kid": "k1", "typ": "writ-checkpoint+jwt"]), payload: payload, key: key)
+        let checkpoint = try JWS.sign(
+            header: CanonicalJSON.bytes(["alg": "EdDSA", "kid": "k1", "typ": "writ-checkpoint+jwt"]), payload: payload, key: key)
         #expect(refusal(checkpoint) == .wrongHeader)
     }
 

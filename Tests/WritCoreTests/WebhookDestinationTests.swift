@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 import WritCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Webhook destinations against the IANA special-purpose registries, copied here as published
@@ -48,8 +49,9 @@ struct WebhookDestinationTests {
         return [first, middle, last]
     }
 
-    @Test("every address of every special-purpose block is refused, also where private ones are allowed (bar private networks)",
-          arguments: v4Registry + v6Registry)
+    @Test(
+        "every address of every special-purpose block is refused, also where private ones are allowed (bar private networks)",
+        arguments: v4Registry + v6Registry)
     func registry(_ cidr: String) {
         for address in Self.samples(cidr) {
             let refusal = WebhookDestination.refusal(address: address, allowPrivate: false)
@@ -73,10 +75,12 @@ struct WebhookDestinationTests {
         #expect(WebhookDestination.refusal(address: Self.bytes("2002:a9fe:a9fe::"), allowPrivate: true) == .linkLocal)
     }
 
-    @Test("global unicast addresses are allowed", arguments: [
-        "93.184.216.34", "8.8.8.8", "1.1.1.1", "172.32.0.1", "192.0.3.1", "198.20.0.1", "223.255.255.254",
-        "2606:4700::1111", "2001:4860:4860::8888", "2a00:1450:4001::1", "2001:200::1",
-    ])
+    @Test(
+        "global unicast addresses are allowed",
+        arguments: [
+            "93.184.216.34", "8.8.8.8", "1.1.1.1", "172.32.0.1", "192.0.3.1", "198.20.0.1", "223.255.255.254",
+            "2606:4700::1111", "2001:4860:4860::8888", "2a00:1450:4001::1", "2001:200::1",
+        ])
     func global(_ address: String) {
         #expect(WebhookDestination.refusal(address: Self.bytes(address), allowPrivate: false) == nil)
     }

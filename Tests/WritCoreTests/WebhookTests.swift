@@ -19,9 +19,12 @@ struct WebhookTests {
         #expect(WebhookSecret(text: new.text) == new)
         #expect(new.text.hasPrefix("whsec_"))
         let header = StandardWebhookSignature.header(id: "msg_1", timestamp: 1, payload: [1, 2], secrets: [new, old])
-        #expect(header.split(separator: " ").map(String.init)
-            == [StandardWebhookSignature.sign(id: "msg_1", timestamp: 1, payload: [1, 2], secret: new),
-                StandardWebhookSignature.sign(id: "msg_1", timestamp: 1, payload: [1, 2], secret: old)])
+        #expect(
+            header.split(separator: " ").map(String.init)
+                == [
+                    StandardWebhookSignature.sign(id: "msg_1", timestamp: 1, payload: [1, 2], secret: new),
+                    StandardWebhookSignature.sign(id: "msg_1", timestamp: 1, payload: [1, 2], secret: old),
+                ])
         #expect(WebhookSecret(text: "whsec_c2hvcnQ=") == nil)
         #expect(WebhookSecret(text: "nope") == nil)
     }
@@ -45,7 +48,9 @@ struct WebhookTests {
             WebhookDestination.refusal(address: bytes, allowPrivate: allowPrivate)
         }
         #expect(refusal([93, 184, 216, 34]) == nil)
-        for address: [UInt8] in [[127, 0, 0, 1], [10, 1, 2, 3], [172, 16, 0, 1], [172, 31, 255, 255], [192, 168, 1, 1], [100, 64, 0, 1]] {
+        for address: [UInt8] in [
+            [127, 0, 0, 1], [10, 1, 2, 3], [172, 16, 0, 1], [172, 31, 255, 255], [192, 168, 1, 1], [100, 64, 0, 1],
+        ] {
             #expect(refusal(address) == .privateNetwork, "\(address)")
             #expect(refusal(address, allowPrivate: true) == nil, "\(address)")
         }
@@ -95,14 +100,16 @@ struct WebhookTests {
         #expect(payload["timestamp"] == "2026-12-02T08:00:00.000000Z")
         #expect(payload["data"]?["audit_seq"] == 7)
         #expect(payload["data"]?["intent"]?["action"] == "payments.transfer")
-        let slack = try JSONParser.parse(WebhookPayload.slack(type: .approvalRequested, event: event, intent: intent, consoleURL: "https://w.example"))
+        let slack = try JSONParser.parse(
+            WebhookPayload.slack(type: .approvalRequested, event: event, intent: intent, consoleURL: "https://w.example"))
         let text = try #require(slack["text"]?.stringValue)
         #expect(text.contains("*payer* asks for approval to `payments.transfer` on `acct/&lt;1&gt;`"))
         #expect(text.contains("tier T2"))
         #expect(text.contains("large-payments"))
         #expect(text.contains("<https://w.example/#/intents/i1|Open in Writ>"))
         #expect(slack.objectValue?.keys.sorted() == ["text"])
-        #expect(WebhookPayload.messageID(tenant: tenant, seq: 7, type: .approvalRequested)
-            == "msg_" + tenant.uuidString.lowercased().replacingOccurrences(of: "-", with: "") + "_7_approval_requested")
+        #expect(
+            WebhookPayload.messageID(tenant: tenant, seq: 7, type: .approvalRequested)
+                == "msg_" + tenant.uuidString.lowercased().replacingOccurrences(of: "-", with: "") + "_7_approval_requested")
     }
 }

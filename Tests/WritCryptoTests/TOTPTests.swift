@@ -6,10 +6,12 @@ import WritCrypto
 struct TOTPTests {
     private let rfcSecret = Array("12345678901234567890".utf8)
 
-    @Test("codes match RFC 6238 Appendix B (SHA-1, last six digits)", arguments: [
-        (59, "287082"), (1_111_111_109, "081804"), (1_111_111_111, "050471"), (1_234_567_890, "005924"),
-        (2_000_000_000, "279037"), (20_000_000_000, "353130"),
-    ] as [(Int64, String)])
+    @Test(
+        "codes match RFC 6238 Appendix B (SHA-1, last six digits)",
+        arguments: [
+            (59, "287082"), (1_111_111_109, "081804"), (1_111_111_111, "050471"), (1_234_567_890, "005924"),
+            (2_000_000_000, "279037"), (20_000_000_000, "353130"),
+        ] as [(Int64, String)])
     func rfcVectors(time: Int64, code: String) {
         let totp = TOTP(secret: rfcSecret)
         #expect(totp.code(forStep: TOTP.step(at: Date(timeIntervalSince1970: Double(time)))) == code)

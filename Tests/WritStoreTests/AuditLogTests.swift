@@ -16,21 +16,25 @@ struct AuditLogTests {
         let keys = SigningKeys(keys: KeyRing(masterKey: masterKey))
         let identity = IdentityStore(database: database, keys: KeyRing(masterKey: masterKey), signingKeys: keys)
         let signup = try await identity.signup(
-            organization: "Audit", email: EmailAddress("audit-\(UUID().uuidString.prefix(8))@example.com")!, account: .new(passwordHash: "x"))
+            organization: "Audit", email: EmailAddress("audit-\(UUID().uuidString.prefix(8))@example.com")!,
+            account: .new(passwordHash: "x"))
         return (info, database, signup.tenant.id, keys)
     }
 
     private func append(_ count: Int, to tenant: UUID, _ database: Database, _ audit: AuditLog) async throws {
         for index in 0..<count {
             try await database.withTenant(tenant) { tx in
-                try await audit.append(AuditEvent(type: .benchFiller, actor: .system, data: ["n": .number(Double(index))]),
-                                       tenant: tenant, in: tx)
+                try await audit.append(
+                    AuditEvent(type: .benchFiller, actor: .system, data: ["n": .number(Double(index))]),
+                    tenant: tenant, in: tx)
             }
         }
     }
 
     /// Verifies the tenant's chain as the server stores it; returns the verifier or the failure.
-    private func verify(_ tenant: UUID, _ database: Database, _ keys: SigningKeys) async throws -> Result<AuditVerifier, AuditVerifier.Failure> {
+    private func verify(_ tenant: UUID, _ database: Database, _ keys: SigningKeys) async throws -> Result<
+        AuditVerifier, AuditVerifier.Failure
+    > {
         let published = try await keys.publicKeys(tenant: tenant, database: database)
         var verifier = AuditVerifier(keys: Dictionary(uniqueKeysWithValues: published.map { ($0.kid, $0.key) }))
         let lines = try await AuditReader(database: database).events(tenant: tenant, filter: AuditFilter(), afterSeq: 0, limit: 100_000)
@@ -58,8 +62,9 @@ struct AuditLogTests {
                     for index in 0..<500 {
                         try await database.withTenant(tenant) { tx in
                             try await audit.append(
-                                AuditEvent(type: .benchAppend, actor: .init(kind: .writer, id: String(writer)),
-                                           data: ["i": .number(Double(index))]),
+                                AuditEvent(
+                                    type: .benchAppend, actor: .init(kind: .writer, id: String(writer)),
+                                    data: ["i": .number(Double(index))]),
                                 tenant: tenant, in: tx)
                         }
                     }
@@ -135,7 +140,8 @@ struct AuditLogTests {
     @Test("one changed byte is caught at its seq")
     func changedByte() async throws {
         let failure = try await tampered { connection, tenant in
-            try await connection.execute("""
+            try await connection.execute(
+                """
                 UPDATE writ.audit_events SET body = replace(body, '"type":"', '"type":"X') WHERE tenant_id = \(tenant) AND seq = 9
                 """)
         }
@@ -154,7 +160,8 @@ struct AuditLogTests {
     @Test("two swapped events are caught")
     func swappedEvents() async throws {
         let failure = try await tampered { connection, tenant in
-            try await connection.executeScript("""
+            try await connection.executeScript(
+                """
                 UPDATE writ.audit_events e SET body = o.body, hash = o.hash
                 FROM writ.audit_events o
                 WHERE e.tenant_id = '\(tenant.uuidString)' AND o.tenant_id = e.tenant_id
@@ -176,9 +183,11 @@ struct AuditLogTests {
                 .decode(String.self, "hash")
             try await connection.execute("UPDATE writ.audit_events SET seq = seq + 1000 WHERE tenant_id = \(tenant) AND seq > \(at)")
             try await connection.execute("UPDATE writ.audit_events SET seq = seq - 999 WHERE tenant_id = \(tenant) AND seq > 1000")
-            let link = AuditChain.link(AuditEvent(type: .benchFiller, actor: .system), tenant: tenant.uuidString.lowercased(), seq: at + 1,
-                                       time: Date(), previousHash: prev)
-            try await connection.execute("""
+            let link = AuditChain.link(
+                AuditEvent(type: .benchFiller, actor: .system), tenant: tenant.uuidString.lowercased(), seq: at + 1,
+                time: Date(), previousHash: prev)
+            try await connection.execute(
+                """
                 INSERT INTO writ.audit_events (tenant_id, seq, occurred_at, type, actor_kind, body, hash)
                 VALUES (\(tenant), \(at + 1), now(), \(AuditEventType.benchFiller.rawValue), 'system',
                         \(String(decoding: link.body, as: UTF8.self)), \(link.hash))
@@ -204,7 +213,8 @@ struct AuditLogTests {
                 event["prev"] = .string(previous)
                 let body = CanonicalJSON.bytes(.object(event))
                 let hash = SHA256.hexHash(body)
-                try await connection.execute("""
+                try await connection.execute(
+                    """
                     UPDATE writ.audit_events SET body = \(String(decoding: body, as: UTF8.self)), hash = \(hash)
                     WHERE tenant_id = \(tenant) AND seq = \(seq)
                     """)
@@ -220,7 +230,9 @@ struct AuditLogTests {
     func appendOnly() async throws {
         let (info, database, tenant, _) = try await tenantWithKeys()
         await #expect(throws: PostgresError.self) {
-            try await database.withTenant(tenant) { tx in try await tx.execute("UPDATE audit_events SET type = 'x' WHERE tenant_id = \(tenant)") }
+            try await database.withTenant(tenant) { tx in
+                try await tx.execute("UPDATE audit_events SET type = 'x' WHERE tenant_id = \(tenant)")
+            }
         }
         await #expect(throws: PostgresError.self) {
             try await database.withTenant(tenant) { tx in try await tx.execute("DELETE FROM audit_events WHERE tenant_id = \(tenant)") }
@@ -243,7 +255,8 @@ struct AuditGroupCommitTests {
         let masterKey = SecureRandom.bytes(32)
         let keys = SigningKeys(keys: KeyRing(masterKey: masterKey))
         let signup = try await IdentityStore(database: database, keys: KeyRing(masterKey: masterKey), signingKeys: keys).signup(
-            organization: "Group", email: EmailAddress("group-\(UUID().uuidString.prefix(8))@example.com")!, account: .new(passwordHash: "x"))
+            organization: "Group", email: EmailAddress("group-\(UUID().uuidString.prefix(8))@example.com")!,
+            account: .new(passwordHash: "x"))
         let tenant = signup.tenant.id
         let committer = AuditGroupCommitter(database: database, audit: AuditLog(signingKeys: keys))
         let seqs = try await withThrowingTaskGroup(of: [Int64].self) { group in
@@ -251,10 +264,12 @@ struct AuditGroupCommitTests {
                 group.addTask {
                     var mine: [Int64] = []
                     for index in 0..<80 {
-                        mine.append(try await committer.append(
-                            AuditEvent(type: .benchAppend, actor: .init(kind: .writer, id: String(writer)),
-                                       data: ["i": .number(Double(index))]),
-                            tenant: tenant))
+                        mine.append(
+                            try await committer.append(
+                                AuditEvent(
+                                    type: .benchAppend, actor: .init(kind: .writer, id: String(writer)),
+                                    data: ["i": .number(Double(index))]),
+                                tenant: tenant))
                     }
                     return mine
                 }
@@ -265,7 +280,8 @@ struct AuditGroupCommitTests {
         #expect(Set(seqs).count == 2_560)
         let published = try await keys.publicKeys(tenant: tenant, database: database)
         var verifier = AuditVerifier(keys: Dictionary(uniqueKeysWithValues: published.map { ($0.kid, $0.key) }))
-        for (_, line) in try await AuditReader(database: database).events(tenant: tenant, filter: AuditFilter(), afterSeq: 0, limit: 10_000) {
+        for (_, line) in try await AuditReader(database: database).events(tenant: tenant, filter: AuditFilter(), afterSeq: 0, limit: 10_000)
+        {
             try verifier.check(line: line)
         }
         #expect(verifier.checked >= 2_560 + 4)

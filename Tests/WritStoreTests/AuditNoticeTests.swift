@@ -41,10 +41,11 @@ struct AuditNoticeTests {
             collecting.cancel()
         }
         // The feed is up once a notice sent now is heard.
-        #expect(try await eventually {
-            try await NodeEventChannel.publish(.policyChanged, tenant: tenant, database: database)
-            return heard.count(.policyChanged, tenant: tenant) > 0
-        })
+        #expect(
+            try await eventually {
+                try await NodeEventChannel.publish(.policyChanged, tenant: tenant, database: database)
+                return heard.count(.policyChanged, tenant: tenant) > 0
+            })
         /// Notices of one session arrive in commit order: once a marker sent afterwards is heard,
         /// anything the steps before it sent has been heard too.
         func afterMarker() async throws {

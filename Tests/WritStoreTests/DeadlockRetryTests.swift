@@ -12,7 +12,12 @@ struct DeadlockRetryTests {
         private let counts = Mutex([String: Int]())
         private let locked = Mutex(Set<String>())
 
-        func start(_ name: String) -> Int { counts.withLock { $0[name, default: 0] += 1; return $0[name]! } }
+        func start(_ name: String) -> Int {
+            counts.withLock {
+                $0[name, default: 0] += 1
+                return $0[name]!
+            }
+        }
         func total() -> Int { counts.withLock { $0.values.reduce(0, +) } }
         func hold(_ name: String) { _ = locked.withLock { $0.insert(name) } }
         func both() -> Bool { locked.withLock { $0.count == 2 } }

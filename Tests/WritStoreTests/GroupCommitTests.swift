@@ -31,13 +31,16 @@ struct GroupCommitTests {
         let audit = AuditLog(signingKeys: signingKeys)
         let identity = IdentityStore(database: store, keys: KeyRing(masterKey: masterKey), signingKeys: signingKeys)
         let signup = try await identity.signup(
-            organization: "Group", email: EmailAddress("group-\(UUID().uuidString.prefix(6))@example.com")!, account: .new(passwordHash: "x"))
+            organization: "Group", email: EmailAddress("group-\(UUID().uuidString.prefix(6))@example.com")!,
+            account: .new(passwordHash: "x"))
         let tenant = signup.tenant.id
-        let admin = Principal.user(UserPrincipal(tenantID: tenant, userID: signup.member.id, sessionID: UUID(), email: signup.member.email, roles: [.admin]))
+        let admin = Principal.user(
+            UserPrincipal(tenantID: tenant, userID: signup.member.id, sessionID: UUID(), email: signup.member.email, roles: [.admin]))
         let team = try await identity.createTeam(tenant: tenant, name: "ops", by: admin)
         return Setup(
             pool: pool, database: store,
-            intents: IntentStore(database: store, audit: audit, signingKeys: signingKeys, issuer: "http://writ.test", keys: KeyRing(masterKey: masterKey)),
+            intents: IntentStore(
+                database: store, audit: audit, signingKeys: signingKeys, issuer: "http://writ.test", keys: KeyRing(masterKey: masterKey)),
             identity: identity, signingKeys: signingKeys, tenant: tenant, admin: admin, team: team,
             policy: try await PolicyStore(database: store, audit: audit).effective(tenant: tenant, team: team.id))
     }
@@ -48,16 +51,21 @@ struct GroupCommitTests {
             for agent in agents {
                 for index in 0..<each {
                     group.addTask {
-                        let key = KeyPrincipal(tenantID: setup.tenant, keyID: UUID(), agentID: agent.id, scopes: [.intents], expiresAt: nil,
-                                               requestsPerSecond: 1000, burst: 1000, agent: agent)
-                        let submission = IntentSubmission(action: "s3.objects.read", resource: "b/\(index)", params: ["n": .number(Double(index))],
-                                                          target: nil, justification: nil, idempotencyKey: keyed ? "key-\(index)" : nil)
-                        let input = PolicyInput(action: "s3.objects.read", resource: "b/\(index)", params: ["n": .number(Double(index))], target: nil,
-                                                justification: nil, agentID: agent.id.uuidString.lowercased(), agentName: agent.name,
-                                                agentLabels: [:], teamID: setup.team.id.uuidString.lowercased())
+                        let key = KeyPrincipal(
+                            tenantID: setup.tenant, keyID: UUID(), agentID: agent.id, scopes: [.intents], expiresAt: nil,
+                            requestsPerSecond: 1000, burst: 1000, agent: agent)
+                        let submission = IntentSubmission(
+                            action: "s3.objects.read", resource: "b/\(index)", params: ["n": .number(Double(index))],
+                            target: nil, justification: nil, idempotencyKey: keyed ? "key-\(index)" : nil)
+                        let input = PolicyInput(
+                            action: "s3.objects.read", resource: "b/\(index)", params: ["n": .number(Double(index))], target: nil,
+                            justification: nil, agentID: agent.id.uuidString.lowercased(), agentName: agent.name,
+                            agentLabels: [:], teamID: setup.team.id.uuidString.lowercased())
                         do {
-                            return .success(try await setup.intents.submit(
-                                submission, tenant: setup.tenant, agent: agent, key: key, input: input, policy: setup.policy).0)
+                            return .success(
+                                try await setup.intents.submit(
+                                    submission, tenant: setup.tenant, agent: agent, key: key, input: input, policy: setup.policy
+                                ).0)
                         } catch {
                             return .failure(error)
                         }
@@ -72,7 +80,9 @@ struct GroupCommitTests {
     static func verifiedChain(_ setup: Setup) async throws -> Int {
         let keys = try await setup.signingKeys.publicKeys(tenant: setup.tenant, database: setup.database, grace: nil)
         var verifier = AuditVerifier(keys: Dictionary(keys.map { ($0.kid, $0.key) }, uniquingKeysWith: { first, _ in first }))
-        for (_, line) in try await AuditReader(database: setup.database).events(tenant: setup.tenant, filter: AuditFilter(), afterSeq: 0, limit: 10_000) {
+        for (_, line) in try await AuditReader(database: setup.database).events(
+            tenant: setup.tenant, filter: AuditFilter(), afterSeq: 0, limit: 10_000)
+        {
             try verifier.check(line: line)
         }
         return verifier.checked
@@ -81,7 +91,8 @@ struct GroupCommitTests {
     @Test("forty concurrent T0 submissions share transactions, every one gets its warrant, and the chain verifies")
     func batches() async throws {
         let setup = try await Self.setup()
-        let agent = try await setup.identity.createAgent(tenant: setup.tenant, name: "bot", teamID: setup.team.id, ownerID: nil, labels: [:], by: setup.admin)
+        let agent = try await setup.identity.createAgent(
+            tenant: setup.tenant, name: "bot", teamID: setup.team.id, ownerID: nil, labels: [:], by: setup.admin)
         let before = setup.pool.roundTrips
         let results = await Self.submitAll(setup, agents: [agent], each: 40)
         let trips = setup.pool.roundTrips - before
@@ -99,7 +110,8 @@ struct GroupCommitTests {
     @Test("keyed T0 submissions are group-committed too; sending the same keys again replays every intent and appends nothing")
     func keyedBatches() async throws {
         let setup = try await Self.setup()
-        let agent = try await setup.identity.createAgent(tenant: setup.tenant, name: "sdk", teamID: setup.team.id, ownerID: nil, labels: [:], by: setup.admin)
+        let agent = try await setup.identity.createAgent(
+            tenant: setup.tenant, name: "sdk", teamID: setup.team.id, ownerID: nil, labels: [:], by: setup.admin)
         let before = setup.pool.roundTrips
         let first = try await Self.submitAll(setup, agents: [agent], each: 40, keyed: true).map { try $0.get() }
         let trips = setup.pool.roundTrips - before
@@ -116,9 +128,12 @@ struct GroupCommitTests {
     @Test("a batch holding a disabled agent's submissions splits: the others commit, the disabled one's are refused")
     func disabledAgentSplits() async throws {
         let setup = try await Self.setup()
-        let active = try await setup.identity.createAgent(tenant: setup.tenant, name: "on", teamID: setup.team.id, ownerID: nil, labels: [:], by: setup.admin)
-        let disabled = try await setup.identity.createAgent(tenant: setup.tenant, name: "off", teamID: setup.team.id, ownerID: nil, labels: [:], by: setup.admin)
-        _ = try await setup.identity.updateAgent(tenant: setup.tenant, id: disabled.id, changes: AgentChanges(disabled: true), by: setup.admin)
+        let active = try await setup.identity.createAgent(
+            tenant: setup.tenant, name: "on", teamID: setup.team.id, ownerID: nil, labels: [:], by: setup.admin)
+        let disabled = try await setup.identity.createAgent(
+            tenant: setup.tenant, name: "off", teamID: setup.team.id, ownerID: nil, labels: [:], by: setup.admin)
+        _ = try await setup.identity.updateAgent(
+            tenant: setup.tenant, id: disabled.id, changes: AgentChanges(disabled: true), by: setup.admin)
         // Both submit with the agent as the key cache last saw it (active).
         let results = await Self.submitAll(setup, agents: [active, disabled], each: 10)
         let succeeded = results.compactMap { try? $0.get() }

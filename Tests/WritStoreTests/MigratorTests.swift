@@ -65,9 +65,10 @@ struct MigratorTests {
     func failingFileRollsBack() async throws {
         let database = try await TestCluster.makeDatabase()
         let pool = ConnectionPool(configuration: database.migrateConfiguration)
-        let broken = try migrations() + [
-            Migration(version: 9999, fileName: "9999_broken.sql", sql: "CREATE TABLE half_done (id int); SELECT * FROM missing_table;"),
-        ]
+        let broken =
+            try migrations() + [
+                Migration(version: 9999, fileName: "9999_broken.sql", sql: "CREATE TABLE half_done (id int); SELECT * FROM missing_table;")
+            ]
         do {
             try await Migrator(pool: pool, migrations: broken).migrate()
             Issue.record("a failing migration was accepted")

@@ -10,7 +10,8 @@ struct RoleTests {
     func roleSplit() async throws {
         let database = try await TestCluster.makeMigratedDatabase()
         let admin = ConnectionPool(configuration: database.migrateConfiguration)
-        let roles = try await admin.query("""
+        let roles = try await admin.query(
+            """
             SELECT rolname, rolsuper, rolbypassrls, rolcanlogin FROM pg_roles
             WHERE rolname IN ('writ_owner', 'writ_app') ORDER BY rolname
             """)
@@ -20,7 +21,8 @@ struct RoleTests {
             #expect(try !role.decode(Bool.self, "rolbypassrls"))
         }
         #expect(try roles[0].decode(Bool.self, "rolcanlogin"))
-        let owners = try await admin.query("""
+        let owners = try await admin.query(
+            """
             SELECT (SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'writ') AS schema_owner,
                    (SELECT tableowner FROM pg_tables WHERE schemaname = 'writ' AND tablename = 'tenants') AS table_owner
             """)
@@ -50,7 +52,8 @@ struct RoleTests {
     func tenantRowLevelSecurity() async throws {
         let database = try await TestCluster.makeMigratedDatabase()
         let store = Database(pool: ConnectionPool(configuration: database.appConfiguration()))
-        let first = UUID(), second = UUID()
+        let first = UUID()
+        let second = UUID()
         for (tenant, name) in [(first, "Acme"), (second, "Globex")] {
             try await store.withTenant(tenant) { tx in
                 try await tx.execute("INSERT INTO tenants (id, name) VALUES (\(tenant), \(name))")

@@ -19,25 +19,30 @@ struct RoundTripTests {
         let signingKeys = SigningKeys(keys: KeyRing(masterKey: masterKey))
         let audit = AuditLog(signingKeys: signingKeys)
         let identity = IdentityStore(database: store, keys: KeyRing(masterKey: masterKey), signingKeys: signingKeys)
-        let intents = IntentStore(database: store, audit: audit, signingKeys: signingKeys, issuer: "http://writ.test", keys: KeyRing(masterKey: masterKey))
+        let intents = IntentStore(
+            database: store, audit: audit, signingKeys: signingKeys, issuer: "http://writ.test", keys: KeyRing(masterKey: masterKey))
         let policies = PolicyStore(database: store, audit: audit)
 
         let signup = try await identity.signup(
             organization: "Round trips", email: EmailAddress("rt@example.com")!, account: .new(passwordHash: "x"))
         let tenant = signup.tenant.id
-        let admin = Principal.user(UserPrincipal(tenantID: tenant, userID: signup.member.id, sessionID: UUID(), email: "rt@example.com", roles: [.admin]))
+        let admin = Principal.user(
+            UserPrincipal(tenantID: tenant, userID: signup.member.id, sessionID: UUID(), email: "rt@example.com", roles: [.admin]))
         let team = try await identity.createTeam(tenant: tenant, name: "ops", by: admin)
         let agent = try await identity.createAgent(tenant: tenant, name: "bot", teamID: team.id, ownerID: nil, labels: [:], by: admin)
-        let key = KeyPrincipal(tenantID: tenant, keyID: UUID(), agentID: agent.id, scopes: [.intents], expiresAt: nil,
-                               requestsPerSecond: 100, burst: 100, agent: agent)
+        let key = KeyPrincipal(
+            tenantID: tenant, keyID: UUID(), agentID: agent.id, scopes: [.intents], expiresAt: nil,
+            requestsPerSecond: 100, burst: 100, agent: agent)
         let policy = try await policies.effective(tenant: tenant, team: team.id)
 
         func submit(_ action: String, idempotencyKey: String? = nil) async throws -> (IntentRecord, Int) {
-            let submission = IntentSubmission(action: action, resource: "r/1", params: ["n": 1], target: nil, justification: nil,
-                                              idempotencyKey: idempotencyKey)
-            let input = PolicyInput(action: action, resource: "r/1", params: ["n": 1], target: nil, justification: nil,
-                                    agentID: agent.id.uuidString.lowercased(), agentName: agent.name, agentLabels: [:],
-                                    teamID: team.id.uuidString.lowercased())
+            let submission = IntentSubmission(
+                action: action, resource: "r/1", params: ["n": 1], target: nil, justification: nil,
+                idempotencyKey: idempotencyKey)
+            let input = PolicyInput(
+                action: action, resource: "r/1", params: ["n": 1], target: nil, justification: nil,
+                agentID: agent.id.uuidString.lowercased(), agentName: agent.name, agentLabels: [:],
+                teamID: team.id.uuidString.lowercased())
             let before = pool.roundTrips
             let (record, _) = try await intents.submit(submission, tenant: tenant, agent: agent, key: key, input: input, policy: policy)
             return (record, pool.roundTrips - before)

@@ -18,7 +18,8 @@ struct SchemaIsolationTests {
     func everyTenantTableIsIsolated() async throws {
         let database = try await TestCluster.makeMigratedDatabase()
         let admin = ConnectionPool(configuration: database.migrateConfiguration)
-        let tables = try await admin.query("""
+        let tables = try await admin.query(
+            """
             SELECT c.relname AS name, c.relrowsecurity AS rls, c.relforcerowsecurity AS forced,
                    EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped) AS has_tenant,
                    (SELECT a.attname FROM pg_constraint k JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
@@ -39,7 +40,8 @@ struct SchemaIsolationTests {
             let expectedKey = name == "tenants" ? "id" : "tenant_id"
             #expect(try table.decode(String?.self, "pk_first") == expectedKey, "\(name)'s primary key does not lead with \(expectedKey)")
         }
-        let foreignKeys = try await admin.query("""
+        let foreignKeys = try await admin.query(
+            """
             SELECT c.relname AS name, k.conname AS constraint_name, a.attname AS first_column, r.relname AS referenced
             FROM pg_constraint k
             JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -61,7 +63,8 @@ struct SchemaIsolationTests {
     func uniqueIndexesIncludeTheTenant() async throws {
         let database = try await TestCluster.makeMigratedDatabase()
         let admin = ConnectionPool(configuration: database.migrateConfiguration)
-        let indexes = try await admin.query("""
+        let indexes = try await admin.query(
+            """
             SELECT c.relname AS table_name, i.relname AS index_name,
                    EXISTS (SELECT 1 FROM unnest(x.indkey) AS k(attnum) JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
                            WHERE a.attname = 'tenant_id') AS has_tenant
@@ -83,7 +86,8 @@ struct SchemaIsolationTests {
     func auditIsAppendOnly() async throws {
         let database = try await TestCluster.makeMigratedDatabase()
         let admin = ConnectionPool(configuration: database.migrateConfiguration)
-        let grants = try await admin.query("""
+        let grants = try await admin.query(
+            """
             SELECT privilege_type FROM information_schema.role_table_grants
             WHERE table_schema = 'writ' AND table_name = 'audit_events' AND grantee = 'writ_app' ORDER BY privilege_type
             """)

@@ -1,5 +1,5 @@
-import WritStore
 import ServiceLifecycle
+import WritStore
 
 /// Keeps the connection pool open while the server runs and closes it after the server has drained.
 struct DatabaseService: Service {

@@ -1,7 +1,7 @@
 import HTTPTypes
-import NIOHTTPTypes
 import NIOCore
 import NIOHTTP1
+import NIOHTTPTypes
 
 /// Answers a request the HTTP parser refuses (a bad request line, conflicting `Content-Length`
 /// and `Transfer-Encoding`, malformed headers) with an RFC 9457 problem and closes the connection,
@@ -43,9 +43,11 @@ final class ParseErrorProblemHandler: ChannelDuplexHandler, RemovableChannelHand
         }
         exchangeOpen = true
         let buffer = context.channel.allocator.buffer(string: Self.body)
-        let head = HTTPResponse(status: .badRequest, headerFields: [
-            .contentType: "application/problem+json", .contentLength: String(buffer.readableBytes), .connection: "close",
-        ])
+        let head = HTTPResponse(
+            status: .badRequest,
+            headerFields: [
+                .contentType: "application/problem+json", .contentLength: String(buffer.readableBytes), .connection: "close",
+            ])
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(buffer)), promise: nil)
         let channel = context.channel

@@ -14,9 +14,11 @@ struct RetentionService: Service {
         try await PeriodicService(name: "audit retention", interval: period, jitter: 0.1, logger: logger) {
             let purges = try await retention.runOnce()
             for purge in purges {
-                logger.notice("audit events purged past retention", metadata: [
-                    "tenant": "\(purge.tenant)", "from_seq": "\(purge.fromSeq)", "before_seq": "\(purge.beforeSeq)",
-                ])
+                logger.notice(
+                    "audit events purged past retention",
+                    metadata: [
+                        "tenant": "\(purge.tenant)", "from_seq": "\(purge.fromSeq)", "before_seq": "\(purge.beforeSeq)",
+                    ])
             }
             return !purges.isEmpty
         }.run()

@@ -20,8 +20,9 @@ public enum WritApplication {
     public static func serve(configuration: WritConfiguration, logger: Logger) async throws {
         let (application, drain) = try await assemble(configuration: configuration, logger: logger)
         // Services shut down in reverse order: the drain first, then the application.
-        let group = ServiceGroup(configuration: .init(
-            services: [application, drain], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [application, drain], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 
@@ -45,41 +46,48 @@ public enum WritApplication {
         let router = makeRouter(configuration: configuration, services: appServices)
         var services: [any Service] = [
             DatabaseService(database: database),
-            NodeEvents(database: database, keyCache: appServices.keyCache,
-                       policyCache: appServices.policyCache, waiters: appServices.waiters, eventStreams: appServices.eventStreams,
-                       signingKeys: appServices.signingKeys, logger: logger),
+            NodeEvents(
+                database: database, keyCache: appServices.keyCache,
+                policyCache: appServices.policyCache, waiters: appServices.waiters, eventStreams: appServices.eventStreams,
+                signingKeys: appServices.signingKeys, logger: logger),
             CheckpointService(checkpointer: AuditCheckpointer(database: database, audit: appServices.audit), logger: logger),
-            ExpiryService(expiry: IntentExpiry(database: database, audit: appServices.audit), waiters: appServices.waiters,
-                          logger: logger),
+            ExpiryService(
+                expiry: IntentExpiry(database: database, audit: appServices.audit), waiters: appServices.waiters,
+                logger: logger),
         ]
         if configuration.auditPurge {
             services.append(RetentionService(retention: AuditRetention(database: database, audit: appServices.audit), logger: logger))
         }
-        services.append(WebhookService(
-            fanOut: WebhookFanOut(database: database, consoleURL: configuration.publicURL.absoluteString.trimmingSuffix("/")),
-            dispatch: WebhookDispatch(database: database, keys: keys, signingKeys: appServices.signingKeys),
-            sender: WebhookSender(resolver: WebhookResolver(allowPrivate: configuration.webhookAllowPrivate)),
-            schedule: configuration.webhookRetrySchedule, disableAfter: configuration.webhookDisableAfter,
-            interval: configuration.webhookInterval, logger: logger))
+        services.append(
+            WebhookService(
+                fanOut: WebhookFanOut(database: database, consoleURL: configuration.publicURL.absoluteString.trimmingSuffix("/")),
+                dispatch: WebhookDispatch(database: database, keys: keys, signingKeys: appServices.signingKeys),
+                sender: WebhookSender(resolver: WebhookResolver(allowPrivate: configuration.webhookAllowPrivate)),
+                schedule: configuration.webhookRetrySchedule, disableAfter: configuration.webhookDisableAfter,
+                interval: configuration.webhookInterval, logger: logger))
         let relay = try configuration.smtpSettings().map(SMTPRelay.init(settings:))
         if configuration.mailDirectory != nil || relay != nil {
-            services.append(MailService(
-                database: database, directory: configuration.mailDirectory.map { URL(fileURLWithPath: $0) }, relay: relay,
-                links: keys.links,
-                publicURL: configuration.publicURL.absoluteString.trimmingSuffix("/"), interval: configuration.mailInterval, logger: logger))
+            services.append(
+                MailService(
+                    database: database, directory: configuration.mailDirectory.map { URL(fileURLWithPath: $0) }, relay: relay,
+                    links: keys.links,
+                    publicURL: configuration.publicURL.absoluteString.trimmingSuffix("/"), interval: configuration.mailInterval,
+                    logger: logger))
         }
         let application = Application(
             router: router,
             // Idle connections close after 90 s (longer than the longest long-poll); a request the
             // HTTP parser refuses is answered with a problem, like every other error.
-            server: .http1(configuration: .init(
-                additionalChannelHandlers: [ParseErrorProblemHandler(), HangupHandler()], idleTimeout: .seconds(90))),
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [ParseErrorProblemHandler(), HangupHandler()], idleTimeout: .seconds(90))),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "writ"),
             services: services,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.httpPort
-                let console = configuration.httpPort == 0
+                let console =
+                    configuration.httpPort == 0
                     ? "http://\(configuration.httpHost):\(port)/" : configuration.publicURL.absoluteString
                 logger.notice("Writ is serving", metadata: ["console": "\(console)", "port": "\(port)"])
                 FileHandle.standardOutput.write(Data("Writ console: \(console)\n".utf8))
@@ -96,20 +104,24 @@ public enum WritApplication {
         router.add(middleware: RequestMetricsMiddleware(metrics: services.metrics))
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: RequestTimeoutMiddleware(bound: configuration.requestTimeout))
-        router.add(middleware: PageAliasMiddleware(
-            directory: configuration.staticDirectory, aliases: ["/approve": "approve.html", "/invite": "invite.html"]))
+        router.add(
+            middleware: PageAliasMiddleware(
+                directory: configuration.staticDirectory, aliases: ["/approve": "approve.html", "/invite": "invite.html"]))
         router.add(middleware: FileMiddleware(configuration.staticDirectory, searchForIndexHtml: true))
         if configuration.trustProxy { router.add(middleware: ForwardedClientMiddleware()) }
-        router.add(middleware: AuthenticationMiddleware(
-            identity: services.identity, keyCache: services.keyCache, rateLimiter: services.rateLimiter))
+        router.add(
+            middleware: AuthenticationMiddleware(
+                identity: services.identity, keyCache: services.keyCache, rateLimiter: services.rateLimiter))
         HealthController(database: database, migrations: services.migrations).addRoutes(to: router)
         MetricsController(metrics: services.metrics, database: database, waiters: services.waiters, token: configuration.metricsToken)
             .addRoutes(to: router)
         OpenAPIController(document: OpenAPIDocument.make(serverURL: configuration.publicURL.absoluteString))
             .addRoutes(to: router)
-        AccountController(identity: services.identity, throttle: services.throttle, passwords: services.passwords,
-                          secureCookies: configuration.isHTTPS)
-            .addRoutes(to: router)
+        AccountController(
+            identity: services.identity, throttle: services.throttle, passwords: services.passwords,
+            secureCookies: configuration.isHTTPS
+        )
+        .addRoutes(to: router)
         TOTPController(identity: services.identity, throttle: services.throttle).addRoutes(to: router)
         MembersController(identity: services.identity).addRoutes(to: router)
         TeamsController(identity: services.identity).addRoutes(to: router)
@@ -120,19 +132,27 @@ public enum WritApplication {
         EvidenceController(writer: services.evidence).addRoutes(to: router)
         KeysController(signingKeys: services.signingKeys, database: database).addRoutes(to: router)
         WebhooksController(webhooks: services.webhooks, allowPrivate: configuration.webhookAllowPrivate).addRoutes(to: router)
-        EventsController(reader: services.auditReader, hub: services.eventStreams, identity: services.identity,
-                         keyCache: services.keyCache, heartbeat: configuration.eventHeartbeat).addRoutes(to: router)
+        EventsController(
+            reader: services.auditReader, hub: services.eventStreams, identity: services.identity,
+            keyCache: services.keyCache, heartbeat: configuration.eventHeartbeat
+        ).addRoutes(to: router)
         SigningKeysController(identity: services.identity, signingKeys: services.signingKeys, database: database).addRoutes(to: router)
         PoliciesController(policies: services.policies, cache: services.policyCache, database: database).addRoutes(to: router)
-        PolicyToolsController(policies: services.policies, cache: services.policyCache, history: services.intentHistory,
-                              identity: services.identity, work: services.policyWork).addRoutes(to: router)
+        PolicyToolsController(
+            policies: services.policies, cache: services.policyCache, history: services.intentHistory,
+            identity: services.identity, work: services.policyWork
+        ).addRoutes(to: router)
         IntentsController(filing: services.filing).addRoutes(to: router)
         OverviewController(statistics: IntentStatistics(database: database), identity: services.identity).addRoutes(to: router)
         WarrantsController(warrants: services.warrants, signingKeys: services.signingKeys, database: database).addRoutes(to: router)
-        BoardLinksController(links: services.boardLinks, identity: services.identity, throttle: services.throttle,
-                             waiters: services.waiters).addRoutes(to: router)
-        DecisionsController(approvals: services.approvals, intents: services.intents, identity: services.identity, throttle: services.throttle,
-                            waiters: services.waiters).addRoutes(to: router)
+        BoardLinksController(
+            links: services.boardLinks, identity: services.identity, throttle: services.throttle,
+            waiters: services.waiters
+        ).addRoutes(to: router)
+        DecisionsController(
+            approvals: services.approvals, intents: services.intents, identity: services.identity, throttle: services.throttle,
+            waiters: services.waiters
+        ).addRoutes(to: router)
         ViennaRoutes.add(to: router, services: services)
         AuthZENController(
             filing: services.filing,

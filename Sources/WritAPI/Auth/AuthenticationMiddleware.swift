@@ -23,7 +23,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
         // The metrics scraper's bearer token is not an API key; its route checks it.
         if request.uri.path == "/metrics" { return try await next(request, context) }
         if let authorization = request.headers[.authorization], request.uri.path.hasPrefix(ViennaRoutes.prefix),
-           let token = Self.sessionBearer(authorization) {
+            let token = Self.sessionBearer(authorization)
+        {
             // Vienna OS's SDKs send one bearer token: a person approving through them sends their
             // session's (never ambient, so no CSRF token is needed). Only on `/api/v1/…`.
             guard let session = try await identity.authenticateSession(token: token) else {
@@ -39,7 +40,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
                 context.credentialProblem = problem
             }
         } else if let token = request.cookies[Self.sessionCookie]?.value,
-                  let session = try await identity.authenticateSession(token: token) {
+            let session = try await identity.authenticateSession(token: token)
+        {
             context.principal = .user(session.principal)
             context.viaCookie = true
             context.csrfVerified = request.headers[.csrfToken].map { identity.isValidCSRF($0, csrfHash: session.csrfHash) } ?? false
@@ -56,9 +58,10 @@ struct AuthenticationMiddleware: RouterMiddleware {
             throw Self.unauthorized("The API key is unknown, revoked or expired, or its agent is disabled.")
         }
         if let wait = rateLimiter.retryAfter(key: principal.keyID, rate: principal.requestsPerSecond, burst: principal.burst) {
-            throw Problem(status: .tooManyRequests, type: "rate-limited", title: "Too many requests",
-                          detail: "This key may make \(principal.requestsPerSecond) requests per second (bursts of \(principal.burst)).",
-                          retryAfter: wait)
+            throw Problem(
+                status: .tooManyRequests, type: "rate-limited", title: "Too many requests",
+                detail: "This key may make \(principal.requestsPerSecond) requests per second (bursts of \(principal.burst)).",
+                retryAfter: wait)
         }
         return principal
     }
@@ -66,7 +69,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
     /// The session token of `Bearer wss_…`, if that is what the header holds.
     private static func sessionBearer(_ authorization: String) -> String? {
         let parts = authorization.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", parts[1].hasPrefix("wss_"), parts[1].utf8.count <= 256 else { return nil }
+        guard parts.count == 2, parts[0].lowercased() == "bearer", parts[1].hasPrefix("wss_"), parts[1].utf8.count <= 256 else {
+            return nil
+        }
         return String(parts[1])
     }
 

@@ -11,8 +11,9 @@ enum SecondFactor {
     ) async throws -> Result {
         let subjects = [(ThrottleRule.secondFactor, user.uuidString.lowercased())]
         if let wait = try await throttle.reserve(subjects) {
-            throw Problem(status: .tooManyRequests, type: "totp-throttled", title: "Too many wrong codes",
-                          detail: "Too many wrong TOTP codes; try again later.", retryAfter: wait)
+            throw Problem(
+                status: .tooManyRequests, type: "totp-throttled", title: "Too many wrong codes",
+                detail: "Too many wrong TOTP codes; try again later.", retryAfter: wait)
         }
         do {
             let result = try await check()

@@ -10,7 +10,8 @@ struct AuthZENCaller: Sendable {
     let agent: Agent
 
     static func agent(_ request: Request, context: AppRequestContext, identity: IdentityStore) async throws -> AuthZENCaller {
-        guard case .apiKey(let key) = try context.requirePrincipal(for: request), key.scopes.contains(.intents), let agentID = key.agentID else {
+        guard case .apiKey(let key) = try context.requirePrincipal(for: request), key.scopes.contains(.intents), let agentID = key.agentID
+        else {
             throw Problem.forbidden("Ask with an agent's API key that has the intents scope: the evaluation files that agent's intent.")
         }
         if let agent = key.agent { return AuthZENCaller(key: key, agent: agent) }

@@ -53,9 +53,13 @@ struct AuthZENController {
         switch body.removeValue(forKey: "evaluations") {
         case nil, .null?: items = []
         case .array(let array)?: items = array
-        case _?: errors.append(.init(path: "/evaluations", message: "must be an array")); items = []
+        case _?:
+            errors.append(.init(path: "/evaluations", message: "must be an array"))
+            items = []
         }
-        if items.count > Self.maxEvaluations { errors.append(.init(path: "/evaluations", message: "may hold at most \(Self.maxEvaluations) evaluations")) }
+        if items.count > Self.maxEvaluations {
+            errors.append(.init(path: "/evaluations", message: "may hold at most \(Self.maxEvaluations) evaluations"))
+        }
         if items.isEmpty {
             // Without evaluations the request is a single evaluation (§7.1).
             let question = AuthZENQuestion.read(.object(body), pointer: "", requestID: requestID, errors: &errors)
@@ -64,7 +68,8 @@ struct AuthZENController {
             return respond(try await decide(question, caller: caller), requestID: requestID)
         }
         let questions = items.enumerated().map { index, item in
-            AuthZENQuestion.read(item, defaults: body, pointer: "/evaluations/\(index)", requestID: requestID.map { "\($0)#\(index)" }, errors: &errors)
+            AuthZENQuestion.read(
+                item, defaults: body, pointer: "/evaluations/\(index)", requestID: requestID.map { "\($0)#\(index)" }, errors: &errors)
         }
         guard errors.isEmpty else { throw Self.badRequest(errors) }
         var decisions: [JSONValue] = []
@@ -109,8 +114,9 @@ struct AuthZENController {
 
     /// AuthZEN answers a request missing a required attribute with 400 (§10.1.1).
     static func badRequest(_ errors: [Problem.FieldError]) -> Problem {
-        Problem(status: .badRequest, type: "invalid-request", title: "Invalid request",
-                detail: "The evaluation request has \(errors.count) invalid field\(errors.count == 1 ? "" : "s").", errors: errors)
+        Problem(
+            status: .badRequest, type: "invalid-request", title: "Invalid request",
+            detail: "The evaluation request has \(errors.count) invalid field\(errors.count == 1 ? "" : "s").", errors: errors)
     }
 }
 

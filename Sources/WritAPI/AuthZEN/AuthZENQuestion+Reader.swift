@@ -31,14 +31,23 @@ extension AuthZENQuestion {
         /// An optional object member.
         mutating func object(_ key: String) -> [String: JSONValue]? {
             guard let value = member(key) else { return nil }
-            guard case .object(let object) = value else { fail(key, "must be an object"); return nil }
+            guard case .object(let object) = value else {
+                fail(key, "must be an object")
+                return nil
+            }
             return object
         }
 
         /// A required entity: an object with a non-empty string `type` (when `typed`) and `name`.
         mutating func entity(_ key: String, name: String, typed: Bool = true) -> Entity? {
-            guard let value = member(key) else { fail(key, "is required"); return nil }
-            guard case .object(let object) = value else { fail(key, "must be an object"); return nil }
+            guard let value = member(key) else {
+                fail(key, "is required")
+                return nil
+            }
+            guard case .object(let object) = value else {
+                fail(key, "must be an object")
+                return nil
+            }
             func text(_ member: String) -> String? {
                 guard case .string(let text)? = object[member], !text.isEmpty, text.utf8.count <= 256 else {
                     fail("\(key)/\(member)", "is required: a string of 1 to 256 bytes")
@@ -50,7 +59,10 @@ extension AuthZENQuestion {
             let identifier = text(name)
             var properties: [String: JSONValue]?
             if let value = object["properties"], value != .null {
-                guard case .object(let members) = value else { fail("\(key)/properties", "must be an object"); return nil }
+                guard case .object(let members) = value else {
+                    fail("\(key)/properties", "must be an object")
+                    return nil
+                }
                 properties = members
             }
             guard let identifier, !typed || type != nil else { return nil }

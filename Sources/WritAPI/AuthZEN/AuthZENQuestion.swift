@@ -49,7 +49,8 @@ struct AuthZENQuestion: Sendable {
         reader.checkNames(action: action?.name, resource: resourceName)
         errors += reader.errors
         guard reader.errors.isEmpty, let subject, let subjectType = subject.type, let action, let resourceName else { return nil }
-        return AuthZENQuestion(subjectType: subjectType, subjectID: subject.name, action: action.name, resource: resourceName,
-                               params: .object(params), idempotencyKey: key)
+        return AuthZENQuestion(
+            subjectType: subjectType, subjectID: subject.name, action: action.name, resource: resourceName,
+            params: .object(params), idempotencyKey: key)
     }
 }

@@ -15,7 +15,8 @@ enum AuthZENSemantic: String {
         }
         guard let value = members["evaluations_semantic"], value != .null else { return .executeAll }
         guard let text = value.stringValue, let semantic = AuthZENSemantic(rawValue: text) else {
-            errors.append(.init(path: "/options/evaluations_semantic", message: "must be execute_all, deny_on_first_deny or permit_on_first_permit"))
+            errors.append(
+                .init(path: "/options/evaluations_semantic", message: "must be execute_all, deny_on_first_deny or permit_on_first_permit"))
             return .executeAll
         }
         return semantic

@@ -88,12 +88,15 @@ extension WritConfiguration {
     /// endpoint may fail before it is disabled.
     private mutating func readPoolerSettings(_ value: (Setting) -> String?) throws(ConfigurationError) {
         guard let pooler = DatabasePooler(rawValue: value(.databasePooler) ?? "none") else {
-            throw ConfigurationError(.databasePooler, "must be none (WRIT_DATABASE_URL leads to PostgreSQL) or transaction (to PgBouncer in transaction mode)")
+            throw ConfigurationError(
+                .databasePooler, "must be none (WRIT_DATABASE_URL leads to PostgreSQL) or transaction (to PgBouncer in transaction mode)")
         }
         databasePooler = pooler
         listenDatabaseURL = value(.listenDatabaseURL)
         if pooler == .transaction, listenDatabaseURL == nil {
-            throw ConfigurationError(.listenDatabaseURL, "is required with WRIT_DATABASE_POOLER=transaction: LISTEN needs a session of its own, straight to PostgreSQL")
+            throw ConfigurationError(
+                .listenDatabaseURL,
+                "is required with WRIT_DATABASE_POOLER=transaction: LISTEN needs a session of its own, straight to PostgreSQL")
         }
     }
 
@@ -101,7 +104,8 @@ extension WritConfiguration {
         webhookAllowPrivate = try Self.flag(.webhookAllowPrivate, value(.webhookAllowPrivate), default: false)
         if let text = value(.webhookRetrySchedule) {
             guard let schedule = WebhookRetrySchedule(text: text), schedule.delays.count <= 20 else {
-                throw ConfigurationError(.webhookRetrySchedule, "must be up to 20 comma-separated positive numbers of seconds, e.g. 5,300,1800")
+                throw ConfigurationError(
+                    .webhookRetrySchedule, "must be up to 20 comma-separated positive numbers of seconds, e.g. 5,300,1800")
             }
             webhookRetrySchedule = schedule
         }
@@ -120,7 +124,8 @@ extension WritConfiguration {
         do {
             settings = try SMTPSettings(url: smtpURL)
         } catch {
-            throw ConfigurationError(.smtpURL, "\(error.description): smtp://[user:password@]host[:port][?from=address][&tls=none] or smtps://…")
+            throw ConfigurationError(
+                .smtpURL, "\(error.description): smtp://[user:password@]host[:port][?from=address][&tls=none] or smtps://…")
         }
         if let file = smtpCAFile {
             guard FileManager.default.isReadableFile(atPath: file) else {

@@ -91,8 +91,9 @@ public struct WritConfiguration: Sendable, CustomStringConvertible, CustomDebugS
 
     /// The serving pool (and the LISTEN session) these settings describe.
     public func connectDatabase(maxConnections: Int? = nil, logger: Logger) -> Database {
-        Database.connect(url: databaseURL, listenURL: listenDatabaseURL, transactionPooler: databasePooler == .transaction,
-                         maxConnections: maxConnections ?? databasePoolSize, logger: logger)
+        Database.connect(
+            url: databaseURL, listenURL: listenDatabaseURL, transactionPooler: databasePooler == .transaction,
+            maxConnections: maxConnections ?? databasePoolSize, logger: logger)
     }
 
     /// Whether session cookies must carry `Secure`.

@@ -21,15 +21,17 @@ struct APIKeysController {
         let name = body.name("name", maxLength: 100)
         let agent = body.uuid(optional: "agent_id")
         let scopes = body.list("scopes", maxCount: Scope.allCases.count, Scope.init(rawValue:))
-        let audiences = body.list(optional: "audiences", maxCount: 20) { name in
-            name.utf8.count <= 256 && PolicyInputs.isSafeName(name) ? name : nil
-        } ?? []
+        let audiences =
+            body.list(optional: "audiences", maxCount: 20) { name in
+                name.utf8.count <= 256 && PolicyInputs.isSafeName(name) ? name : nil
+            } ?? []
         let expiresAt = body.date(optional: "expires_at")
         if let scopes = scopes.unchecked {
             if scopes.isEmpty { body.fail("scopes", "must name at least one of intents, warrants, admin") }
             if scopes.contains(.warrants), audiences.isEmpty {
-                body.fail("audiences",
-                          "is required with the warrants scope: the executors (warrant `aud`) whose warrants the key may redeem")
+                body.fail(
+                    "audiences",
+                    "is required with the warrants scope: the executors (warrant `aud`) whose warrants the key may redeem")
             }
             if !scopes.contains(.warrants), !audiences.isEmpty { body.fail("audiences", "is only for keys with the warrants scope") }
         }

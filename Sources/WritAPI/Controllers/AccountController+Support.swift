@@ -13,8 +13,9 @@ extension AccountController {
     /// Reserves one attempt on every subject or answers 429 with `Retry-After`.
     func reserve(_ subjects: [(ThrottleRule, String)]) async throws {
         if let wait = try await throttle.reserve(subjects) {
-            throw Problem(status: .tooManyRequests, type: "throttled", title: "Too many attempts",
-                          detail: "Too many attempts from here; try again later.", retryAfter: wait)
+            throw Problem(
+                status: .tooManyRequests, type: "throttled", title: "Too many attempts",
+                detail: "Too many attempts from here; try again later.", retryAfter: wait)
         }
     }
 
@@ -43,9 +44,10 @@ extension AccountController {
 
     func sessionResponse(_ body: JSONValue, session: NewSession, status: HTTPResponse.Status) -> Response {
         var response = JSONBody.response(body, status: status)
-        response.setCookie(Cookie(
-            name: AuthenticationMiddleware.sessionCookie, value: session.token, expires: session.expiresAt, path: "/",
-            secure: secureCookies, httpOnly: true, sameSite: .strict))
+        response.setCookie(
+            Cookie(
+                name: AuthenticationMiddleware.sessionCookie, value: session.token, expires: session.expiresAt, path: "/",
+                secure: secureCookies, httpOnly: true, sameSite: .strict))
         response.headers[.cacheControl] = "no-store"
         return response
     }

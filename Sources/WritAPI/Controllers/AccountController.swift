@@ -29,17 +29,20 @@ struct AccountController {
         let password = body.newPassword("password")
         let valid = try body.finish()
         try await reserve([(.signupSource, context.source)])
-        let login = try await chooseAccount(email: valid[email], password: valid[password], source: context.source,
-                                            refusal: Self.existingLogin)
+        let login = try await chooseAccount(
+            email: valid[email], password: valid[password], source: context.source,
+            refusal: Self.existingLogin)
         let result: SignupResult
         do {
             result = try await identity.signup(organization: valid[organization], email: valid[email], account: login)
         } catch let error as StoreError where error.kind == .loginTaken {
-            throw Self.existingLogin // the address got a login concurrently
+            throw Self.existingLogin  // the address got a login concurrently
         }
         return sessionResponse(
-            ["tenant": IdentityJSON.tenant(result.tenant), "user": IdentityJSON.member(result.member),
-             "csrf_token": .string(result.session.csrfToken)],
+            [
+                "tenant": IdentityJSON.tenant(result.tenant), "user": IdentityJSON.member(result.member),
+                "csrf_token": .string(result.session.csrfToken),
+            ],
             session: result.session, status: .created)
     }
 
@@ -68,8 +71,9 @@ struct AccountController {
         let membership: Membership
         if let chosen {
             guard let found = memberships.first(where: { $0.tenantID == chosen }) else {
-                throw Problem.invalid("This login is not a member of that organisation.",
-                                      errors: [.init(path: "/tenant_id", message: "is not an organisation of this login")])
+                throw Problem.invalid(
+                    "This login is not a member of that organisation.",
+                    errors: [.init(path: "/tenant_id", message: "is not an organisation of this login")])
             }
             membership = found
         } else if memberships.count == 1 {
@@ -80,17 +84,21 @@ struct AccountController {
         }
         if membership.totpEnabled {
             guard let code else {
-                throw Problem(status: .unauthorized, type: "totp-required", title: "TOTP code required",
-                              detail: "This account has two-factor authentication: send `totp` with a current code or a recovery code.")
+                throw Problem(
+                    status: .unauthorized, type: "totp-required", title: "TOTP code required",
+                    detail: "This account has two-factor authentication: send `totp` with a current code or a recovery code.")
             }
-            try await SecondFactor.verify(code, tenant: membership.tenantID, user: membership.userID, identity: identity, throttle: throttle)
+            try await SecondFactor.verify(
+                code, tenant: membership.tenantID, user: membership.userID, identity: identity, throttle: throttle)
         }
         let session = try await identity.login(membership)
         let (tenant, _) = try await identity.tenant(membership.tenantID)
         let member = try await identity.member(tenant: membership.tenantID, id: membership.userID)
         return sessionResponse(
-            ["tenant": IdentityJSON.tenant(tenant), "user": IdentityJSON.member(member), "csrf_token": .string(session.csrfToken),
-             "organizations": .array(memberships.map(Self.organization))],
+            [
+                "tenant": IdentityJSON.tenant(tenant), "user": IdentityJSON.member(member), "csrf_token": .string(session.csrfToken),
+                "organizations": .array(memberships.map(Self.organization)),
+            ],
             session: session, status: .created)
     }
 
@@ -98,8 +106,10 @@ struct AccountController {
         let user = try context.requireUser(for: request)
         try await identity.endSession(user)
         var response = Response(status: .noContent)
-        response.setCookie(Cookie(name: AuthenticationMiddleware.sessionCookie, value: "", maxAge: 0, path: "/",
-                                  secure: secureCookies, httpOnly: true, sameSite: .strict))
+        response.setCookie(
+            Cookie(
+                name: AuthenticationMiddleware.sessionCookie, value: "", maxAge: 0, path: "/",
+                secure: secureCookies, httpOnly: true, sameSite: .strict))
         return response
     }
 
@@ -110,8 +120,10 @@ struct AccountController {
         case .user(let user):
             let member = try await identity.member(tenant: user.tenantID, id: user.userID)
             let memberships = try await identity.memberships(account: try await identity.account(of: user).id)
-            return JSONBody.response(["kind": "user", "user": IdentityJSON.member(member), "tenant": IdentityJSON.tenant(tenant),
-                                      "organizations": .array(memberships.map(Self.organization))])
+            return JSONBody.response([
+                "kind": "user", "user": IdentityJSON.member(member), "tenant": IdentityJSON.tenant(tenant),
+                "organizations": .array(memberships.map(Self.organization)),
+            ])
         case .apiKey(let key):
             let stored = try await identity.apiKey(tenant: key.tenantID, id: key.keyID)
             var agent: Agent?
@@ -134,8 +146,9 @@ struct AccountController {
         try await reserve(subjects)
         guard try await passwords.verify(valid[current], phc: account.passwordHash) else {
             try await throttle.failed(subjects)
-            throw Problem(status: .unauthorized, type: "invalid-credentials", title: "Invalid credentials",
-                          detail: "The current password is wrong.")
+            throw Problem(
+                status: .unauthorized, type: "invalid-credentials", title: "Invalid credentials",
+                detail: "The current password is wrong.")
         }
         try await throttle.succeeded(subjects)
         let session = try await identity.changePassword(user, account: account.id, newHash: try await passwords.hash(valid[new]))
@@ -155,8 +168,9 @@ struct AccountController {
             throw Self.invalidInvitation
         }
         try await throttle.succeeded(subjects)
-        let login = try await chooseAccount(email: invitation.email, password: valid[password], source: context.source,
-                                            refusal: Self.existingLogin)
+        let login = try await chooseAccount(
+            email: invitation.email, password: valid[password], source: context.source,
+            refusal: Self.existingLogin)
         guard let (member, session) = try await identity.acceptInvitation(invitation, account: login) else {
             throw Self.invalidInvitation
         }

@@ -62,16 +62,24 @@ extension JSONRequest {
     /// Optional agent labels: an object of up to 32 string values, keys up to 64 characters, values up to 256.
     mutating func labels(optional key: String) -> [String: String]? {
         guard let value = value(optional: key) else { return nil }
-        guard case .object(let members) = value else { fail(key, "must be an object of strings"); return nil }
-        guard members.count <= 32 else { fail(key, "must have at most 32 labels"); return nil }
+        guard case .object(let members) = value else {
+            fail(key, "must be an object of strings")
+            return nil
+        }
+        guard members.count <= 32 else {
+            fail(key, "must have at most 32 labels")
+            return nil
+        }
         var labels: [String: String] = [:]
         var valid = true
         for (name, member) in members.sorted(by: { $0.key < $1.key }) {
             // Labels are shown to approvers and matched by policies: visible characters only, like names.
             guard case .string(let text) = member, !name.isEmpty, name.count <= 64, text.count <= 256,
-                  VisibleText.isVisible(name), VisibleText.isVisible(text) else {
-                fail(pointer: "/\(JSONRequest.escape(key))/\(JSONRequest.escape(name))",
-                     "must be a string of at most 256 visible characters under a name of 1 to 64 visible characters")
+                VisibleText.isVisible(name), VisibleText.isVisible(text)
+            else {
+                fail(
+                    pointer: "/\(JSONRequest.escape(key))/\(JSONRequest.escape(name))",
+                    "must be a string of at most 256 visible characters under a name of 1 to 64 visible characters")
                 valid = false
                 continue
             }

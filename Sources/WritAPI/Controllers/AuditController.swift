@@ -101,7 +101,8 @@ struct AuditController {
             do {
                 while after < end {
                     let batch: [(seq: Int64, line: [UInt8])]
-                    do { batch = try await reader.walk(tenant: tenant, afterSeq: after, limit: 1000) } catch is AuditReader.OvertakenByPurge {
+                    do { batch = try await reader.walk(tenant: tenant, afterSeq: after, limit: 1000) } catch is AuditReader.OvertakenByPurge
+                    {
                         // A purge overtook the walk: start again at the new first retained event.
                         start = try await reader.start(tenant: tenant)
                         verifier = AuditVerifier(keys: keyring, fromSeq: start.fromSeq, previousHash: start.previousHash)
@@ -118,15 +119,19 @@ struct AuditController {
                     after = last.seq
                     try await writer.write(ByteBuffer(string: " "))
                 }
-                outcome = verifier.lastSeq == end || (verifier.checked == 0 && end < start.fromSeq)
-                    ? Self.result(true, verifier) : Self.result(false, verifier, badSeq: max(verifier.lastSeq, start.fromSeq - 1) + 1, reason: "events missing before the head")
+                outcome =
+                    verifier.lastSeq == end || (verifier.checked == 0 && end < start.fromSeq)
+                    ? Self.result(true, verifier)
+                    : Self.result(
+                        false, verifier, badSeq: max(verifier.lastSeq, start.fromSeq - 1) + 1, reason: "events missing before the head")
             } catch let failure as AuditVerifier.Failure {
                 outcome = Self.result(false, verifier, badSeq: failure.seq ?? verifier.lastSeq + 1, reason: failure.reason)
             }
             if let unproven = start.unprovenBoundary {
                 // Someone moved the boundary behind Writ's back: the chain is read whole, and is not valid.
-                outcome = Self.result(false, verifier, badSeq: unproven - 1,
-                                      reason: "the purge boundary (seq \(unproven)) is not recorded by an audit.purged event over events past retention")
+                outcome = Self.result(
+                    false, verifier, badSeq: unproven - 1,
+                    reason: "the purge boundary (seq \(unproven)) is not recorded by an audit.purged event over events past retention")
             }
             if start.purgedBefore > 1, case .object(var members) = outcome {
                 members["purged_before"] = .number(Double(start.purgedBefore))
@@ -150,7 +155,8 @@ struct AuditController {
     static func fromSeq(_ request: Request) throws -> Int64 {
         guard let text = request.uri.queryParameters["from_seq"] else { return 1 }
         guard let seq = Int64(String(text)), seq >= 1 else {
-            throw Problem.invalid("The query parameters are invalid.", errors: [.init(path: "from_seq", message: "must be a whole number ≥ 1")])
+            throw Problem.invalid(
+                "The query parameters are invalid.", errors: [.init(path: "from_seq", message: "must be a whole number ≥ 1")])
         }
         return seq
     }

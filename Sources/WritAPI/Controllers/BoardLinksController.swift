@@ -38,8 +38,9 @@ struct BoardLinksController {
         let (link, choice) = try (valid[token], valid[decision])
         let view = try await open(link, source: context.source)
         if view.totpRequired, code == nil {
-            throw Problem(status: .unauthorized, type: "totp-required", title: "TOTP code required",
-                          detail: "You have two-factor authentication: send `totp` with a current code.")
+            throw Problem(
+                status: .unauthorized, type: "totp-required", title: "TOTP code required",
+                detail: "You have two-factor authentication: send `totp` with a current code.")
         }
         let decide = { try await links.decide(token: link, decision: choice, comment: comment, code: code, identity: identity) }
         let decided = code == nil ? try await decide() : try await SecondFactor.throttled(user: view.member, throttle: throttle, decide)
@@ -53,12 +54,17 @@ struct BoardLinksController {
     private func open(_ token: String, source: String) async throws -> BoardLinkView {
         let subjects = [(ThrottleRule.tokenSource, source)]
         if let wait = try await throttle.reserve(subjects) {
-            throw Problem(status: .tooManyRequests, type: "throttled", title: "Too many attempts",
-                          detail: "Too many approval links tried from here; try again later.", retryAfter: wait)
+            throw Problem(
+                status: .tooManyRequests, type: "throttled", title: "Too many attempts",
+                detail: "Too many approval links tried from here; try again later.", retryAfter: wait)
         }
         guard let view = try await links.view(token: token) else {
             let problem = try await refused(token)
-            if problem.type.hasSuffix(":" + Self.invalidLinkType) { try await throttle.failed(subjects) } else { try await throttle.succeeded(subjects) }
+            if problem.type.hasSuffix(":" + Self.invalidLinkType) {
+                try await throttle.failed(subjects)
+            } else {
+                try await throttle.succeeded(subjects)
+            }
             throw problem
         }
         try await throttle.succeeded(subjects)
@@ -71,14 +77,17 @@ struct BoardLinksController {
     private func refused(_ token: String) async throws -> Problem {
         switch try await links.refusal(token: token) {
         case .used:
-            Problem(status: .notFound, type: "approval-link-used", title: "Approval link already used",
-                    detail: "A decision was already recorded with this link. Each link takes one decision.")
+            Problem(
+                status: .notFound, type: "approval-link-used", title: "Approval link already used",
+                detail: "A decision was already recorded with this link. Each link takes one decision.")
         case .expired:
-            Problem(status: .notFound, type: "approval-link-expired", title: "Approval link expired",
-                    detail: "The intent's deadline has passed, and its links expired with it.")
+            Problem(
+                status: .notFound, type: "approval-link-expired", title: "Approval link expired",
+                detail: "The intent's deadline has passed, and its links expired with it.")
         case .unknown:
-            Problem(status: .notFound, type: Self.invalidLinkType, title: "Approval link not valid",
-                    detail: "This link is not one Writ issued. Check that the whole link was copied from the email.")
+            Problem(
+                status: .notFound, type: Self.invalidLinkType, title: "Approval link not valid",
+                detail: "This link is not one Writ issued. Check that the whole link was copied from the email.")
         }
     }
 }

@@ -28,7 +28,9 @@ struct DecisionsController {
         if let status = query["status"], status != "pending" { errors.append(.init(path: "status", message: "must be pending")) }
         var wait = 0
         if let text = query["wait"] {
-            if let seconds = Int(String(text)), (0...60).contains(seconds) { wait = seconds } else {
+            if let seconds = Int(String(text)), (0...60).contains(seconds) {
+                wait = seconds
+            } else {
                 errors.append(.init(path: "wait", message: "must be 0 to 60 seconds"))
             }
         }
@@ -102,7 +104,8 @@ struct DecisionsController {
     }
 
     private static func agentKey(_ context: AppRequestContext, _ request: Request) throws -> (UUID, UUID) {
-        guard case .apiKey(let key) = try context.requirePrincipal(for: request), key.scopes.contains(.intents), let agent = key.agentID else {
+        guard case .apiKey(let key) = try context.requirePrincipal(for: request), key.scopes.contains(.intents), let agent = key.agentID
+        else {
             throw Problem.forbidden("Use the submitting agent's API key (intents scope).")
         }
         return (key.tenantID, agent)

@@ -36,8 +36,9 @@ struct EventsController {
         let head = try await reader.headSeq(tenant: tenant)
         if let start, start > head {
             // Ids are sequence numbers this server sent: one beyond the head was never issued.
-            throw Problem.invalid("The position to resume from is invalid.",
-                                  errors: [.init(path: "Last-Event-ID", message: "is beyond the newest event (\(head))")])
+            throw Problem.invalid(
+                "The position to resume from is invalid.",
+                errors: [.init(path: "Last-Event-ID", message: "is beyond the newest event (\(head))")])
         }
         let subscription = try subscribe(tenant: tenant, holder: principal.actor.id ?? "")
         // The slot is released as soon as the client goes, not at the next keep-alive.
@@ -67,26 +68,34 @@ struct EventsController {
             }
             try await writer.finish(nil)
         }
-        return Response(status: .ok, headers: [
-            .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store", .xAccelBuffering: "no",
-        ], body: body)
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store", .xAccelBuffering: "no",
+            ], body: body)
     }
 
     /// A slot for one more stream of `holder`, or the 429 (503 while shutting down) saying why not.
     private func subscribe(tenant: UUID, holder: String) throws -> EventStreamHub.Subscription {
         do { return try hub.subscribe(tenant: tenant, holder: holder) } catch {
-            let detail = switch error {
-            case .tenantFull: "This organisation has \(hub.perTenantLimit) event streams open on this server; close one or retry later."
-            case .holderFull: "This credential has \(hub.perHolderLimit) event streams open on this server; close one or retry later."
-            case .draining: "This server is shutting down; reconnect with Last-Event-ID."
+            let detail =
+                switch error {
+                case .tenantFull: "This organisation has \(hub.perTenantLimit) event streams open on this server; close one or retry later."
+                case .holderFull: "This credential has \(hub.perHolderLimit) event streams open on this server; close one or retry later."
+                case .draining: "This server is shutting down; reconnect with Last-Event-ID."
+                }
+            if error == .draining {
+                throw Problem(status: .serviceUnavailable, type: "shutting-down", title: "Shutting down", detail: detail, retryAfter: 1)
             }
-            if error == .draining { throw Problem(status: .serviceUnavailable, type: "shutting-down", title: "Shutting down", detail: detail, retryAfter: 1) }
-            throw Problem(status: .tooManyRequests, type: "too-many-streams", title: "Too many event streams", detail: detail, retryAfter: 5)
+            throw Problem(
+                status: .tooManyRequests, type: "too-many-streams", title: "Too many event streams", detail: detail, retryAfter: 5)
         }
     }
 
     /// Writes every visible event after `position`; returns where the chain was read to.
-    private func send(tenant: UUID, scope: EventStreamScope, after position: Int64, to writer: inout any ResponseBodyWriter) async throws -> Int64 {
+    private func send(tenant: UUID, scope: EventStreamScope, after position: Int64, to writer: inout any ResponseBodyWriter) async throws
+        -> Int64
+    {
         var position = position
         while true {
             let (events, reached) = try await reader.stream(tenant: tenant, scope: scope, afterSeq: position, window: Self.window)
@@ -110,11 +119,13 @@ struct EventsController {
         if let authorization = request.headers[.authorization] {
             let parts = authorization.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, let token = APIKeyToken(parsing: String(parts[1])),
-                  let key = try await keyCache.authenticate(token) else { return nil }
+                let key = try await keyCache.authenticate(token)
+            else { return nil }
             return EventStreamScope(principal: .apiKey(key))
         }
         guard let token = request.cookies[AuthenticationMiddleware.sessionCookie]?.value,
-              let session = try await identity.authenticateSession(token: token, touch: false) else { return nil }
+            let session = try await identity.authenticateSession(token: token, touch: false)
+        else { return nil }
         return EventStreamScope(principal: .user(session.principal))
     }
 
@@ -123,8 +134,9 @@ struct EventsController {
         let text = request.headers[.lastEventID] ?? request.uri.queryParameters["after"].map(String.init)
         guard let text else { return nil }
         guard let seq = Int64(text.trimmingCharacters(in: .whitespaces)), seq >= 0 else {
-            throw Problem.invalid("The position to resume from is invalid.",
-                                  errors: [.init(path: "Last-Event-ID", message: "must be the id of an event (a whole number ≥ 0)")])
+            throw Problem.invalid(
+                "The position to resume from is invalid.",
+                errors: [.init(path: "Last-Event-ID", message: "must be the id of an event (a whole number ≥ 0)")])
         }
         return seq
     }

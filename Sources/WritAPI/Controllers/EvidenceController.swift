@@ -15,15 +15,19 @@ struct EvidenceController {
         let (since, until) = try Self.period(request)
         let (writer, channel) = (self.writer, context.channel)
         let body = ResponseBody { output in
-            try await writer.write(tenant: tenant, since: since, until: until, checkCancelled: {
-                guard channel.isActive else { throw CancellationError() }
-            }, to: { bytes in try await output.write(ByteBuffer(bytes: bytes)) })
+            try await writer.write(
+                tenant: tenant, since: since, until: until,
+                checkCancelled: {
+                    guard channel.isActive else { throw CancellationError() }
+                }, to: { bytes in try await output.write(ByteBuffer(bytes: bytes)) })
             try await output.finish(nil)
         }
         let name = "writ-evidence-\(Self.fileDate(since))-\(Self.fileDate(until)).zip"
-        return Response(status: .ok, headers: [
-            .contentType: "application/zip", .contentDisposition: "attachment; filename=\"\(name)\"", .cacheControl: "no-store",
-        ], body: body)
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/zip", .contentDisposition: "attachment; filename=\"\(name)\"", .cacheControl: "no-store",
+            ], body: body)
     }
 
     /// `since` and `until`, RFC 3339, `since` before `until`.
@@ -31,11 +35,18 @@ struct EvidenceController {
         let query = request.uri.queryParameters
         var errors: [Problem.FieldError] = []
         func time(_ name: String) -> Date? {
-            guard let text = query[Substring(name)] else { errors.append(.init(path: name, message: "is required")); return nil }
-            guard let date = Timestamp.parse(String(text)) else { errors.append(.init(path: name, message: Timestamp.requirement)); return nil }
+            guard let text = query[Substring(name)] else {
+                errors.append(.init(path: name, message: "is required"))
+                return nil
+            }
+            guard let date = Timestamp.parse(String(text)) else {
+                errors.append(.init(path: name, message: Timestamp.requirement))
+                return nil
+            }
             return date
         }
-        let since = time("since"), until = time("until")
+        let since = time("since")
+        let until = time("until")
         if let since, let until, since >= until { errors.append(.init(path: "until", message: "must be after since")) }
         guard errors.isEmpty, let since, let until else { throw Problem.invalid("The query parameters are invalid.", errors: errors) }
         return (since, until)

@@ -22,8 +22,9 @@ struct HealthController {
 
     private func readiness() async throws -> Response {
         guard await database.isReachable() else {
-            throw Problem(status: .serviceUnavailable, title: "Not ready", detail: "The database is not reachable.",
-                          retryAfter: 5)
+            throw Problem(
+                status: .serviceUnavailable, title: "Not ready", detail: "The database is not reachable.",
+                retryAfter: 5)
         }
         let status: MigrationStatus
         do {
@@ -33,8 +34,9 @@ struct HealthController {
         }
         guard status.isCurrent else {
             let pending = status.pending.map(\.fileName).joined(separator: ", ")
-            throw Problem(status: .serviceUnavailable, title: "Not ready", detail: "Migrations not applied: \(pending).",
-                          retryAfter: 5)
+            throw Problem(
+                status: .serviceUnavailable, title: "Not ready", detail: "Migrations not applied: \(pending).",
+                retryAfter: 5)
         }
         return JSONBody.response(["status": "ready", "schema_version": .number(Double(migrations.last?.version ?? 0))])
     }

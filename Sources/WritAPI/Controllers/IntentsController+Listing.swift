@@ -35,7 +35,8 @@ extension IntentsController {
             return value
         }
         let filter = IntentFilter(
-            status: parsed("status", "must be one of \(IntentStatus.allCases.map(\.rawValue).joined(separator: ", "))", IntentStatus.init(rawValue:)),
+            status: parsed(
+                "status", "must be one of \(IntentStatus.allCases.map(\.rawValue).joined(separator: ", "))", IntentStatus.init(rawValue:)),
             tier: parsed("tier", "must be T0, T1, T2 or T3", Tier.init(rawValue:)),
             teamID: parsed("team_id", "must be a UUID", UUID.init(uuidString:)),
             agentID: parsed("agent_id", "must be a UUID", UUID.init(uuidString:)),

@@ -17,7 +17,8 @@ struct IntentsController {
     }
 
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard case .apiKey(let key) = try context.requirePrincipal(for: request), key.scopes.contains(.intents), let agentID = key.agentID else {
+        guard case .apiKey(let key) = try context.requirePrincipal(for: request), key.scopes.contains(.intents), let agentID = key.agentID
+        else {
             throw Problem.forbidden("Submit intents with an agent's API key that has the intents scope.")
         }
         let idempotencyKey = try Self.idempotencyKey(request)
@@ -43,14 +44,17 @@ struct IntentsController {
     static func idempotencyKey(_ request: Request) throws -> String? {
         let idempotencyKey = request.headers[HTTPField.Name("Idempotency-Key")!]
         if let idempotencyKey, idempotencyKey.isEmpty || idempotencyKey.count > 255 || idempotencyKey.contains(where: { $0.isNewline }) {
-            throw Problem.invalid("The Idempotency-Key header is invalid.", errors: [.init(path: "Idempotency-Key", message: "must be 1 to 255 characters")])
+            throw Problem.invalid(
+                "The Idempotency-Key header is invalid.", errors: [.init(path: "Idempotency-Key", message: "must be 1 to 255 characters")])
         }
         return idempotencyKey
     }
 
     /// Checks the names and the params of a submission, recording each problem on `body`.
-    static func check(action: String?, resource: String?, target: String?, params: JSONValue, paramsField: String = "params",
-                      on body: inout JSONRequest) {
+    static func check(
+        action: String?, resource: String?, target: String?, params: JSONValue, paramsField: String = "params",
+        on body: inout JSONRequest
+    ) {
         if let action, !PolicyInputs.isSafeName(action) { body.fail("action", "may hold letters, digits and ._-/:@+= only") }
         if let resource, !PolicyInputs.isSafeName(resource) { body.fail("resource", "may hold letters, digits and ._-/:@+= only") }
         if let target, !PolicyInputs.isSafeName(target) { body.fail("target", "may hold letters, digits and ._-/:@+= only") }
@@ -67,7 +71,8 @@ struct IntentsController {
         }
         if let text = request.uri.queryParameters["wait"] {
             guard let seconds = Int(String(text)), (0...60).contains(seconds) else {
-                throw Problem.invalid("The query parameters are invalid.", errors: [.init(path: "wait", message: "must be 0 to 60 seconds")])
+                throw Problem.invalid(
+                    "The query parameters are invalid.", errors: [.init(path: "wait", message: "must be 0 to 60 seconds")])
             }
             let initial = record.status
             if seconds > 0, initial == .pendingApproval {

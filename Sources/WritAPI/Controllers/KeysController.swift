@@ -24,9 +24,14 @@ struct KeysController {
 
     /// The RFC 7517 JWK Set of `keys`.
     static func set(_ keys: [SigningKeys.PublicKey]) -> JSONValue {
-        ["keys": .array(keys.map { key in
-            ["kty": "OKP", "crv": "Ed25519", "kid": .string(key.kid), "x": .string(Base64URL.encode(key.key.rawRepresentation)),
-             "alg": "EdDSA", "use": "sig"]
-        })]
+        [
+            "keys": .array(
+                keys.map { key in
+                    [
+                        "kty": "OKP", "crv": "Ed25519", "kid": .string(key.kid), "x": .string(Base64URL.encode(key.key.rawRepresentation)),
+                        "alg": "EdDSA", "use": "sig",
+                    ]
+                })
+        ]
     }
 }

@@ -20,8 +20,10 @@ struct MetricsController {
                 return parts.count == 2 && parts[0].lowercased() == "bearer" ? String(parts[1]) : nil
             }
             guard let presented, ConstantTime.equals(SHA256.hash(Array(presented.utf8)), SHA256.hash(Array(token.utf8))) else {
-                var problem = Problem(status: .unauthorized, type: "metrics-token", title: "Authentication required",
-                                      detail: "Send the metrics token as `Authorization: Bearer …`.").response()
+                var problem = Problem(
+                    status: .unauthorized, type: "metrics-token", title: "Authentication required",
+                    detail: "Send the metrics token as `Authorization: Bearer …`."
+                ).response()
                 problem.headers[.wwwAuthenticate] = "Bearer"
                 return problem
             }

@@ -42,8 +42,13 @@ struct PoliciesController {
         let document = try await PolicyInputs.document(request, context: context)
         let comment = request.uri.queryParameters["comment"].map { String($0) }
         if let comment, comment.count > 500 || !VisibleText.isVisible(comment) {
-            throw Problem.invalid("The comment is invalid.", errors: [.init(
-                path: "comment", message: "must be at most 500 visible characters (no bidi overrides, zero-width characters or line separators)")])
+            throw Problem.invalid(
+                "The comment is invalid.",
+                errors: [
+                    .init(
+                        path: "comment",
+                        message: "must be at most 500 visible characters (no bidi overrides, zero-width characters or line separators)")
+                ])
         }
         let version = try await policies.save(
             tenant: principal.tenantID, team: team, document: document, comment: comment, author: principal.actor)

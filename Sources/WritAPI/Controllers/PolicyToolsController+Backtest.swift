@@ -30,7 +30,8 @@ extension PolicyToolsController {
         let compiled = policy.compiled
         let stream = ResponseBody { writer in
             var totals: [String: Int] = [:]
-            var replayed = 0, changed = 0
+            var replayed = 0
+            var changed = 0
             var cursor: (Date, UUID)?
             var buffer = ByteBuffer()
             buffer.writeString(#"{"team_id":"\#(teamID.uuidString.lowercased())","changes":["#)

@@ -34,10 +34,12 @@ struct PolicyToolsController {
         if let agentID = fields.agent {
             agent = try? await identity.agent(tenant: tenant, id: agentID)
             guard agent != nil else {
-                throw Problem.invalid("The agent does not exist.", errors: [.init(path: "/intent/agent_id", message: "is not an agent of this tenant")])
+                throw Problem.invalid(
+                    "The agent does not exist.", errors: [.init(path: "/intent/agent_id", message: "is not an agent of this tenant")])
             }
         }
-        let effective = draft == nil
+        let effective =
+            draft == nil
             ? try await cache.effective(tenant: tenant, team: teamID)
             : try await policies.effective(tenant: tenant, team: teamID, draft: draft)
         let input = try PolicyInput(

@@ -19,10 +19,11 @@ struct TOTPController {
         let user = try context.requireUser(for: request)
         let totp = try await identity.beginTOTPEnrolment(user)
         let uri = totp.provisioningURI(issuer: "Writ", account: user.email)
-        var response = JSONBody.response([
-            "secret": .string(Base32.encode(totp.secret)), "otpauth_uri": .string(uri),
-            "qr_svg": .string(try QRCode(encoding: Array(uri.utf8)).svg()),
-        ], status: .created)
+        var response = JSONBody.response(
+            [
+                "secret": .string(Base32.encode(totp.secret)), "otpauth_uri": .string(uri),
+                "qr_svg": .string(try QRCode(encoding: Array(uri.utf8)).svg()),
+            ], status: .created)
         response.headers[.cacheControl] = "no-store"
         return response
     }
@@ -34,7 +35,8 @@ struct TOTPController {
         let valid = try body.finish()
         let codes = try await SecondFactor.throttled(user: user.userID, throttle: throttle) {
             guard let codes = try await identity.confirmTOTP(user, code: valid[code]) else {
-                throw Problem.invalid("The code does not match the authenticator.", errors: [.init(path: "/code", message: "is wrong or expired")])
+                throw Problem.invalid(
+                    "The code does not match the authenticator.", errors: [.init(path: "/code", message: "is wrong or expired")])
             }
             return codes
         }

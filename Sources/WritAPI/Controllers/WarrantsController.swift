@@ -53,7 +53,8 @@ struct WarrantsController {
         case .alreadyUsed: throw Self.conflict("The warrant was already redeemed.")
         case .revoked: throw Self.conflict("The warrant was revoked.")
         case .expired: throw Self.conflict("The warrant has expired.")
-        case .wrongAudience: throw Problem.forbidden("This warrant is meant for another executor: its `aud` is not among this key's audiences.")
+        case .wrongAudience:
+            throw Problem.forbidden("This warrant is meant for another executor: its `aud` is not among this key's audiences.")
         }
     }
 
@@ -67,7 +68,7 @@ struct WarrantsController {
 
     static func jti(_ context: AppRequestContext) throws -> String {
         guard let jti = context.parameters.get("jti"), (16...64).contains(jti.count),
-              jti.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") })
+            jti.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") })
         else { throw Problem.notFound("No such warrant.") }
         return jti
     }

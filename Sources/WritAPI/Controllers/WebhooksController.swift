@@ -52,7 +52,8 @@ struct WebhooksController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.requireAdmin(for: request)
-        return JSONBody.response(WebhookJSON.endpoint(try await webhooks.endpoint(tenant: principal.tenantID, id: try RouteInput.id(context))))
+        return JSONBody.response(
+            WebhookJSON.endpoint(try await webhooks.endpoint(tenant: principal.tenantID, id: try RouteInput.id(context))))
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -69,7 +70,8 @@ struct WebhooksController {
         changes.ordered = body.bool(optional: "ordered")
         changes.disabled = body.bool(optional: "disabled")
         try body.finish()
-        return JSONBody.response(WebhookJSON.endpoint(try await webhooks.update(tenant: principal.tenantID, id: id, changes: changes, by: principal)))
+        return JSONBody.response(
+            WebhookJSON.endpoint(try await webhooks.update(tenant: principal.tenantID, id: id, changes: changes, by: principal)))
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -89,7 +91,8 @@ struct WebhooksController {
 
     @Sendable func deliveries(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.requireAdmin(for: request)
-        let page = try await webhooks.deliveries(tenant: principal.tenantID, endpoint: try RouteInput.id(context), page: try RouteInput.page(request))
+        let page = try await webhooks.deliveries(
+            tenant: principal.tenantID, endpoint: try RouteInput.id(context), page: try RouteInput.page(request))
         return JSONBody.response(IdentityJSON.page(page, WebhookJSON.delivery))
     }
 
@@ -112,7 +115,8 @@ struct WebhooksController {
     private func webhookURL(_ body: inout JSONRequest) -> String? {
         guard let text = body.string(optional: "url", maxLength: 2048) else { return nil }
         guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), let host = url.host, !host.isEmpty,
-              url.user == nil, url.password == nil, !text.contains(" ") else {
+            url.user == nil, url.password == nil, !text.contains(" ")
+        else {
             body.fail("url", "must be an http or https URL with a host and no credentials")
             return nil
         }
@@ -121,7 +125,9 @@ struct WebhooksController {
             body.fail("url", "points at a refused address (a zone id)")
             return nil
         }
-        if let address = WebhookResolver.literal(host), let refusal = WebhookDestination.refusal(address: address, allowPrivate: allowPrivate) {
+        if let address = WebhookResolver.literal(host),
+            let refusal = WebhookDestination.refusal(address: address, allowPrivate: allowPrivate)
+        {
             body.fail("url", "points at a refused address (\(refusal.rawValue))")
             return nil
         }

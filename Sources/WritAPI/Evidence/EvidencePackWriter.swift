@@ -32,8 +32,9 @@ public struct EvidencePackWriter: Sendable {
         let pack = PackStream(zip: ZipWriter(modified: now))
         var verification: [String] = []
 
-        var verifier = AuditVerifier(keys: Dictionary(keys.map { ($0.kid, $0.key) }, uniquingKeysWith: { first, _ in first }),
-                                     fromSeq: slice.first, previousHash: slice.previousHash)
+        var verifier = AuditVerifier(
+            keys: Dictionary(keys.map { ($0.kid, $0.key) }, uniquingKeysWith: { first, _ in first }),
+            fromSeq: slice.first, previousHash: slice.previousHash)
         // A stored chain that does not verify still goes into the pack, so the examiner sees it; the report says where.
         var chainFailure: AuditVerifier.Failure?
         try await pack.file(EvidenceManifest.File.events.rawValue, to: sink) { write in
@@ -54,11 +55,15 @@ public struct EvidencePackWriter: Sendable {
                 after = last.seq
             }
         }
-        verification.append(chainFailure.map { "chain: DOES NOT VERIFY at seq \($0.seq.map(String.init) ?? "?"): \($0.reason)" } ?? (verifier.lastSeq == slice.last
-            ? "chain: \(verifier.checked) events verified (hashes, links, \(verifier.checkpoints) checkpoint events), the first linked to the hash of event \(slice.first - 1)"
-            : "chain: events missing before seq \(slice.last)"))
+        verification.append(
+            chainFailure.map { "chain: DOES NOT VERIFY at seq \($0.seq.map(String.init) ?? "?"): \($0.reason)" }
+                ?? (verifier.lastSeq == slice.last
+                    ? "chain: \(verifier.checked) events verified (hashes, links, \(verifier.checkpoints) checkpoint events), the first linked to the hash of event \(slice.first - 1)"
+                    : "chain: events missing before seq \(slice.last)"))
         if let purged = slice.purgedBefore {
-            verification.append("retention: events before seq \(purged) are past the plan's retention and were purged (their hashes and checkpoints kept); the slice starts there")
+            verification.append(
+                "retention: events before seq \(purged) are past the plan's retention and were purged (their hashes and checkpoints kept); the slice starts there"
+            )
         }
 
         var checkpoints = 0
@@ -71,8 +76,11 @@ public struct EvidencePackWriter: Sendable {
                 guard let last = rows.last else { break }
                 var buffer: [UInt8] = []
                 for row in rows where !covered {
-                    buffer += CanonicalJSON.bytes(["seq": .number(Double(row.seq)), "hash": .string(row.hash), "iat": .number(Double(row.iat)),
-                                                   "jws": .string(row.jws)]) + [UInt8(ascii: "\n")]
+                    buffer +=
+                        CanonicalJSON.bytes([
+                            "seq": .number(Double(row.seq)), "hash": .string(row.hash), "iat": .number(Double(row.iat)),
+                            "jws": .string(row.jws),
+                        ]) + [UInt8(ascii: "\n")]
                     checkpoints += 1
                     covered = row.seq >= slice.last
                 }
@@ -82,13 +90,17 @@ public struct EvidencePackWriter: Sendable {
         }
         verification.append("checkpoints: \(checkpoints) from seq \(slice.first - 1) up to the first that covers seq \(slice.last)")
 
-        try await pack.file(EvidenceManifest.File.jwks.rawValue, to: sink) { write in try await write(CanonicalJSON.bytes(KeysController.set(keys))) }
+        try await pack.file(EvidenceManifest.File.jwks.rawValue, to: sink) { write in
+            try await write(CanonicalJSON.bytes(KeysController.set(keys)))
+        }
 
         var summary = EvidenceSummary()
         let versions = try await evidence.policyVersions(tenant: tenant, since: since, until: until)
         try await pack.file(EvidenceManifest.File.policies.rawValue, to: sink) { write in
             for version in versions {
-                if let saved = version["created_at"]?.stringValue.flatMap(Timestamp.parse), saved >= since { summary.add(policyVersion: version) }
+                if let saved = version["created_at"]?.stringValue.flatMap(Timestamp.parse), saved >= since {
+                    summary.add(policyVersion: version)
+                }
                 try await write(CanonicalJSON.bytes(version) + [UInt8(ascii: "\n")])
             }
         }
@@ -109,14 +121,17 @@ public struct EvidencePackWriter: Sendable {
         }
 
         let period = (since: Timestamp.format(since), until: Timestamp.format(until), at: Timestamp.format(now))
-        let draft = EvidenceManifest(tenant: tenant.uuidString.lowercased(), since: period.since, until: period.until, generatedAt: period.at,
-                                     firstSeq: slice.first, lastSeq: slice.last, previousHash: slice.previousHash, purgedBefore: slice.purgedBefore, files: [])
+        let draft = EvidenceManifest(
+            tenant: tenant.uuidString.lowercased(), since: period.since, until: period.until, generatedAt: period.at,
+            firstSeq: slice.first, lastSeq: slice.last, previousHash: slice.previousHash, purgedBefore: slice.purgedBefore, files: [])
         try await pack.file(EvidenceManifest.File.report.rawValue, to: sink) { write in
             try await write(Array(EvidenceReport.html(manifest: draft, summary: summary, verification: verification).utf8))
         }
 
-        let manifest = EvidenceManifest(tenant: draft.tenant, since: draft.since, until: draft.until, generatedAt: draft.generatedAt,
-                                        firstSeq: slice.first, lastSeq: slice.last, previousHash: slice.previousHash, purgedBefore: slice.purgedBefore, files: pack.entries)
+        let manifest = EvidenceManifest(
+            tenant: draft.tenant, since: draft.since, until: draft.until, generatedAt: draft.generatedAt,
+            firstSeq: slice.first, lastSeq: slice.last, previousHash: slice.previousHash, purgedBefore: slice.purgedBefore,
+            files: pack.entries)
         let manifestBytes = CanonicalJSON.bytes(manifest.json)
         let key = try await signingKeys.activeKey(tenant: tenant, database: database)
         let signature = try EvidenceManifest.sign(manifestBytes, kid: key.kid, key: key.key)

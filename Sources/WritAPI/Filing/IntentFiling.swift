@@ -17,7 +17,8 @@ struct IntentFiling: Sendable {
     /// Refuses (422) params over ``maxParamsBytes``, measured on the canonical bytes the submission already holds.
     static func checkSize(_ submission: IntentSubmission, field: String = "params") throws {
         guard submission.canonicalParams.count <= maxParamsBytes else {
-            throw Problem.invalid("The request body has 1 invalid field.", errors: [.init(path: "/" + field, message: "must be at most 64 KiB")])
+            throw Problem.invalid(
+                "The request body has 1 invalid field.", errors: [.init(path: "/" + field, message: "must be at most 64 KiB")])
         }
     }
 
@@ -33,7 +34,8 @@ struct IntentFiling: Sendable {
             action: submission.action, resource: submission.resource, params: submission.params, target: submission.target,
             justification: submission.justification, agentID: agent.id.uuidString.lowercased(), agentName: agent.name,
             agentLabels: agent.labels, teamID: agent.teamID.uuidString.lowercased())
-        let (record, created) = try await intents.submit(submission, tenant: key.tenantID, agent: agent, key: key, input: input, policy: policy)
+        let (record, created) = try await intents.submit(
+            submission, tenant: key.tenantID, agent: agent, key: key, input: input, policy: policy)
         // The store has notified the other nodes in its transaction; waiters on this node wake now.
         if created, record.status == .pendingApproval { waiters.wakeLocally(tenant: key.tenantID, intent: record.id) }
         return (record, created)

@@ -27,8 +27,9 @@ struct MailService: Service {
                     do {
                         try await NIOThreadPool.singleton.runIfActive { try relay.send(to: message.recipient, message: text) }
                     } catch {
-                        logger.warning("the SMTP server did not take a message; it is retried later",
-                                       metadata: ["kind": "\(message.kind.rawValue)", "error": "\(error)"])
+                        logger.warning(
+                            "the SMTP server did not take a message; it is retried later",
+                            metadata: ["kind": "\(message.kind.rawValue)", "error": "\(error)"])
                         throw error
                     }
                 }

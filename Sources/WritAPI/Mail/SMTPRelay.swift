@@ -50,9 +50,11 @@ struct SMTPRelay: Sendable {
     }
 
     /// AUTH PLAIN (RFC 4616) when offered, else AUTH LOGIN.
-    private static func authenticate(_ session: inout SMTPSession, username: String, password: String, extensions: [String]) throws(Failure) {
-        let mechanisms = Set(extensions.filter { $0.uppercased().hasPrefix("AUTH") }
-            .flatMap { $0.uppercased().split(whereSeparator: { $0 == " " || $0 == "=" }).dropFirst().map(String.init) })
+    private static func authenticate(_ session: inout SMTPSession, username: String, password: String, extensions: [String]) throws(Failure)
+    {
+        let mechanisms = Set(
+            extensions.filter { $0.uppercased().hasPrefix("AUTH") }
+                .flatMap { $0.uppercased().split(whereSeparator: { $0 == " " || $0 == "=" }).dropFirst().map(String.init) })
         guard mechanisms.contains("PLAIN") || mechanisms.contains("LOGIN") else {
             throw Failure(description: "the SMTP server offers neither AUTH PLAIN nor AUTH LOGIN")
         }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One SMTP conversation (RFC 5321) over a blocking socket, in clear or TLS once upgraded.

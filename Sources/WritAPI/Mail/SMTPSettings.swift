@@ -46,7 +46,8 @@ struct SMTPSettings: Sendable, Equatable {
             case ("from", let value?) where Self.isAddress(value): from = value
             case ("tls", "none") where scheme == "smtp": plain = true
             case ("tls", "starttls") where scheme == "smtp": plain = false
-            default: throw Invalid(description: "has an unknown or invalid parameter `\(item.name)` (known: from=address, tls=none|starttls)")
+            default:
+                throw Invalid(description: "has an unknown or invalid parameter `\(item.name)` (known: from=address, tls=none|starttls)")
             }
         }
         let username = url.user.flatMap { $0.removingPercentEncoding ?? $0 }
@@ -79,9 +80,11 @@ extension SMTPSettings: CustomStringConvertible, CustomDebugStringConvertible, C
     var debugDescription: String { description }
 
     var customMirror: Mirror {
-        Mirror(self, children: [
-            "host": host, "port": port, "security": security, "username": username as Any,
-            "password": password == nil ? "nil" : "<redacted>", "from": from,
-        ], displayStyle: .struct)
+        Mirror(
+            self,
+            children: [
+                "host": host, "port": port, "security": security, "username": username as Any,
+                "password": password == nil ? "nil" : "<redacted>", "from": from,
+            ], displayStyle: .struct)
     }
 }

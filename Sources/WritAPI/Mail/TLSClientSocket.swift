@@ -1,7 +1,8 @@
 import COpenSSL
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// TLS 1.2 or newer (OpenSSL) over a connected, blocking socket. The handshake checks the
@@ -27,11 +28,16 @@ final class TLSClientSocket {
         self.connection = connection
         guard writ_ssl_ctx_set_min_tls12(context) == 1 else { throw Self.failure("cannot require TLS 1.2") }
         SSL_set_verify(connection, SSL_VERIFY_PEER, nil)
-        let roots = trustedCertificatesFile.map { SSL_CTX_load_verify_locations(context, $0, nil) } ?? SSL_CTX_set_default_verify_paths(context)
-        guard roots == 1 else { throw Self.failure("cannot load the trusted certificates\(trustedCertificatesFile.map { " from \($0)" } ?? "")") }
+        let roots =
+            trustedCertificatesFile.map { SSL_CTX_load_verify_locations(context, $0, nil) } ?? SSL_CTX_set_default_verify_paths(context)
+        guard roots == 1 else {
+            throw Self.failure("cannot load the trusted certificates\(trustedCertificatesFile.map { " from \($0)" } ?? "")")
+        }
         let name = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         if Self.isIPAddress(name) {
-            guard X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(connection), name) == 1 else { throw Self.failure("cannot check the address \(name)") }
+            guard X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(connection), name) == 1 else {
+                throw Self.failure("cannot check the address \(name)")
+            }
         } else {
             guard SSL_set1_host(connection, name) == 1, writ_ssl_set_server_name(connection, name) == 1 else {
                 throw Self.failure("cannot check the host name \(name)")
@@ -40,7 +46,8 @@ final class TLSClientSocket {
         guard SSL_set_fd(connection, socket) == 1 else { throw Self.failure("cannot attach TLS to the socket") }
         guard SSL_connect(connection) == 1 else {
             let verification = SSL_get_verify_result(connection)
-            let reason = verification == X509_V_OK
+            let reason =
+                verification == X509_V_OK
                 ? Self.lastError() : String(cString: X509_verify_cert_error_string(verification))
             throw Self.failure("the TLS handshake with \(host) failed: \(reason)")
         }

@@ -6,8 +6,11 @@ import WritCore
 enum OpenAPIDocument {
     static func make(serverURL: String) -> JSONValue {
         var paths: [String: JSONValue] = [:]
-        for area in [OpenAPIPaths.operations, OpenAPIPaths.account, OpenAPIPaths.management, OpenAPIPaths.audit, OpenAPIPaths.policy, OpenAPIPaths.intents,
-                     OpenAPIPaths.webhooks, OpenAPIPaths.vienna, OpenAPIPaths.authzen] {
+        for area in [
+            OpenAPIPaths.operations, OpenAPIPaths.account, OpenAPIPaths.management, OpenAPIPaths.audit, OpenAPIPaths.policy,
+            OpenAPIPaths.intents,
+            OpenAPIPaths.webhooks, OpenAPIPaths.vienna, OpenAPIPaths.authzen,
+        ] {
             paths.merge(area) { _, new in new }
         }
         for (path, item) in paths { paths[path] = OpenAPIResponses.withCommonResponses(withPathParameters(path, item)) }
@@ -16,7 +19,8 @@ enum OpenAPIDocument {
             "info": [
                 "title": "Writ",
                 "version": "0.8.0",
-                "description": "Governance layer for AI agents: execution intents, risk tiers, approvals, signed warrants and a hash-chained audit log.",
+                "description":
+                    "Governance layer for AI agents: execution intents, risk tiers, approvals, signed warrants and a hash-chained audit log.",
             ],
             "servers": [["url": .string(serverURL)]],
             "paths": .object(paths),
@@ -36,14 +40,16 @@ enum OpenAPIDocument {
         guard case .object(var members) = item else { return item }
         let names = path.split(separator: "/").filter { $0.hasPrefix("{") && $0.hasSuffix("}") }.map { String($0.dropFirst().dropLast()) }
         guard !names.isEmpty else { return item }
-        members["parameters"] = .array(names.map { name in
-            let schema: JSONValue = switch name {
-            case "version": ["type": "integer", "minimum": 1, "maximum": 2_147_483_647]
-            case "jti": ["type": "string", "pattern": "^[A-Za-z0-9_-]{16,64}$"]
-            default: ["type": "string", "format": "uuid"]
-            }
-            return ["name": .string(name), "in": "path", "required": true, "schema": schema]
-        })
+        members["parameters"] = .array(
+            names.map { name in
+                let schema: JSONValue =
+                    switch name {
+                    case "version": ["type": "integer", "minimum": 1, "maximum": 2_147_483_647]
+                    case "jti": ["type": "string", "pattern": "^[A-Za-z0-9_-]{16,64}$"]
+                    default: ["type": "string", "format": "uuid"]
+                    }
+                return ["name": .string(name), "in": "path", "required": true, "schema": schema]
+            })
         return .object(members)
     }
 

@@ -4,32 +4,43 @@ import WritCore
 enum OpenAPIPaths {
     /// Health, readiness, metrics and this document.
     static let operations: [String: JSONValue] = [
-        "/healthz": ["get": [
-            "summary": "The process is up",
-            "operationId": "healthz",
-            "responses": ["200": OpenAPIDocument.json("Alive", schema: OpenAPISchemas.closed(["status": ["const": "ok"]]))],
-        ]],
-        "/readyz": ["get": [
-            "summary": "The database is reachable and every migration is applied",
-            "operationId": "readyz",
-            "responses": [
-                "200": OpenAPIDocument.json("Ready", schema: OpenAPISchemas.closed(["status": ["const": "ready"], "schema_version": ["type": "integer"]])),
-                "503": OpenAPIDocument.problem("Not ready; the detail says why"),
-            ],
-        ]],
-        "/metrics": ["get": [
-            "summary": "Prometheus metrics in the text exposition format",
-            "operationId": "metrics",
-            "responses": ["200": [
-                "description": "Metrics",
-                "content": ["text/plain": ["schema": ["type": "string"]]],
-            ]],
-        ]],
-        "/openapi.json": ["get": [
-            "summary": "This OpenAPI 3.1 document",
-            "operationId": "openapi",
-            "responses": ["200": OpenAPIDocument.json("The document", schema: ["type": "object"])],
-        ]],
+        "/healthz": [
+            "get": [
+                "summary": "The process is up",
+                "operationId": "healthz",
+                "responses": ["200": OpenAPIDocument.json("Alive", schema: OpenAPISchemas.closed(["status": ["const": "ok"]]))],
+            ]
+        ],
+        "/readyz": [
+            "get": [
+                "summary": "The database is reachable and every migration is applied",
+                "operationId": "readyz",
+                "responses": [
+                    "200": OpenAPIDocument.json(
+                        "Ready", schema: OpenAPISchemas.closed(["status": ["const": "ready"], "schema_version": ["type": "integer"]])),
+                    "503": OpenAPIDocument.problem("Not ready; the detail says why"),
+                ],
+            ]
+        ],
+        "/metrics": [
+            "get": [
+                "summary": "Prometheus metrics in the text exposition format",
+                "operationId": "metrics",
+                "responses": [
+                    "200": [
+                        "description": "Metrics",
+                        "content": ["text/plain": ["schema": ["type": "string"]]],
+                    ]
+                ],
+            ]
+        ],
+        "/openapi.json": [
+            "get": [
+                "summary": "This OpenAPI 3.1 document",
+                "operationId": "openapi",
+                "responses": ["200": OpenAPIDocument.json("The document", schema: ["type": "object"])],
+            ]
+        ],
     ]
 
     /// Schemas shared across areas: the problem and every response body.

@@ -6,7 +6,8 @@ enum OpenAPIResponses {
     /// Every operation: malformed input, a refused credential, an unknown resource, limits and an
     /// unavailable database.
     static let everywhere: [String: JSONValue] = [
-        "400": OpenAPIDocument.problem("Malformed request: a body that is not a JSON object, a parameter of the wrong type or out of range"),
+        "400": OpenAPIDocument.problem(
+            "Malformed request: a body that is not a JSON object, a parameter of the wrong type or out of range"),
         "401": OpenAPIDocument.problem("A credential was sent and is malformed, unknown, expired or revoked"),
         "403": OpenAPIDocument.problem("Not allowed for this principal, or a session's CSRF token is missing"),
         "404": OpenAPIDocument.problem("No such resource for this caller (other tenants' resources look the same)"),
@@ -42,11 +43,12 @@ enum OpenAPIResponses {
 
     /// The schema of a problem with `status`: its `type` one of that status's types.
     static func problemSchema(status: String) -> JSONValue {
-        let type: JSONValue = if status == "402" {
-            ["type": "string", "pattern": "^urn:writ:problem:quota-exceeded:[a-z_]+$"]
-        } else {
-            ["enum": .array((["about:blank"] + (problemTypes[status] ?? []).map { "urn:writ:problem:\($0)" }).map(JSONValue.string))]
-        }
+        let type: JSONValue =
+            if status == "402" {
+                ["type": "string", "pattern": "^urn:writ:problem:quota-exceeded:[a-z_]+$"]
+            } else {
+                ["enum": .array((["about:blank"] + (problemTypes[status] ?? []).map { "urn:writ:problem:\($0)" }).map(JSONValue.string))]
+            }
         return ["allOf": [["$ref": "#/components/schemas/Problem"], ["properties": ["type": type]]]]
     }
 
@@ -62,7 +64,8 @@ enum OpenAPIResponses {
             responses.merge(common) { own, _ in own }
             for (status, response) in responses {
                 guard case .object(var answer) = response, case .object(var content)? = answer["content"],
-                      content["application/problem+json"] != nil else { continue }
+                    content["application/problem+json"] != nil
+                else { continue }
                 content["application/problem+json"] = ["schema": problemSchema(status: status)]
                 answer["content"] = .object(content)
                 responses[status] = .object(answer)

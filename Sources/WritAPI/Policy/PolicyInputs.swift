@@ -23,8 +23,9 @@ enum PolicyInputs {
 
     /// Action and resource names: 1–256 characters of letters, digits and `._-/:@+=`.
     static func isSafeName(_ text: String) -> Bool {
-        !text.isEmpty && text.utf8.count <= 256 && text.unicodeScalars.allSatisfy {
-            $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-/:@+=".unicodeScalars.contains($0))
-        }
+        !text.isEmpty && text.utf8.count <= 256
+            && text.unicodeScalars.allSatisfy {
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-/:@+=".unicodeScalars.contains($0))
+            }
     }
 }

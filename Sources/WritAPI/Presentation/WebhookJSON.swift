@@ -8,8 +8,10 @@ enum WebhookJSON {
             "id": IdentityJSON.id(endpoint.id), "url": .string(endpoint.url), "kind": .string(endpoint.kind.rawValue),
             "events": .array(endpoint.events.map { .string($0.rawValue) }),
             "description": endpoint.description.map(JSONValue.string) ?? .null, "ordered": .bool(endpoint.ordered),
-            "previous_secret_until": IdentityJSON.time(endpoint.previousSecretUntil), "failing_since": IdentityJSON.time(endpoint.failingSince),
-            "disabled_at": IdentityJSON.time(endpoint.disabledAt), "disabled_reason": endpoint.disabledReason.map(JSONValue.string) ?? .null,
+            "previous_secret_until": IdentityJSON.time(endpoint.previousSecretUntil),
+            "failing_since": IdentityJSON.time(endpoint.failingSince),
+            "disabled_at": IdentityJSON.time(endpoint.disabledAt),
+            "disabled_reason": endpoint.disabledReason.map(JSONValue.string) ?? .null,
             "created_at": IdentityJSON.time(endpoint.createdAt),
         ]
         if let secret { value["secret"] = .string(secret.text) }
@@ -25,15 +27,16 @@ enum WebhookJSON {
             "delivered_at": IdentityJSON.time(delivery.deliveredAt), "created_at": IdentityJSON.time(delivery.createdAt),
         ]
         if let log = delivery.attemptLog {
-            value["attempt_log"] = .array(log.map { attempt in
-                [
-                    "attempt": .number(Double(attempt.number)), "started_at": IdentityJSON.time(attempt.startedAt),
-                    "duration_ms": attempt.durationMilliseconds.map { .number(Double($0)) } ?? .null,
-                    "status_code": attempt.statusCode.map { .number(Double($0)) } ?? .null,
-                    "error": attempt.error.map(JSONValue.string) ?? .null,
-                    "response_excerpt": attempt.responseExcerpt.map(JSONValue.string) ?? .null,
-                ]
-            })
+            value["attempt_log"] = .array(
+                log.map { attempt in
+                    [
+                        "attempt": .number(Double(attempt.number)), "started_at": IdentityJSON.time(attempt.startedAt),
+                        "duration_ms": attempt.durationMilliseconds.map { .number(Double($0)) } ?? .null,
+                        "status_code": attempt.statusCode.map { .number(Double($0)) } ?? .null,
+                        "error": attempt.error.map(JSONValue.string) ?? .null,
+                        "response_excerpt": attempt.responseExcerpt.map(JSONValue.string) ?? .null,
+                    ]
+                })
         }
         return .object(value)
     }

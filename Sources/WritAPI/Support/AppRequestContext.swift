@@ -32,12 +32,14 @@ public struct AppRequestContext: RequestContext {
     func requirePrincipal(for request: Request) throws -> Principal {
         if let credentialProblem { throw credentialProblem }
         guard let principal else {
-            throw Problem(status: .unauthorized, type: "unauthenticated", title: "Authentication required",
-                          detail: "Send an API key as `Authorization: Bearer writ_…` or sign in.")
+            throw Problem(
+                status: .unauthorized, type: "unauthenticated", title: "Authentication required",
+                detail: "Send an API key as `Authorization: Bearer writ_…` or sign in.")
         }
         if viaCookie, ![.get, .head, .options].contains(request.method), !csrfVerified {
-            throw Problem(status: .forbidden, type: "csrf", title: "CSRF token required",
-                          detail: "Cookie-authenticated writes must send the X-CSRF-Token header returned at sign-in.")
+            throw Problem(
+                status: .forbidden, type: "csrf", title: "CSRF token required",
+                detail: "Cookie-authenticated writes must send the X-CSRF-Token header returned at sign-in.")
         }
         return principal
     }

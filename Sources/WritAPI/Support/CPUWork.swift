@@ -33,8 +33,9 @@ final class CPUWork: Sendable {
             return true
         }
         guard entered else {
-            throw Problem(status: .serviceUnavailable, type: "busy", title: "Server busy",
-                          detail: "Too many \(purpose) requests are in progress; try again shortly.", retryAfter: 1)
+            throw Problem(
+                status: .serviceUnavailable, type: "busy", title: "Server busy",
+                detail: "Too many \(purpose) requests are in progress; try again shortly.", retryAfter: 1)
         }
         defer { admitted.withLock { $0 -= 1 } }
         try Task.checkCancellation()

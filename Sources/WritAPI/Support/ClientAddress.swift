@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A client's address as the throttles count it: one IPv4 address, or one IPv6 /64 (the block a
@@ -20,7 +20,9 @@ enum ClientAddress {
         if inet_pton(AF_INET, String(host), &v4) == 1 { return v4.map(String.init).joined(separator: ".") }
         var v6 = [UInt8](repeating: 0, count: 16)
         guard inet_pton(AF_INET6, String(host), &v6) == 1 else { return nil }
-        if v6[0..<12].elementsEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff]) { return v6[12...].map(String.init).joined(separator: ".") }
+        if v6[0..<12].elementsEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff]) {
+            return v6[12...].map(String.init).joined(separator: ".")
+        }
         let groups = stride(from: 0, to: 8, by: 2).map { String(UInt16(v6[$0]) << 8 | UInt16(v6[$0 + 1]), radix: 16) }
         return groups.joined(separator: ":") + "::/64"
     }

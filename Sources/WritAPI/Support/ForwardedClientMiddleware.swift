@@ -11,7 +11,7 @@ struct ForwardedClientMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.xForwardedFor], let last = header.split(separator: ",").last,
-              let address = ClientAddress.key(String(last))
+            let address = ClientAddress.key(String(last))
         else { return try await next(request, context) }
         var context = context
         context.remoteAddress = address

@@ -57,7 +57,10 @@ extension JSONRequest {
     /// An optional list of roles, at least one when present.
     mutating func roles(optional key: String) -> [Role]? {
         guard let roles = list(optional: key, maxCount: Role.allCases.count, Role.init(rawValue:)) else { return nil }
-        guard !roles.isEmpty else { fail(key, "must name at least one of admin, operator, approver, board, auditor"); return nil }
+        guard !roles.isEmpty else {
+            fail(key, "must name at least one of admin, operator, approver, board, auditor")
+            return nil
+        }
         return Array(Set(roles)).sorted()
     }
 }

@@ -18,8 +18,14 @@ extension JSONRequest {
             return nil
         }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { fail(key, "must not be empty"); return nil }
-        guard trimmed.count <= maxLength else { fail(key, "must be at most \(maxLength) characters"); return nil }
+        guard !trimmed.isEmpty else {
+            fail(key, "must not be empty")
+            return nil
+        }
+        guard trimmed.count <= maxLength else {
+            fail(key, "must be at most \(maxLength) characters")
+            return nil
+        }
         guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             fail(key, "must not contain control characters")
             return nil
@@ -39,15 +45,24 @@ extension JSONRequest {
             fail(key, "must be a string, not \(value.typeName)")
             return nil
         }
-        guard !text.isEmpty else { fail(key, "must not be empty"); return nil }
-        guard text.utf8.count <= maxBytes else { fail(key, "must be at most \(maxBytes) bytes"); return nil }
+        guard !text.isEmpty else {
+            fail(key, "must not be empty")
+            return nil
+        }
+        guard text.utf8.count <= maxBytes else {
+            fail(key, "must be at most \(maxBytes) bytes")
+            return nil
+        }
         return text
     }
 
     /// An optional boolean member.
     mutating func bool(optional key: String) -> Bool? {
         guard let value = value(optional: key) else { return nil }
-        guard case .bool(let flag) = value else { fail(key, "must be true or false, not \(value.typeName)"); return nil }
+        guard case .bool(let flag) = value else {
+            fail(key, "must be true or false, not \(value.typeName)")
+            return nil
+        }
         return flag
     }
 
@@ -59,7 +74,10 @@ extension JSONRequest {
     /// An optional UUID member.
     mutating func uuid(optional key: String) -> UUID? {
         guard let text = string(optional: key, maxLength: 36) else { return nil }
-        guard let id = UUID(uuidString: text) else { fail(key, "must be a UUID"); return nil }
+        guard let id = UUID(uuidString: text) else {
+            fail(key, "must be a UUID")
+            return nil
+        }
         return id
     }
 
@@ -71,8 +89,14 @@ extension JSONRequest {
     /// An optional array of strings, each validated by `transform` (returning `nil` to refuse it).
     mutating func list<T>(optional key: String, maxCount: Int = 50, _ transform: (String) -> T?) -> [T]? {
         guard let value = value(optional: key) else { return nil }
-        guard case .array(let elements) = value else { fail(key, "must be an array, not \(value.typeName)"); return nil }
-        guard elements.count <= maxCount else { fail(key, "must have at most \(maxCount) items"); return nil }
+        guard case .array(let elements) = value else {
+            fail(key, "must be an array, not \(value.typeName)")
+            return nil
+        }
+        guard elements.count <= maxCount else {
+            fail(key, "must have at most \(maxCount) items")
+            return nil
+        }
         var result: [T] = []
         var valid = true
         for (index, element) in elements.enumerated() {
@@ -89,7 +113,10 @@ extension JSONRequest {
     /// An optional RFC 3339 timestamp member.
     mutating func date(optional key: String) -> Date? {
         guard let text = string(optional: key, maxLength: 40) else { return nil }
-        guard let date = Timestamp.parse(text) else { fail(key, Timestamp.requirement); return nil }
+        guard let date = Timestamp.parse(text) else {
+            fail(key, Timestamp.requirement)
+            return nil
+        }
         return date
     }
 }

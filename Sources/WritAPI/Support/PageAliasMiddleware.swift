@@ -21,7 +21,8 @@ struct PageAliasMiddleware<Context: RequestContext>: RouterMiddleware {
         guard request.method == .get || request.method == .head, let page = pages[request.uri.path] else {
             return try await next(request, context)
         }
-        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-                        body: ResponseBody(byteBuffer: page))
+        return Response(
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: page))
     }
 }

@@ -89,8 +89,9 @@ public struct Problem: Error, Sendable, Equatable, Encodable {
 
     /// The request body is not acceptable; `errors` lists every problem found.
     public static func invalid(_ detail: String, errors: [FieldError] = []) -> Problem {
-        Problem(status: .unprocessableContent, type: "invalid-request", title: "Invalid request", detail: detail,
-                errors: errors)
+        Problem(
+            status: .unprocessableContent, type: "invalid-request", title: "Invalid request", detail: detail,
+            errors: errors)
     }
 
     /// The resource does not exist for this caller (also what other tenants' ids look like).

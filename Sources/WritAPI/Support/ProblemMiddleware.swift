@@ -28,18 +28,21 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return Self.problem(for: error)
         case is CancellationError:
             // The client went away (or the request ran out of time): nothing to log as a fault.
-            return Problem(status: .serviceUnavailable, type: "cancelled", title: "Request cancelled",
-                           detail: "The request was cancelled before it finished.", retryAfter: 1)
+            return Problem(
+                status: .serviceUnavailable, type: "cancelled", title: "Request cancelled",
+                detail: "The request was cancelled before it finished.", retryAfter: 1)
         case let error as any HTTPResponseError:
             return Problem(status: error.status, detail: error.status.reasonPhrase)
         case let error where DatabaseFailure.isUnavailable(error):
             // The database is overloaded or away: a retryable condition, not a fault of the request.
             context.logger.warning("database unavailable", metadata: ["sqlstate": "\(DatabaseFailure.sqlState(error) ?? "none")"])
-            return Problem(status: .serviceUnavailable, type: "database-unavailable", title: "Database unavailable",
-                           detail: "The database did not answer in time; try again shortly.", retryAfter: 1)
+            return Problem(
+                status: .serviceUnavailable, type: "database-unavailable", title: "Database unavailable",
+                detail: "The database did not answer in time; try again shortly.", retryAfter: 1)
         case let error where DatabaseFailure.isUnstorableCharacter(error):
-            return Problem(status: .unprocessableContent, type: "invalid-request", title: "Invalid request",
-                           detail: "The request holds a character that cannot be stored (a NUL, \\u0000).")
+            return Problem(
+                status: .unprocessableContent, type: "invalid-request", title: "Invalid request",
+                detail: "The request holds a character that cannot be stored (a NUL, \\u0000).")
         default:
             var metadata: Logger.Metadata = ["error": "\(String(reflecting: type(of: error)))"]
             if let sqlState = DatabaseFailure.sqlState(error) { metadata["sqlstate"] = "\(sqlState)" }
@@ -63,8 +66,10 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         case .idempotencyMismatch:
             Problem(status: .unprocessableContent, type: "idempotency-key-reused", title: "Idempotency key reused", detail: error.message)
         case .quotaExceeded:
-            Problem(status: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required"), type: "quota-exceeded:\(error.quota ?? "plan")", title: "Plan quota exceeded",
-                    detail: error.message)
+            Problem(
+                status: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required"), type: "quota-exceeded:\(error.quota ?? "plan")",
+                title: "Plan quota exceeded",
+                detail: error.message)
         }
     }
 

@@ -29,9 +29,10 @@ struct RequestTimeoutMiddleware<Context: RequestContext>: RouterMiddleware {
             defer { group.cancelAll() }
             do {
                 return try await next(request, context)
-            } catch where timedOut.isSet {
-                throw Problem(status: .serviceUnavailable, type: "request-timeout", title: "Request took too long",
-                              detail: "The request did not finish within its time limit; try again.", retryAfter: 1)
+            } catch  where timedOut.isSet {
+                throw Problem(
+                    status: .serviceUnavailable, type: "request-timeout", title: "Request took too long",
+                    detail: "The request did not finish within its time limit; try again.", retryAfter: 1)
             }
         }
     }

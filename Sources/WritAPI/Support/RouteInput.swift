@@ -16,7 +16,9 @@ enum RouteInput {
         var errors: [Problem.FieldError] = []
         var limit = 50
         if let text = request.uri.queryParameters["limit"] {
-            if let value = Int(String(text)), (1...100).contains(value) { limit = value } else {
+            if let value = Int(String(text)), (1...100).contains(value) {
+                limit = value
+            } else {
                 errors.append(.init(path: "limit", message: "must be a whole number from 1 to 100"))
             }
         }
@@ -43,9 +45,10 @@ enum RouteInput {
     static func numericCursor(_ request: Request, max: Int64 = .max) throws -> Int64? {
         guard let text = request.uri.queryParameters["cursor"] else { return nil }
         guard let bytes = Base64URL.decode(String(text)), let value = Int64(String(decoding: bytes, as: UTF8.self)), value >= 0,
-              value <= max
+            value <= max
         else {
-            throw Problem.invalid("The query parameters are invalid.", errors: [.init(path: "cursor", message: "is not a cursor this server issued")])
+            throw Problem.invalid(
+                "The query parameters are invalid.", errors: [.init(path: "cursor", message: "is not a cursor this server issued")])
         }
         return value
     }

@@ -39,8 +39,9 @@ struct ViennaApprovalsController {
             tenant: user.tenantID, intent: id, user: user, decision: .approve, comment: reason, code: nil, identity: identity)
         waiters.wakeLocally(tenant: user.tenantID, intent: id)
         guard let claims = IntentStore.warrantClaims(of: record) else {
-            throw Problem(status: .conflict, type: "approval-pending", title: "More approvals needed",
-                          detail: "Your approval is recorded; the intent still waits for other approvers.")
+            throw Problem(
+                status: .conflict, type: "approval-pending", title: "More approvals needed",
+                detail: "Your approval is recorded; the intent still waits for other approvers.")
         }
         // The approver sees the warrant's id and expiry, never its signature: the header is fixed and
         // every member can read the claims, so the signature alone would rebuild the agent's token.
@@ -87,8 +88,10 @@ struct ViennaApprovalsController {
             let record = try await intents.intent(tenant: principal.tenantID, id: state.intentID)
             let token = try intents.warrantToken(of: record, tenant: principal.tenantID) ?? ""
             let signaturePart = String(token.split(separator: ".").last ?? "")
-            valid = valid && (ConstantTime.equals(Array(presented.utf8), Array(token.utf8))
-                              || ConstantTime.equals(Array(presented.utf8), Array(signaturePart.utf8)))
+            valid =
+                valid
+                && (ConstantTime.equals(Array(presented.utf8), Array(token.utf8))
+                    || ConstantTime.equals(Array(presented.utf8), Array(signaturePart.utf8)))
         }
         return JSONBody.response([
             "valid": .bool(valid), "warrant_id": .string(jti), "expires_at": IdentityJSON.time(state.expiresAt),
@@ -105,7 +108,9 @@ struct ViennaApprovalsController {
         let record = try await intents.intent(tenant: principal.tenantID, id: state.intentID)
         var bearer: String?
         if case .apiKey(let key) = principal, !key.scopes.contains(.admin) {
-            guard record.agentID == (try ViennaCaller.agent(request, context: context)).agentID else { throw Problem.notFound("No such warrant.") }
+            guard record.agentID == (try ViennaCaller.agent(request, context: context)).agentID else {
+                throw Problem.notFound("No such warrant.")
+            }
             bearer = try intents.bearerWarrant(of: record, for: key)
         }
         let claims = IntentStore.warrantClaims(of: record) ?? .null

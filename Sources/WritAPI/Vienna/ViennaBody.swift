@@ -17,7 +17,8 @@ enum ViennaBody {
     /// How far a signed timestamp may be from the server's clock, in seconds.
     static let window: Int64 = 300
 
-    static func read(_ request: Request, principal: Principal, identity: IdentityStore) async throws -> (bytes: [UInt8], body: JSONRequest) {
+    static func read(_ request: Request, principal: Principal, identity: IdentityStore) async throws -> (bytes: [UInt8], body: JSONRequest)
+    {
         let bytes = try await JSONRequest.bytes(request)
         let timestamp = request.headers[.viennaTimestamp]
         if let signature = request.headers[.viennaSignature] {
@@ -30,7 +31,8 @@ enum ViennaBody {
 
     /// Refuses (401) a signature that is malformed, made with another secret, sent with a
     /// credential that has no signing secret, or — with a timestamp — stale, early or replayed.
-    static func verify(_ header: String, of bytes: [UInt8], timestamp: String?, principal: Principal, identity: IdentityStore) async throws {
+    static func verify(_ header: String, of bytes: [UInt8], timestamp: String?, principal: Principal, identity: IdentityStore) async throws
+    {
         guard case .apiKey(let key) = principal, let secret = try identity.requestSigningKey(of: key) else {
             throw unauthorized("X-Vienna-Signature is only for API keys made with a signing secret; this credential has none.")
         }
@@ -46,7 +48,7 @@ enum ViennaBody {
         }
         let now = Int64(Date().timeIntervalSince1970)
         guard timestamp.utf8.count <= 12, timestamp.utf8.allSatisfy({ (48...57).contains($0) }), let seconds = Int64(timestamp),
-              abs(seconds - now) <= window
+            abs(seconds - now) <= window
         else {
             throw unauthorized("X-Vienna-Timestamp must be the Unix time in seconds, within \(window / 60) minutes of the server's clock.")
         }

@@ -15,7 +15,8 @@ struct ViennaCaller {
 
     /// The calling agent, or 401/403; checks `X-Vienna-Agent` when sent.
     static func agent(_ request: Request, context: AppRequestContext) throws -> ViennaCaller {
-        guard case .apiKey(let key) = try context.requirePrincipal(for: request), key.scopes.contains(.intents), let agentID = key.agentID else {
+        guard case .apiKey(let key) = try context.requirePrincipal(for: request), key.scopes.contains(.intents), let agentID = key.agentID
+        else {
             throw Problem.forbidden("Use an agent's API key with the intents scope.")
         }
         let caller = ViennaCaller(key: key, agentID: agentID)

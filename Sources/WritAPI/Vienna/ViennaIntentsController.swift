@@ -117,7 +117,7 @@ struct ViennaIntentsController {
         if let agentName { try caller.check(agentName, field: "agent_id") }
         let tenant = caller.key.tenantID
         guard let state = try await warrants.state(tenant: tenant, jti: jti),
-              let record = try? await filing.intents.intent(tenant: tenant, id: state.intentID), record.agentID == caller.agentID
+            let record = try? await filing.intents.intent(tenant: tenant, id: state.intentID), record.agentID == caller.agentID
         else { throw Problem.notFound("No such warrant of this agent.") }
         let outcome: IntentStatus = success ? .executed : .failed
         if record.status != outcome {

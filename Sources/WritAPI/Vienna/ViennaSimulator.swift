@@ -17,7 +17,8 @@ struct ViennaSimulator {
             action: action, resource: ViennaIntentsController.resource(in: params), params: params, target: nil, justification: nil,
             agentID: agent.id.uuidString.lowercased(), agentName: agent.name, agentLabels: agent.labels,
             teamID: agent.teamID.uuidString.lowercased())
-        let counts = try await history.rateCounts(tenant: tenant, team: agent.teamID, agent: agent.id, queries: effective.compiled.rateQueries)
+        let counts = try await history.rateCounts(
+            tenant: tenant, team: agent.teamID, agent: agent.id, queries: effective.compiled.rateQueries)
         let compiled = effective.compiled
         let decision = try await work.run { compiled.evaluate(input, rateCounts: counts) }
         let id = IdentityJSON.id(UUIDv7.make())
@@ -25,7 +26,8 @@ struct ViennaSimulator {
         return [
             "proposal": ["id": id, "state": "simulated", "risk_tier": tier],
             "policy_evaluation": [
-                "id": id, "decision": .string(decision.outcome == .deny ? "deny" : decision.tier == .t0 ? "allow" : "require_approval"), "matched_rule": .string(ViennaJSON.matchedRules(decision.json)),
+                "id": id, "decision": .string(decision.outcome == .deny ? "deny" : decision.tier == .t0 ? "allow" : "require_approval"),
+                "matched_rule": .string(ViennaJSON.matchedRules(decision.json)),
                 "tier": tier,
             ],
             "warrant": .null, "simulation": true, "pipeline": "simulated",

@@ -1,8 +1,9 @@
 import Foundation
 import NIOPosix
 import WritCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Resolves a webhook's host and checks every address it resolves to (SSRF defence); the sender

@@ -23,7 +23,8 @@ struct WebhookSender: Sendable {
                 error: error, responseExcerpt: excerpt)
         }
         guard let url = URL(string: delivery.url), let scheme = url.scheme, ["http", "https"].contains(scheme), let host = url.host,
-              !host.isEmpty else { return outcome(nil, error: "the URL is not an http(s) URL") }
+            !host.isEmpty
+        else { return outcome(nil, error: "the URL is not an http(s) URL") }
         let address: String
         do {
             address = try await resolver.address(for: host, port: url.port ?? (scheme == "https" ? 443 : 80))
@@ -54,8 +55,10 @@ struct WebhookSender: Sendable {
             let timestamp = Int64(Date().timeIntervalSince1970)
             request.headers.add(name: "webhook-id", value: delivery.messageID)
             request.headers.add(name: "webhook-timestamp", value: String(timestamp))
-            request.headers.add(name: "webhook-signature", value: StandardWebhookSignature.header(
-                id: delivery.messageID, timestamp: timestamp, payload: delivery.payload, secrets: delivery.secrets))
+            request.headers.add(
+                name: "webhook-signature",
+                value: StandardWebhookSignature.header(
+                    id: delivery.messageID, timestamp: timestamp, payload: delivery.payload, secrets: delivery.secrets))
         }
         request.body = .bytes(ByteBuffer(bytes: delivery.payload))
         do {

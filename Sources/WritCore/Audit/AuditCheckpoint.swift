@@ -15,14 +15,16 @@ public enum AuditCheckpoint {
     }
 
     /// The claims of a checkpoint whose signature, header and shape are valid under one of `keys`.
-    public static func verify(_ compact: String, keys: [String: Ed25519.PublicKey]) -> (tenant: String, seq: Int64, hash: String, iat: Int64)? {
+    public static func verify(_ compact: String, keys: [String: Ed25519.PublicKey]) -> (
+        tenant: String, seq: Int64, hash: String, iat: Int64
+    )? {
         guard let parts = JWS.Parts(compact: compact),
-              let header = try? JSONParser.parse(parts.header),
-              header["alg"]?.stringValue == "EdDSA", header["typ"]?.stringValue == jwsType,
-              let kid = header["kid"]?.stringValue, let key = keys[kid], parts.isSigned(by: key),
-              let payload = try? JSONParser.parse(parts.payload),
-              let tenant = payload["tenant"]?.stringValue, let seq = payload["seq"]?.numberValue,
-              let hash = payload["hash"]?.stringValue, let iat = payload["iat"]?.numberValue
+            let header = try? JSONParser.parse(parts.header),
+            header["alg"]?.stringValue == "EdDSA", header["typ"]?.stringValue == jwsType,
+            let kid = header["kid"]?.stringValue, let key = keys[kid], parts.isSigned(by: key),
+            let payload = try? JSONParser.parse(parts.payload),
+            let tenant = payload["tenant"]?.stringValue, let seq = payload["seq"]?.numberValue,
+            let hash = payload["hash"]?.stringValue, let iat = payload["iat"]?.numberValue
         else { return nil }
         return (tenant, Int64(seq), hash, Int64(iat))
     }

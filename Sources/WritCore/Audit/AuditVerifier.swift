@@ -75,8 +75,8 @@ public struct AuditVerifier: Sendable {
             throw failure(seq, "checkpoint signature does not verify with the given keys")
         }
         guard claims.tenant == tenant, claims.seq == seq - 1, claims.hash == prev,
-              data["seq"]?.numberValue == Double(claims.seq), data["hash"]?.stringValue == claims.hash,
-              data["iat"]?.numberValue == Double(claims.iat)
+            data["seq"]?.numberValue == Double(claims.seq), data["hash"]?.stringValue == claims.hash,
+            data["iat"]?.numberValue == Double(claims.iat)
         else { throw failure(seq, "checkpoint does not match the event it covers (seq \(seq - 1))") }
         checkpoints += 1
     }

@@ -15,7 +15,7 @@ public enum JWKSet {
         var result: [String: Ed25519.PublicKey] = [:]
         for key in keys where key["kty"]?.stringValue == "OKP" && key["crv"]?.stringValue == "Ed25519" {
             guard let kid = key["kid"]?.stringValue, let x = key["x"]?.stringValue, let raw = Base64URL.decode(x),
-                  let publicKey = try? Ed25519.PublicKey(rawRepresentation: raw)
+                let publicKey = try? Ed25519.PublicKey(rawRepresentation: raw)
             else { throw Invalid(description: "a key in the set lacks a kid or a valid x") }
             result[kid] = publicKey
         }

@@ -48,8 +48,10 @@ public struct EvidenceManifest: Sendable, Equatable {
     public let purgedBefore: Int64?
     public let files: [Entry]
 
-    public init(tenant: String, since: String, until: String, generatedAt: String, firstSeq: Int64, lastSeq: Int64, previousHash: String,
-                purgedBefore: Int64? = nil, files: [Entry]) {
+    public init(
+        tenant: String, since: String, until: String, generatedAt: String, firstSeq: Int64, lastSeq: Int64, previousHash: String,
+        purgedBefore: Int64? = nil, files: [Entry]
+    ) {
         self.tenant = tenant
         self.since = since
         self.until = until
@@ -75,10 +77,10 @@ public struct EvidenceManifest: Sendable, Equatable {
     /// Parses a manifest; `nil` when any member is missing or of the wrong type.
     public init?(json: JSONValue) {
         guard json["format"]?.stringValue == Self.format, let tenant = json["tenant"]?.stringValue,
-              let since = json["since"]?.stringValue, let until = json["until"]?.stringValue,
-              let generatedAt = json["generated_at"]?.stringValue,
-              let first = json["first_seq"]?.numberValue, let last = json["last_seq"]?.numberValue,
-              let previous = json["previous"]?["hash"]?.stringValue, case .array(let items)? = json["files"]
+            let since = json["since"]?.stringValue, let until = json["until"]?.stringValue,
+            let generatedAt = json["generated_at"]?.stringValue,
+            let first = json["first_seq"]?.numberValue, let last = json["last_seq"]?.numberValue,
+            let previous = json["previous"]?["hash"]?.stringValue, case .array(let items)? = json["files"]
         else { return nil }
         let purged = json["purged_before"]
         guard purged == nil || purged?.numberValue.flatMap({ Int64(exactly: $0) }) != nil else { return nil }
@@ -88,26 +90,34 @@ public struct EvidenceManifest: Sendable, Equatable {
             else { return nil }
             files.append(Entry(name: name, sha256: sha256, bytes: Int(bytes)))
         }
-        self.init(tenant: tenant, since: since, until: until, generatedAt: generatedAt, firstSeq: Int64(first), lastSeq: Int64(last),
-                  previousHash: previous, purgedBefore: purged?.numberValue.flatMap { Int64(exactly: $0) }, files: files)
+        self.init(
+            tenant: tenant, since: since, until: until, generatedAt: generatedAt, firstSeq: Int64(first), lastSeq: Int64(last),
+            previousHash: previous, purgedBefore: purged?.numberValue.flatMap { Int64(exactly: $0) }, files: files)
     }
 
     /// The signature file: a compact JWS whose payload is exactly `manifestBytes`.
     public static func sign(_ manifestBytes: [UInt8], kid: String, key: Ed25519.PrivateKey) throws -> String {
-        try JWS.sign(header: CanonicalJSON.bytes(["alg": "EdDSA", "kid": .string(kid), "typ": .string(jwsType)]), payload: manifestBytes, key: key)
+        try JWS.sign(
+            header: CanonicalJSON.bytes(["alg": "EdDSA", "kid": .string(kid), "typ": .string(jwsType)]), payload: manifestBytes, key: key)
     }
 
     /// The `kid` that signed `manifestBytes` in `compact`, or why the signature does not hold.
-    public static func verifySignature(_ compact: String, of manifestBytes: [UInt8], keys: [String: Ed25519.PublicKey]) -> Result<String, EvidenceFinding> {
+    public static func verifySignature(_ compact: String, of manifestBytes: [UInt8], keys: [String: Ed25519.PublicKey]) -> Result<
+        String, EvidenceFinding
+    > {
         guard let parts = JWS.Parts(compact: compact), let header = try? JSONParser.parse(parts.header) else {
             return .failure(EvidenceFinding(signatureName, "is not a compact JWS"))
         }
         guard header["alg"]?.stringValue == "EdDSA", header["typ"]?.stringValue == jwsType, let kid = header["kid"]?.stringValue else {
             return .failure(EvidenceFinding(signatureName, "has the wrong alg or typ"))
         }
-        guard let key = keys[kid] else { return .failure(EvidenceFinding(signatureName, "names key \(kid), which the JWK Set does not hold")) }
+        guard let key = keys[kid] else {
+            return .failure(EvidenceFinding(signatureName, "names key \(kid), which the JWK Set does not hold"))
+        }
         guard parts.isSigned(by: key) else { return .failure(EvidenceFinding(signatureName, "signature does not verify with key \(kid)")) }
-        guard parts.payload == manifestBytes else { return .failure(EvidenceFinding(signatureName, "signs another manifest than manifest.json")) }
+        guard parts.payload == manifestBytes else {
+            return .failure(EvidenceFinding(signatureName, "signs another manifest than manifest.json"))
+        }
         return .success(kid)
     }
 }

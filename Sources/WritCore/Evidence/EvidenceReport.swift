@@ -5,11 +5,15 @@ public enum EvidenceReport {
         let e = MailHTML.escape
         var rows = ""
         for (tier, statuses) in summary.byTierAndStatus.sorted(by: { $0.key < $1.key }) {
-            for (status, count) in statuses.sorted(by: { $0.key < $1.key }) { rows += "<tr><td>\(e(tier))</td><td>\(e(status))</td><td>\(count)</td></tr>" }
+            for (status, count) in statuses.sorted(by: { $0.key < $1.key }) {
+                rows += "<tr><td>\(e(tier))</td><td>\(e(status))</td><td>\(count)</td></tr>"
+            }
         }
         let approvers = summary.approvers.sorted { $0.key < $1.key }
             .map { "<tr><td>\(e($0.key))</td><td>\($0.value.approved)</td><td>\($0.value.rejected)</td></tr>" }.joined()
-        let exceptions = summary.exceptions.map { "<tr><td><code>\(e($0.id))</code></td><td>\(e($0.status))</td><td>\(e($0.detail))</td></tr>" }.joined()
+        let exceptions = summary.exceptions.map {
+            "<tr><td><code>\(e($0.id))</code></td><td>\(e($0.status))</td><td>\(e($0.detail))</td></tr>"
+        }.joined()
         let policies = summary.policyChanges.map {
             "<tr><td>\(e($0.time))</td><td><code>\(e($0.policy))</code></td><td>\($0.version)</td><td>\(e($0.author))</td><td>\(e($0.comment))</td></tr>"
         }.joined()

@@ -34,18 +34,25 @@ public struct EvidenceSummary: Sendable {
             }
         }
         if let created = intent["created_at"]?.stringValue.flatMap(Timestamp.parse),
-           let last = decisions.compactMap({ $0["at"]?.stringValue.flatMap(Timestamp.parse) }).max(), ["approved", "executed", "failed", "rejected"].contains(status) {
+            let last = decisions.compactMap({ $0["at"]?.stringValue.flatMap(Timestamp.parse) }).max(),
+            ["approved", "executed", "failed", "rejected"].contains(status)
+        {
             decisionSeconds[max(0, Int(last.timeIntervalSince(created).rounded())), default: 0] += 1
         }
         let revoked = intent["warrant"]?["state"]?.stringValue == "revoked"
         if revoked { revokedWarrants += 1 }
         guard ["rejected", "expired", "denied", "cancelled", "failed"].contains(status) || revoked else { return }
-        guard exceptions.count < Self.maxExceptions else { moreExceptions += 1; return }
+        guard exceptions.count < Self.maxExceptions else {
+            moreExceptions += 1
+            return
+        }
         let rules = intent["decision"]?["rules"]?.arrayValue?.compactMap { $0["id"]?.stringValue }.joined(separator: ", ") ?? ""
         var what = "\(intent["action"]?.stringValue ?? "") on \(intent["resource"]?.stringValue ?? "")"
         if !rules.isEmpty { what += " (rules: \(rules))" }
         for decision in decisions where ApprovalDecision(of: decision) == .reject {
-            what += "; rejected by \(decision["email"]?.stringValue ?? "?")" + (decision["comment"]?.stringValue.map { ": \u{201C}\($0)\u{201D}" } ?? "")
+            what +=
+                "; rejected by \(decision["email"]?.stringValue ?? "?")"
+                + (decision["comment"]?.stringValue.map { ": \u{201C}\($0)\u{201D}" } ?? "")
         }
         exceptions.append((intent["id"]?.stringValue ?? "?", revoked ? "\(status), warrant revoked" : status, what))
     }
@@ -53,8 +60,11 @@ public struct EvidenceSummary: Sendable {
     /// Records one policy version saved in the period.
     public mutating func add(policyVersion line: JSONValue) {
         let author = line["author"].map { "\($0["kind"]?.stringValue ?? "") \($0["id"]?.stringValue ?? "")" } ?? ""
-        policyChanges.append((line["created_at"]?.stringValue ?? "", line["policy_key"]?.stringValue ?? "",
-                              Int(line["version"]?.numberValue ?? 0), author, line["comment"]?.stringValue ?? ""))
+        policyChanges.append(
+            (
+                line["created_at"]?.stringValue ?? "", line["policy_key"]?.stringValue ?? "",
+                Int(line["version"]?.numberValue ?? 0), author, line["comment"]?.stringValue ?? ""
+            ))
     }
 
     /// The median seconds from submission to the last decision, over intents people decided.

@@ -30,9 +30,11 @@ public struct EvidenceVerifier {
             outcome.findings.append(EvidenceFinding("pack", error.description))
             return outcome
         }
-        for name in archive.damaged.sorted() { outcome.findings.append(EvidenceFinding(name, "damaged: its bytes do not match the archive's CRC-32")) }
+        for name in archive.damaged.sorted() {
+            outcome.findings.append(EvidenceFinding(name, "damaged: its bytes do not match the archive's CRC-32"))
+        }
         guard let manifestBytes = archive.entry(EvidenceManifest.manifestName).map(Array.init),
-              let manifest = (try? JSONParser.parse(manifestBytes)).flatMap(EvidenceManifest.init(json:))
+            let manifest = (try? JSONParser.parse(manifestBytes)).flatMap(EvidenceManifest.init(json:))
         else {
             outcome.findings.append(EvidenceFinding(EvidenceManifest.manifestName, "missing or not a writ-evidence/1 manifest"))
             return outcome
@@ -44,7 +46,8 @@ public struct EvidenceVerifier {
         }
         let signature = archive.entry(EvidenceManifest.signatureName).flatMap { String(validating: $0, as: UTF8.self) } ?? ""
         switch EvidenceManifest.verifySignature(signature.trimmingCharacters(in: .whitespacesAndNewlines), of: manifestBytes, keys: keys) {
-        case .success(let kid): outcome.notes.append("manifest signed by key \(kid)\(pinnedKeys == nil ? " (from the pack's JWK Set)" : " (pinned)")")
+        case .success(let kid):
+            outcome.notes.append("manifest signed by key \(kid)\(pinnedKeys == nil ? " (from the pack's JWK Set)" : " (pinned)")")
         case .failure(let finding): outcome.findings.append(finding)
         }
         checkFiles(manifest, archive, &outcome)
@@ -71,13 +74,16 @@ public struct EvidenceVerifier {
                 outcome.findings.append(EvidenceFinding(entry.name, "its SHA-256 differs from the manifest's: the file was changed"))
             }
         }
-        for name in archive.names where !listed.contains(name) && name != EvidenceManifest.manifestName && name != EvidenceManifest.signatureName {
+        for name in archive.names
+        where !listed.contains(name) && name != EvidenceManifest.manifestName && name != EvidenceManifest.signatureName {
             outcome.findings.append(EvidenceFinding(name, "not listed in the manifest"))
         }
     }
 
     /// The slice: every event's hash and link from the recorded previous hash, no gap, its checkpoints.
-    static func checkChain(_ bytes: [UInt8], manifest: EvidenceManifest, keys: [String: Ed25519.PublicKey], _ outcome: inout Outcome) -> ChainFacts {
+    static func checkChain(_ bytes: [UInt8], manifest: EvidenceManifest, keys: [String: Ed25519.PublicKey], _ outcome: inout Outcome)
+        -> ChainFacts
+    {
         var facts = ChainFacts()
         facts.hashes[manifest.firstSeq - 1] = manifest.previousHash
         var verifier = AuditVerifier(keys: keys, fromSeq: manifest.firstSeq, previousHash: manifest.previousHash)
@@ -96,42 +102,61 @@ public struct EvidenceVerifier {
             switch event["type"]?.stringValue.flatMap(AuditEventType.init(rawValue:)) {
             case .intentSubmitted?: facts.submitted[subject] = event["data"]
             case .policyChanged?:
-                if let version = event["data"]?["version"]?.numberValue { facts.policyChanges["\(subject)/\(Int(version))"] = event["data"]?["document"] }
+                if let version = event["data"]?["version"]?.numberValue {
+                    facts.policyChanges["\(subject)/\(Int(version))"] = event["data"]?["document"]
+                }
             default: break
             }
         }
         if verifier.checked > 0 || manifest.lastSeq >= manifest.firstSeq, verifier.lastSeq != manifest.lastSeq {
-            outcome.findings.append(EvidenceFinding("events.ndjson", "ends at seq \(verifier.lastSeq); the manifest says \(manifest.lastSeq)"))
+            outcome.findings.append(
+                EvidenceFinding("events.ndjson", "ends at seq \(verifier.lastSeq); the manifest says \(manifest.lastSeq)"))
         }
-        outcome.notes.append("chain: \(verifier.checked) events, seq \(manifest.firstSeq)…\(manifest.lastSeq), linked to the hash of seq \(manifest.firstSeq - 1), \(verifier.checkpoints) checkpoint events")
+        outcome.notes.append(
+            "chain: \(verifier.checked) events, seq \(manifest.firstSeq)…\(manifest.lastSeq), linked to the hash of seq \(manifest.firstSeq - 1), \(verifier.checkpoints) checkpoint events"
+        )
         if let purged = manifest.purgedBefore {
             if purged != manifest.firstSeq {
-                outcome.findings.append(EvidenceFinding(EvidenceManifest.manifestName, "says events were purged before seq \(purged), but the slice starts at \(manifest.firstSeq)"))
+                outcome.findings.append(
+                    EvidenceFinding(
+                        EvidenceManifest.manifestName,
+                        "says events were purged before seq \(purged), but the slice starts at \(manifest.firstSeq)"))
             }
-            outcome.notes.append("purged before seq \(purged): the period's earlier events are past the plan's retention; their hashes and checkpoints were kept, their bodies purged")
+            outcome.notes.append(
+                "purged before seq \(purged): the period's earlier events are past the plan's retention; their hashes and checkpoints were kept, their bodies purged"
+            )
         }
         return facts
     }
 
     /// Every checkpoint verifies and names the hash the chain has at its seq.
-    static func checkCheckpoints(_ bytes: [UInt8], manifest: EvidenceManifest, facts: ChainFacts, keys: [String: Ed25519.PublicKey],
-                                 _ outcome: inout Outcome) {
+    static func checkCheckpoints(
+        _ bytes: [UInt8], manifest: EvidenceManifest, facts: ChainFacts, keys: [String: Ed25519.PublicKey],
+        _ outcome: inout Outcome
+    ) {
         var count = 0
         var newest: Int64 = 0
         for (index, line) in NDJSON.lines(bytes).enumerated() {
             let location = "checkpoints.ndjson line \(index + 1)"
-            guard let jws = (try? JSONParser.parse(Array(line)))?["jws"]?.stringValue, let claims = AuditCheckpoint.verify(jws, keys: keys) else {
+            guard let jws = (try? JSONParser.parse(Array(line)))?["jws"]?.stringValue, let claims = AuditCheckpoint.verify(jws, keys: keys)
+            else {
                 outcome.findings.append(EvidenceFinding(location, "not a checkpoint signed by the tenant's keys"))
                 continue
             }
-            guard claims.tenant == manifest.tenant else { outcome.findings.append(EvidenceFinding(location, "another tenant's")); continue }
+            guard claims.tenant == manifest.tenant else {
+                outcome.findings.append(EvidenceFinding(location, "another tenant's"))
+                continue
+            }
             if let hash = facts.hashes[claims.seq], hash != claims.hash {
-                outcome.findings.append(EvidenceFinding(location, "signs hash \(claims.hash.prefix(12))… for seq \(claims.seq), the chain has \(hash.prefix(12))…"))
+                outcome.findings.append(
+                    EvidenceFinding(
+                        location, "signs hash \(claims.hash.prefix(12))… for seq \(claims.seq), the chain has \(hash.prefix(12))…"))
             }
             count += 1
             newest = max(newest, claims.seq)
         }
-        outcome.notes.append("checkpoints: \(count) verified" + (newest < manifest.lastSeq ? "; events after seq \(newest) are not yet covered by one" : ""))
+        outcome.notes.append(
+            "checkpoints: \(count) verified" + (newest < manifest.lastSeq ? "; events after seq \(newest) are not yet covered by one" : ""))
     }
 }
 

@@ -17,8 +17,9 @@ public struct ZipReader: Sendable {
 
     public init(_ bytes: [UInt8]) throws(Invalid) {
         self.bytes = bytes
-        guard bytes.count >= 22, let end = stride(from: bytes.count - 22, through: max(0, bytes.count - 65_557), by: -1)
-            .first(where: { Self.u32(bytes, $0) == 0x0605_4b50 })
+        guard bytes.count >= 22,
+            let end = stride(from: bytes.count - 22, through: max(0, bytes.count - 65_557), by: -1)
+                .first(where: { Self.u32(bytes, $0) == 0x0605_4b50 })
         else { throw Invalid(description: "not a ZIP archive (no end of central directory)") }
         let count = Int(Self.u16(bytes, end + 10))
         var position = Int(Self.u32(bytes, end + 16))
@@ -29,16 +30,20 @@ public struct ZipReader: Sendable {
             guard position + 46 <= bytes.count, Self.u32(bytes, position) == 0x0201_4b50 else {
                 throw Invalid(description: "damaged central directory")
             }
-            let method = Self.u16(bytes, position + 10), crc = Self.u32(bytes, position + 16)
-            let size = Int(Self.u32(bytes, position + 20)), stored = Int(Self.u32(bytes, position + 24))
+            let method = Self.u16(bytes, position + 10)
+            let crc = Self.u32(bytes, position + 16)
+            let size = Int(Self.u32(bytes, position + 20))
+            let stored = Int(Self.u32(bytes, position + 24))
             let nameLength = Int(Self.u16(bytes, position + 28))
             let skip = nameLength + Int(Self.u16(bytes, position + 30)) + Int(Self.u16(bytes, position + 32))
             let local = Int(Self.u32(bytes, position + 42))
             guard position + 46 + nameLength <= bytes.count,
-                  let name = String(validating: bytes[(position + 46)..<(position + 46 + nameLength)], as: UTF8.self)
+                let name = String(validating: bytes[(position + 46)..<(position + 46 + nameLength)], as: UTF8.self)
             else { throw Invalid(description: "damaged entry name") }
             guard method == 0, size == stored else { throw Invalid(description: "\(name): compressed entries are not read") }
-            guard local + 30 <= bytes.count, Self.u32(bytes, local) == 0x0403_4b50 else { throw Invalid(description: "\(name): damaged local header") }
+            guard local + 30 <= bytes.count, Self.u32(bytes, local) == 0x0403_4b50 else {
+                throw Invalid(description: "\(name): damaged local header")
+            }
             let start = local + 30 + Int(Self.u16(bytes, local + 26)) + Int(Self.u16(bytes, local + 28))
             guard start + size <= bytes.count else { throw Invalid(description: "\(name): truncated") }
             if CRC32.update(0, with: bytes[start..<(start + size)]) != crc { damaged.insert(name) }

@@ -12,8 +12,10 @@ public struct EmailAddress: Sendable, Equatable, Hashable, CustomStringConvertib
         let trimmed = text.trimmingCharacters(in: .whitespaces).precomposedStringWithCanonicalMapping
         let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
         guard (3...254).contains(trimmed.count), parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-              !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
-              trimmed.unicodeScalars.allSatisfy({ $0.value > 0x20 && VisibleText.isVisible($0) && !"<>()[],;:\\\"".unicodeScalars.contains($0) })
+            !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
+            trimmed.unicodeScalars.allSatisfy({
+                $0.value > 0x20 && VisibleText.isVisible($0) && !"<>()[],;:\\\"".unicodeScalars.contains($0)
+            })
         else { return nil }
         self.value = trimmed
     }

@@ -24,7 +24,9 @@ public struct Plan: Sendable, Equatable {
     /// Days an audit event's body is kept before it is purged; `nil` keeps it forever.
     public let auditRetentionDays: Int?
 
-    public init(id: String, maxActiveAgents: Int, maxIntentsPerMonth: Int, requestsPerSecond: Int, burst: Int, auditRetentionDays: Int? = nil) {
+    public init(
+        id: String, maxActiveAgents: Int, maxIntentsPerMonth: Int, requestsPerSecond: Int, burst: Int, auditRetentionDays: Int? = nil
+    ) {
         self.id = id
         self.maxActiveAgents = maxActiveAgents
         self.maxIntentsPerMonth = maxIntentsPerMonth
@@ -89,7 +91,8 @@ public struct Agent: Sendable, Equatable {
     public let lastSeenAt: Date?
 
     public init(
-        id: UUID, teamID: UUID, name: String, ownerID: UUID?, labels: [String: String], disabled: Bool, createdAt: Date, lastSeenAt: Date? = nil
+        id: UUID, teamID: UUID, name: String, ownerID: UUID?, labels: [String: String], disabled: Bool, createdAt: Date,
+        lastSeenAt: Date? = nil
     ) {
         self.lastSeenAt = lastSeenAt
         self.id = id

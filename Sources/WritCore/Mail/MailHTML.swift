@@ -18,9 +18,11 @@ enum MailHTML {
 
                     """
             } else if paragraph.hasPrefix("  ") {
-                body += "<blockquote style=\"margin:0 0 16px;padding:8px 12px;border-left:3px solid #d0d7de;background:#f6f8fa;"
+                body +=
+                    "<blockquote style=\"margin:0 0 16px;padding:8px 12px;border-left:3px solid #d0d7de;background:#f6f8fa;"
                     + "font-family:ui-monospace,monospace;word-break:break-all\">"
-                    + trimmed.components(separatedBy: "\n").map { escape($0.trimmingCharacters(in: .whitespaces)) }.joined(separator: "<br>")
+                    + trimmed.components(separatedBy: "\n").map { escape($0.trimmingCharacters(in: .whitespaces)) }.joined(
+                        separator: "<br>")
                     + "</blockquote>\n"
             } else {
                 body += "<p>" + trimmed.components(separatedBy: "\n").map(escape).joined(separator: "<br>") + "</p>\n"

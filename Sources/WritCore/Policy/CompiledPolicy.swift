@@ -66,12 +66,14 @@ public struct CompiledPolicy: Sendable {
             return Decision(outcome: .deny, tier: nil, rules: decided, approvals: nil, warrantTTL: document.defaults.warrantTTL)
         }
         let tier: Tier = if case .tier(let tier) = strictest { tier } else { document.defaults.tier }
-        let rules = decided.isEmpty
+        let rules =
+            decided.isEmpty
             ? [Decision.MatchedRule(id: "default", reason: "no rule matched; the default tier is \(document.defaults.tier.rawValue)")]
             : decided
         let sameTier = matched.filter { $0.rule.effect == .tier(tier) }.compactMap(\.rule.approvals)
-        return Decision(outcome: .allow, tier: tier, rules: rules, approvals: approvals(for: tier, from: sameTier),
-                        warrantTTL: document.defaults.warrantTTL)
+        return Decision(
+            outcome: .allow, tier: tier, rules: rules, approvals: approvals(for: tier, from: sameTier),
+            warrantTTL: document.defaults.warrantTTL)
     }
 
     private func approvals(for tier: Tier, from rules: [PolicyDocument.Approvals]) -> Decision.Approvals? {
@@ -80,14 +82,17 @@ public struct CompiledPolicy: Sendable {
         case .t0:
             return nil
         case .t1:
-            return .init(count: rules.map(\.count).max() ?? 1, roles: roles.isEmpty ? [.admin, .operator] : roles, mfa: false,
-                         veto: nil, timeout: document.defaults.approvalTimeout)
+            return .init(
+                count: rules.map(\.count).max() ?? 1, roles: roles.isEmpty ? [.admin, .operator] : roles, mfa: false,
+                veto: nil, timeout: document.defaults.approvalTimeout)
         case .t2:
-            return .init(count: rules.map(\.count).max() ?? 2, roles: roles.isEmpty ? [.admin, .approver] : roles, mfa: true,
-                         veto: nil, timeout: document.defaults.approvalTimeout)
+            return .init(
+                count: rules.map(\.count).max() ?? 2, roles: roles.isEmpty ? [.admin, .approver] : roles, mfa: true,
+                veto: nil, timeout: document.defaults.approvalTimeout)
         case .t3:
-            return .init(count: document.board.quorum, roles: [.board], mfa: false, veto: document.board.veto,
-                         timeout: document.board.timeout)
+            return .init(
+                count: document.board.quorum, roles: [.board], mfa: false, veto: document.board.veto,
+                timeout: document.board.timeout)
         }
     }
 
@@ -144,12 +149,15 @@ public struct CompiledPolicy: Sendable {
     private static func merge(_ left: [Int], _ right: [Int]) -> [Int] {
         var result: [Int] = []
         result.reserveCapacity(left.count + right.count)
-        var i = 0, j = 0
+        var i = 0
+        var j = 0
         while i < left.count || j < right.count {
             if j == right.count || (i < left.count && left[i] < right[j]) {
-                result.append(left[i]); i += 1
+                result.append(left[i])
+                i += 1
             } else {
-                result.append(right[j]); j += 1
+                result.append(right[j])
+                j += 1
             }
         }
         return result

@@ -2,8 +2,18 @@
 public struct Condition: Sendable, Equatable {
     /// The comparison operators.
     public enum Operator: String, Sendable, CaseIterable {
-        case equal = "==", notEqual = "!=", greater = ">", greaterOrEqual = ">=", less = "<", lessOrEqual = "<="
-        case `in` = "in", notIn = "not_in", contains, startsWith = "starts_with", endsWith = "ends_with", exists
+        case equal = "=="
+        case notEqual = "!="
+        case greater = ">"
+        case greaterOrEqual = ">="
+        case less = "<"
+        case lessOrEqual = "<="
+        case `in` = "in"
+        case notIn = "not_in"
+        case contains
+        case startsWith = "starts_with"
+        case endsWith = "ends_with"
+        case exists
     }
 
     /// Dotted path into the intent, e.g. `params.amount`, `agent.labels.env`, `target`.
@@ -25,19 +35,27 @@ public struct Condition: Sendable, Equatable {
         case .equal: holds = actual.map { Self.equal($0, value) } ?? false
         case .notEqual: holds = actual.map { !Self.equal($0, value) } ?? false
         case .greater, .greaterOrEqual, .less, .lessOrEqual:
-            guard let left = actual?.numberValue, let right = value.numberValue else { holds = false; break }
-            holds = switch op {
-            case .greater: left > right
-            case .greaterOrEqual: left >= right
-            case .less: left < right
-            default: left <= right
+            guard let left = actual?.numberValue, let right = value.numberValue else {
+                holds = false
+                break
             }
+            holds =
+                switch op {
+                case .greater: left > right
+                case .greaterOrEqual: left >= right
+                case .less: left < right
+                default: left <= right
+                }
         case .in: holds = actual.map { item in value.arrayValue?.contains { Self.equal($0, item) } ?? false } ?? false
         case .notIn: holds = actual.map { item in !(value.arrayValue?.contains { Self.equal($0, item) } ?? true) } ?? false
         case .contains:
-            if let text = actual?.stringValue, let part = value.stringValue { holds = text.contains(part) }
-            else if let items = actual?.arrayValue { holds = items.contains { Self.equal($0, value) } }
-            else { holds = false }
+            if let text = actual?.stringValue, let part = value.stringValue {
+                holds = text.contains(part)
+            } else if let items = actual?.arrayValue {
+                holds = items.contains { Self.equal($0, value) }
+            } else {
+                holds = false
+            }
         case .startsWith: holds = (actual?.stringValue).map { $0.hasPrefix(value.stringValue ?? "\u{0}") } ?? false
         case .endsWith: holds = (actual?.stringValue).map { $0.hasSuffix(value.stringValue ?? "\u{0}") } ?? false
         }

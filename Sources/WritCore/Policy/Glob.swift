@@ -21,7 +21,10 @@ public struct Glob: Sendable, Equatable, CustomStringConvertible {
         self.automaton = GlobAutomaton(tokens)
         var bytes: [UInt8]? = []
         for token in tokens {
-            guard case .literal(let byte) = token else { bytes = nil; break }
+            guard case .literal(let byte) = token else {
+                bytes = nil
+                break
+            }
             bytes?.append(byte)
         }
         self.literal = bytes
@@ -46,7 +49,8 @@ public struct Glob: Sendable, Equatable, CustomStringConvertible {
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
-            guard (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a)
+            guard
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a)
                     || punctuation.contains(byte)
             else { return .failure(GlobError(reason: "contains a character globs do not allow")) }
             if byte == UInt8(ascii: "*") {
@@ -89,10 +93,14 @@ public struct Glob: Sendable, Equatable, CustomStringConvertible {
             var any = false
             for position in 0..<tokens.count where live[position] {
                 switch tokens[position] {
-                case .literal(let expected) where expected == byte: next[position + 1] = true; any = true
+                case .literal(let expected) where expected == byte:
+                    next[position + 1] = true
+                    any = true
                 case .literal: break
                 case .segment where separator: break
-                case .segment, .any: next[position] = true; any = true
+                case .segment, .any:
+                    next[position] = true
+                    any = true
                 }
             }
             guard any else { return false }

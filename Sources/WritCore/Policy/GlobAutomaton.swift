@@ -16,7 +16,8 @@ struct GlobAutomaton: Sendable, Equatable {
     /// `nil` when the pattern has too many tokens for one word.
     init?(_ tokens: [Glob.Token]) {
         guard tokens.count < 64 else { return nil }
-        var deep: UInt64 = 0, shallow: UInt64 = 0
+        var deep: UInt64 = 0
+        var shallow: UInt64 = 0
         var literals: [UInt8: UInt64] = [:]
         for (position, token) in tokens.enumerated() {
             let bit = UInt64(1) << UInt64(position)

@@ -12,7 +12,9 @@ extension PolicyParser.Context {
         let before = issues.count
         var id = ""
         if let text = members["id"]?.stringValue, !text.isEmpty, text.count <= 100,
-           text.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.:".unicodeScalars.contains($0)) }) {
+            text.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.:".unicodeScalars.contains($0)) }
+            )
+        {
             id = text
         } else {
             fail("\(path)/id", "is required: 1 to 100 letters, digits, '-', '_', '.' or ':'")
@@ -20,7 +22,10 @@ extension PolicyParser.Context {
         var match: [String: Glob] = [:]
         if let fields = object(members["match"], at: "\(path)/match", allowed: Self.matchFields) {
             for (field, pattern) in fields where Self.matchFields.contains(field) {
-                guard let text = pattern.stringValue else { fail("\(path)/match/\(field)", "must be a glob string"); continue }
+                guard let text = pattern.stringValue else {
+                    fail("\(path)/match/\(field)", "must be a glob string")
+                    continue
+                }
                 switch Glob.parse(text, maxDeepWildcards: stored ? .max : Glob.maxDeepWildcards) {
                 case .success(let glob): match[field] = glob
                 case .failure(let error): fail("\(path)/match/\(field)", "is not a valid glob: it \(error.reason)")
@@ -45,7 +50,9 @@ extension PolicyParser.Context {
             if let value = fields["roles"] {
                 if let elements = value.arrayValue {
                     for (index, element) in elements.enumerated() {
-                        if let role = element.stringValue.flatMap(Role.init(rawValue:)) { roles.append(role) } else {
+                        if let role = element.stringValue.flatMap(Role.init(rawValue:)) {
+                            roles.append(role)
+                        } else {
                             fail("\(path)/approvals/roles/\(index)", "must be one of admin, operator, approver, board, auditor")
                         }
                     }
@@ -64,7 +71,9 @@ extension PolicyParser.Context {
             let seconds = duration(fields["per"], at: "\(path)/rate/per")
             var scope: PolicyDocument.Rate.Scope = .agent
             if let value = fields["scope"] {
-                if let parsed = value.stringValue.flatMap(PolicyDocument.Rate.Scope.init(rawValue:)) { scope = parsed } else {
+                if let parsed = value.stringValue.flatMap(PolicyDocument.Rate.Scope.init(rawValue:)) {
+                    scope = parsed
+                } else {
                     fail("\(path)/rate/scope", "must be agent, team or tenant")
                 }
             }
@@ -87,7 +96,10 @@ extension PolicyParser.Context {
         case (.some(let value), nil):
             return tier(value, at: "\(path)/tier").map(RuleEffect.tier)
         case (nil, .some(let value)):
-            guard value == .string("deny") else { fail("\(path)/effect", "must be \"deny\""); return nil }
+            guard value == .string("deny") else {
+                fail("\(path)/effect", "must be \"deny\"")
+                return nil
+            }
             return .deny
         }
     }

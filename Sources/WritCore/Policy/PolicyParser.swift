@@ -83,9 +83,14 @@ public enum PolicyParser {
             if let members = object(top["defaults"], at: "/defaults", allowed: ["tier", "warrant_ttl", "approval_timeout"]) {
                 defaults.tier = tier(members["tier"], at: "/defaults/tier") ?? defaults.tier
                 if let ttl = duration(members["warrant_ttl"], at: "/defaults/warrant_ttl") {
-                    if ttl > PolicyDocument.maxWarrantTTL { fail("/defaults/warrant_ttl", "must be at most 1h") } else { defaults.warrantTTL = ttl }
+                    if ttl > PolicyDocument.maxWarrantTTL {
+                        fail("/defaults/warrant_ttl", "must be at most 1h")
+                    } else {
+                        defaults.warrantTTL = ttl
+                    }
                 }
-                defaults.approvalTimeout = duration(members["approval_timeout"], at: "/defaults/approval_timeout") ?? defaults.approvalTimeout
+                defaults.approvalTimeout =
+                    duration(members["approval_timeout"], at: "/defaults/approval_timeout") ?? defaults.approvalTimeout
             }
             var board = PolicyDocument.Board()
             if let members = object(top["board"], at: "/board", allowed: ["quorum", "veto", "timeout"]) {
@@ -103,7 +108,9 @@ public enum PolicyParser {
                     for (index, element) in elements.enumerated() {
                         // Duplicates are found from the raw ids, so an invalid rule still claims its id.
                         if let id = element["id"]?.stringValue {
-                            if let first = seen[id] { fail("/rules/\(index)/id", "duplicates the id of /rules/\(first)") } else {
+                            if let first = seen[id] {
+                                fail("/rules/\(index)/id", "duplicates the id of /rules/\(first)")
+                            } else {
                                 seen[id] = index
                             }
                         }

@@ -8,8 +8,10 @@ public enum StarterPolicy {
             ["id": "reads", "match": ["action": "**.read"], "tier": "T0"],
             ["id": "lists", "match": ["action": "**.list"], "tier": "T0"],
             ["id": "deletes", "match": ["action": "**.delete"], "tier": "T2"],
-            ["id": "large-payments", "match": ["action": "payments.**"],
-             "when": [["path": "params.amount", "op": ">=", "value": 10000]], "tier": "T2"],
+            [
+                "id": "large-payments", "match": ["action": "payments.**"],
+                "when": [["path": "params.amount", "op": ">=", "value": 10000]], "tier": "T2",
+            ],
             ["id": "production-scaling", "match": ["action": "**.scale", "resource": "prod/**"], "tier": "T3"],
             ["id": "schema-drops", "match": ["action": "db.drop"], "tier": "T3"],
         ],

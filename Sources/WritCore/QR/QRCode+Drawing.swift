@@ -27,7 +27,8 @@ extension QRCode {
         for dy in -4...4 {
             for dx in -4...4 {
                 let distance = max(abs(dx), abs(dy))
-                let xx = x + dx, yy = y + dy
+                let xx = x + dx
+                let yy = y + dy
                 if (0..<size).contains(xx), (0..<size).contains(yy) { setFunction(xx, yy, distance != 2 && distance != 4) }
             }
         }
@@ -75,7 +76,8 @@ extension QRCode {
         let bits = version << 12 | remainder
         for index in 0..<18 {
             let dark = (bits >> index) & 1 == 1
-            let a = size - 11 + index % 3, b = index / 3
+            let a = size - 11 + index % 3
+            let b = index / 3
             setFunction(a, b, dark)
             setFunction(b, a, dark)
         }

@@ -58,7 +58,9 @@ public struct LinkReference: Sendable, Equatable {
     /// Parses the stored form; `nil` when it is not one.
     public init?(text: String) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        guard let first = parts.first, let kind = Kind(rawValue: first), parts.count > 1, !parts.dropFirst().contains("") else { return nil }
+        guard let first = parts.first, let kind = Kind(rawValue: first), parts.count > 1, !parts.dropFirst().contains("") else {
+            return nil
+        }
         self.kind = kind
         self.ids = Array(parts.dropFirst())
     }

@@ -53,10 +53,10 @@ public enum Timestamp {
             return value
         }
         guard let year = number(0..<4), bytes[4] == UInt8(ascii: "-"), let month = number(5..<7), bytes[7] == UInt8(ascii: "-"),
-              let day = number(8..<10), bytes[10] | 0x20 == UInt8(ascii: "t"), let hour = number(11..<13), bytes[13] == UInt8(ascii: ":"),
-              let minute = number(14..<16), bytes[16] == UInt8(ascii: ":"), let second = number(17..<19),
-              (1...12).contains(month), (1...CivilDate.daysIn(month: month, year: year)).contains(day),
-              hour < 24, minute < 60, second < 60
+            let day = number(8..<10), bytes[10] | 0x20 == UInt8(ascii: "t"), let hour = number(11..<13), bytes[13] == UInt8(ascii: ":"),
+            let minute = number(14..<16), bytes[16] == UInt8(ascii: ":"), let second = number(17..<19),
+            (1...12).contains(month), (1...CivilDate.daysIn(month: month, year: year)).contains(day),
+            hour < 24, minute < 60, second < 60
         else { return nil }
         var index = 19
         var micros: Int64 = 0
@@ -65,15 +65,18 @@ public enum Timestamp {
             let start = index
             while index < bytes.count, (48...57).contains(bytes[index]) { index += 1 }
             guard index > start, index - start <= 9 else { return nil }
-            for (position, digit) in bytes[start..<index].enumerated() where position < 6 { micros += Int64(digit - 48) * [100_000, 10_000, 1000, 100, 10, 1][position] }
+            for (position, digit) in bytes[start..<index].enumerated() where position < 6 {
+                micros += Int64(digit - 48) * [100_000, 10_000, 1000, 100, 10, 1][position]
+            }
         }
         guard index < bytes.count else { return nil }
         var offset: Int64 = 0
         if bytes[index] | 0x20 == UInt8(ascii: "z"), index + 1 == bytes.count {
             offset = 0
         } else if bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-"), index + 6 == bytes.count,
-                  let hours = number((index + 1)..<(index + 3)), bytes[index + 3] == UInt8(ascii: ":"),
-                  let minutes = number((index + 4)..<(index + 6)), hours < 24, minutes < 60 {
+            let hours = number((index + 1)..<(index + 3)), bytes[index + 3] == UInt8(ascii: ":"),
+            let minutes = number((index + 4)..<(index + 6)), hours < 24, minutes < 60
+        {
             offset = (hours * 3600 + minutes * 60) * (bytes[index] == UInt8(ascii: "-") ? -1 : 1)
         } else {
             return nil

@@ -72,17 +72,19 @@ public struct WarrantClaims: Sendable, Equatable {
         func string(_ key: String) -> String? { json[key]?.stringValue }
         func integer(_ key: String) -> Int64? { json[key]?.numberValue.flatMap { Int64(exactly: $0) } }
         guard let iss = string("iss"), let sub = string("sub"), let aud = string("aud"), let jti = string("jti"),
-              let iat = integer("iat"), let nbf = integer("nbf"), let exp = integer("exp"), let tenant = string("tenant"),
-              let intent = string("intent"), let action = string("action"), let resource = string("resource"),
-              let tier = string("tier").flatMap(Tier.init(rawValue:)), let digest = string("action_digest"),
-              let policyID = json["policy"]?["id"]?.stringValue, let version = json["policy"]?["version"]?.numberValue,
-              let approvals = json["approvals"]?.arrayValue
+            let iat = integer("iat"), let nbf = integer("nbf"), let exp = integer("exp"), let tenant = string("tenant"),
+            let intent = string("intent"), let action = string("action"), let resource = string("resource"),
+            let tier = string("tier").flatMap(Tier.init(rawValue:)), let digest = string("action_digest"),
+            let policyID = json["policy"]?["id"]?.stringValue, let version = json["policy"]?["version"]?.numberValue,
+            let approvals = json["approvals"]?.arrayValue
         else { return nil }
         self.init(
             iss: iss, sub: sub, aud: aud, jti: jti, iat: iat, nbf: nbf, exp: exp, tenant: tenant, intent: intent, action: action,
             resource: resource, tier: tier, actionDigest: digest, policyID: policyID, policyVersion: Int(version),
             approvals: approvals.compactMap { item in
-                guard let by = item["by"]?.stringValue, let at = item["at"]?.numberValue, case .bool(let mfa)? = item["mfa"] else { return nil }
+                guard let by = item["by"]?.stringValue, let at = item["at"]?.numberValue, case .bool(let mfa)? = item["mfa"] else {
+                    return nil
+                }
                 return Approval(by: by, at: Int64(at), mfa: mfa)
             })
     }
@@ -99,9 +101,12 @@ public enum Warrant {
 
     /// The same digest from params already in canonical form.
     public static func actionDigest(action: String, resource: String, canonicalParams: [UInt8]) -> String {
-        Base64URL.encode(SHA256.hash(CanonicalJSON.object(canonicalMembers: [
-            "action": CanonicalJSON.bytes(.string(action)), "resource": CanonicalJSON.bytes(.string(resource)), "params": canonicalParams,
-        ])))
+        Base64URL.encode(
+            SHA256.hash(
+                CanonicalJSON.object(canonicalMembers: [
+                    "action": CanonicalJSON.bytes(.string(action)), "resource": CanonicalJSON.bytes(.string(resource)),
+                    "params": canonicalParams,
+                ])))
     }
 
     /// A new warrant id: 128 random bits, base64url.
@@ -129,7 +134,7 @@ public enum Warrant {
         _ compact: String, keys: [String: Ed25519.PublicKey], tenant: String, now: Date = Date(), leeway: Int64 = 5
     ) -> Result<WarrantClaims, VerificationError> {
         guard let parts = JWS.Parts(compact: compact), let header = try? JSONParser.parse(parts.header),
-              let payload = try? JSONParser.parse(parts.payload), let claims = WarrantClaims(json: payload)
+            let payload = try? JSONParser.parse(parts.payload), let claims = WarrantClaims(json: payload)
         else { return .failure(.init(.malformed)) }
         guard header["alg"]?.stringValue == "EdDSA", header["typ"]?.stringValue == jwsType else { return .failure(.init(.wrongHeader)) }
         guard let kid = header["kid"]?.stringValue, let key = keys[kid] else { return .failure(.init(.unknownKey)) }

@@ -74,7 +74,8 @@ public enum SpecialPurposeBlocks {
     public static func embeddedV4(in address: [UInt8]) -> [UInt8]? {
         guard address.count == 16 else { return nil }
         if address[0..<12].elementsEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff])
-            || address[0..<12].elementsEqual([0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0]) {
+            || address[0..<12].elementsEqual([0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0])
+        {
             return Array(address[12..<16])
         }
         if address[0] == 0x20, address[1] == 0x02 { return Array(address[2..<6]) }

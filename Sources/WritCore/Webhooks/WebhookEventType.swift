@@ -40,11 +40,11 @@ public enum WebhookEventType: String, Sendable, CaseIterable, Comparable {
         case .memberInvited, .memberJoined, .memberAdded, .memberUpdated, .memberRemoved: return [.memberChanged]
         case .apiKeyRevoked: return [.keyRevoked]
         case .intentApprovalRecorded, .intentRejectionRecorded, .warrantIssued,
-             .memberPasswordChanged, .memberTOTPEnrolmentStarted, .memberTOTPEnabled, .memberTOTPDisabled, .memberRecoveryCodeUsed,
-             .apiKeyCreated, .teamCreated, .teamUpdated, .teamDeleted, .agentCreated, .agentUpdated, .agentDisabled, .agentEnabled,
-             .tenantCreated, .signingKeyCreated, .sessionCreated, .sessionEnded,
-             .webhookCreated, .webhookUpdated, .webhookDeleted, .webhookSecretRotated, .webhookRedeliveryRequested, .webhookDisabled,
-             .auditCheckpoint, .auditPurged, .benchFiller, .benchAppend:
+            .memberPasswordChanged, .memberTOTPEnrolmentStarted, .memberTOTPEnabled, .memberTOTPDisabled, .memberRecoveryCodeUsed,
+            .apiKeyCreated, .teamCreated, .teamUpdated, .teamDeleted, .agentCreated, .agentUpdated, .agentDisabled, .agentEnabled,
+            .tenantCreated, .signingKeyCreated, .sessionCreated, .sessionEnded,
+            .webhookCreated, .webhookUpdated, .webhookDeleted, .webhookSecretRotated, .webhookRedeliveryRequested, .webhookDisabled,
+            .auditCheckpoint, .auditPurged, .benchFiller, .benchAppend:
             return []
         }
     }

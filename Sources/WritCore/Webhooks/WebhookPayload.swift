@@ -33,12 +33,15 @@ public enum WebhookPayload {
         let who = intent?["agent"]?["name"]?.stringValue ?? event["actor"]?["id"]?.stringValue ?? "someone"
         var lines: [String] = []
         if let intent, let id = intent["id"]?.stringValue {
-            let action = intent["action"]?.stringValue ?? "?", resource = intent["resource"]?.stringValue ?? "?"
-            let headline: String = switch type {
-            case .approvalRequested: "*\(escape(who))* asks for approval to `\(escape(action))` on `\(escape(resource))`"
-            case .intentSubmitted: "*\(escape(who))* submitted `\(escape(action))` on `\(escape(resource))`"
-            default: "`\(escape(action))` on `\(escape(resource))` by *\(escape(who))*: \(type.rawValue.replacingOccurrences(of: "intent.", with: ""))"
-            }
+            let action = intent["action"]?.stringValue ?? "?"
+            let resource = intent["resource"]?.stringValue ?? "?"
+            let headline: String =
+                switch type {
+                case .approvalRequested: "*\(escape(who))* asks for approval to `\(escape(action))` on `\(escape(resource))`"
+                case .intentSubmitted: "*\(escape(who))* submitted `\(escape(action))` on `\(escape(resource))`"
+                default:
+                    "`\(escape(action))` on `\(escape(resource))` by *\(escape(who))*: \(type.rawValue.replacingOccurrences(of: "intent.", with: ""))"
+                }
             lines.append(headline)
             var facts: [String] = []
             if let tier = intent["tier"]?.stringValue { facts.append("tier \(tier)") }
@@ -51,9 +54,10 @@ public enum WebhookPayload {
         } else {
             lines.append("Writ: \(type.rawValue) by \(escape(who))")
             if case .object(let members)? = details, !members.isEmpty {
-                lines.append(members.keys.sorted().map { key in
-                    "\(key): " + escape(members[key]!.stringValue ?? CanonicalJSON.string(members[key]!))
-                }.joined(separator: " · "))
+                lines.append(
+                    members.keys.sorted().map { key in
+                        "\(key): " + escape(members[key]!.stringValue ?? CanonicalJSON.string(members[key]!))
+                    }.joined(separator: " · "))
             }
         }
         return CanonicalJSON.bytes(["text": .string(lines.joined(separator: "\n"))])
@@ -61,6 +65,7 @@ public enum WebhookPayload {
 
     /// Slack's three control characters, escaped as its formatting rules ask.
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+            of: ">", with: "&gt;")
     }
 }

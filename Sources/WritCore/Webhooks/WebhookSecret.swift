@@ -16,7 +16,8 @@ public struct WebhookSecret: Sendable, Equatable, SecretHolding {
     /// Parses `whsec_…`; `nil` unless it decodes to 24 to 64 bytes.
     public init?(text: String) {
         guard text.hasPrefix(Self.prefix), let key = Data(base64Encoded: String(text.dropFirst(Self.prefix.count))),
-              (24...64).contains(key.count) else { return nil }
+            (24...64).contains(key.count)
+        else { return nil }
         self.key = Array(key)
     }
 

@@ -25,10 +25,12 @@ public struct AuditCheckpointer: Sendable {
     public func runOnce() async throws -> Int {
         let due = try await database.pool.transaction { tx in
             try await tx.execute("SET LOCAL ROLE writ_job")
-            return try await tx.execute("""
+            return try await tx.execute(
+                """
                 SELECT tenant_id FROM audit_heads
                 WHERE seq > checkpoint_seq AND (checkpoint_at IS NULL OR checkpoint_at <= now() - make_interval(secs => \(interval)))
-                """).map { try $0.decode(UUID.self, "tenant_id") }
+                """
+            ).map { try $0.decode(UUID.self, "tenant_id") }
         }
         var written = 0
         for tenant in due {

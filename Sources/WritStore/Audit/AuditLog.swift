@@ -21,7 +21,8 @@ public struct AuditLog: Sendable {
 
     /// Creates the tenant's empty chain. Call once, in the transaction that creates the tenant.
     public func start(tenant: UUID, in transaction: Transaction) async throws {
-        try await transaction.execute("""
+        try await transaction.execute(
+            """
             INSERT INTO audit_heads (tenant_id, seq, hash) VALUES (\(tenant), 0, \(AuditChain.genesisHash))
             """)
     }
@@ -58,7 +59,8 @@ public struct AuditLog: Sendable {
             run.append((seq, time, event, link))
             seqs.append(seq)
             let usage = head.usage
-            head = Head(seq: seq, hash: link.hash, checkpointSeq: head.checkpointSeq, checkpointAt: head.checkpointAt, watched: head.watched)
+            head = Head(
+                seq: seq, hash: link.hash, checkpointSeq: head.checkpointSeq, checkpointAt: head.checkpointAt, watched: head.watched)
             head.usage = usage
             if signingKeys != nil, seq - head.checkpointSeq >= Self.checkpointInterval {
                 statements += Self.insert(run, tenant: tenant, head: head)
@@ -93,7 +95,9 @@ public struct AuditLog: Sendable {
 
     /// The head's new seq and hash, with the month's intent count when a submission carries one.
     private static func headUpdate(tenant: UUID, head: Head) -> SQL {
-        guard let usage = head.usage else { return "UPDATE audit_heads SET seq = \(head.seq), hash = \(head.hash) WHERE tenant_id = \(tenant)" }
+        guard let usage = head.usage else {
+            return "UPDATE audit_heads SET seq = \(head.seq), hash = \(head.hash) WHERE tenant_id = \(tenant)"
+        }
         return """
             UPDATE audit_heads SET seq = \(head.seq), hash = \(head.hash), month_intents = \(usage.intents), usage_month = \(usage.month)::date
             WHERE tenant_id = \(tenant)
@@ -123,9 +127,10 @@ public struct AuditLog: Sendable {
         /// From a row with `seq`, `hash`, `checkpoint_seq`, `checkpoint_at` and `watched`
         /// (`coalesce(streams_until > now(), false)`).
         init(_ row: PostgresRow) throws {
-            self.init(seq: try row.decode(Int64.self, "seq"), hash: try row.decode(String.self, "hash"),
-                      checkpointSeq: try row.decode(Int64.self, "checkpoint_seq"), checkpointAt: try row.decode(Date?.self, "checkpoint_at"),
-                      watched: try row.decode(Bool.self, "watched"))
+            self.init(
+                seq: try row.decode(Int64.self, "seq"), hash: try row.decode(String.self, "hash"),
+                checkpointSeq: try row.decode(Int64.self, "checkpoint_seq"), checkpointAt: try row.decode(Date?.self, "checkpoint_at"),
+                watched: try row.decode(Bool.self, "watched"))
         }
     }
 
@@ -154,7 +159,8 @@ public struct AuditLog: Sendable {
     }
 
     /// The statements of a checkpoint after `head`, and the head after them.
-    private func checkpointStatements(tenant: UUID, head: Head, in transaction: Transaction) async throws -> (statements: [SQL], head: Head) {
+    private func checkpointStatements(tenant: UUID, head: Head, in transaction: Transaction) async throws -> (statements: [SQL], head: Head)
+    {
         guard let signingKeys else { throw StoreError.invalid("no signing keys to sign checkpoints with") }
         let key = try await signingKeys.activeKey(tenant: tenant, in: transaction)
         let iat = Int64(Date().timeIntervalSince1970)
@@ -168,12 +174,14 @@ public struct AuditLog: Sendable {
         let link = AuditChain.link(event, tenant: tenant.uuidString.lowercased(), seq: seq, time: time, previousHash: head.hash)
         var after = Head(seq: seq, hash: link.hash, checkpointSeq: seq, checkpointAt: time, watched: head.watched)
         after.usage = head.usage
-        return (Self.insert([(seq, time, event, link)], tenant: tenant, head: after) + [
-            """
-            INSERT INTO audit_checkpoints (tenant_id, seq, hash, iat, kid, jws, event_seq)
-            VALUES (\(tenant), \(head.seq), \(head.hash), \(iat), \(key.kid), \(jws), \(seq))
-            """,
-            "UPDATE audit_heads SET checkpoint_seq = \(seq), checkpoint_at = now() WHERE tenant_id = \(tenant)",
-        ], after)
+        return (
+            Self.insert([(seq, time, event, link)], tenant: tenant, head: after) + [
+                """
+                INSERT INTO audit_checkpoints (tenant_id, seq, hash, iat, kid, jws, event_seq)
+                VALUES (\(tenant), \(head.seq), \(head.hash), \(iat), \(key.kid), \(jws), \(seq))
+                """,
+                "UPDATE audit_heads SET checkpoint_seq = \(seq), checkpoint_at = now() WHERE tenant_id = \(tenant)",
+            ], after
+        )
     }
 }

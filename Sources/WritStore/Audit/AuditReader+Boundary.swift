@@ -19,35 +19,41 @@ extension AuditReader {
     /// `audit.purged` event, and that event records the move to exactly N with N − 1's hash
     /// (docs/audit-format.md, "Retention and purge"); otherwise nothing is hidden from readers.
     static func readableHead(tenant: UUID, in tx: Transaction) async throws -> ReadableHead {
-        guard let row = try await tx.execute("""
-            SELECT h.seq, h.purged_before, b.hash AS boundary_hash, b.body IS NULL AS boundary_purged, b.occurred_at AS boundary_time,
-                   CASE WHEN h.purged_before > 1 THEN (
-                       SELECT r.body FROM audit_events r
-                       WHERE r.tenant_id = h.tenant_id AND r.type = \(AuditEventType.auditPurged.rawValue) AND r.seq >= h.purged_before
-                       ORDER BY r.seq DESC LIMIT 1) END AS record
-            FROM audit_heads h LEFT JOIN audit_events b ON b.tenant_id = h.tenant_id AND b.seq = h.purged_before - 1
-            WHERE h.tenant_id = \(tenant)
-            """).first else {
+        guard
+            let row = try await tx.execute(
+                """
+                SELECT h.seq, h.purged_before, b.hash AS boundary_hash, b.body IS NULL AS boundary_purged, b.occurred_at AS boundary_time,
+                       CASE WHEN h.purged_before > 1 THEN (
+                           SELECT r.body FROM audit_events r
+                           WHERE r.tenant_id = h.tenant_id AND r.type = \(AuditEventType.auditPurged.rawValue) AND r.seq >= h.purged_before
+                           ORDER BY r.seq DESC LIMIT 1) END AS record
+                FROM audit_heads h LEFT JOIN audit_events b ON b.tenant_id = h.tenant_id AND b.seq = h.purged_before - 1
+                WHERE h.tenant_id = \(tenant)
+                """
+            ).first
+        else {
             throw StoreError.notFound("audit chain of tenant")
         }
         let seq = try row.decode(Int64.self, "seq")
         let stored = try row.decode(Int64.self, "purged_before")
         guard stored > 1 else { return ReadableHead(seq: seq, purgedBefore: 1, unproven: nil) }
-        let proven = try row.decode(Bool?.self, "boundary_purged") == true
+        let proven =
+            try row.decode(Bool?.self, "boundary_purged") == true
             && Self.recordProves(
                 boundary: stored, hash: try row.decode(String?.self, "boundary_hash"), time: try row.decode(Date?.self, "boundary_time"),
                 record: try row.decode(String?.self, "record"))
-        return proven ? ReadableHead(seq: seq, purgedBefore: stored, unproven: nil) : ReadableHead(seq: seq, purgedBefore: 1, unproven: stored)
+        return proven
+            ? ReadableHead(seq: seq, purgedBefore: stored, unproven: nil) : ReadableHead(seq: seq, purgedBefore: 1, unproven: stored)
     }
 
     /// Whether the `audit.purged` event `record` moved the boundary to `boundary`, linking it to
     /// `hash`, and the event before the boundary (at `time`) was past the retention it applied.
     private static func recordProves(boundary: Int64, hash: String?, time: Date?, record: String?) -> Bool {
         guard let hash, let time, let record, let event = try? JSONParser.parse(record),
-              let recordedAt = event["time"]?.stringValue.flatMap(Timestamp.parse),
-              let data = event["data"], data["boundary_hash"]?.stringValue == hash,
-              let before = data["before_seq"]?.numberValue, before == Double(boundary),
-              let days = data["retention_days"]?.numberValue, days >= 1, days <= 1_000_000
+            let recordedAt = event["time"]?.stringValue.flatMap(Timestamp.parse),
+            let data = event["data"], data["boundary_hash"]?.stringValue == hash,
+            let before = data["before_seq"]?.numberValue, before == Double(boundary),
+            let days = data["retention_days"]?.numberValue, days >= 1, days <= 1_000_000
         else { return false }
         // An hour's grace for the clocks of the node (the record's time) and the database (the
         // purge trigger's `now()`) disagreeing; the trigger itself held the real line.

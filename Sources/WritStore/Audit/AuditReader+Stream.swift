@@ -16,7 +16,8 @@ extension AuditReader {
     /// a read of the chain sees every earlier one: nothing falls between. Written at most every 15 s.
     public func watch(tenant: UUID) async throws {
         try await database.withTenant(tenant) { tx in
-            try await tx.execute("""
+            try await tx.execute(
+                """
                 UPDATE audit_heads SET streams_until = now() + interval '60 seconds'
                 WHERE tenant_id = \(tenant) AND (streams_until IS NULL OR streams_until < now() + interval '45 seconds')
                 """)
@@ -37,8 +38,9 @@ extension AuditReader {
             let (end, overflow) = after.addingReportingOverflow(window)
             let upper = min(head.seq, overflow ? .max : end)
             guard upper > after else { return ([], max(after, upper)) }
-            let rows = try await tx.execute(Self.visible(
-                tenant: tenant, scope: scope, range: "seq > \(after) AND seq <= \(upper)", tail: "ORDER BY seq"))
+            let rows = try await tx.execute(
+                Self.visible(
+                    tenant: tenant, scope: scope, range: "seq > \(after) AND seq <= \(upper)", tail: "ORDER BY seq"))
             return (try rows.map(Self.streamed), upper)
         }
     }
@@ -46,7 +48,8 @@ extension AuditReader {
     /// The newest `limit` events `scope` may see, oldest first.
     public func recent(tenant: UUID, scope: EventStreamScope, limit: Int) async throws -> [StreamedAuditEvent] {
         try await database.withTenant(tenant) { tx in
-            let rows = try await tx.execute(Self.visible(tenant: tenant, scope: scope, range: "true", tail: "ORDER BY seq DESC LIMIT \(limit)"))
+            let rows = try await tx.execute(
+                Self.visible(tenant: tenant, scope: scope, range: "true", tail: "ORDER BY seq DESC LIMIT \(limit)"))
             return try rows.map(Self.streamed).reversed()
         }
     }
@@ -78,6 +81,7 @@ extension AuditReader {
     private static func streamed(_ row: PostgresRow) throws -> StreamedAuditEvent {
         StreamedAuditEvent(
             seq: try row.decode(Int64.self, "seq"), type: try row.decodeCase(AuditEventType.self, "type"),
-            line: try AuditChain.exportLine(body: Array(try row.decode(String.self, "body").utf8), hash: try row.decode(String.self, "hash")))
+            line: try AuditChain.exportLine(
+                body: Array(try row.decode(String.self, "body").utf8), hash: try row.decode(String.self, "hash")))
     }
 }

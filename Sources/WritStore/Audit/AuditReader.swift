@@ -52,7 +52,8 @@ public struct AuditReader: Sendable {
     /// Events after `afterSeq` matching `filter`, as export lines, at most `limit`.
     public func events(tenant: UUID, filter: AuditFilter, afterSeq: Int64, limit: Int) async throws -> [(seq: Int64, line: [UInt8])] {
         try await database.withTenant(tenant) { tx in
-            let rows = try await tx.execute("""
+            let rows = try await tx.execute(
+                """
                 SELECT seq, body, hash FROM audit_events
                 WHERE tenant_id = \(tenant) AND seq > \(afterSeq) AND body IS NOT NULL
                   AND (\(filter.type)::text IS NULL OR type = \(filter.type))
@@ -63,8 +64,11 @@ public struct AuditReader: Sendable {
                 ORDER BY seq LIMIT \(limit)
                 """)
             return try rows.map { row in
-                (try row.decode(Int64.self, "seq"),
-                 try AuditChain.exportLine(body: Array(try row.decode(String.self, "body").utf8), hash: try row.decode(String.self, "hash")))
+                (
+                    try row.decode(Int64.self, "seq"),
+                    try AuditChain.exportLine(
+                        body: Array(try row.decode(String.self, "body").utf8), hash: try row.decode(String.self, "hash"))
+                )
             }
         }
     }
@@ -107,18 +111,21 @@ public struct AuditReader: Sendable {
                 previous = try await tx.execute("SELECT hash FROM audit_events WHERE tenant_id = \(tenant) AND seq = \(first - 1)")
                     .first?.decode(String.self, "hash")
             }
-            return ChainStart(headSeq: head.seq, purgedBefore: head.purgedBefore, fromSeq: first, previousHash: previous,
-                              unprovenBoundary: head.unproven)
+            return ChainStart(
+                headSeq: head.seq, purgedBefore: head.purgedBefore, fromSeq: first, previousHash: previous,
+                unprovenBoundary: head.unproven)
         }
     }
 
     /// Checkpoints after `afterSeq`, at most `limit`.
     public func checkpoints(tenant: UUID, afterSeq: Int64, limit: Int) async throws -> [StoredCheckpoint] {
         try await database.withTenant(tenant) { tx in
-            try await tx.execute("""
+            try await tx.execute(
+                """
                 SELECT seq, hash, iat, jws FROM audit_checkpoints WHERE tenant_id = \(tenant) AND seq > \(afterSeq)
                 ORDER BY seq LIMIT \(limit)
-                """).map { row in
+                """
+            ).map { row in
                 StoredCheckpoint(
                     seq: try row.decode(Int64.self, "seq"), hash: try row.decode(String.self, "hash"),
                     iat: try row.decode(Int64.self, "iat"), jws: try row.decode(String.self, "jws"))

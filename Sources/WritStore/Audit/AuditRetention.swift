@@ -36,13 +36,15 @@ public struct AuditRetention: Sendable {
     public func runOnce() async throws -> [Purge] {
         let due = try await database.pool.transaction { tx in
             try await tx.execute("SET LOCAL ROLE writ_job")
-            return try await tx.execute("""
+            return try await tx.execute(
+                """
                 SELECT h.tenant_id FROM audit_heads h
                 JOIN tenants t ON t.id = h.tenant_id JOIN plans p ON p.id = t.plan
                 WHERE p.audit_retention_days IS NOT NULL AND EXISTS (
                     SELECT 1 FROM audit_events e WHERE e.tenant_id = h.tenant_id AND e.seq = h.purged_before
                       AND e.occurred_at < now() - make_interval(days => p.audit_retention_days))
-                """).map { try $0.decode(UUID.self, "tenant_id") }
+                """
+            ).map { try $0.decode(UUID.self, "tenant_id") }
         }
         var purges: [Purge] = []
         for tenant in due {
@@ -57,11 +59,13 @@ public struct AuditRetention: Sendable {
         try await database.withTenant(tenant) { tx -> Purge? in
             // One purger per tenant (a transaction lock); appends are not held up while the bodies
             // go: the head is locked only to append audit.purged, just before the commit.
-            let locked = try await tx.execute("SELECT pg_try_advisory_xact_lock(hashtextextended(\("writ.audit-purge/\(tenant)"), 0)) AS locked")
+            let locked = try await tx.execute(
+                "SELECT pg_try_advisory_xact_lock(hashtextextended(\("writ.audit-purge/\(tenant)"), 0)) AS locked")
             guard try locked[0].decode(Bool.self, "locked") else { return nil }
             // Events before the first one inside retention (within the next batch) are all past it,
             // whatever order their times are in.
-            let row = try await tx.execute("""
+            let row = try await tx.execute(
+                """
                 SELECT h.seq, h.purged_before, p.audit_retention_days,
                        (SELECT min(e.seq) FROM audit_events e
                         WHERE e.tenant_id = h.tenant_id AND e.seq >= h.purged_before AND e.seq < h.purged_before + \(batch)
@@ -74,15 +78,21 @@ public struct AuditRetention: Sendable {
             let end = min(try row.decode(Int64?.self, "kept") ?? start + batch, try row.decode(Int64.self, "seq") + 1)
             guard end > start else { return nil }
             let boundary = try await tx.execute("SELECT hash FROM audit_events WHERE tenant_id = \(tenant) AND seq = \(end - 1)")
-            guard let boundaryHash = try boundary.first?.decode(String.self, "hash") else { throw StoreError.corrupt("audit chain gap at seq \(end - 1)") }
-            try await tx.execute("""
+            guard let boundaryHash = try boundary.first?.decode(String.self, "hash") else {
+                throw StoreError.corrupt("audit chain gap at seq \(end - 1)")
+            }
+            try await tx.execute(
+                """
                 UPDATE audit_events SET body = NULL, actor_id = NULL, subject_id = NULL
                 WHERE tenant_id = \(tenant) AND seq >= \(start) AND seq < \(end) AND body IS NOT NULL
                 """)
-            try await audit.append(AuditEvent(type: .auditPurged, actor: .system, data: [
-                "from_seq": .number(Double(start)), "before_seq": .number(Double(end)), "events": .number(Double(end - start)),
-                "retention_days": .number(Double(days)), "boundary_hash": .string(boundaryHash),
-            ]), tenant: tenant, in: tx)
+            try await audit.append(
+                AuditEvent(
+                    type: .auditPurged, actor: .system,
+                    data: [
+                        "from_seq": .number(Double(start)), "before_seq": .number(Double(end)), "events": .number(Double(end - start)),
+                        "retention_days": .number(Double(days)), "boundary_hash": .string(boundaryHash),
+                    ]), tenant: tenant, in: tx)
             // Only the owner's function may move the boundary, and only over purged events (0020).
             try await tx.execute("SELECT advance_audit_purge(\(tenant)::uuid, \(end)::bigint)")
             return Purge(tenant: tenant, fromSeq: start, beforeSeq: end)

@@ -12,9 +12,11 @@ enum EvidenceIntent {
         let policyKey = try row.decode(UUID?.self, "policy_key")
         let evaluation = try row.decode(String?.self, "evaluation").map { try JSONParser.parse($0) }
         return [
-            "id": .string(id.uuidString.lowercased()), "agent_id": try row.decode(UUID?.self, "agent_id").map { .string($0.uuidString.lowercased()) } ?? .null,
+            "id": .string(id.uuidString.lowercased()),
+            "agent_id": try row.decode(UUID?.self, "agent_id").map { .string($0.uuidString.lowercased()) } ?? .null,
             "team_id": .string(try row.decode(UUID.self, "team_id").uuidString.lowercased()),
-            "action": try text("action"), "resource": try text("resource"), "params": try JSONParser.parse(try row.decode(String.self, "params")),
+            "action": try text("action"), "resource": try text("resource"),
+            "params": try JSONParser.parse(try row.decode(String.self, "params")),
             "target": try text("target"), "justification": try text("justification"), "status": try text("status"),
             "outcome": try text("outcome"), "tier": try text("tier"),
             "decision": try row.decode(String?.self, "decision").map { try JSONParser.parse($0) } ?? .null,
@@ -37,9 +39,14 @@ enum EvidenceIntent {
     /// (redeemed, revoked or expired), so a pack never carries a presentable warrant.
     private static func warrant(_ row: PostgresRow, tenant: UUID, sealer: Sealer) throws -> JSONValue {
         guard let jti = try row.decode(String?.self, "jti"), let signingInput = try row.decode(String?.self, "token") else { return .null }
-        let stored = StoredWarrant(jti: jti, signingInput: signingInput, sealedSignature: try row.decode(Bytea?.self, "signature_sealed")?.bytes)
-        let state = try row.decode(Bool.self, "revoked") ? "revoked" : try row.decode(Bool.self, "redeemed") ? "redeemed"
-            : try row.decode(Bool.self, "expired") ? "expired" : "usable"
+        let stored = StoredWarrant(
+            jti: jti, signingInput: signingInput, sealedSignature: try row.decode(Bytea?.self, "signature_sealed")?.bytes)
+        let state =
+            try row.decode(Bool.self, "revoked")
+            ? "revoked"
+            : try row.decode(Bool.self, "redeemed")
+                ? "redeemed"
+                : try row.decode(Bool.self, "expired") ? "expired" : "usable"
         let token = state == "usable" ? nil : try stored.token(tenant: tenant, sealer: sealer)
         return [
             "jti": .string(jti), "state": .string(state), "claims": stored.claims ?? .null,

@@ -30,7 +30,8 @@ public final class SigningKeys: Sendable {
     /// The tenant's newest unretired key, read inside the caller's tenant transaction.
     public func activeKey(tenant: UUID, in tx: Transaction) async throws -> ActiveKey {
         if let cached = active.withLock({ $0[tenant] }) { return cached }
-        let rows = try await tx.execute("""
+        let rows = try await tx.execute(
+            """
             SELECT kid, sealed_private_key FROM signing_keys
             WHERE tenant_id = \(tenant) AND retired_at IS NULL ORDER BY created_at DESC LIMIT 1
             """)
@@ -52,7 +53,8 @@ public final class SigningKeys: Sendable {
     /// `grace` ago; with no grace, every key the tenant ever had (to verify old checkpoints).
     public func publicKeys(tenant: UUID, database: Database, grace: TimeInterval? = 7 * 24 * 3600) async throws -> [PublicKey] {
         try await database.withTenant(tenant) { tx in
-            let rows = try await tx.execute("""
+            let rows = try await tx.execute(
+                """
                 SELECT kid, public_key, retired_at FROM signing_keys
                 WHERE tenant_id = \(tenant)
                   AND (\(grace)::float8 IS NULL OR retired_at IS NULL OR retired_at > now() - make_interval(secs => \(grace)))

@@ -38,7 +38,8 @@ public struct AuthThrottle: Sendable {
     /// slow check (Argon2 on a busy machine) does not eat into the wait it earned.
     public func failed(_ subjects: [(ThrottleRule, String)]) async throws {
         for (rule, subject) in subjects {
-            try await database.pool.query("""
+            try await database.pool.query(
+                """
                 UPDATE auth_throttle SET blocked_until = greatest(coalesce(blocked_until, now()), now() + make_interval(secs => least(\(rule.cap)::float8,
                     CASE WHEN failures >= \(rule.free)::int
                          THEN \(rule.base)::float8 * power(2::float8, least(failures - \(rule.free)::int, 30)) ELSE 0 END)))
@@ -55,7 +56,8 @@ public struct AuthThrottle: Sendable {
             case .keep: continue
             case .reset: try await database.pool.query("DELETE FROM auth_throttle WHERE subject = \(key)")
             case .refund:
-                try await database.pool.query("""
+                try await database.pool.query(
+                    """
                     UPDATE auth_throttle SET failures = greatest(failures - 1, 0),
                         blocked_until = CASE WHEN failures - 1 < \(rule.free)::int THEN NULL ELSE blocked_until END
                     WHERE subject = \(key)
@@ -73,7 +75,8 @@ public struct AuthThrottle: Sendable {
         let attempts: SQL = """
             (CASE WHEN t.window_start > now() - make_interval(secs => \(rule.window)::float8) THEN t.failures + 1 ELSE 1 END)
             """
-        let admitted = try await tx.execute("""
+        let admitted = try await tx.execute(
+            """
             INSERT INTO auth_throttle AS t (subject, failures, window_start, blocked_until)
             VALUES (\(key), 1, now(), now() + make_interval(secs => \(rule.delay(after: 1))::float8))
             ON CONFLICT (subject) DO UPDATE SET
@@ -86,7 +89,8 @@ public struct AuthThrottle: Sendable {
             RETURNING failures
             """)
         guard admitted.isEmpty else { return nil }
-        let rows = try await tx.execute("""
+        let rows = try await tx.execute(
+            """
             SELECT greatest(1, ceil(extract(epoch FROM blocked_until - now())))::int AS wait FROM auth_throttle WHERE subject = \(key)
             """)
         return try rows.first?.decode(Int.self, "wait") ?? 1

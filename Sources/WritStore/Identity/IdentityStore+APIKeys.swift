@@ -25,7 +25,8 @@ extension IdentityStore {
             if let agentID, try await tx.execute("SELECT 1 FROM agents WHERE tenant_id = \(tenant) AND id = \(agentID)").isEmpty {
                 throw StoreError.invalid("Agent \(agentID.uuidString.lowercased()) does not exist.")
             }
-            try await tx.execute("""
+            try await tx.execute(
+                """
                 INSERT INTO api_keys (tenant_id, id, agent_id, name, prefix, key_hash, scopes, audiences, expires_at, created_by,
                                       signing_secret_sealed)
                 VALUES (\(tenant), \(id), \(agentID), \(name), \(token.displayPrefix), \(Bytea(hasher.hash(token.text))),
@@ -33,10 +34,13 @@ extension IdentityStore {
                         \(Bytea(sealedSecret)))
                 """)
             try await audit.append(
-                AuditEvent(type: .apiKeyCreated, actor: principal.actor, subject: .init(kind: .apiKey, id: id.uuidString.lowercased()),
-                           data: ["name": .string(name), "scopes": .array(scopes.map { .string($0.rawValue) }),
-                                  "agent": agentID.map { .string($0.uuidString.lowercased()) } ?? .null,
-                                  "audiences": .array(audiences.map(JSONValue.string))]),
+                AuditEvent(
+                    type: .apiKeyCreated, actor: principal.actor, subject: .init(kind: .apiKey, id: id.uuidString.lowercased()),
+                    data: [
+                        "name": .string(name), "scopes": .array(scopes.map { .string($0.rawValue) }),
+                        "agent": agentID.map { .string($0.uuidString.lowercased()) } ?? .null,
+                        "audiences": .array(audiences.map(JSONValue.string)),
+                    ]),
                 tenant: tenant, in: tx)
             guard let row = try await tx.execute("SELECT \(Self.keyColumns) FROM api_keys WHERE tenant_id = \(tenant) AND id = \(id)").first
             else { throw StoreError.notFound("API key") }
@@ -47,7 +51,8 @@ extension IdentityStore {
     /// Keys of the tenant, oldest first, revoked ones included.
     public func apiKeys(tenant: UUID, page: PageRequest) async throws -> Page<APIKey> {
         try await database.withTenant(tenant) { tx in
-            let rows = try await tx.execute("""
+            let rows = try await tx.execute(
+                """
                 SELECT \(Self.keyColumns) FROM api_keys WHERE tenant_id = \(tenant) AND id > \(page.afterOrMin)
                 ORDER BY id LIMIT \(page.limit + 1)
                 """)
@@ -58,7 +63,8 @@ extension IdentityStore {
     /// Revokes a key; it stops working on every node within a second (the caller broadcasts).
     public func revokeAPIKey(tenant: UUID, id: UUID, by principal: Principal) async throws {
         try await database.withTenant(tenant) { tx in
-            let updated = try await tx.execute("""
+            let updated = try await tx.execute(
+                """
                 UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE tenant_id = \(tenant) AND id = \(id)
                 """)
             guard updated.affectedRows == 1 else { throw StoreError.notFound("API key") }
@@ -72,10 +78,12 @@ extension IdentityStore {
     public func authenticateAPIKey(_ token: APIKeyToken) async throws -> KeyPrincipal? {
         let hash = hasher.hash(token.text)
         let found = try await database.withLookup(hash: hash) { tx in
-            try await tx.execute("""
+            try await tx.execute(
+                """
                 SELECT tenant_id, id, agent_id, scopes, audiences, expires_at, created_by, signing_secret_sealed FROM api_keys
                 WHERE key_hash = \(Bytea(hash)) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
-                """).first
+                """
+            ).first
         }
         guard let found else { return nil }
         let tenant = try found.decode(UUID.self, "tenant_id")
@@ -101,7 +109,8 @@ extension IdentityStore {
     /// Records that keys were used, in one statement per tenant (called in batches, off the hot path).
     public func markKeysUsed(tenant: UUID, keys: [UUID]) async throws {
         try await database.withTenant(tenant) { tx in
-            try await tx.execute("""
+            try await tx.execute(
+                """
                 UPDATE api_keys SET last_used_at = now() WHERE tenant_id = \(tenant) AND id = ANY(\(keys.map { $0.uuidString })::uuid[])
                 """)
         }

@@ -29,11 +29,14 @@ extension IdentityStore {
     /// The login with this email, if there is one.
     public func account(email: EmailAddress) async throws -> Account? {
         try await database.withEmailLookup(email.normalized) { tx in
-            try await tx.execute("""
+            try await tx.execute(
+                """
                 SELECT id, email, password_hash FROM accounts WHERE lower(email) = \(email.normalized)
-                """).first.map { row in
-                Account(id: try row.decode(UUID.self, "id"), email: try row.decode(String.self, "email"),
-                        passwordHash: try row.decode(String.self, "password_hash"))
+                """
+            ).first.map { row in
+                Account(
+                    id: try row.decode(UUID.self, "id"), email: try row.decode(String.self, "email"),
+                    passwordHash: try row.decode(String.self, "password_hash"))
             }
         }
     }
@@ -44,13 +47,16 @@ extension IdentityStore {
     }
 
     func memberships(account: UUID, in tx: Transaction) async throws -> [Membership] {
-        try await tx.execute("""
+        try await tx.execute(
+            """
             SELECT u.tenant_id, t.name, u.id, u.totp_secret_sealed IS NOT NULL AS totp
             FROM users u JOIN tenants t ON t.id = u.tenant_id
             WHERE u.account_id = \(account) AND u.status = 'active' ORDER BY u.created_at, u.tenant_id
-            """).map { row in
-            Membership(tenantID: try row.decode(UUID.self, "tenant_id"), tenantName: try row.decode(String.self, "name"),
-                       userID: try row.decode(UUID.self, "id"), totpEnabled: try row.decode(Bool.self, "totp"))
+            """
+        ).map { row in
+            Membership(
+                tenantID: try row.decode(UUID.self, "tenant_id"), tenantName: try row.decode(String.self, "name"),
+                userID: try row.decode(UUID.self, "id"), totpEnabled: try row.decode(Bool.self, "totp"))
         }
     }
 
@@ -65,7 +71,8 @@ extension IdentityStore {
             guard let row = try await tx.execute("SELECT id, email, password_hash FROM accounts WHERE id = \(accountID)").first else {
                 throw StoreError.notFound("login")
             }
-            return Account(id: accountID, email: try row.decode(String.self, "email"), passwordHash: try row.decode(String.self, "password_hash"))
+            return Account(
+                id: accountID, email: try row.decode(String.self, "email"), passwordHash: try row.decode(String.self, "password_hash"))
         }
     }
 
@@ -93,7 +100,8 @@ extension IdentityStore {
     /// new one opens for the caller.
     public func changePassword(_ principal: UserPrincipal, account: UUID, newHash: String) async throws -> NewSession {
         let memberships = try await database.withAccount(account) { tx in
-            try await tx.execute("""
+            try await tx.execute(
+                """
                 UPDATE accounts SET password_hash = \(newHash), password_changed_at = now() WHERE id = \(account)
                 """)
             return try await self.memberships(account: account, in: tx)
@@ -102,15 +110,17 @@ extension IdentityStore {
             try await database.withTenant(membership.tenantID) { tx in
                 try await revokeSessions(tenant: membership.tenantID, user: membership.userID, in: tx)
                 let actor = AuditEvent.Actor(kind: .user, id: membership.userID.uuidString.lowercased())
-                try await audit.append(AuditEvent(type: .memberPasswordChanged, actor: actor, subject: .init(kind: .user, id: actor.id)),
-                                       tenant: membership.tenantID, in: tx)
+                try await audit.append(
+                    AuditEvent(type: .memberPasswordChanged, actor: actor, subject: .init(kind: .user, id: actor.id)),
+                    tenant: membership.tenantID, in: tx)
             }
         }
         return try await database.withTenant(principal.tenantID) { tx in
             try await revokeSessions(tenant: principal.tenantID, user: principal.userID, in: tx)
             let actor = AuditEvent.Actor(kind: .user, id: principal.userID.uuidString.lowercased())
-            try await audit.append(AuditEvent(type: .memberPasswordChanged, actor: actor, subject: .init(kind: .user, id: actor.id)),
-                                   tenant: principal.tenantID, in: tx)
+            try await audit.append(
+                AuditEvent(type: .memberPasswordChanged, actor: actor, subject: .init(kind: .user, id: actor.id)),
+                tenant: principal.tenantID, in: tx)
             return try await createSession(tenant: principal.tenantID, user: principal.userID, in: tx)
         }
     }

@@ -21,7 +21,8 @@ public struct AgentChanges: Sendable {
 }
 
 extension IdentityStore {
-    static let agentColumns: SQL = "id, team_id, name, owner_id, labels::text AS labels, disabled_at IS NOT NULL AS disabled, created_at, last_seen_at"
+    static let agentColumns: SQL =
+        "id, team_id, name, owner_id, labels::text AS labels, disabled_at IS NOT NULL AS disabled, created_at, last_seen_at"
 
     /// Registers an agent; the plan's active-agent quota applies.
     public func createAgent(
@@ -31,13 +32,15 @@ extension IdentityStore {
         return try await database.withTenant(tenant) { tx in
             try await enforceAgentQuota(tenant: tenant, in: tx)
             try await verifyReferences(tenant: tenant, teamID: teamID, ownerID: ownerID, in: tx)
-            try await tx.execute("""
+            try await tx.execute(
+                """
                 INSERT INTO agents (tenant_id, id, team_id, name, owner_id, labels)
                 VALUES (\(tenant), \(id), \(teamID), \(name), \(ownerID), \(JSONText(Self.labelsJSON(labels)))::jsonb)
                 """)
             try await audit.append(
-                AuditEvent(type: .agentCreated, actor: principal.actor, subject: .init(kind: .agent, id: id.uuidString.lowercased()),
-                           data: ["name": .string(name), "team": .string(teamID.uuidString.lowercased())]),
+                AuditEvent(
+                    type: .agentCreated, actor: principal.actor, subject: .init(kind: .agent, id: id.uuidString.lowercased()),
+                    data: ["name": .string(name), "team": .string(teamID.uuidString.lowercased())]),
                 tenant: tenant, in: tx)
             return try await agent(tenant: tenant, id: id, in: tx)
         }
@@ -46,7 +49,8 @@ extension IdentityStore {
     /// Agents of the tenant, oldest first.
     public func agents(tenant: UUID, page: PageRequest) async throws -> Page<Agent> {
         try await database.withTenant(tenant) { tx in
-            let rows = try await tx.execute("""
+            let rows = try await tx.execute(
+                """
                 SELECT \(Self.agentColumns) FROM agents WHERE tenant_id = \(tenant) AND id > \(page.afterOrMin)
                 ORDER BY id LIMIT \(page.limit + 1)
                 """)
@@ -72,12 +76,14 @@ extension IdentityStore {
             if changes.disabled == false, current.disabled { try await enforceAgentQuota(tenant: tenant, in: tx) }
             try await verifyReferences(tenant: tenant, teamID: changes.teamID, ownerID: changes.ownerID ?? nil, in: tx)
             let owner = changes.ownerID ?? current.ownerID
-            let disabledSQL: SQL = switch changes.disabled {
-            case .some(true): "coalesce(disabled_at, now())"
-            case .some(false): "NULL"
-            case .none: "disabled_at"
-            }
-            try await tx.execute("""
+            let disabledSQL: SQL =
+                switch changes.disabled {
+                case .some(true): "coalesce(disabled_at, now())"
+                case .some(false): "NULL"
+                case .none: "disabled_at"
+                }
+            try await tx.execute(
+                """
                 UPDATE agents SET name = \(changes.name ?? current.name), team_id = \(changes.teamID ?? current.teamID),
                     owner_id = \(owner), labels = \(JSONText(Self.labelsJSON(changes.labels ?? current.labels)))::jsonb,
                     disabled_at = \(disabledSQL)
@@ -87,7 +93,9 @@ extension IdentityStore {
             if let name = changes.name { data["name"] = .string(name) }
             if let team = changes.teamID { data["team"] = .string(team.uuidString.lowercased()) }
             if let disabled = changes.disabled { data["disabled"] = .bool(disabled) }
-            let type: AuditEventType = changes.disabled == true && !current.disabled ? .agentDisabled
+            let type: AuditEventType =
+                changes.disabled == true && !current.disabled
+                ? .agentDisabled
                 : changes.disabled == false && current.disabled ? .agentEnabled : .agentUpdated
             try await audit.append(
                 AuditEvent(type: type, actor: principal.actor, subject: .init(kind: .agent, id: id.uuidString.lowercased()), data: data),
@@ -117,9 +125,13 @@ extension IdentityStore {
         if let teamID, try await tx.execute("SELECT 1 FROM teams WHERE tenant_id = \(tenant) AND id = \(teamID)").isEmpty {
             throw StoreError.invalid("Team \(teamID.uuidString.lowercased()) does not exist.")
         }
-        if let ownerID, try await tx.execute("""
-            SELECT 1 FROM users WHERE tenant_id = \(tenant) AND id = \(ownerID) AND status <> 'removed'
-            """).isEmpty {
+        if let ownerID,
+            try await tx.execute(
+                """
+                SELECT 1 FROM users WHERE tenant_id = \(tenant) AND id = \(ownerID) AND status <> 'removed'
+                """
+            ).isEmpty
+        {
             throw StoreError.invalid("Member \(ownerID.uuidString.lowercased()) does not exist.")
         }
     }
@@ -134,10 +146,14 @@ extension IdentityStore {
     /// authority, and agents send it every few seconds). Returns the agent as stored.
     public func recordHeartbeat(tenant: UUID, agent id: UUID) async throws -> Agent {
         try await database.withTenant(tenant) { tx in
-            guard let row = try await tx.execute("""
-                UPDATE agents SET last_seen_at = now() WHERE tenant_id = \(tenant) AND id = \(id) AND disabled_at IS NULL
-                RETURNING \(Self.agentColumns)
-                """).first else { throw StoreError.notFound("agent") }
+            guard
+                let row = try await tx.execute(
+                    """
+                    UPDATE agents SET last_seen_at = now() WHERE tenant_id = \(tenant) AND id = \(id) AND disabled_at IS NULL
+                    RETURNING \(Self.agentColumns)
+                    """
+                ).first
+            else { throw StoreError.notFound("agent") }
             return try row.agent()
         }
     }

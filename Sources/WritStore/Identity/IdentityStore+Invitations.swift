@@ -25,13 +25,15 @@ extension IdentityStore {
         let expiresAt = Date().addingTimeInterval(Self.invitationLifetime)
         return try await database.withTenant(tenant) { tx in
             try await Self.conflictOnDuplicate("This organisation already has a member with this email.") {
-                try await tx.execute("""
+                try await tx.execute(
+                    """
                     INSERT INTO users (tenant_id, id, email, roles, status)
                     VALUES (\(tenant), \(userID), \(email.value), \(roles.map(\.rawValue))::text[], 'invited')
                     """)
             }
             try await setTeams(tenant: tenant, user: userID, teams: teams, in: tx)
-            try await tx.execute("""
+            try await tx.execute(
+                """
                 INSERT INTO invitations (tenant_id, id, user_id, token_hash, expires_at, created_by)
                 VALUES (\(tenant), \(invitationID), \(userID), \(Bytea(hasher.hash(links.token(for: reference)))),
                         \(expiresAt), \(principal.responsibleUserID))
@@ -44,9 +46,12 @@ extension IdentityStore {
                     + "\(Timestamp.format(expiresAt)).\n",
                 link: reference, in: tx)
             try await audit.append(
-                AuditEvent(type: .memberInvited, actor: principal.actor, subject: .init(kind: .user, id: userID.uuidString.lowercased()),
-                           data: ["email": .string(email.value), "roles": .array(roles.map { .string($0.rawValue) }),
-                                  "teams": .array(teams.map { .string($0.uuidString.lowercased()) })]),
+                AuditEvent(
+                    type: .memberInvited, actor: principal.actor, subject: .init(kind: .user, id: userID.uuidString.lowercased()),
+                    data: [
+                        "email": .string(email.value), "roles": .array(roles.map { .string($0.rawValue) }),
+                        "teams": .array(teams.map { .string($0.uuidString.lowercased()) }),
+                    ]),
                 tenant: tenant, in: tx)
             return try await member(tenant: tenant, id: userID, in: tx)
         }
@@ -55,12 +60,18 @@ extension IdentityStore {
     /// The live invitation whose link token is `token`, if any.
     public func invitation(token: String) async throws -> PendingInvitation? {
         let hash = hasher.hash(token)
-        guard let found = try await database.withLookup(hash: hash, { tx in
-            try await tx.execute("""
-                SELECT tenant_id, id, user_id FROM invitations
-                WHERE token_hash = \(Bytea(hash)) AND accepted_at IS NULL AND expires_at > now()
-                """).first
-        }) else { return nil }
+        guard
+            let found = try await database.withLookup(
+                hash: hash,
+                { tx in
+                    try await tx.execute(
+                        """
+                        SELECT tenant_id, id, user_id FROM invitations
+                        WHERE token_hash = \(Bytea(hash)) AND accepted_at IS NULL AND expires_at > now()
+                        """
+                    ).first
+                })
+        else { return nil }
         let tenant = try found.decode(UUID.self, "tenant_id")
         let userID = try found.decode(UUID.self, "user_id")
         let email = try await database.withTenant(tenant) { tx in
@@ -78,22 +89,25 @@ extension IdentityStore {
         let tenant = invitation.tenantID
         return try await database.withTenant(tenant) { tx in
             // The guard on accepted_at makes a concurrent second acceptance update nothing.
-            let claimed = try await tx.execute("""
+            let claimed = try await tx.execute(
+                """
                 UPDATE invitations SET accepted_at = now()
                 WHERE tenant_id = \(tenant) AND id = \(invitation.id) AND accepted_at IS NULL
                 """)
             guard claimed.affectedRows == 1 else { return nil }
             let accountID = try await accountID(for: account, email: invitation.email, in: tx)
             let activated = try await Self.conflictOnDuplicate("This login is already a member of the organisation.") {
-                try await tx.execute("""
+                try await tx.execute(
+                    """
                     UPDATE users SET account_id = \(accountID), status = 'active'
                     WHERE tenant_id = \(tenant) AND id = \(invitation.userID) AND status = 'invited'
                     """)
             }
             guard activated.affectedRows == 1 else { return nil }
             let actor = AuditEvent.Actor(kind: .user, id: invitation.userID.uuidString.lowercased())
-            try await audit.append(AuditEvent(type: .memberJoined, actor: actor, subject: .init(kind: .user, id: actor.id)),
-                                   tenant: tenant, in: tx)
+            try await audit.append(
+                AuditEvent(type: .memberJoined, actor: actor, subject: .init(kind: .user, id: actor.id)),
+                tenant: tenant, in: tx)
             let session = try await createSession(tenant: tenant, user: invitation.userID, in: tx)
             return (try await member(tenant: tenant, id: invitation.userID, in: tx), session)
         }

@@ -12,7 +12,8 @@ extension IdentityStore {
     /// Members of the tenant, oldest first, without removed ones.
     public func members(tenant: UUID, page: PageRequest) async throws -> Page<Member> {
         try await database.withTenant(tenant) { tx in
-            let rows = try await tx.execute("""
+            let rows = try await tx.execute(
+                """
                 SELECT \(Self.memberColumns) FROM users u
                 WHERE u.tenant_id = \(tenant) AND u.status <> 'removed' AND u.id > \(page.afterOrMin)
                 ORDER BY u.id LIMIT \(page.limit + 1)
@@ -27,7 +28,8 @@ extension IdentityStore {
     }
 
     func member(tenant: UUID, id: UUID, in tx: Transaction) async throws -> Member {
-        let rows = try await tx.execute("""
+        let rows = try await tx.execute(
+            """
             SELECT \(Self.memberColumns) FROM users u WHERE u.tenant_id = \(tenant) AND u.id = \(id) AND u.status <> 'removed'
             """)
         guard let row = rows.first else { throw StoreError.notFound("member") }
@@ -44,7 +46,8 @@ extension IdentityStore {
                 if current.roles.contains(.admin), !roles.contains(.admin) {
                     try await requireAnotherAdmin(tenant: tenant, besides: id, in: tx)
                 }
-                try await tx.execute("""
+                try await tx.execute(
+                    """
                     UPDATE users SET roles = \(roles.map(\.rawValue))::text[] WHERE tenant_id = \(tenant) AND id = \(id)
                     """)
             }
@@ -53,8 +56,9 @@ extension IdentityStore {
             if let roles { data["roles"] = .array(roles.map { .string($0.rawValue) }) }
             if let teams { data["teams"] = .array(teams.map { .string($0.uuidString.lowercased()) }) }
             try await audit.append(
-                AuditEvent(type: .memberUpdated, actor: principal.actor, subject: .init(kind: .user, id: id.uuidString.lowercased()),
-                           data: data),
+                AuditEvent(
+                    type: .memberUpdated, actor: principal.actor, subject: .init(kind: .user, id: id.uuidString.lowercased()),
+                    data: data),
                 tenant: tenant, in: tx)
             return try await member(tenant: tenant, id: id, in: tx)
         }
@@ -69,15 +73,17 @@ extension IdentityStore {
             try await tx.execute("DELETE FROM team_members WHERE tenant_id = \(tenant) AND user_id = \(id)")
             try await revokeSessions(tenant: tenant, user: id, in: tx)
             try await audit.append(
-                AuditEvent(type: .memberRemoved, actor: principal.actor, subject: .init(kind: .user, id: id.uuidString.lowercased()),
-                           data: ["email": .string(current.email)]),
+                AuditEvent(
+                    type: .memberRemoved, actor: principal.actor, subject: .init(kind: .user, id: id.uuidString.lowercased()),
+                    data: ["email": .string(current.email)]),
                 tenant: tenant, in: tx)
         }
     }
 
     private func requireAnotherAdmin(tenant: UUID, besides id: UUID, in tx: Transaction) async throws {
         // Lock the admins so two concurrent demotions cannot both see the other as remaining.
-        let admins = try await tx.execute("""
+        let admins = try await tx.execute(
+            """
             SELECT id FROM users WHERE tenant_id = \(tenant) AND status = 'active' AND 'admin' = ANY(roles) AND id <> \(id)
             FOR UPDATE
             """)

@@ -16,7 +16,8 @@ extension IdentityStore {
         let token = Self.token(prefix: "wss_")
         let csrf = Self.token(prefix: "")
         let expiresAt = Date().addingTimeInterval(Self.sessionLifetime)
-        try await tx.execute("""
+        try await tx.execute(
+            """
             INSERT INTO sessions (tenant_id, id, user_id, token_hash, csrf_hash, expires_at)
             VALUES (\(tenant), \(id), \(user), \(Bytea(hasher.hash(token))), \(Bytea(hasher.hash(csrf))), \(expiresAt))
             """)
@@ -33,11 +34,13 @@ extension IdentityStore {
     public func authenticateSession(token: String, touch: Bool = true) async throws -> SessionAuthentication? {
         let hash = hasher.hash(token)
         let found = try await database.withLookup(hash: hash) { tx in
-            try await tx.execute("""
+            try await tx.execute(
+                """
                 SELECT tenant_id, id, user_id, csrf_hash, last_seen_at < now() - interval '1 minute' AS stale
                 FROM sessions WHERE token_hash = \(Bytea(hash)) AND revoked_at IS NULL AND expires_at > now()
                   AND last_seen_at > now() - make_interval(secs => \(Self.sessionIdleTimeout))
-                """).first
+                """
+            ).first
         }
         guard let found else { return nil }
         let tenant = try found.decode(UUID.self, "tenant_id")
@@ -47,9 +50,11 @@ extension IdentityStore {
             if touch, try found.decode(Bool.self, "stale") {
                 try await tx.execute("UPDATE sessions SET last_seen_at = now() WHERE tenant_id = \(tenant) AND id = \(sessionID)")
             }
-            let user = try await tx.execute("""
+            let user = try await tx.execute(
+                """
                 SELECT email, roles FROM users WHERE tenant_id = \(tenant) AND id = \(userID) AND status = 'active'
-                """).first
+                """
+            ).first
             guard let user else { return nil }
             let principal = UserPrincipal(
                 tenantID: tenant, userID: userID, sessionID: sessionID, email: try user.decode(String.self, "email"),
@@ -66,20 +71,23 @@ extension IdentityStore {
     /// Ends one session (logout).
     public func endSession(_ principal: UserPrincipal) async throws {
         try await database.withTenant(principal.tenantID) { tx in
-            try await tx.execute("""
+            try await tx.execute(
+                """
                 UPDATE sessions SET revoked_at = now()
                 WHERE tenant_id = \(principal.tenantID) AND id = \(principal.sessionID) AND revoked_at IS NULL
                 """)
             try await audit.append(
-                AuditEvent(type: .sessionEnded, actor: .init(kind: .user, id: principal.userID.uuidString.lowercased()),
-                           subject: .init(kind: .session, id: principal.sessionID.uuidString.lowercased())),
+                AuditEvent(
+                    type: .sessionEnded, actor: .init(kind: .user, id: principal.userID.uuidString.lowercased()),
+                    subject: .init(kind: .session, id: principal.sessionID.uuidString.lowercased())),
                 tenant: principal.tenantID, in: tx)
         }
     }
 
     /// Revokes every live session of a user inside the caller's transaction.
     func revokeSessions(tenant: UUID, user: UUID, in tx: Transaction) async throws {
-        try await tx.execute("""
+        try await tx.execute(
+            """
             UPDATE sessions SET revoked_at = now() WHERE tenant_id = \(tenant) AND user_id = \(user) AND revoked_at IS NULL
             """)
     }

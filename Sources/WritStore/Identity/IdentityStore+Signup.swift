@@ -26,7 +26,9 @@ extension IdentityStore {
     /// may choose a new tenant's plan but never change one (migration 0019).
     ///
     /// A new login whose address was taken concurrently fails with ``StoreError/loginTaken`` and creates nothing.
-    public func signup(organization: String, email: EmailAddress, account: AccountChoice, plan: String = "free") async throws -> SignupResult {
+    public func signup(organization: String, email: EmailAddress, account: AccountChoice, plan: String = "free") async throws
+        -> SignupResult
+    {
         do {
             return try await createTenant(organization: organization, email: email, account: account, plan: plan)
         } catch let error as PostgresError where error.isUniqueViolation {
@@ -34,25 +36,29 @@ extension IdentityStore {
         }
     }
 
-    private func createTenant(organization: String, email: EmailAddress, account: AccountChoice, plan: String) async throws -> SignupResult {
+    private func createTenant(organization: String, email: EmailAddress, account: AccountChoice, plan: String) async throws -> SignupResult
+    {
         let tenantID = UUIDv7.make()
         let userID = UUIDv7.make()
         return try await database.withTenant(tenantID) { tx in
             try await tx.execute("INSERT INTO tenants (id, name, plan) VALUES (\(tenantID), \(organization), \(plan))")
             try await audit.start(tenant: tenantID, in: tx)
             let accountID = try await accountID(for: account, email: email, in: tx)
-            try await tx.execute("""
+            try await tx.execute(
+                """
                 INSERT INTO users (tenant_id, id, email, account_id, roles, status)
                 VALUES (\(tenantID), \(userID), \(email.value), \(accountID), \(["admin"])::text[], 'active')
                 """)
             let actor = AuditEvent.Actor(kind: .user, id: userID.uuidString.lowercased())
             try await audit.append(
-                AuditEvent(type: .tenantCreated, actor: actor, subject: .init(kind: .tenant, id: tenantID.uuidString.lowercased()),
-                           data: ["name": .string(organization), "plan": "free"]),
+                AuditEvent(
+                    type: .tenantCreated, actor: actor, subject: .init(kind: .tenant, id: tenantID.uuidString.lowercased()),
+                    data: ["name": .string(organization), "plan": "free"]),
                 tenant: tenantID, in: tx)
             try await audit.append(
-                AuditEvent(type: .memberAdded, actor: actor, subject: .init(kind: .user, id: actor.id),
-                           data: ["email": .string(email.value), "roles": ["admin"]]),
+                AuditEvent(
+                    type: .memberAdded, actor: actor, subject: .init(kind: .user, id: actor.id),
+                    data: ["email": .string(email.value), "roles": ["admin"]]),
                 tenant: tenantID, in: tx)
             try await createSigningKey(tenant: tenantID, actor: actor, in: tx)
             try await PolicyStore(database: database, audit: audit).save(
@@ -71,7 +77,8 @@ extension IdentityStore {
         let key = Ed25519.PrivateKey()
         let kid = Base64URL.encode(SHA256.hash(key.publicKey.rawRepresentation).prefix(12))
         let sealed = try sealer.seal(key.rawRepresentation, context: "signing-key:\(tenant.uuidString.lowercased()):\(kid)")
-        try await tx.execute("""
+        try await tx.execute(
+            """
             INSERT INTO signing_keys (tenant_id, kid, public_key, sealed_private_key)
             VALUES (\(tenant), \(kid), \(Bytea(key.publicKey.rawRepresentation)), \(Bytea(sealed)))
             """)
@@ -84,7 +91,8 @@ extension IdentityStore {
     /// The tenant and its plan.
     public func tenant(_ id: UUID) async throws -> (Tenant, Plan) {
         try await database.withTenant(id) { tx in
-            let rows = try await tx.execute("""
+            let rows = try await tx.execute(
+                """
                 SELECT t.id, t.name, t.plan, p.max_active_agents, p.max_intents_per_month, p.api_requests_per_second, p.api_burst, p.audit_retention_days
                 FROM tenants t JOIN plans p ON p.id = t.plan WHERE t.id = \(id)
                 """)

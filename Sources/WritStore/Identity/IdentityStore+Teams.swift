@@ -11,8 +11,9 @@ extension IdentityStore {
                 try await tx.execute("INSERT INTO teams (tenant_id, id, name) VALUES (\(tenant), \(id), \(name))")
             }
             try await audit.append(
-                AuditEvent(type: .teamCreated, actor: principal.actor, subject: .init(kind: .team, id: id.uuidString.lowercased()),
-                           data: ["name": .string(name)]),
+                AuditEvent(
+                    type: .teamCreated, actor: principal.actor, subject: .init(kind: .team, id: id.uuidString.lowercased()),
+                    data: ["name": .string(name)]),
                 tenant: tenant, in: tx)
             return try await team(tenant: tenant, id: id, in: tx)
         }
@@ -21,7 +22,8 @@ extension IdentityStore {
     /// Teams of the tenant, oldest first.
     public func teams(tenant: UUID, page: PageRequest) async throws -> Page<Team> {
         try await database.withTenant(tenant) { tx in
-            let rows = try await tx.execute("""
+            let rows = try await tx.execute(
+                """
                 SELECT id, name, created_at FROM teams WHERE tenant_id = \(tenant) AND id > \(page.afterOrMin)
                 ORDER BY id LIMIT \(page.limit + 1)
                 """)
@@ -35,8 +37,10 @@ extension IdentityStore {
     }
 
     func team(tenant: UUID, id: UUID, in tx: Transaction) async throws -> Team {
-        guard let row = try await tx.execute(
-            "SELECT id, name, created_at FROM teams WHERE tenant_id = \(tenant) AND id = \(id)").first
+        guard
+            let row = try await tx.execute(
+                "SELECT id, name, created_at FROM teams WHERE tenant_id = \(tenant) AND id = \(id)"
+            ).first
         else { throw StoreError.notFound("team") }
         return try row.team()
     }
@@ -49,8 +53,9 @@ extension IdentityStore {
             }
             guard updated.affectedRows == 1 else { throw StoreError.notFound("team") }
             try await audit.append(
-                AuditEvent(type: .teamUpdated, actor: principal.actor, subject: .init(kind: .team, id: id.uuidString.lowercased()),
-                           data: ["name": .string(name)]),
+                AuditEvent(
+                    type: .teamUpdated, actor: principal.actor, subject: .init(kind: .team, id: id.uuidString.lowercased()),
+                    data: ["name": .string(name)]),
                 tenant: tenant, in: tx)
             return try await team(tenant: tenant, id: id, in: tx)
         }

@@ -76,7 +76,8 @@ extension PostgresRow {
         APIKey(
             id: try decode(UUID.self, "id"), name: try decode(String.self, "name"), prefix: try decode(String.self, "prefix"),
             agentID: try decode(UUID?.self, "agent_id"), scopes: try words("scopes").compactMap(Scope.init(rawValue:)).sorted(),
-            audiences: try words("audiences"), expiresAt: try decode(Date?.self, "expires_at"), revokedAt: try decode(Date?.self, "revoked_at"),
+            audiences: try words("audiences"), expiresAt: try decode(Date?.self, "expires_at"),
+            revokedAt: try decode(Date?.self, "revoked_at"),
             lastUsedAt: try decode(Date?.self, "last_used_at"), createdAt: try decode(Date.self, "created_at"))
     }
 }

@@ -7,7 +7,8 @@ extension ApprovalStore {
     /// membership of the agent's team unless admin), not excluded at submission, not decided yet.
     public func queue(for user: UserPrincipal, limit: Int) async throws -> [IntentRecord] {
         try await database.withTenant(user.tenantID) { tx in
-            let rows = try await tx.execute("""
+            let rows = try await tx.execute(
+                """
                 SELECT \(IntentStore.columns),
                        EXISTS (SELECT 1 FROM team_members tm WHERE tm.tenant_id = i.tenant_id AND tm.team_id = i.team_id
                                AND tm.user_id = \(user.userID)) AS in_team
@@ -22,7 +23,8 @@ extension ApprovalStore {
             var eligible: [IntentRecord] = []
             for row in rows where eligible.count < limit {
                 let record = try IntentStore.record(row)
-                let roles = Set((record.decision["approvals"]?["roles"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(Role.init(rawValue:)) })
+                let roles = Set(
+                    (record.decision["approvals"]?["roles"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(Role.init(rawValue:)) })
                 guard !roles.isDisjoint(with: user.roles) else { continue }
                 if record.tier == .t1, !user.roles.contains(.admin), try !row.decode(Bool.self, "in_team") { continue }
                 eligible.append(record)

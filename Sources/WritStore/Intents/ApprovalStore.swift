@@ -45,7 +45,9 @@ public struct ApprovalStore: Sendable {
     }
 
     /// Checks `code` in the decision's transaction; `false` when none was given.
-    static func checkSecondFactor(_ code: String?, tenant: UUID, user: UUID, identity: IdentityStore, in tx: Transaction) async throws -> Bool {
+    static func checkSecondFactor(_ code: String?, tenant: UUID, user: UUID, identity: IdentityStore, in tx: Transaction) async throws
+        -> Bool
+    {
         guard let code else { return false }
         guard try await identity.verifySecondFactor(tenant: tenant, user: user, code: code, in: tx) == .accepted else {
             throw StoreError.unauthorized("The TOTP code is wrong, expired or was already used.")
@@ -58,7 +60,8 @@ public struct ApprovalStore: Sendable {
         _ pending: PendingIntent, user: UUID, decision: ApprovalDecision, comment: String?, mfa: Bool, in tx: Transaction
     ) async throws {
         do {
-            try await tx.execute("""
+            try await tx.execute(
+                """
                 INSERT INTO approvals (tenant_id, intent_id, user_id, decision, comment, mfa)
                 VALUES (\(pending.tenant), \(pending.id), \(user), \(decision.rawValue), \(comment), \(mfa))
                 """)
@@ -67,39 +70,47 @@ public struct ApprovalStore: Sendable {
         }
         let actor = AuditEvent.Actor(kind: .user, id: user.uuidString.lowercased())
         let subject = AuditEvent.Subject(kind: .intent, id: pending.id.uuidString.lowercased())
-        let counts = try await tx.execute("""
+        let counts = try await tx.execute(
+            """
             SELECT count(*) FILTER (WHERE decision = 'approve') AS approvals, count(*) FILTER (WHERE decision = 'reject') AS rejections
             FROM approvals WHERE tenant_id = \(pending.tenant) AND intent_id = \(pending.id)
             """)[0]
-        let approvals = try counts.decode(Int.self, "approvals"), rejections = try counts.decode(Int.self, "rejections")
-        let recorded: AuditEventType = switch decision {
-        case .approve: .intentApprovalRecorded
-        case .reject: .intentRejectionRecorded
-        }
+        let approvals = try counts.decode(Int.self, "approvals")
+        let rejections = try counts.decode(Int.self, "rejections")
+        let recorded: AuditEventType =
+            switch decision {
+            case .approve: .intentApprovalRecorded
+            case .reject: .intentRejectionRecorded
+            }
         try await audit.append(
-            AuditEvent(type: recorded, actor: actor, subject: subject,
-                       data: ["mfa": .bool(mfa), "comment": comment.map(JSONValue.string) ?? .null]),
+            AuditEvent(
+                type: recorded, actor: actor, subject: subject,
+                data: ["mfa": .bool(mfa), "comment": comment.map(JSONValue.string) ?? .null]),
             tenant: pending.tenant, in: tx)
         if rejections > 0, pending.vetoes || pending.tier != .t3 || rejections > pending.boardSize - pending.required {
             try await pending.setStatus(.rejected, in: tx)
             try await audit.append(AuditEvent(type: .intentRejected, actor: actor, subject: subject), tenant: pending.tenant, in: tx)
         } else if approvals >= pending.required {
             try await pending.setStatus(.approved, in: tx)
-            let rows = try await tx.execute("""
+            let rows = try await tx.execute(
+                """
                 SELECT user_id, extract(epoch FROM created_at)::bigint AS at, mfa FROM approvals
                 WHERE tenant_id = \(pending.tenant) AND intent_id = \(pending.id) AND decision = 'approve' ORDER BY created_at, user_id
                 """)
             let claims = try rows.map {
-                WarrantClaims.Approval(by: try $0.decode(UUID.self, "user_id").uuidString.lowercased(), at: try $0.decode(Int64.self, "at"),
-                                       mfa: try $0.decode(Bool.self, "mfa"))
+                WarrantClaims.Approval(
+                    by: try $0.decode(UUID.self, "user_id").uuidString.lowercased(), at: try $0.decode(Int64.self, "at"),
+                    mfa: try $0.decode(Bool.self, "mfa"))
             }
             let issued = try await warrants.issue(
                 tenant: pending.tenant, intent: pending.id, agent: pending.agent, submission: pending.submission, tier: pending.tier,
-                warrantTTL: pending.warrantTTL, policyKey: pending.policyKey, policyVersion: pending.policyVersion, approvals: claims, in: tx)
-            try await audit.append(contentsOf: [
-                issued.event,
-                AuditEvent(type: .intentApproved, actor: actor, subject: subject, data: ["approvals": .number(Double(approvals))]),
-            ], tenant: pending.tenant, in: tx)
+                warrantTTL: pending.warrantTTL, policyKey: pending.policyKey, policyVersion: pending.policyVersion, approvals: claims,
+                in: tx)
+            try await audit.append(
+                contentsOf: [
+                    issued.event,
+                    AuditEvent(type: .intentApproved, actor: actor, subject: subject, data: ["approvals": .number(Double(approvals))]),
+                ], tenant: pending.tenant, in: tx)
         }
     }
 
@@ -108,8 +119,10 @@ public struct ApprovalStore: Sendable {
         try await database.withTenant(tenant) { tx in
             let pending = try await PendingIntent.lock(tenant: tenant, id: id, agent: agent, in: tx)
             try await pending.setStatus(.cancelled, in: tx)
-            try await audit.append(AuditEvent(type: .intentCancelled, actor: .init(kind: .agent, id: agent.uuidString.lowercased()),
-                                              subject: .init(kind: .intent, id: id.uuidString.lowercased())), tenant: tenant, in: tx)
+            try await audit.append(
+                AuditEvent(
+                    type: .intentCancelled, actor: .init(kind: .agent, id: agent.uuidString.lowercased()),
+                    subject: .init(kind: .intent, id: id.uuidString.lowercased())), tenant: tenant, in: tx)
             tx.queue(NodeEventChannel.intentChanged(tenant: tenant, intent: id))
             return try await IntentStore.read(tenant: tenant, id: id, in: tx)
         }
@@ -118,23 +131,29 @@ public struct ApprovalStore: Sendable {
     /// The agent reports what happened to an approved intent.
     public func report(tenant: UUID, intent id: UUID, agent: UUID, executed: Bool, summary: String?) async throws -> IntentRecord {
         try await database.withTenant(tenant) { tx in
-            guard let row = try await tx.execute("""
-                SELECT status, agent_id FROM intents WHERE tenant_id = \(tenant) AND id = \(id) FOR UPDATE
-                """).first, try row.decode(UUID?.self, "agent_id") == agent
+            guard
+                let row = try await tx.execute(
+                    """
+                    SELECT status, agent_id FROM intents WHERE tenant_id = \(tenant) AND id = \(id) FOR UPDATE
+                    """
+                ).first, try row.decode(UUID?.self, "agent_id") == agent
             else { throw StoreError.notFound("intent") }
             let status = try row.decodeCase(IntentStatus.self, "status")
             guard status == .approved else {
                 throw StoreError.conflict("Only an approved intent can report a result; this one is \(status.rawValue).")
             }
             let result = executed ? IntentStatus.executed.rawValue : IntentStatus.failed.rawValue
-            try await tx.execute("""
+            try await tx.execute(
+                """
                 UPDATE intents SET status = \(result), result = \(result), result_summary = \(summary), updated_at = now()
                 WHERE tenant_id = \(tenant) AND id = \(id)
                 """)
             let type: AuditEventType = executed ? .intentExecuted : .intentFailed
-            try await audit.append(AuditEvent(type: type, actor: .init(kind: .agent, id: agent.uuidString.lowercased()),
-                                              subject: .init(kind: .intent, id: id.uuidString.lowercased()),
-                                              data: ["summary": summary.map(JSONValue.string) ?? .null]), tenant: tenant, in: tx)
+            try await audit.append(
+                AuditEvent(
+                    type: type, actor: .init(kind: .agent, id: agent.uuidString.lowercased()),
+                    subject: .init(kind: .intent, id: id.uuidString.lowercased()),
+                    data: ["summary": summary.map(JSONValue.string) ?? .null]), tenant: tenant, in: tx)
             tx.queue(NodeEventChannel.intentChanged(tenant: tenant, intent: id))
             return try await IntentStore.read(tenant: tenant, id: id, in: tx)
         }

@@ -35,19 +35,28 @@ public struct BoardLinks: Sendable {
     public func view(token: String) async throws -> BoardLinkView? {
         guard let link = try await find(token) else { return nil }
         return try await database.withTenant(link.tenant) { tx in
-            guard let row = try await tx.execute("""
-                SELECT i.id, i.action, i.resource, i.params, i.target, i.justification, i.status, i.tier, i.decision, i.expires_at,
-                       i.required_approvals, a.name AS agent_name, a.id AS agent_id, u.email, u.totp_secret_sealed IS NOT NULL AS totp
-                FROM intents i LEFT JOIN agents a ON a.tenant_id = i.tenant_id AND a.id = i.agent_id
-                JOIN users u ON u.tenant_id = i.tenant_id AND u.id = \(link.member)
-                WHERE i.tenant_id = \(link.tenant) AND i.id = \(link.intent)
-                """).first else { return nil }
-            let decided = try await tx.execute("""
+            guard
+                let row = try await tx.execute(
+                    """
+                    SELECT i.id, i.action, i.resource, i.params, i.target, i.justification, i.status, i.tier, i.decision, i.expires_at,
+                           i.required_approvals, a.name AS agent_name, a.id AS agent_id, u.email, u.totp_secret_sealed IS NOT NULL AS totp
+                    FROM intents i LEFT JOIN agents a ON a.tenant_id = i.tenant_id AND a.id = i.agent_id
+                    JOIN users u ON u.tenant_id = i.tenant_id AND u.id = \(link.member)
+                    WHERE i.tenant_id = \(link.tenant) AND i.id = \(link.intent)
+                    """
+                ).first
+            else { return nil }
+            let decided = try await tx.execute(
+                """
                 SELECT u.email, ap.decision, ap.created_at FROM approvals ap JOIN users u ON u.tenant_id = ap.tenant_id AND u.id = ap.user_id
                 WHERE ap.tenant_id = \(link.tenant) AND ap.intent_id = \(link.intent) ORDER BY ap.created_at
-                """).map { decision -> JSONValue in
-                ["member": .string(try decision.decode(String.self, "email")), "decision": .string(try decision.decode(String.self, "decision")),
-                 "at": .string(Timestamp.format(try decision.decode(Date.self, "created_at")))]
+                """
+            ).map { decision -> JSONValue in
+                [
+                    "member": .string(try decision.decode(String.self, "email")),
+                    "decision": .string(try decision.decode(String.self, "decision")),
+                    "at": .string(Timestamp.format(try decision.decode(Date.self, "created_at"))),
+                ]
             }
             let details: JSONValue = [
                 "id": .string(link.intent.uuidString.lowercased()), "action": .string(try row.decode(String.self, "action")),
@@ -57,15 +66,18 @@ public struct BoardLinks: Sendable {
                 "justification": try row.decode(String?.self, "justification").map(JSONValue.string) ?? .null,
                 "status": .string(try row.decode(String.self, "status")), "tier": .string(try row.decode(String?.self, "tier") ?? "T3"),
                 "rules": try JSONParser.parse(try row.decode(String?.self, "decision") ?? "{}")["rules"] ?? .array([]),
-                "agent": ["id": .string(try row.decode(UUID?.self, "agent_id")?.uuidString.lowercased() ?? ""),
-                          "name": .string(try row.decode(String?.self, "agent_name") ?? "")],
+                "agent": [
+                    "id": .string(try row.decode(UUID?.self, "agent_id")?.uuidString.lowercased() ?? ""),
+                    "name": .string(try row.decode(String?.self, "agent_name") ?? ""),
+                ],
                 "quorum": .number(Double(try row.decode(Int?.self, "required_approvals") ?? 1)),
                 "decisions": .array(decided),
                 "deadline": try row.decode(Date?.self, "expires_at").map { .string(Timestamp.format($0)) } ?? .null,
             ]
-            return BoardLinkView(tenant: link.tenant, intent: link.intent, member: link.member,
-                                 memberEmail: try row.decode(String.self, "email"), totpRequired: try row.decode(Bool.self, "totp"),
-                                 details: details)
+            return BoardLinkView(
+                tenant: link.tenant, intent: link.intent, member: link.member,
+                memberEmail: try row.decode(String.self, "email"), totpRequired: try row.decode(Bool.self, "totp"),
+                details: details)
         }
     }
 
@@ -79,13 +91,15 @@ public struct BoardLinks: Sendable {
         guard let view = try await view(token: token) else { return nil }
         let record: IntentRecord? = try await database.withTenant(view.tenant) { tx in
             let pending = try await PendingIntent.lock(tenant: view.tenant, id: view.intent, in: tx)
-            let used = try await tx.execute("""
+            let used = try await tx.execute(
+                """
                 UPDATE board_links SET used_at = now()
                 WHERE tenant_id = \(view.tenant) AND intent_id = \(view.intent) AND user_id = \(view.member) AND used_at IS NULL
                   AND expires_at > now()
                 """)
             guard used.affectedRows == 1 else { return nil }
-            let member = try await tx.execute("""
+            let member = try await tx.execute(
+                """
                 SELECT 1 FROM users WHERE tenant_id = \(view.tenant) AND id = \(view.member) AND status = 'active' AND 'board' = ANY(roles)
                 """)
             guard !member.isEmpty else { throw StoreError.forbidden("Only current board members decide through board links.") }
@@ -106,9 +120,13 @@ public struct BoardLinks: Sendable {
     public func refusal(token: String) async throws -> BoardLinkRefusal {
         let hash = hasher.hash(token)
         return try await database.withLookup(hash: hash) { tx in
-            guard let row = try await tx.execute("""
-                SELECT used_at IS NOT NULL AS used FROM board_links WHERE token_hash = \(Bytea(hash))
-                """).first else { return .unknown }
+            guard
+                let row = try await tx.execute(
+                    """
+                    SELECT used_at IS NOT NULL AS used FROM board_links WHERE token_hash = \(Bytea(hash))
+                    """
+                ).first
+            else { return .unknown }
             return try row.decode(Bool.self, "used") ? .used : .expired
         }
     }
@@ -116,10 +134,12 @@ public struct BoardLinks: Sendable {
     private func find(_ token: String) async throws -> (tenant: UUID, intent: UUID, member: UUID)? {
         let hash = hasher.hash(token)
         return try await database.withLookup(hash: hash) { tx in
-            try await tx.execute("""
+            try await tx.execute(
+                """
                 SELECT tenant_id, intent_id, user_id FROM board_links
                 WHERE token_hash = \(Bytea(hash)) AND used_at IS NULL AND expires_at > now()
-                """).first.map {
+                """
+            ).first.map {
                 (try $0.decode(UUID.self, "tenant_id"), try $0.decode(UUID.self, "intent_id"), try $0.decode(UUID.self, "user_id"))
             }
         }

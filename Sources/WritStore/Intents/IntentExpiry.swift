@@ -18,14 +18,17 @@ public struct IntentExpiry: Sendable {
     public func runOnce(limit: Int = 500) async throws -> [(tenant: UUID, intent: UUID)] {
         let due = try await database.pool.transaction { tx in
             try await tx.execute("SET LOCAL ROLE writ_job")
-            return try await tx.execute("""
+            return try await tx.execute(
+                """
                 SELECT tenant_id, id FROM intents WHERE status = 'pending_approval' AND expires_at <= now() LIMIT \(limit)
-                """).map { (try $0.decode(UUID.self, "tenant_id"), try $0.decode(UUID.self, "id")) }
+                """
+            ).map { (try $0.decode(UUID.self, "tenant_id"), try $0.decode(UUID.self, "id")) }
         }
         var expired: [(UUID, UUID)] = []
         for (tenant, intent) in due {
             let changed = try await database.withTenant(tenant) { tx -> Bool in
-                let updated = try await tx.execute("""
+                let updated = try await tx.execute(
+                    """
                     UPDATE intents SET status = 'expired', updated_at = now()
                     WHERE tenant_id = \(tenant) AND id = \(intent) AND status = 'pending_approval' AND expires_at <= now()
                     """)

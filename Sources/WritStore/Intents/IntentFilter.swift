@@ -10,7 +10,9 @@ public struct IntentFilter: Sendable {
     public var since: Date?
     public var until: Date?
 
-    public init(status: IntentStatus? = nil, tier: Tier? = nil, teamID: UUID? = nil, agentID: UUID? = nil, since: Date? = nil, until: Date? = nil) {
+    public init(
+        status: IntentStatus? = nil, tier: Tier? = nil, teamID: UUID? = nil, agentID: UUID? = nil, since: Date? = nil, until: Date? = nil
+    ) {
         self.status = status
         self.tier = tier
         self.teamID = teamID

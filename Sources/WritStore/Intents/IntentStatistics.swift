@@ -33,7 +33,8 @@ public struct IntentStatistics: Sendable {
     public func overview(tenant: UUID, days: Int, now: Date = Date()) async throws -> Overview {
         try await database.withTenant(tenant) { tx in
             let start = Calendar.utc.startOfDay(for: now).addingTimeInterval(-Double(days - 1) * 86_400)
-            let counted = try await tx.execute("""
+            let counted = try await tx.execute(
+                """
                 SELECT date_trunc('day', created_at, 'UTC') AS day, tier, status, count(*) AS n
                 FROM intents WHERE tenant_id = \(tenant) AND created_at >= \(start)
                 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
@@ -48,7 +49,8 @@ public struct IntentStatistics: Sendable {
                 }
                 return DayCount(day: try row.decode(Date.self, "day"), tier: tier, status: status, count: try row.decode(Int.self, "n"))
             }
-            let medians = try await tx.execute("""
+            let medians = try await tx.execute(
+                """
                 SELECT i.tier, percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM d.decided - i.created_at)) AS seconds
                 FROM intents i
                 JOIN LATERAL (SELECT max(ap.created_at) AS decided FROM approvals ap
@@ -63,7 +65,8 @@ public struct IntentStatistics: Sendable {
                 guard let tier = Tier(rawValue: text) else { throw StoreError.corrupt("intent tier \(text)") }
                 medianSeconds[tier] = try row.decode(Double.self, "seconds")
             }
-            let usage = try await tx.execute("""
+            let usage = try await tx.execute(
+                """
                 SELECT (SELECT count(*) FROM agents WHERE tenant_id = \(tenant) AND disabled_at IS NULL) AS agents,
                        (SELECT count(*) FROM intents WHERE tenant_id = \(tenant) AND created_at >= date_trunc('month', now())) AS intents
                 """)[0]

@@ -7,7 +7,8 @@ extension IntentStore {
     /// previous page (ids are time-ordered UUIDv7s).
     public func list(tenant: UUID, filter: IntentFilter, before: UUID?, limit: Int) async throws -> Page<IntentRecord> {
         try await database.withTenant(tenant) { tx in
-            let rows = try await tx.execute("""
+            let rows = try await tx.execute(
+                """
                 SELECT \(Self.columns) FROM intents i LEFT JOIN warrants w ON w.tenant_id = i.tenant_id AND w.intent_id = i.id
                 WHERE i.tenant_id = \(tenant)
                   AND (\(before)::uuid IS NULL OR i.id < \(before))
@@ -30,7 +31,8 @@ extension IntentStore {
     public func decisions(tenant: UUID, intents: [UUID]) async throws -> [UUID: [IntentDecisionEntry]] {
         guard !intents.isEmpty else { return [:] }
         return try await database.withTenant(tenant) { tx in
-            let rows = try await tx.execute("""
+            let rows = try await tx.execute(
+                """
                 SELECT ap.intent_id, ap.user_id, u.email, ap.decision, ap.comment, ap.mfa, ap.created_at
                 FROM approvals ap JOIN users u ON u.tenant_id = ap.tenant_id AND u.id = ap.user_id
                 WHERE ap.tenant_id = \(tenant) AND ap.intent_id = ANY(\(intents.map { $0.uuidString.lowercased() })::uuid[])
@@ -38,11 +40,12 @@ extension IntentStore {
                 """)
             var byIntent: [UUID: [IntentDecisionEntry]] = [:]
             for row in rows {
-                byIntent[try row.decode(UUID.self, "intent_id"), default: []].append(IntentDecisionEntry(
-                    userID: try row.decode(UUID.self, "user_id"), email: try row.decode(String.self, "email"),
-                    decision: try row.decodeCase(ApprovalDecision.self, "decision"),
-                    comment: try row.decode(String?.self, "comment"), mfa: try row.decode(Bool.self, "mfa"),
-                    at: try row.decode(Date.self, "created_at")))
+                byIntent[try row.decode(UUID.self, "intent_id"), default: []].append(
+                    IntentDecisionEntry(
+                        userID: try row.decode(UUID.self, "user_id"), email: try row.decode(String.self, "email"),
+                        decision: try row.decodeCase(ApprovalDecision.self, "decision"),
+                        comment: try row.decode(String?.self, "comment"), mfa: try row.decode(Bool.self, "mfa"),
+                        at: try row.decode(Date.self, "created_at")))
             }
             return byIntent
         }

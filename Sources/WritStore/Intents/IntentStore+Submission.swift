@@ -49,14 +49,17 @@ extension IntentStore {
                 // unique index refuse its insert, and the replay is answered below. Others look first,
                 // as their replays (an agent polling a pending approval) are common.
                 let endsAtOnce = decided.map { $0.outcome == .deny || $0.tier == .t0 } ?? false
-                if !endsAtOnce, let key = submission.idempotencyKey, let existing = try await byIdempotencyKey(tenant, agent.id, key, in: tx) {
+                if !endsAtOnce, let key = submission.idempotencyKey,
+                    let existing = try await byIdempotencyKey(tenant, agent.id, key, in: tx)
+                {
                     guard existing.hash == hash else { throw StoreError.idempotencyMismatch }
                     return (existing.record, false)
                 }
                 let counts = try await rateCounts(policy: policy, tenant: tenant, agent: agent, in: tx)
                 let decision = decided ?? policy.compiled.evaluate(input, rateCounts: counts)
                 let planned = try await plan(
-                    submission, hash: hash, tenant: tenant, agent: agent, key: key, decision: decision, policy: policy, rateCounts: counts, in: tx)
+                    submission, hash: hash, tenant: tenant, agent: agent, key: key, decision: decision, policy: policy, rateCounts: counts,
+                    in: tx)
                 let record = planned.record
                 var head: AuditLog.Head
                 if record.status == .pendingApproval {
@@ -85,21 +88,31 @@ extension IntentStore {
 
     /// With rate rules: the chain head locked (so concurrent submissions count one after another)
     /// and every count the rules need, in one round trip. Without: nothing.
-    private func rateCounts(policy: EffectivePolicy, tenant: UUID, agent: Agent, in tx: Transaction) async throws -> [CompiledPolicy.RateQuery: Int] {
+    private func rateCounts(policy: EffectivePolicy, tenant: UUID, agent: Agent, in tx: Transaction) async throws -> [CompiledPolicy
+        .RateQuery: Int]
+    {
         let queries = Array(policy.compiled.rateQueries)
         guard !queries.isEmpty else { return [:] }
-        let statements = [AuditLog.lockHeadStatement(tenant)] + queries.map { IntentHistory.rateCount($0, tenant: tenant, team: agent.teamID, agent: agent.id) }
+        let statements =
+            [AuditLog.lockHeadStatement(tenant)]
+            + queries.map { IntentHistory.rateCount($0, tenant: tenant, team: agent.teamID, agent: agent.id) }
         let rows = try await tx.pipeline(statements)
         var counts: [CompiledPolicy.RateQuery: Int] = [:]
         for (index, query) in queries.enumerated() { counts[query] = try rows[index + 1][0].decode(Int.self, "n") }
         return counts
     }
 
-    private func byIdempotencyKey(_ tenant: UUID, _ agent: UUID, _ key: String, in tx: Transaction) async throws -> (record: IntentRecord, hash: String)? {
-        guard let row = try await tx.execute("""
-            SELECT \(Self.columns) FROM intents i LEFT JOIN warrants w ON w.tenant_id = i.tenant_id AND w.intent_id = i.id
-            WHERE i.tenant_id = \(tenant) AND i.agent_id = \(agent) AND i.idempotency_key = \(key)
-            """).first else { return nil }
+    private func byIdempotencyKey(_ tenant: UUID, _ agent: UUID, _ key: String, in tx: Transaction) async throws -> (
+        record: IntentRecord, hash: String
+    )? {
+        guard
+            let row = try await tx.execute(
+                """
+                SELECT \(Self.columns) FROM intents i LEFT JOIN warrants w ON w.tenant_id = i.tenant_id AND w.intent_id = i.id
+                WHERE i.tenant_id = \(tenant) AND i.agent_id = \(agent) AND i.idempotency_key = \(key)
+                """
+            ).first
+        else { return nil }
         return (try Self.record(row), try row.decode(String.self, "request_hash"))
     }
 
@@ -152,7 +165,8 @@ extension IntentStore {
         let now = Date()
         let status: IntentStatus = decision.outcome == .deny ? .denied : decision.tier == .t0 ? .approved : .pendingApproval
         let expiresAt = status == .pendingApproval ? decision.approvals.map { now.addingTimeInterval(TimeInterval($0.timeout)) } : nil
-        var statements: [SQL] = ["""
+        var statements: [SQL] = [
+            """
             INSERT INTO intents (tenant_id, id, team_id, agent_id, action, resource, params, target, justification, outcome, tier,
                                  policy_key, policy_version, status, decision, expires_at, api_key_id, idempotency_key, request_hash, created_at,
                                  required_approvals, excluded_approvers, evaluation)
@@ -163,14 +177,19 @@ extension IntentStore {
                    \(decision.approvals?.count), \(excluded.map { $0.uuidString.lowercased() })::uuid[],
                    \(CanonicalJSON.string(Self.evaluation(agent: agent, policy: policy, rateCounts: rateCounts)))
             WHERE EXISTS (SELECT 1 FROM agents WHERE tenant_id = \(tenant) AND id = \(agent.id) AND disabled_at IS NULL)
-            """]
-        var events = [AuditEvent(
-            type: .intentSubmitted, actor: .init(kind: .agent, id: agent.id.uuidString.lowercased()),
-            subject: .init(kind: .intent, id: id.uuidString.lowercased()),
-            data: ["action": .string(submission.action), "resource": .string(submission.resource),
-                   "outcome": .string(decision.outcome.rawValue), "tier": decision.tier.map { .string($0.rawValue) } ?? .null,
-                   "rules": .array(decision.rules.map { .string($0.id) }), "status": .string(status.rawValue),
-                   "policy": ["id": .string(policy.key.uuidString.lowercased()), "version": .number(Double(policy.version))]])]
+            """
+        ]
+        var events = [
+            AuditEvent(
+                type: .intentSubmitted, actor: .init(kind: .agent, id: agent.id.uuidString.lowercased()),
+                subject: .init(kind: .intent, id: id.uuidString.lowercased()),
+                data: [
+                    "action": .string(submission.action), "resource": .string(submission.resource),
+                    "outcome": .string(decision.outcome.rawValue), "tier": decision.tier.map { .string($0.rawValue) } ?? .null,
+                    "rules": .array(decision.rules.map { .string($0.id) }), "status": .string(status.rawValue),
+                    "policy": ["id": .string(policy.key.uuidString.lowercased()), "version": .number(Double(policy.version))],
+                ])
+        ]
         var warrant: (token: String, claims: JSONValue)?
         if status == .approved {
             let signed = try await warrants.sign(
@@ -214,9 +233,13 @@ extension IntentStore {
         [
             "agent": ["name": .string(agent.name), "labels": .object(agent.labels.mapValues(JSONValue.string))],
             "base_version": policy.baseVersion.map { .number(Double($0)) } ?? .null,
-            "rate_counts": .array(rateCounts.sorted { ($0.key.scope.rawValue, $0.key.seconds) < ($1.key.scope.rawValue, $1.key.seconds) }.map {
-                ["scope": .string($0.key.scope.rawValue), "seconds": .number(Double($0.key.seconds)), "count": .number(Double($0.value))]
-            }),
+            "rate_counts": .array(
+                rateCounts.sorted { ($0.key.scope.rawValue, $0.key.seconds) < ($1.key.scope.rawValue, $1.key.seconds) }.map {
+                    [
+                        "scope": .string($0.key.scope.rawValue), "seconds": .number(Double($0.key.seconds)),
+                        "count": .number(Double($0.value)),
+                    ]
+                }),
         ]
     }
 }

@@ -28,10 +28,14 @@ public struct IntentStore: Sendable {
     }
 
     static func read(tenant: UUID, id: UUID, in tx: Transaction) async throws -> IntentRecord {
-        guard let row = try await tx.execute("""
-            SELECT \(Self.columns) FROM intents i LEFT JOIN warrants w ON w.tenant_id = i.tenant_id AND w.intent_id = i.id
-            WHERE i.tenant_id = \(tenant) AND i.id = \(id)
-            """).first else { throw StoreError.notFound("intent") }
+        guard
+            let row = try await tx.execute(
+                """
+                SELECT \(Self.columns) FROM intents i LEFT JOIN warrants w ON w.tenant_id = i.tenant_id AND w.intent_id = i.id
+                WHERE i.tenant_id = \(tenant) AND i.id = \(id)
+                """
+            ).first
+        else { throw StoreError.notFound("intent") }
         return try record(row)
     }
 
@@ -78,4 +82,3 @@ public struct IntentStore: Sendable {
         return record.storedWarrant?.claims
     }
 }
-

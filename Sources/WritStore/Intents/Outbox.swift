@@ -25,7 +25,8 @@ public enum Outbox {
     static func enqueue(
         tenant: UUID, kind: MailKind, recipient: String, subject: String, body: String, link: LinkReference? = nil, in tx: Transaction
     ) async throws {
-        try await tx.execute("""
+        try await tx.execute(
+            """
             INSERT INTO outbox (tenant_id, id, kind, recipient, subject, body, link_ref)
             VALUES (\(tenant), \(UUIDv7.make()), \(kind.rawValue), \(recipient), \(subject), \(body), \(link?.text))
             """)
@@ -39,13 +40,16 @@ public enum Outbox {
     public static func deliver(database: Database, limit: Int = 100, _ deliver: (OutboxMessage) async throws -> Void) async throws -> Int {
         let tenants = try await database.pool.transaction { tx in
             try await tx.execute("SET LOCAL ROLE writ_job")
-            return try await tx.execute("SELECT DISTINCT tenant_id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= now() LIMIT \(limit)")
-                .map { try $0.decode(UUID.self, "tenant_id") }
+            return try await tx.execute(
+                "SELECT DISTINCT tenant_id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= now() LIMIT \(limit)"
+            )
+            .map { try $0.decode(UUID.self, "tenant_id") }
         }
         var delivered = 0
         for tenant in tenants {
             delivered += try await database.withTenant(tenant) { tx in
-                let rows = try await tx.execute("""
+                let rows = try await tx.execute(
+                    """
                     SELECT id, kind, recipient, subject, body, link_ref, created_at FROM outbox
                     WHERE tenant_id = \(tenant) AND sent_at IS NULL AND next_attempt_at <= now() ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED
                     """)
@@ -62,10 +66,12 @@ public enum Outbox {
                         body: try row.decode(String.self, "body"), link: link, createdAt: try row.decode(Date.self, "created_at"))
                     do {
                         try await deliver(message)
-                        try await tx.execute("UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE tenant_id = \(tenant) AND id = \(message.id)")
+                        try await tx.execute(
+                            "UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE tenant_id = \(tenant) AND id = \(message.id)")
                         count += 1
                     } catch {
-                        try await tx.execute("""
+                        try await tx.execute(
+                            """
                             UPDATE outbox SET attempts = attempts + 1, last_error = \(String(describing: error).prefix(500).description),
                                 next_attempt_at = now() + make_interval(secs => least(power(2, attempts), 3600))
                             WHERE tenant_id = \(tenant) AND id = \(message.id)

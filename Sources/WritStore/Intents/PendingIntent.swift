@@ -25,13 +25,17 @@ struct PendingIntent {
     /// Locks the intent; refuses one that is not pending or is past its deadline (409).
     /// With `agent`, an intent of another agent is "not found" before anything about its state is said.
     static func lock(tenant: UUID, id: UUID, agent: UUID? = nil, in tx: Transaction) async throws -> PendingIntent {
-        guard let row = try await tx.execute("""
-            SELECT i.status, i.tier, i.decision, i.required_approvals, i.expires_at <= now() AS overdue, i.agent_id, i.team_id,
-                   i.action, i.resource, i.params, i.target, i.justification, i.policy_key, i.policy_version, i.excluded_approvers,
-                   (SELECT count(*) FROM users u WHERE u.tenant_id = i.tenant_id AND u.status = 'active' AND 'board' = ANY(u.roles)) AS board,
-                   (SELECT a.owner_id FROM agents a WHERE a.tenant_id = i.tenant_id AND a.id = i.agent_id) AS current_owner
-            FROM intents i WHERE i.tenant_id = \(tenant) AND i.id = \(id) FOR UPDATE
-            """).first else { throw StoreError.notFound("intent") }
+        guard
+            let row = try await tx.execute(
+                """
+                SELECT i.status, i.tier, i.decision, i.required_approvals, i.expires_at <= now() AS overdue, i.agent_id, i.team_id,
+                       i.action, i.resource, i.params, i.target, i.justification, i.policy_key, i.policy_version, i.excluded_approvers,
+                       (SELECT count(*) FROM users u WHERE u.tenant_id = i.tenant_id AND u.status = 'active' AND 'board' = ANY(u.roles)) AS board,
+                       (SELECT a.owner_id FROM agents a WHERE a.tenant_id = i.tenant_id AND a.id = i.agent_id) AS current_owner
+                FROM intents i WHERE i.tenant_id = \(tenant) AND i.id = \(id) FOR UPDATE
+                """
+            ).first
+        else { throw StoreError.notFound("intent") }
         if let agent, try row.decode(UUID?.self, "agent_id") != agent { throw StoreError.notFound("intent") }
         let status = try row.decodeCase(IntentStatus.self, "status")
         guard status == .pendingApproval else { throw StoreError.conflict("The intent is \(status.rawValue); it takes no more decisions.") }
@@ -45,7 +49,8 @@ struct PendingIntent {
         let required = try row.decode(Int?.self, "required_approvals") ?? (tier == .t3 ? boardSize / 2 + 1 : 1)
         return PendingIntent(
             tenant: tenant, id: id, agent: try row.decode(UUID.self, "agent_id"), agentTeam: try row.decode(UUID.self, "team_id"),
-            excluded: try row.strictUUIDs("excluded_approvers") + [try row.decode(UUID?.self, "current_owner")].compactMap { $0 }, tier: tier, required: max(1, required),
+            excluded: try row.strictUUIDs("excluded_approvers") + [try row.decode(UUID?.self, "current_owner")].compactMap { $0 },
+            tier: tier, required: max(1, required),
             roles: try Self.roles(approvals),
             requiresMFA: approvals?["mfa"] == .bool(true), vetoes: approvals?["veto"] != .bool(false), boardSize: boardSize,
             warrantTTL: try Self.warrantTTL(decision), policyKey: try row.decode(UUID.self, "policy_key"),
@@ -72,13 +77,16 @@ struct PendingIntent {
     }
 
     func agentTeamHas(user: UUID, in tx: Transaction) async throws -> Bool {
-        try await !tx.execute("""
+        try await !tx.execute(
+            """
             SELECT 1 FROM team_members WHERE tenant_id = \(tenant) AND team_id = \(agentTeam) AND user_id = \(user)
-            """).isEmpty
+            """
+        ).isEmpty
     }
 
     func setStatus(_ status: IntentStatus, in tx: Transaction) async throws {
-        try await tx.execute("UPDATE intents SET status = \(status.rawValue), updated_at = now() WHERE tenant_id = \(tenant) AND id = \(id)")
+        try await tx.execute(
+            "UPDATE intents SET status = \(status.rawValue), updated_at = now() WHERE tenant_id = \(tenant) AND id = \(id)")
     }
 
     /// The stored decision's warrant lifetime; a decision without one does not parse.

@@ -18,7 +18,8 @@ public struct StoredWarrant: Sendable, Equatable {
     }
 
     /// Splits a freshly signed token and seals its signature.
-    static func seal(_ token: String, tenant: UUID, jti: String, sealer: Sealer) throws -> (signingInput: String, sealedSignature: [UInt8]) {
+    static func seal(_ token: String, tenant: UUID, jti: String, sealer: Sealer) throws -> (signingInput: String, sealedSignature: [UInt8])
+    {
         // Only the signature part needs decoding: the token was signed a moment ago.
         guard let dot = token.lastIndex(of: "."), let signature = Base64URL.decode(token[token.index(after: dot)...]), !signature.isEmpty
         else { throw StoreError.corrupt("warrant") }

@@ -28,7 +28,6 @@ final class SubmissionGroups: Sendable {
     /// The queue of each tenant with a committer running (an empty queue: running, nothing waiting).
     private let queues = Mutex<[UUID: [Waiting]]>([:])
 
-
     /// Queues `job` and returns its record once the transaction holding it has committed (`created`
     /// is false when its idempotency key had filed it before).
     func submit(_ job: Job, tenant: UUID, store: IntentStore) async throws -> (IntentRecord, created: Bool) {
@@ -71,8 +70,10 @@ final class SubmissionGroups: Sendable {
         for waiting in batch {
             let job = waiting.job
             do {
-                waiting.continuation.resume(returning: try await store.submitAlone(
-                    job.submission, tenant: tenant, agent: job.agent, key: job.key, input: job.input, policy: job.policy, decided: job.decision))
+                waiting.continuation.resume(
+                    returning: try await store.submitAlone(
+                        job.submission, tenant: tenant, agent: job.agent, key: job.key, input: job.input, policy: job.policy,
+                        decided: job.decision))
             } catch {
                 waiting.continuation.resume(throwing: error)
             }
@@ -93,7 +94,8 @@ extension IntentStore {
             var records: [IntentRecord] = []
             for job in jobs {
                 let planned = try await plan(
-                    job.submission, hash: job.submission.requestHash, tenant: tenant, agent: job.agent, key: job.key, decision: job.decision,
+                    job.submission, hash: job.submission.requestHash, tenant: tenant, agent: job.agent, key: job.key,
+                    decision: job.decision,
                     policy: job.policy, in: tx)
                 firsts.append(statements.count)
                 statements += planned.statements

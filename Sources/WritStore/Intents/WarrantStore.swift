@@ -45,25 +45,31 @@ public struct WarrantStore: Sendable {
             }
             // The stored token is the signing input only (the signature is sealed); its claims are readable.
             guard let parts = JWS.Parts(compact: try stored.decode(String.self, "token")),
-                  let claims = WarrantClaims(json: try JSONParser.parse(parts.payload))
+                let claims = WarrantClaims(json: try JSONParser.parse(parts.payload))
             else { throw StoreError.corrupt("warrant") }
             guard audiences.contains(claims.aud) else { return .wrongAudience }
-            let updated = try await tx.execute("""
+            let updated = try await tx.execute(
+                """
                 UPDATE warrants SET redeemed_at = now()
                 WHERE tenant_id = \(tenant) AND jti = \(jti) AND redeemed_at IS NULL AND revoked_at IS NULL AND expires_at > now()
                 RETURNING intent_id
                 """)
             if let row = updated.first {
                 try await audit.append(
-                    AuditEvent(type: .warrantRedeemed, actor: actor, subject: .init(kind: .warrant, id: jti),
-                               data: ["intent": .string(try row.decode(UUID.self, "intent_id").uuidString.lowercased())]),
+                    AuditEvent(
+                        type: .warrantRedeemed, actor: actor, subject: .init(kind: .warrant, id: jti),
+                        data: ["intent": .string(try row.decode(UUID.self, "intent_id").uuidString.lowercased())]),
                     tenant: tenant, in: tx)
                 return .redeemed
             }
-            guard let row = try await tx.execute("""
-                SELECT redeemed_at IS NOT NULL AS redeemed, revoked_at IS NOT NULL AS revoked, expires_at <= now() AS expired
-                FROM warrants WHERE tenant_id = \(tenant) AND jti = \(jti)
-                """).first else { return .notFound }
+            guard
+                let row = try await tx.execute(
+                    """
+                    SELECT redeemed_at IS NOT NULL AS redeemed, revoked_at IS NOT NULL AS revoked, expires_at <= now() AS expired
+                    FROM warrants WHERE tenant_id = \(tenant) AND jti = \(jti)
+                    """
+                ).first
+            else { return .notFound }
             if try row.decode(Bool.self, "revoked") { return .revoked }
             if try row.decode(Bool.self, "redeemed") { return .alreadyUsed }
             return .expired
@@ -73,13 +79,16 @@ public struct WarrantStore: Sendable {
     /// Revokes a warrant; `false` when the tenant has no such warrant. A `reason` is kept in the audit event.
     public func revoke(tenant: UUID, jti: String, by actor: AuditEvent.Actor, reason: String? = nil) async throws -> Bool {
         try await database.withTenant(tenant) { tx in
-            let updated = try await tx.execute("""
+            let updated = try await tx.execute(
+                """
                 UPDATE warrants SET revoked_at = coalesce(revoked_at, now()) WHERE tenant_id = \(tenant) AND jti = \(jti)
                 """)
             guard updated.affectedRows == 1 else { return false }
-            try await audit.append(AuditEvent(type: .warrantRevoked, actor: actor, subject: .init(kind: .warrant, id: jti),
-                                              data: reason.map { ["reason": .string($0)] } ?? [:]),
-                                   tenant: tenant, in: tx)
+            try await audit.append(
+                AuditEvent(
+                    type: .warrantRevoked, actor: actor, subject: .init(kind: .warrant, id: jti),
+                    data: reason.map { ["reason": .string($0)] } ?? [:]),
+                tenant: tenant, in: tx)
             return true
         }
     }
@@ -87,12 +96,15 @@ public struct WarrantStore: Sendable {
     /// Whether the warrant was redeemed or revoked; `nil` when unknown.
     public func state(tenant: UUID, jti: String) async throws -> WarrantState? {
         try await database.withTenant(tenant) { tx in
-            try await tx.execute("""
+            try await tx.execute(
+                """
                 SELECT redeemed_at IS NOT NULL AS redeemed, revoked_at IS NOT NULL AS revoked, expires_at, intent_id FROM warrants
                 WHERE tenant_id = \(tenant) AND jti = \(jti)
-                """).first.map {
-                WarrantState(redeemed: try $0.decode(Bool.self, "redeemed"), revoked: try $0.decode(Bool.self, "revoked"),
-                             expiresAt: try $0.decode(Date.self, "expires_at"), intentID: try $0.decode(UUID.self, "intent_id"))
+                """
+            ).first.map {
+                WarrantState(
+                    redeemed: try $0.decode(Bool.self, "redeemed"), revoked: try $0.decode(Bool.self, "revoked"),
+                    expiresAt: try $0.decode(Date.self, "expires_at"), intentID: try $0.decode(UUID.self, "intent_id"))
             }
         }
     }

@@ -37,7 +37,7 @@ public struct Migration: Sendable, Equatable {
                 throw MigrationError.duplicateVersion(previous.fileName, name)
             }
             guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path),
-                  let sql = String(data: data, encoding: .utf8)
+                let sql = String(data: data, encoding: .utf8)
             else { throw MigrationError.directoryUnreadable(name) }
             migrations.append(Migration(version: version, fileName: name, sql: sql))
         }

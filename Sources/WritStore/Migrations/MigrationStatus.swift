@@ -28,6 +28,8 @@ public struct MigrationStatus: Sendable {
         let exists = try await connection.execute("SELECT to_regclass('writ.schema_migrations') IS NOT NULL AS present")
         guard try exists[0].decode(Bool.self, "present") else { return [] }
         let rows = try await connection.execute("SELECT version, name, checksum FROM writ.schema_migrations ORDER BY version")
-        return try rows.map { (try $0.decode(Int.self, "version"), try $0.decode(String.self, "name"), try $0.decode(String.self, "checksum")) }
+        return try rows.map {
+            (try $0.decode(Int.self, "version"), try $0.decode(String.self, "name"), try $0.decode(String.self, "checksum"))
+        }
     }
 }

@@ -25,7 +25,8 @@ public struct Migrator: Sendable {
         try await pool.withConnection { connection in
             try await connection.execute("SELECT pg_advisory_lock(\(Self.advisoryLockKey))")
             do {
-                try await connection.executeScript("""
+                try await connection.executeScript(
+                    """
                     CREATE SCHEMA IF NOT EXISTS writ;
                     CREATE TABLE IF NOT EXISTS writ.schema_migrations (
                         version    integer     PRIMARY KEY,
@@ -52,14 +53,18 @@ public struct Migrator: Sendable {
             do {
                 try await connection.executeScript("BEGIN")
                 // Once 0001 has handed the schema to writ_owner, every later file runs as that role.
-                let ownedByOwner = try await connection.execute("""
-                    SELECT 1 FROM pg_namespace WHERE nspname = 'writ' AND nspowner::regrole::text = \(Self.ownerRole)
-                    """).count == 1
+                let ownedByOwner =
+                    try await connection.execute(
+                        """
+                        SELECT 1 FROM pg_namespace WHERE nspname = 'writ' AND nspowner::regrole::text = \(Self.ownerRole)
+                        """
+                    ).count == 1
                 if ownedByOwner { try await connection.executeScript("SET LOCAL ROLE writ_owner") }
                 try await connection.executeScript("SET LOCAL search_path = writ")
                 try await connection.executeScript(migration.sql)
                 try await connection.executeScript("RESET ROLE")
-                try await connection.execute("""
+                try await connection.execute(
+                    """
                     INSERT INTO writ.schema_migrations (version, name, checksum)
                     VALUES (\(migration.version), \(migration.fileName), \(migration.checksum))
                     """)

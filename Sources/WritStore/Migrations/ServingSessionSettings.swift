@@ -11,7 +11,8 @@ enum ServingSessionSettings {
     /// Sets whatever of ``settings`` writ_app lacks in the current database; a migrating role that
     /// may not alter roles leaves a warning instead.
     static func apply(on connection: PooledConnection, logger: Logger) async throws {
-        let rows = try await connection.execute("""
+        let rows = try await connection.execute(
+            """
             SELECT count(*) AS present
             FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase, unnest(s.setconfig) AS setting
             WHERE d.datname = current_database() AND s.setrole = 'writ_app'::regrole AND setting = ANY(\(settings))
@@ -19,7 +20,8 @@ enum ServingSessionSettings {
         guard try rows.first?.decode(Int.self, "present") != settings.count else { return }
         do {
             // Role settings are per database OID: a database copied from a template has none.
-            try await connection.executeScript("""
+            try await connection.executeScript(
+                """
                 DO $$
                 BEGIN
                     EXECUTE format('ALTER ROLE writ_app IN DATABASE %I SET search_path = writ', current_database());
@@ -30,7 +32,8 @@ enum ServingSessionSettings {
                 $$
                 """)
         } catch let error as PostgresError where error.sqlState == "42501" {
-            logger.warning("""
+            logger.warning(
+                """
                 the migrating role may not alter writ_app, so its session settings are unset: \
                 nodes behind a transaction-mode pooler will refuse to start (docs/operations.md)
                 """)

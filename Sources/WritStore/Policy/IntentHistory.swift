@@ -44,11 +44,12 @@ public struct IntentHistory: Sendable {
 
     /// The statement counting what one rate query asks for (column `n`).
     static func rateCount(_ query: CompiledPolicy.RateQuery, tenant: UUID, team: UUID, agent: UUID?) -> SQL {
-        let scope: SQL = switch query.scope {
-        case .agent: "AND agent_id = \(agent)"
-        case .team: "AND team_id = \(team)"
-        case .tenant: ""
-        }
+        let scope: SQL =
+            switch query.scope {
+            case .agent: "AND agent_id = \(agent)"
+            case .team: "AND team_id = \(team)"
+            case .tenant: ""
+            }
         return """
             SELECT count(*) AS n FROM intents
             WHERE tenant_id = \(tenant) \(scope) AND created_at > now() - make_interval(secs => \(query.seconds))
@@ -63,12 +64,14 @@ public struct IntentHistory: Sendable {
     ) async throws -> [RecordedIntent] {
         var columns: SQL = ""
         for (index, query) in queries.enumerated() {
-            let scope: SQL = switch query.scope {
-            case .agent: "AND o.agent_id = i.agent_id"
-            case .team: "AND o.team_id = i.team_id"
-            case .tenant: ""
-            }
-            columns.append("""
+            let scope: SQL =
+                switch query.scope {
+                case .agent: "AND o.agent_id = i.agent_id"
+                case .team: "AND o.team_id = i.team_id"
+                case .tenant: ""
+                }
+            columns.append(
+                """
                 , (SELECT count(*) FROM intents o WHERE o.tenant_id = i.tenant_id \(scope)
                    AND o.created_at > i.created_at - make_interval(secs => \(query.seconds)) AND o.created_at < i.created_at) AS \(unsafeSQL: "rate_\(index)")
                 """)
@@ -76,7 +79,8 @@ public struct IntentHistory: Sendable {
         let afterTime = after?.0 ?? Date(timeIntervalSince1970: 0)
         let afterID = after?.1 ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
         return try await database.withTenant(tenant) { tx in
-            let rows = try await tx.execute("""
+            let rows = try await tx.execute(
+                """
                 SELECT i.id, i.created_at, i.action, i.resource, i.params, i.target, i.justification, i.agent_id, i.outcome, i.tier,
                        a.name AS agent_name, a.labels::text AS agent_labels \(columns)
                 FROM intents i LEFT JOIN agents a ON a.tenant_id = i.tenant_id AND a.id = i.agent_id
@@ -95,11 +99,13 @@ public struct IntentHistory: Sendable {
                     action: try row.decode(String.self, "action"), resource: try row.decode(String.self, "resource"),
                     params: try JSONParser.parse(try row.decode(String.self, "params")), target: try row.decode(String?.self, "target"),
                     justification: try row.decode(String?.self, "justification"),
-                    agentID: try row.decode(UUID?.self, "agent_id")?.uuidString.lowercased(), agentName: try row.decode(String?.self, "agent_name"),
+                    agentID: try row.decode(UUID?.self, "agent_id")?.uuidString.lowercased(),
+                    agentName: try row.decode(String?.self, "agent_name"),
                     agentLabels: labels, teamID: team.uuidString.lowercased())
                 let outcome = try Self.outcome(row)
-                return RecordedIntent(id: try row.decode(UUID.self, "id"), createdAt: try row.decode(Date.self, "created_at"),
-                                      input: input, outcome: outcome, rateCounts: counts)
+                return RecordedIntent(
+                    id: try row.decode(UUID.self, "id"), createdAt: try row.decode(Date.self, "created_at"),
+                    input: input, outcome: outcome, rateCounts: counts)
             }
         }
     }

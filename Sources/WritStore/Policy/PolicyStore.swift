@@ -39,7 +39,9 @@ public struct PolicyStore: Sendable {
     public func save(
         tenant: UUID, team: UUID?, document: JSONValue, comment: String?, author: AuditEvent.Actor
     ) async throws -> Int {
-        try await database.withTenant(tenant) { tx in try await save(tenant: tenant, team: team, document: document, comment: comment, author: author, in: tx) }
+        try await database.withTenant(tenant) { tx in
+            try await save(tenant: tenant, team: team, document: document, comment: comment, author: author, in: tx)
+        }
     }
 
     @discardableResult
@@ -52,10 +54,12 @@ public struct PolicyStore: Sendable {
         let key = team ?? tenant
         // Serializes saves of one policy so version numbers have no gaps or duplicates.
         try await tx.execute("SELECT pg_advisory_xact_lock(hashtext(\(key.uuidString)))")
-        let next = try await tx.execute("""
+        let next = try await tx.execute(
+            """
             SELECT coalesce(max(version), 0) + 1 AS next FROM policy_versions WHERE tenant_id = \(tenant) AND policy_key = \(key)
             """)[0].decode(Int.self, "next")
-        try await tx.execute("""
+        try await tx.execute(
+            """
             INSERT INTO policy_versions (tenant_id, policy_key, team_id, version, document, comment, author_kind, author_id)
             VALUES (\(tenant), \(key), \(team), \(next), \(CanonicalJSON.string(document)), \(comment),
                     \(author.kind.rawValue), \(author.id))
@@ -75,7 +79,8 @@ public struct PolicyStore: Sendable {
             if let team, try await tx.execute("SELECT 1 FROM teams WHERE tenant_id = \(tenant) AND id = \(team)").isEmpty {
                 throw StoreError.notFound("team")
             }
-            let rows = try await tx.execute("""
+            let rows = try await tx.execute(
+                """
                 SELECT policy_key, team_id, version, document, comment, author_kind, author_id, created_at FROM policy_versions
                 WHERE tenant_id = \(tenant) AND policy_key = \(team ?? tenant) AND (\(number)::int IS NULL OR version = \(number))
                 ORDER BY version DESC LIMIT 1
@@ -90,11 +95,13 @@ public struct PolicyStore: Sendable {
             if let team, try await tx.execute("SELECT 1 FROM teams WHERE tenant_id = \(tenant) AND id = \(team)").isEmpty {
                 throw StoreError.notFound("team")
             }
-            return try await tx.execute("""
+            return try await tx.execute(
+                """
                 SELECT policy_key, team_id, version, document, comment, author_kind, author_id, created_at FROM policy_versions
                 WHERE tenant_id = \(tenant) AND policy_key = \(team ?? tenant) AND (\(before)::int IS NULL OR version < \(before))
                 ORDER BY version DESC LIMIT \(limit)
-                """).map(Self.decode)
+                """
+            ).map(Self.decode)
         }
     }
 

@@ -12,7 +12,8 @@ extension WebhookDispatch {
     ) async throws {
         let tenant = claimed.tenant
         try await database.withTenant(tenant) { tx in
-            try await tx.execute("""
+            try await tx.execute(
+                """
                 INSERT INTO webhook_attempts (tenant_id, delivery_id, attempt, started_at, duration_ms, status_code, error, response_excerpt)
                 VALUES (\(tenant), \(claimed.id), \(claimed.attempt), \(outcome.startedAt), \(outcome.durationMilliseconds),
                         \(outcome.statusCode), \(outcome.error), \(outcome.responseExcerpt))
@@ -29,18 +30,25 @@ extension WebhookDispatch {
                 return
             }
             let delay = schedule.delay(after: claimed.attempt, jitter: jitter)
-            try await tx.execute("""
+            try await tx.execute(
+                """
                 UPDATE webhook_deliveries SET leased_until = NULL,
                     status = CASE WHEN \(delay)::float8 IS NULL THEN 'failed' ELSE 'pending' END,
                     next_attempt_at = now() + make_interval(secs => \(delay)::float8)
                 WHERE tenant_id = \(tenant) AND id = \(claimed.id) AND status = 'pending' AND attempts = \(claimed.attempt)
                 """)
-            guard let endpoint = try await tx.execute("""
-                UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, now())
-                WHERE tenant_id = \(tenant) AND id = \(claimed.endpointID) AND disabled_at IS NULL
-                RETURNING url, failing_since < now() - make_interval(secs => \(disableAfter)) AS overdue
-                """).first, try endpoint.decode(Bool.self, "overdue") else { return }
-            try await disable(tenant: tenant, endpoint: claimed.endpointID, url: try endpoint.decode(String.self, "url"), disableAfter: disableAfter, in: tx)
+            guard
+                let endpoint = try await tx.execute(
+                    """
+                    UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, now())
+                    WHERE tenant_id = \(tenant) AND id = \(claimed.endpointID) AND disabled_at IS NULL
+                    RETURNING url, failing_since < now() - make_interval(secs => \(disableAfter)) AS overdue
+                    """
+                ).first, try endpoint.decode(Bool.self, "overdue")
+            else { return }
+            try await disable(
+                tenant: tenant, endpoint: claimed.endpointID, url: try endpoint.decode(String.self, "url"), disableAfter: disableAfter,
+                in: tx)
         }
     }
 
@@ -48,13 +56,15 @@ extension WebhookDispatch {
     private func disable(tenant: UUID, endpoint: UUID, url: String, disableAfter: TimeInterval, in tx: Transaction) async throws {
         let days = Int((disableAfter / 86_400).rounded())
         let reason = "every attempt failed for \(days == 0 ? "\(Int(disableAfter)) seconds" : "\(days) days")"
-        try await tx.execute("""
+        try await tx.execute(
+            """
             UPDATE webhook_endpoints SET disabled_at = now(), disabled_reason = \(reason) WHERE tenant_id = \(tenant) AND id = \(endpoint)
             """)
         try await audit.append(
             AuditEvent(type: .webhookDisabled, actor: .system, subject: WebhookStore.subject(endpoint), data: ["reason": .string(reason)]),
             tenant: tenant, in: tx)
-        let admins = try await tx.execute("""
+        let admins = try await tx.execute(
+            """
             SELECT email FROM users WHERE tenant_id = \(tenant) AND status = 'active' AND 'admin' = ANY(roles) ORDER BY id
             """)
         for admin in admins {

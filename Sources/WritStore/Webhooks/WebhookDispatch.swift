@@ -23,10 +23,12 @@ public struct WebhookDispatch: Sendable {
     public func claim(limit: Int) async throws -> [ClaimedWebhookDelivery] {
         let tenants = try await database.pool.transaction { tx in
             try await tx.execute("SET LOCAL ROLE writ_job")
-            return try await tx.execute("""
+            return try await tx.execute(
+                """
                 SELECT DISTINCT tenant_id FROM webhook_deliveries
                 WHERE status = 'pending' AND next_attempt_at <= now() AND (leased_until IS NULL OR leased_until < now()) LIMIT 50
-                """).map { try $0.decode(UUID.self, "tenant_id") }
+                """
+            ).map { try $0.decode(UUID.self, "tenant_id") }
         }
         var claimed: [ClaimedWebhookDelivery] = []
         for tenant in tenants where claimed.count < limit {
@@ -37,7 +39,8 @@ public struct WebhookDispatch: Sendable {
 
     private func claim(tenant: UUID, limit: Int) async throws -> [ClaimedWebhookDelivery] {
         let rows = try await database.withTenant(tenant) { tx in
-            try await tx.execute("""
+            try await tx.execute(
+                """
                 UPDATE webhook_deliveries d SET attempts = d.attempts + 1, leased_until = now() + make_interval(secs => \(Self.lease))
                 FROM webhook_endpoints e
                 WHERE e.tenant_id = d.tenant_id AND e.id = d.endpoint_id AND d.tenant_id = \(tenant) AND d.id IN (
@@ -64,7 +67,8 @@ public struct WebhookDispatch: Sendable {
             }
             return ClaimedWebhookDelivery(
                 tenant: tenant, id: try row.decode(UUID.self, "id"), endpointID: endpoint, url: url,
-                kind: try row.decodeCase(WebhookEndpoint.Kind.self, "kind"), eventType: try row.decodeCase(WebhookEventType.self, "event_type"),
+                kind: try row.decodeCase(WebhookEndpoint.Kind.self, "kind"),
+                eventType: try row.decodeCase(WebhookEventType.self, "event_type"),
                 messageID: try row.decode(String.self, "message_id"), payload: Array(try row.decode(String.self, "payload").utf8),
                 attempt: try row.decode(Int.self, "attempts"), secrets: secrets)
         }

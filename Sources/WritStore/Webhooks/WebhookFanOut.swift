@@ -25,10 +25,12 @@ public struct WebhookFanOut: Sendable {
     public func run() async throws -> Int {
         let behind = try await database.pool.transaction { tx in
             try await tx.execute("SET LOCAL ROLE writ_job")
-            return try await tx.execute("""
+            return try await tx.execute(
+                """
                 SELECT e.tenant_id, e.id FROM webhook_endpoints e JOIN audit_heads h ON h.tenant_id = e.tenant_id
                 WHERE e.disabled_at IS NULL AND e.scanned_seq < h.seq LIMIT 200
-                """).map { (try $0.decode(UUID.self, "tenant_id"), try $0.decode(UUID.self, "id")) }
+                """
+            ).map { (try $0.decode(UUID.self, "tenant_id"), try $0.decode(UUID.self, "id")) }
         }
         var read = 0
         for (tenant, endpoint) in behind {
@@ -39,16 +41,22 @@ public struct WebhookFanOut: Sendable {
 
     private func fanOut(tenant: UUID, endpoint: UUID) async throws -> Int {
         try await database.withTenant(tenant) { tx in
-            guard let row = try await tx.execute("""
-                SELECT scanned_seq, kind, events FROM webhook_endpoints
-                WHERE tenant_id = \(tenant) AND id = \(endpoint) AND disabled_at IS NULL FOR UPDATE SKIP LOCKED
-                """).first else { return 0 }
+            guard
+                let row = try await tx.execute(
+                    """
+                    SELECT scanned_seq, kind, events FROM webhook_endpoints
+                    WHERE tenant_id = \(tenant) AND id = \(endpoint) AND disabled_at IS NULL FOR UPDATE SKIP LOCKED
+                    """
+                ).first
+            else { return 0 }
             let scanned = try row.decode(Int64.self, "scanned_seq")
             let kind = try row.decodeCase(WebhookEndpoint.Kind.self, "kind")
             let wanted = Set(try row.words("events").compactMap(WebhookEventType.init(rawValue:)))
-            let events = try await tx.execute("""
+            let events = try await tx.execute(
+                """
                 SELECT seq, body FROM audit_events WHERE tenant_id = \(tenant) AND seq > \(scanned) AND body IS NOT NULL ORDER BY seq LIMIT \(batch)
-                """).map { (seq: try $0.decode(Int64.self, "seq"), event: try JSONParser.parse(try $0.decode(String.self, "body"))) }
+                """
+            ).map { (seq: try $0.decode(Int64.self, "seq"), event: try JSONParser.parse(try $0.decode(String.self, "body"))) }
             guard let last = events.last?.seq else { return 0 }
             let intents = try await Self.intents(tenant: tenant, ids: events.compactMap { Self.intentID(of: $0.event) }, in: tx)
             var inserts: [SQL] = []
@@ -58,10 +66,12 @@ public struct WebhookFanOut: Sendable {
                 }
                 for type in WebhookEventType.derived(fromAudit: auditType, data: event["data"] ?? .null) where wanted.contains(type) {
                     let intent = Self.intentID(of: event).flatMap { intents[$0] }
-                    let payload = kind == .slack
+                    let payload =
+                        kind == .slack
                         ? WebhookPayload.slack(type: type, event: event, intent: intent, consoleURL: consoleURL)
                         : WebhookPayload.standard(type: type, event: event, intent: intent)
-                    inserts.append("""
+                    inserts.append(
+                        """
                         INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, seq, event_type, message_id, payload, next_attempt_at)
                         VALUES (\(tenant), \(UUIDv7.make()), \(endpoint), \(seq), \(type.rawValue),
                                 \(WebhookPayload.messageID(tenant: tenant, seq: seq, type: type)), \(String(decoding: payload, as: UTF8.self)), now())
@@ -78,14 +88,16 @@ public struct WebhookFanOut: Sendable {
     /// The intent an event is about, if any.
     static func intentID(of event: JSONValue) -> UUID? {
         guard event["subject"]?["kind"]?.stringValue.flatMap(AuditSubjectKind.init(rawValue:)) == .intent,
-              let id = event["subject"]?["id"]?.stringValue else { return nil }
+            let id = event["subject"]?["id"]?.stringValue
+        else { return nil }
         return UUID(uuidString: id)
     }
 
     /// The fixed fields of these intents (what was asked, by which agent, under which tier and rules).
     static func intents(tenant: UUID, ids: [UUID], in tx: Transaction) async throws -> [UUID: JSONValue] {
         guard !ids.isEmpty else { return [:] }
-        let rows = try await tx.execute("""
+        let rows = try await tx.execute(
+            """
             SELECT i.id, i.action, i.resource, i.tier, i.justification, i.team_id, i.decision, a.id AS agent_id, a.name AS agent_name
             FROM intents i JOIN agents a ON a.tenant_id = i.tenant_id AND a.id = i.agent_id
             WHERE i.tenant_id = \(tenant) AND i.id = ANY(\(Set(ids).map { $0.uuidString.lowercased() })::uuid[])
@@ -101,8 +113,10 @@ public struct WebhookFanOut: Sendable {
                 "justification": try row.decode(String?.self, "justification").map(JSONValue.string) ?? .null,
                 "team_id": .string(try row.decode(UUID.self, "team_id").uuidString.lowercased()),
                 "rules": .array(decision["rules"]?.arrayValue?.compactMap { $0["id"] } ?? []),
-                "agent": ["id": .string(try row.decode(UUID.self, "agent_id").uuidString.lowercased()),
-                          "name": .string(try row.decode(String.self, "agent_name"))],
+                "agent": [
+                    "id": .string(try row.decode(UUID.self, "agent_id").uuidString.lowercased()),
+                    "name": .string(try row.decode(String.self, "agent_name")),
+                ],
             ]
         }
         return found

@@ -3,14 +3,16 @@ import Postgres
 import WritCore
 
 extension WebhookStore {
-    static let deliveryColumns: SQL = "id, endpoint_id, event_type, message_id, seq, status, attempts, next_attempt_at, delivered_at, created_at"
+    static let deliveryColumns: SQL =
+        "id, endpoint_id, event_type, message_id, seq, status, attempts, next_attempt_at, delivered_at, created_at"
 
     /// An endpoint's deliveries, newest first.
     public func deliveries(tenant: UUID, endpoint: UUID, page: PageRequest) async throws -> Page<WebhookDelivery> {
         try await database.withTenant(tenant) { tx in
             _ = try await Self.endpoint(tenant: tenant, id: endpoint, in: tx)
             let before = page.after ?? UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))
-            let rows = try await tx.execute("""
+            let rows = try await tx.execute(
+                """
                 SELECT \(Self.deliveryColumns) FROM webhook_deliveries
                 WHERE tenant_id = \(tenant) AND endpoint_id = \(endpoint) AND id < \(before)
                 ORDER BY id DESC LIMIT \(page.limit + 1)
@@ -25,13 +27,19 @@ extension WebhookStore {
     }
 
     static func delivery(tenant: UUID, endpoint: UUID, id: UUID, in tx: Transaction) async throws -> WebhookDelivery {
-        guard let row = try await tx.execute("""
-            SELECT \(deliveryColumns) FROM webhook_deliveries WHERE tenant_id = \(tenant) AND endpoint_id = \(endpoint) AND id = \(id)
-            """).first else { throw StoreError.notFound("delivery") }
-        let attempts = try await tx.execute("""
+        guard
+            let row = try await tx.execute(
+                """
+                SELECT \(deliveryColumns) FROM webhook_deliveries WHERE tenant_id = \(tenant) AND endpoint_id = \(endpoint) AND id = \(id)
+                """
+            ).first
+        else { throw StoreError.notFound("delivery") }
+        let attempts = try await tx.execute(
+            """
             SELECT attempt, started_at, duration_ms, status_code, error, response_excerpt FROM webhook_attempts
             WHERE tenant_id = \(tenant) AND delivery_id = \(id) ORDER BY attempt
-            """).map { try $0.webhookAttempt() }
+            """
+        ).map { try $0.webhookAttempt() }
         return try row.webhookDelivery(attempts: attempts)
     }
 
@@ -41,7 +49,8 @@ extension WebhookStore {
         try await database.withTenant(tenant) { tx in
             let target = try await Self.endpoint(tenant: tenant, id: endpoint, in: tx)
             guard target.disabledAt == nil else { throw StoreError.conflict("The endpoint is disabled; enable it first.") }
-            let updated = try await tx.execute("""
+            let updated = try await tx.execute(
+                """
                 UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now(), delivered_at = NULL
                 WHERE tenant_id = \(tenant) AND endpoint_id = \(endpoint) AND id = \(id)
                   AND (leased_until IS NULL OR leased_until < now())
@@ -51,8 +60,9 @@ extension WebhookStore {
                 throw StoreError.conflict("The delivery is being attempted right now.")
             }
             try await audit.append(
-                AuditEvent(type: .webhookRedeliveryRequested, actor: principal.actor, subject: Self.subject(endpoint),
-                           data: ["delivery": .string(id.uuidString.lowercased())]),
+                AuditEvent(
+                    type: .webhookRedeliveryRequested, actor: principal.actor, subject: Self.subject(endpoint),
+                    data: ["delivery": .string(id.uuidString.lowercased())]),
                 tenant: tenant, in: tx)
             return try await Self.delivery(tenant: tenant, endpoint: endpoint, id: id, in: tx)
         }

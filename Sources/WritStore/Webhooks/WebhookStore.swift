@@ -36,15 +36,19 @@ public struct WebhookStore: Sendable {
         let stored = try storedURL(url, kind: kind, tenant: tenant, endpoint: id)
         let endpoint = try await database.withTenant(tenant) { tx in
             try await Self.enforceEndpointQuota(tenant: tenant, in: tx)
-            try await tx.execute("""
+            try await tx.execute(
+                """
                 INSERT INTO webhook_endpoints (tenant_id, id, url, url_sealed, kind, events, description, ordered, secret_sealed, scanned_seq, created_by)
                 SELECT \(tenant), \(id), \(stored.shown), \(stored.sealed.map(Bytea.init)), \(kind.rawValue), \(events.map(\.rawValue))::text[],
                        \(description), \(ordered), \(sealed.map(Bytea.init)), seq, \(principal.responsibleUserID)
                 FROM audit_heads WHERE tenant_id = \(tenant)
                 """)
             try await audit.append(
-                AuditEvent(type: .webhookCreated, actor: principal.actor, subject: Self.subject(id),
-                           data: ["url": .string(stored.shown), "kind": .string(kind.rawValue), "events": .array(events.map { .string($0.rawValue) })]),
+                AuditEvent(
+                    type: .webhookCreated, actor: principal.actor, subject: Self.subject(id),
+                    data: [
+                        "url": .string(stored.shown), "kind": .string(kind.rawValue), "events": .array(events.map { .string($0.rawValue) }),
+                    ]),
                 tenant: tenant, in: tx)
             return try await Self.endpoint(tenant: tenant, id: id, in: tx)
         }
@@ -62,14 +66,16 @@ public struct WebhookStore: Sendable {
         guard let row = rows[0].first, let count = rows[1].first else { throw StoreError.notFound("tenant") }
         let limit = try row.decode(Int.self, "max_webhook_endpoints")
         guard try count.decode(Int.self, "endpoints") < limit else {
-            throw StoreError.quotaExceeded("webhook_endpoints", "The plan allows \(limit) webhook endpoints; delete one or upgrade the plan.")
+            throw StoreError.quotaExceeded(
+                "webhook_endpoints", "The plan allows \(limit) webhook endpoints; delete one or upgrade the plan.")
         }
     }
 
     /// The tenant's endpoints, oldest first.
     public func endpoints(tenant: UUID, page: PageRequest) async throws -> Page<WebhookEndpoint> {
         try await database.withTenant(tenant) { tx in
-            let rows = try await tx.execute("""
+            let rows = try await tx.execute(
+                """
                 SELECT \(Self.columns) FROM webhook_endpoints WHERE tenant_id = \(tenant) AND id > \(page.afterOrMin)
                 ORDER BY id LIMIT \(page.limit + 1)
                 """)
@@ -95,7 +101,8 @@ public struct WebhookStore: Sendable {
             let stored = try changes.url.map { try storedURL($0, kind: current.kind, tenant: tenant, endpoint: id) }
             var changes = changes
             changes.url = stored?.shown
-            let updated = try await tx.execute("""
+            let updated = try await tx.execute(
+                """
                 UPDATE webhook_endpoints SET
                     url = coalesce(\(stored?.shown)::text, url),
                     url_sealed = coalesce(\(stored?.sealed.map(Bytea.init)), url_sealed),
@@ -123,26 +130,31 @@ public struct WebhookStore: Sendable {
         try await database.withTenant(tenant) { tx in
             let deleted = try await tx.execute("DELETE FROM webhook_endpoints WHERE tenant_id = \(tenant) AND id = \(id)")
             guard deleted.affectedRows == 1 else { throw StoreError.notFound("webhook endpoint") }
-            try await audit.append(AuditEvent(type: .webhookDeleted, actor: principal.actor, subject: Self.subject(id)),
-                                   tenant: tenant, in: tx)
+            try await audit.append(
+                AuditEvent(type: .webhookDeleted, actor: principal.actor, subject: Self.subject(id)),
+                tenant: tenant, in: tx)
         }
     }
 
     /// A new secret for a standard endpoint; the one it replaces keeps signing alongside until
     /// `overlap` has passed, so receivers can switch without missing a message.
-    public func rotateSecret(tenant: UUID, id: UUID, overlap: TimeInterval, by principal: Principal) async throws -> (WebhookEndpoint, WebhookSecret) {
+    public func rotateSecret(tenant: UUID, id: UUID, overlap: TimeInterval, by principal: Principal) async throws -> (
+        WebhookEndpoint, WebhookSecret
+    ) {
         let secret = WebhookSecret.generate()
         let sealed = try sealer.seal(secret.key, context: Self.sealContext(tenant: tenant, endpoint: id))
         return try await database.withTenant(tenant) { tx in
-            let updated = try await tx.execute("""
+            let updated = try await tx.execute(
+                """
                 UPDATE webhook_endpoints SET previous_secret_sealed = secret_sealed, secret_sealed = \(Bytea(sealed)),
                     previous_secret_until = now() + make_interval(secs => \(overlap))
                 WHERE tenant_id = \(tenant) AND id = \(id) AND kind = 'standard'
                 """)
             guard updated.affectedRows == 1 else { throw StoreError.notFound("webhook endpoint with a secret") }
             try await audit.append(
-                AuditEvent(type: .webhookSecretRotated, actor: principal.actor, subject: Self.subject(id),
-                           data: ["overlap_seconds": .number(overlap.rounded())]),
+                AuditEvent(
+                    type: .webhookSecretRotated, actor: principal.actor, subject: Self.subject(id),
+                    data: ["overlap_seconds": .number(overlap.rounded())]),
                 tenant: tenant, in: tx)
             return (try await Self.endpoint(tenant: tenant, id: id, in: tx), secret)
         }
@@ -152,7 +164,10 @@ public struct WebhookStore: Sendable {
     /// credential, redacted, with the URL itself sealed.
     func storedURL(_ url: String, kind: WebhookEndpoint.Kind, tenant: UUID, endpoint: UUID) throws -> (shown: String, sealed: [UInt8]?) {
         guard kind == .slack else { return (url, nil) }
-        return (WebhookEndpoint.redacted(url), try sealer.seal(Array(url.utf8), context: Self.sealContext(tenant: tenant, endpoint: endpoint) + ":url"))
+        return (
+            WebhookEndpoint.redacted(url),
+            try sealer.seal(Array(url.utf8), context: Self.sealContext(tenant: tenant, endpoint: endpoint) + ":url")
+        )
     }
 
     static func subject(_ id: UUID) -> AuditEvent.Subject { .init(kind: .webhook, id: id.uuidString.lowercased()) }
