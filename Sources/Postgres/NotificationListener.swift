@@ -43,7 +43,9 @@ public final class NotificationListener: Sendable {
         while !Task.isCancelled {
             do {
                 let connection = try await connect()
-                if !first { continuation.yield(.reconnected) }
+                // Also after a first session that took several attempts: the node may have served
+                // (and cached) meanwhile.
+                if !first || attempt > 0 { continuation.yield(.reconnected) }
                 first = false
                 attempt = 0
                 try await pump(connection)

@@ -10,9 +10,9 @@ public enum SessionDefaults {
         public let found: [String]
         public var description: String {
             "Sessions of WRIT_DATABASE_URL run with \(found.joined(separator: ", ")); Writ needs TimeZone=UTC, "
-                + "DateStyle=ISO and search_path=writ. Apply the migrations with a role that may alter roles "
-                + "(writ migrate), or run ALTER ROLE writ_app IN DATABASE <database> SET TimeZone = 'UTC' "
-                + "(and DateStyle = 'ISO, YMD', search_path = writ) as such a role."
+                + "DateStyle=ISO, search_path=writ and a statement_timeout. Apply the migrations with a role that may "
+                + "alter roles (writ migrate), or run ALTER ROLE writ_app IN DATABASE <database> SET TimeZone = 'UTC' "
+                + "(and DateStyle = 'ISO, YMD', search_path = writ, statement_timeout = '30s') as such a role."
         }
     }
 
@@ -23,7 +23,7 @@ public enum SessionDefaults {
         let rows = try await pool.query(
             """
             SELECT current_setting('TimeZone') AS zone, current_setting('DateStyle') AS style,
-                   coalesce(current_schema(), '') AS schema
+                   coalesce(current_schema(), '') AS schema, current_setting('statement_timeout') AS timeout
             """)
         guard let row = rows.first else { return }
         let zone = try row.decode(String.self, "zone")
@@ -33,6 +33,9 @@ public enum SessionDefaults {
         if !utcZones.contains(zone) { found.append("TimeZone=\(zone)") }
         if !style.hasPrefix("ISO") { found.append("DateStyle=\(style)") }
         if schema != "writ" { found.append("search_path schema=\(schema.isEmpty ? "none" : schema)") }
+        let timeout = try row.decode(String.self, "timeout")
+        // No limit would let one stuck statement hold a pooled session for ever.
+        if timeout == "0" { found.append("statement_timeout=0") }
         guard found.isEmpty else { throw MismatchError(found: found) }
     }
 }

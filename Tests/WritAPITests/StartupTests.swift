@@ -70,6 +70,26 @@ struct StartupTests {
         _ = try await WritApplication.build(configuration: first)
     }
 
+    @Test("a database from before the check (secrets, no marker) refuses another key too, and takes the original")
+    func refusesOtherKeyWithoutMarker() async throws {
+        let database = try await TestCluster.makeMigratedDatabase()
+        let first = TestApp.configuration(for: database)
+        let app = try await WritApplication.build(configuration: first)
+        try await app.test(.live) { client in _ = try await APIClient(client: client).signup() }
+        let owner = ConnectionPool(configuration: database.migrateConfiguration)
+        try await owner.query("DELETE FROM writ.master_key_check")
+        var second = first
+        second.masterKey = SecureRandom.bytes(32)
+        do {
+            _ = try await WritApplication.build(configuration: second)
+            Issue.record("another key was taken by a database whose signing keys it cannot open")
+        } catch is MasterKeyCheck.MismatchError {}
+        #expect(try await owner.query("SELECT count(*) AS n FROM writ.master_key_check")[0].decode(Int.self, "n") == 0)
+        _ = try await WritApplication.build(configuration: first)
+        #expect(try await owner.query("SELECT count(*) AS n FROM writ.master_key_check")[0].decode(Int.self, "n") == 1)
+        await owner.close()
+    }
+
     @Test("behind a transaction pooler the role's own settings serve; sessions without UTC are refused, naming the fix")
     func transactionPoolerSessionDefaults() async throws {
         let database = try await TestCluster.makeMigratedDatabase()
@@ -87,11 +107,9 @@ struct StartupTests {
             #expect(intent["status"] as? String == "approved")
         }
 
+        // A time zone an operator set is kept by migrations, and refused at start-up, naming the fix.
         let admin = ConnectionPool(configuration: database.migrateConfiguration)
         try await admin.query(SQL(unsafeSQL: "ALTER ROLE writ_app IN DATABASE \(database.name) SET TimeZone = 'Europe/Paris'"))
-        await admin.close()
-        // A node that migrates puts the setting right again; one that does not refuses to start.
-        configuration.migrateOnStart = false
         do {
             _ = try await WritApplication.build(configuration: configuration)
             Issue.record("sessions in another time zone were allowed to serve")
@@ -99,7 +117,18 @@ struct StartupTests {
             #expect(error.description.contains("TimeZone=Europe/Paris"))
             #expect(error.description.contains("ALTER ROLE writ_app"))
         }
-        configuration.migrateOnStart = true
+        // A longer statement timeout an operator chose is kept; a setting the role lacks is set
+        // again by the next migration run, and the node starts.
+        try await admin.query(SQL(unsafeSQL: "ALTER ROLE writ_app IN DATABASE \(database.name) RESET TimeZone"))
+        try await admin.query(SQL(unsafeSQL: "ALTER ROLE writ_app IN DATABASE \(database.name) SET statement_timeout = '45s'"))
         _ = try await WritApplication.build(configuration: configuration)
+        let settings = try await admin.query(
+            """
+            SELECT array_to_string(setconfig, '|') AS config FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase
+            WHERE d.datname = \(database.name) AND s.setrole = 'writ_app'::regrole
+            """)[0].decode(String.self, "config")
+        #expect(settings.contains("TimeZone=UTC"))
+        #expect(settings.contains("statement_timeout=45s"))
+        await admin.close()
     }
 }

@@ -63,6 +63,11 @@ final class SubmissionGroups: Sendable {
                 let records = try await store.submitTogether(batch.map(\.job), tenant: tenant)
                 for (waiting, record) in zip(batch, records) { waiting.continuation.resume(returning: (record, true)) }
                 return
+            } catch let error as PostgresError where error.isConnectionLost {
+                // The session went away, perhaps during COMMIT: the batch may have been written.
+                // Submitting each again could file an unkeyed one twice, so each gets the 503.
+                for waiting in batch { waiting.continuation.resume(throwing: error) }
+                return
             } catch {
                 // Rolled back as a whole: each submission now goes alone and gets its own answer.
             }

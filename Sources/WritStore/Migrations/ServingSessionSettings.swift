@@ -6,36 +6,36 @@ import Postgres
 /// at connect; behind a transaction-mode pooler it cannot, and these are what its sessions run
 /// with (``SessionDefaults`` checks them at start-up).
 enum ServingSessionSettings {
-    static let settings = ["search_path=writ", "TimeZone=UTC", "DateStyle=ISO, YMD", "statement_timeout=30s"]
+    /// Each setting and the value it gets when the role has none (constants: they are spliced into SQL).
+    static let settings: KeyValuePairs<String, String> = [
+        "search_path": "writ", "TimeZone": "UTC", "DateStyle": "ISO, YMD", "statement_timeout": "30s",
+    ]
 
-    /// Sets whatever of ``settings`` writ_app lacks in the current database; a migrating role that
-    /// may not alter roles leaves a warning instead.
+    /// Sets whichever of ``settings`` writ_app has no value for in the current database — a value an
+    /// operator chose (a longer statement timeout) stays; a migrating role that may not alter roles
+    /// leaves a warning instead.
     static func apply(on connection: PooledConnection, logger: Logger) async throws {
         let rows = try await connection.execute(
             """
-            SELECT count(*) AS present
+            SELECT lower(split_part(setting, '=', 1)) AS name
             FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase, unnest(s.setconfig) AS setting
-            WHERE d.datname = current_database() AND s.setrole = 'writ_app'::regrole AND setting = ANY(\(settings))
+            WHERE d.datname = current_database() AND s.setrole = 'writ_app'::regrole
             """)
-        guard try rows.first?.decode(Int.self, "present") != settings.count else { return }
+        let present = Set(try rows.map { try $0.decode(String.self, "name") })
+        let missing = settings.filter { !present.contains($0.key.lowercased()) }
+        guard !missing.isEmpty else { return }
+        // Role settings are per database OID: a database copied from a template has none.
+        let statements = missing.map { name, value in
+            "EXECUTE format('ALTER ROLE writ_app IN DATABASE %I SET \(name) = %L', current_database(), '\(value)');"
+        }
         do {
-            // Role settings are per database OID: a database copied from a template has none.
-            try await connection.executeScript(
-                """
-                DO $$
-                BEGIN
-                    EXECUTE format('ALTER ROLE writ_app IN DATABASE %I SET search_path = writ', current_database());
-                    EXECUTE format('ALTER ROLE writ_app IN DATABASE %I SET TimeZone = %L', current_database(), 'UTC');
-                    EXECUTE format('ALTER ROLE writ_app IN DATABASE %I SET DateStyle = %L', current_database(), 'ISO, YMD');
-                    EXECUTE format('ALTER ROLE writ_app IN DATABASE %I SET statement_timeout = %L', current_database(), '30s');
-                END
-                $$
-                """)
+            try await connection.executeScript("DO $$ BEGIN \(statements.joined(separator: " ")) END $$")
         } catch let error as PostgresError where error.sqlState == "42501" {
             logger.warning(
                 """
-                the migrating role may not alter writ_app, so its session settings are unset: \
-                nodes behind a transaction-mode pooler will refuse to start (docs/operations.md)
+                the migrating role may not alter writ_app (it needs CREATEROLE, and on PostgreSQL 16 also \
+                ADMIN OPTION on writ_app), so its session settings are unset: nodes behind a transaction-mode \
+                pooler will refuse to start (docs/operations.md)
                 """)
         }
     }
