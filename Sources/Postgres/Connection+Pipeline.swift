@@ -4,8 +4,11 @@ import Foundation
 extension Connection {
     /// Runs `statements` in libpq's pipeline mode: all of them are sent, then one sync, then every
     /// result is read — one network round trip for the lot. Returns each statement's rows in order;
-    /// when one fails, the ones after it do not run and its error is thrown. Blocking.
-    func executePipeline(_ statements: [SQL]) throws -> [PostgresRows] {
+    /// when one fails, the ones after it do not run and its error is thrown.
+    ///
+    /// Never blocks a thread: the session is in non-blocking mode, and while the server works the
+    /// task waits on `SocketReadiness` instead.
+    func pipeline(_ statements: [SQL]) async throws -> [PostgresRows] {
         guard PQenterPipelineMode(handle) == 1 else { throw PostgresError.protocolViolation(Self.errorMessage(handle)) }
         defer { _ = PQexitPipelineMode(handle) }
         // What each command sent yields: a statement's rows, or the result of preparing one.
@@ -35,10 +38,11 @@ extension Connection {
             guard sent == 1 else { throw lostOrViolation() }
         }
         guard PQpipelineSync(handle) == 1 else { throw lostOrViolation() }
+        try await flush()
         var results: [PostgresRows] = []
         var failure: (any Error)?
         for item in expected {
-            guard let result = PQgetResult(handle) else { throw lostOrViolation() }
+            guard let result = try await nextResult() else { throw lostOrViolation() }
             if PQresultStatus(result) == PGRES_PIPELINE_ABORTED {
                 PQclear(result)
             } else {
@@ -53,9 +57,9 @@ extension Connection {
                 }
             }
             // Each command's results end with a NULL.
-            while let extra = PQgetResult(handle) { PQclear(extra) }
+            while let extra = try await nextResult() { PQclear(extra) }
         }
-        guard let sync = PQgetResult(handle) else { throw lostOrViolation() }
+        guard let sync = try await nextResult() else { throw lostOrViolation() }
         defer { PQclear(sync) }
         guard PQresultStatus(sync) == PGRES_PIPELINE_SYNC else {
             // A pipeline cut short (the server died or ended the session) leaves the connection in
@@ -68,17 +72,54 @@ extension Connection {
         return results
     }
 
+    /// Runs a script of statements without binds (migrations, `BEGIN`, `ROLLBACK`) in one round
+    /// trip, without blocking a thread; the first failing statement's error is thrown.
+    func script(_ text: String) async throws {
+        guard PQsendQuery(handle, text) == 1 else { throw lostOrViolation() }
+        try await flush()
+        var failure: (any Error)?
+        while let result = try await nextResult() {
+            do { try check(result) } catch { failure = failure ?? error }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Sends whatever libpq still holds in its output buffer, waiting while the socket is full.
+    private func flush() async throws {
+        while true {
+            switch PQflush(handle) {
+            case 0: return
+            case 1:
+                // The server may be waiting for us to read before it reads more (libpq's advice).
+                await SocketReadiness.shared.wait(for: socket, writable: true)
+                guard PQconsumeInput(handle) == 1 else { throw lost() }
+            default: throw lost()
+            }
+        }
+    }
+
+    /// The next result, waiting for the server's answer without blocking; nil at a command's end.
+    private func nextResult() async throws -> OpaquePointer? {
+        while PQisBusy(handle) == 1 {
+            await SocketReadiness.shared.wait(for: socket)
+            guard PQconsumeInput(handle) == 1 else { throw lost() }
+        }
+        return PQgetResult(handle)
+    }
+
     private func withBinds<T>(_ binds: [String?], _ body: ([UnsafePointer<CChar>?]) -> T) -> T {
         let copies = binds.map { $0.map { strdup($0) } ?? nil }
         defer { copies.forEach { free($0) } }
         return body(copies.map { UnsafePointer($0) })
     }
 
+    private func lost() -> PostgresError {
+        isBroken = true
+        return PostgresError.connectionLost(Self.errorMessage(handle))
+    }
+
     private func lostOrViolation() -> PostgresError {
-        if PQstatus(handle) != CONNECTION_OK {
-            isBroken = true
-            return PostgresError.connectionLost(Self.errorMessage(handle))
-        }
+        if PQstatus(handle) != CONNECTION_OK { return lost() }
         return PostgresError.protocolViolation(Self.errorMessage(handle))
     }
 }

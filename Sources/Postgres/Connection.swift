@@ -4,8 +4,8 @@ import Foundation
 /// One libpq session.
 ///
 /// `@unchecked Sendable`: libpq handles are not thread-safe, but a `Connection` is only ever used by
-/// the single task that holds it from the pool, and every libpq call runs on a thread-pool thread
-/// inside that task's `runIfActive`, so no two threads touch the handle at once.
+/// the single task that holds it from the pool (or the listener's one thread), one call at a time:
+/// no two threads touch the handle at once.
 final class Connection: @unchecked Sendable {
     let handle: OpaquePointer
     var preparedStatements: [String: String] = [:]
@@ -79,23 +79,13 @@ final class Connection: @unchecked Sendable {
     /// Whether the session is outside any transaction block.
     var isIdle: Bool { PQtransactionStatus(handle) == PQTRANS_IDLE }
 
-    /// Runs one statement with binds through a cached prepared statement. Blocking.
-    func execute(_ sql: SQL) throws -> PostgresRows {
-        if let name = preparedStatements[sql.text] {
-            return try executePrepared(name: name, binds: sql.binds)
-        }
-        if preparedStatements.count < preparedStatementLimit {
-            let name = "writ_\(preparedStatements.count + 1)"
-            try check(PQprepare(handle, name, sql.text, Int32(sql.binds.count), nil))
-            preparedStatements[sql.text] = name
-            return try executePrepared(name: name, binds: sql.binds)
-        }
-        return try withCStrings(sql.binds) { values in
-            try check(PQexecParams(handle, sql.text, Int32(values.count), nil, values, nil, nil, 0))
-        }
+    /// Puts the session in non-blocking mode, for `pipeline` and `script`: sending never waits for
+    /// the socket, so no thread is held while the server works.
+    func makeNonBlocking() throws {
+        guard PQsetnonblocking(handle, 1) == 0 else { throw PostgresError.connectionFailed(Self.errorMessage(handle)) }
     }
 
-    /// Runs a script of one or more statements without binds (migrations, `BEGIN`, `LISTEN`). Blocking.
+    /// Runs a script of one or more statements without binds (`LISTEN`), blocking the thread.
     func executeScript(_ text: String) throws {
         _ = try check(PQexec(handle, text))
     }
@@ -126,18 +116,6 @@ final class Connection: @unchecked Sendable {
     /// Closes the session. Blocking.
     func close() {
         PQfinish(handle)
-    }
-
-    private func executePrepared(name: String, binds: [String?]) throws -> PostgresRows {
-        try withCStrings(binds) { values in
-            try check(PQexecPrepared(handle, name, Int32(values.count), values, nil, nil, 0))
-        }
-    }
-
-    private func withCStrings<T>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) throws -> T) rethrows -> T {
-        let copies = strings.map { $0.map { strdup($0) } ?? nil }
-        defer { copies.forEach { free($0) } }
-        return try body(copies.map { UnsafePointer($0) })
     }
 
     @discardableResult

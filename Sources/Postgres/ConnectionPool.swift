@@ -4,8 +4,9 @@ import Synchronization
 
 /// A bounded pool of libpq sessions with a fair wait queue.
 ///
-/// Every libpq call runs on the pool's own `NIOThreadPool`, never on the Swift concurrency pool or an
-/// event loop. A session is lent to one task at a time; one found broken is closed and replaced.
+/// Statements run in libpq's non-blocking mode on the borrowing task (see `SocketReadiness`); only
+/// the calls that block — opening and closing a session — run on the pool's own `NIOThreadPool`.
+/// A session is lent to one task at a time; one found broken is closed and replaced.
 public final class ConnectionPool: Sendable {
     /// The settings the pool was made with.
     public let configuration: PostgresConfiguration
@@ -19,7 +20,8 @@ public final class ConnectionPool: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.state = Mutex(PoolState(capacity: configuration.maxConnections))
-        self.threads = NIOThreadPool(numberOfThreads: configuration.maxConnections)
+        // Only connecting and closing block a thread; statements do not (see SocketReadiness).
+        self.threads = NIOThreadPool(numberOfThreads: min(configuration.maxConnections, 4))
         threads.start()
     }
 
@@ -41,7 +43,7 @@ public final class ConnectionPool: Sendable {
     /// Lends a session to `body` and takes it back afterwards, discarding it if it broke.
     public func withConnection<Result>(_ body: (PooledConnection) async throws -> Result) async throws -> Result {
         let connection = try await acquire()
-        let lease = PooledConnection(connection: connection, threads: threads, pool: self)
+        let lease = PooledConnection(connection: connection, pool: self)
         do {
             let result = try await body(lease)
             release(connection)
@@ -104,8 +106,9 @@ public final class ConnectionPool: Sendable {
             case .open: connection = try await open()
             case .wait: connection = try await wait()
             }
-            // A session the server closed while it sat idle is replaced before any statement is sent.
-            if try await threads.runIfActive({ connection.isAlive() }) { return connection }
+            // A session the server closed while it sat idle is replaced before any statement is sent
+            // (the check only reads what is already on the socket: it never blocks).
+            if connection.isAlive() { return connection }
             logger.info("replacing a PostgreSQL session the server closed")
             discard(connection)
         }
@@ -115,7 +118,16 @@ public final class ConnectionPool: Sendable {
     private func open() async throws -> Connection {
         do {
             let configuration = self.configuration
-            return try await threads.runIfActive { try Connection.open(configuration) }
+            return try await threads.runIfActive {
+                let connection = try Connection.open(configuration)
+                do {
+                    try connection.makeNonBlocking()
+                } catch {
+                    connection.close()
+                    throw error
+                }
+                return connection
+            }
         } catch {
             let waiter = state.withLock { state -> PoolState.Waiter? in
                 state.open -= 1
