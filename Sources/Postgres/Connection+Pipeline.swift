@@ -1,4 +1,5 @@
 import CLibPQ
+import COpenSSL
 import Foundation
 
 extension Connection {
@@ -10,7 +11,8 @@ extension Connection {
     /// task waits on `SocketReadiness` instead.
     func pipeline(_ statements: [SQL]) async throws -> [PostgresRows] {
         guard PQenterPipelineMode(handle) == 1 else { throw PostgresError.protocolViolation(Self.errorMessage(handle)) }
-        defer { _ = PQexitPipelineMode(handle) }
+        // A session left in pipeline mode (results unread after an error) is not lent again.
+        defer { if PQexitPipelineMode(handle) != 1 { isBroken = true } }
         // What each command sent yields: a statement's rows, or the result of preparing one.
         enum Expected {
             case rows
@@ -91,7 +93,7 @@ extension Connection {
             case 0: return
             case 1:
                 // The server may be waiting for us to read before it reads more (libpq's advice).
-                await SocketReadiness.shared.wait(for: socket, writable: true)
+                try await waitForSocket(writable: true)
                 guard PQconsumeInput(handle) == 1 else { throw lost() }
             default: throw lost()
             }
@@ -101,10 +103,37 @@ extension Connection {
     /// The next result, waiting for the server's answer without blocking; nil at a command's end.
     private func nextResult() async throws -> OpaquePointer? {
         while PQisBusy(handle) == 1 {
-            await SocketReadiness.shared.wait(for: socket)
+            // Over TLS, OpenSSL may hold decrypted bytes of a record libpq read only in part: the
+            // socket then never turns readable for them, so they are consumed without waiting.
+            if !tlsHoldsInput { try await waitForSocket(writable: false) }
             guard PQconsumeInput(handle) == 1 else { throw lost() }
         }
-        return PQgetResult(handle)
+        guard let result = PQgetResult(handle) else { return nil }
+        switch PQresultStatus(result) {
+        case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+            // COPY would hand back the same result forever; nothing here speaks it.
+            PQclear(result)
+            isBroken = true
+            throw PostgresError.protocolViolation("COPY is not supported on a pooled session")
+        default:
+            return result
+        }
+    }
+
+    /// Waits until the socket is ready; a cancelled task stops waiting, and the session, its
+    /// statement's outcome unknown, is discarded (the server rolls back an open transaction).
+    private func waitForSocket(writable: Bool) async throws {
+        await SocketReadiness.shared.wait(for: socket, writable: writable)
+        if Task.isCancelled {
+            isBroken = true
+            throw CancellationError()
+        }
+    }
+
+    /// Whether libpq's TLS session holds bytes it has decrypted but not yet handed to libpq.
+    private var tlsHoldsInput: Bool {
+        guard PQsslInUse(handle) == 1, let ssl = PQsslStruct(handle, "OpenSSL") else { return false }
+        return SSL_pending(OpaquePointer(ssl)) > 0
     }
 
     private func withBinds<T>(_ binds: [String?], _ body: ([UnsafePointer<CChar>?]) -> T) -> T {

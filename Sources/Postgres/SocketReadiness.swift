@@ -25,11 +25,25 @@ final class SocketReadiness: Sendable {
         thread.start()
     }
 
-    /// Returns once `socket` is readable (or, with `writable`, writable), closed or in error.
-    /// It may also return early: callers re-check libpq's state and wait again.
+    /// Returns once `socket` is readable (or, with `writable`, writable), closed or in error, or
+    /// the task is cancelled. It may also return early: callers re-check libpq's state and the
+    /// task's cancellation, and wait again.
     func wait(for socket: Int32, writable: Bool = false) async {
+        await withTaskCancellationHandler {
+            await armed(socket, writable: writable)
+        } onCancel: {
+            resume(socket)
+        }
+    }
+
+    private func armed(_ socket: Int32, writable: Bool) async {
         await withCheckedContinuation { continuation in
             waiting.withLock { $0[socket] = continuation }
+            // Cancelled before the continuation was stored: the handler found nothing to resume.
+            if Task.isCancelled {
+                resume(socket)
+                return
+            }
             var event = epoll_event()
             event.events = EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLONESHOT.rawValue | (writable ? EPOLLOUT.rawValue : 0)
             event.data.fd = socket

@@ -3,6 +3,8 @@
 # database, each run against a server built before a change ($WRIT_BENCH_BEFORE) and one built from
 # this tree (or $WRIT_BENCH_BINARY), in two rounds of opposite order so that a machine whose speed
 # drifts favours neither. Prints each run and the after ÷ before ratios of the rounds' means.
+# With WRIT_BENCH_PROFILE=1, the 16-connection run of each build is also recorded with `perf record
+# -g` and the 15 symbols with the most of the server's CPU are printed (run as root).
 # Usage: WRIT_BENCH_BEFORE=<writ binary> scripts/bench compare [seconds per run, default 10]
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
@@ -53,6 +55,27 @@ for workload in healthz spread1 spread16 spread16keyed spread64 hot16keyed; do
   ratio() { awk "BEGIN{printf \"%.2f\", ${sums[$workload.after.$1]} / ${sums[$workload.before.$1]}}"; }
   echo "| $workload | $(ratio rate) | $(ratio cpu) | $(awk "BEGIN{printf \"%.1f → %.1f\", ${sums[$workload.before.sw]} / 2, ${sums[$workload.after.sw]} / 2}") |"
 done
+# Where each build's CPU goes at 16 connections: the top 15 symbols of `perf record -g` (self time).
+profile() {
+  local build=$1 data="$cluster/perf-$1.data"
+  if [ "$build" = before ]; then server=${before[0]} url=${before[1]}; else server=${after[0]} url=${after[1]}; fi
+  perf record -q -e cpu-clock -F 999 -g -p "$server" -o "$data" -- sleep "$seconds" >/dev/null 2>&1 &
+  local recorder=$!
+  WRIT_BENCH_KEYED=0 run_wrk 16 "$cluster/spread.tsv" >/dev/null
+  wait "$recorder" || true
+  echo
+  echo "Top 15 symbols, $build (perf record -e cpu-clock -F 999 -g, 16 connections, self time):"
+  echo
+  echo '```'
+  perf report -i "$data" -g none --no-children --sort dso,symbol --stdio 2>/dev/null >"$data.txt" || true
+  awk '/^ +[0-9]/ { if (n++ < 15) print substr($0, 1, 160) }' "$data.txt" | sed -E 's/ +$//'
+  echo '```'
+}
+if [ "${WRIT_BENCH_PROFILE:-0}" = 1 ]; then
+  profile before
+  profile after
+fi
+
 echo
 echo "| pgbench (same database) | rate | latency ms |"
 echo "|---|---|---|"
