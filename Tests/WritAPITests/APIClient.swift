@@ -11,16 +11,15 @@ struct APIResponse {
     let headers: HTTPFields
     let body: String
 
-    var json: [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
+    /// The body decoded as `type`; throws (failing the test) when it is not one.
+    func decoded<T: Decodable>(_ type: T.Type = T.self) throws -> T {
+        try JSONDecoder().decode(type, from: Data(body.utf8))
     }
 
-    /// `errors[].path` of a problem.
+    /// `errors[].path` of a problem; throws when the body is not a problem.
     var errorPaths: [String] {
-        (json["errors"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String }
+        get throws { try decoded(ProblemBody.self).errors?.map(\.path) ?? [] }
     }
-
-    subscript(key: String) -> Any? { json[key] }
 }
 
 /// A caller with a credential: an API key, or a session cookie with its CSRF token.
@@ -33,10 +32,10 @@ struct Credential: Sendable {
     static func key(_ key: String) -> Credential { Credential(bearer: key) }
 
     /// The session from a sign-in response.
-    static func session(from response: APIResponse) -> Credential {
+    static func session(from response: APIResponse) throws -> Credential {
         let setCookie = response.headers[.setCookie] ?? ""
         let value = setCookie.split(separator: ";").first?.split(separator: "=", maxSplits: 1).last.map(String.init)
-        return Credential(sessionCookie: value, csrf: response["csrf_token"] as? String)
+        return Credential(sessionCookie: value, csrf: try response.decoded(CSRFTokenBody.self).csrfToken)
     }
 }
 
@@ -123,9 +122,8 @@ struct APIClient {
             json: """
                 {"organization": "Acme \(UUID().uuidString.prefix(4))", "email": "\(email)", "password": "\(password)"}
                 """)
-        let tenant = (response["tenant"] as? [String: Any])?["id"] as? String ?? ""
-        let user = (response["user"] as? [String: Any])?["id"] as? String ?? ""
-        return (Credential.session(from: response), tenant, user, response)
+        let session = try response.decoded(SessionBody.self)
+        return (try Credential.session(from: response), session.tenant.id, session.user.id, response)
     }
 
     /// Creates a team, an agent in it and a key for the agent; returns their ids and the key.
@@ -133,14 +131,15 @@ struct APIClient {
         team: String, agent: String, keyID: String, key: String
     ) {
         let team = try await call(.post, "/v1/teams", as: admin, json: #"{"name": "Team \#(UUID().uuidString.prefix(6))"}"#)
-        let teamID = team["id"] as? String ?? ""
+        let teamID = try team.decoded(TeamBody.self).id
         let agent = try await call(.post, "/v1/agents", as: admin, json: #"{"name": "deployer", "team_id": "\#(teamID)"}"#)
-        let agentID = agent["id"] as? String ?? ""
+        let agentID = try agent.decoded(AgentBody.self).id
         let key = try await call(
             .post, "/v1/api-keys", as: admin,
             json: """
                 {"name": "ci", "agent_id": "\(agentID)", "scopes": \(scopes)}
                 """)
-        return (teamID, agentID, key["id"] as? String ?? "", key["key"] as? String ?? "")
+        let created = try key.decoded(CreatedKeyBody.self)
+        return (teamID, agentID, created.id, created.key)
     }
 }

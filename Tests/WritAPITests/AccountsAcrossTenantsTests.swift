@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WritCore
 import WritTestSupport
 
 @Suite("One login, several organisations; invitations reserve nothing", .timeLimit(.minutes(3)))
@@ -19,19 +20,19 @@ struct AccountsAcrossTenantsTests {
             #expect(wrong.status == .unauthorized)
             let joined = try await api.call(.post, "/v1/invitations/accept", json: #"{"token":"\#(token)","password":"my only password"}"#)
             #expect(joined.status == .created)
-            #expect((joined["tenant"] as? [String: Any])?["id"] as? String == other.tenant)
+            #expect(try joined.decoded(SessionBody.self).tenant.id == other.tenant)
 
             let choose = try await api.call(.post, "/v1/sessions", json: #"{"email":"\#(email)","password":"my only password"}"#)
             #expect(choose.status == .ok)
             #expect(choose.headers[.setCookie] == nil)
-            let organizations = (choose["choose_organization"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            let organizations = try choose.decoded(ChooseOrganizationBody.self).chooseOrganization.map(\.id)
             #expect(Set(organizations) == [first.tenant, other.tenant])
             let picked = try await api.call(
                 .post, "/v1/sessions", json: #"{"email":"\#(email)","password":"my only password","tenant_id":"\#(other.tenant)"}"#)
             #expect(picked.status == .created)
-            let me = try await api.call(.get, "/v1/me", as: Credential.session(from: picked))
-            #expect((me["tenant"] as? [String: Any])?["id"] as? String == other.tenant)
-            #expect((me["organizations"] as? [Any])?.count == 2)
+            let me = try await api.call(.get, "/v1/me", as: Credential.session(from: picked)).decoded(MeBody.self)
+            #expect(me.tenant.id == other.tenant)
+            #expect(me.organizations?.count == 2)
             let elsewhere = try await api.call(
                 .post, "/v1/sessions",
                 json: """
@@ -80,8 +81,10 @@ struct AccountsAcrossTenantsTests {
                 .post, "/v1/members", as: inviter.credential, json: #"{"email":"\#(fresh)","roles":["auditor"]}"#)
             #expect(toExisting.status == .created)
             #expect(toFresh.status == .created)
-            #expect(Set(toExisting.json.keys) == Set(toFresh.json.keys))
-            #expect(toExisting["status"] as? String == toFresh["status"] as? String)
+            let existingMembers = try #require(try toExisting.decoded(JSONValue.self).objectValue)
+            let freshMembers = try #require(try toFresh.decoded(JSONValue.self).objectValue)
+            #expect(Set(existingMembers.keys) == Set(freshMembers.keys))
+            #expect(try toExisting.decoded(MemberBody.self).status == toFresh.decoded(MemberBody.self).status)
             // Within one organisation an address is still unique.
             #expect(
                 try await api.call(.post, "/v1/members", as: inviter.credential, json: #"{"email":"\#(fresh)","roles":["auditor"]}"#).status

@@ -15,8 +15,8 @@ struct AgentsAndKeysTests {
             #expect(APIKeyToken(parsing: setup.key) != nil)
             let me = try await api.call(.get, "/v1/me", as: .key(setup.key))
             #expect(me.status == .ok)
-            #expect(me["kind"] as? String == "api_key")
-            #expect((me["agent"] as? [String: Any])?["id"] as? String == setup.agent)
+            #expect(try me.decoded(MeBody.self).kind == "api_key")
+            #expect(try me.decoded(MeBody.self).agent?.id == setup.agent)
             let listed = try await api.call(.get, "/v1/api-keys", as: admin)
             #expect(!listed.body.contains(setup.key))
             #expect(listed.body.contains(String(setup.key.prefix(11))))
@@ -49,17 +49,17 @@ struct AgentsAndKeysTests {
                 .post, "/v1/api-keys", as: admin,
                 json: #"{"name":"old","scopes":["intents"],"expires_at":"2020-01-01T00:00:00Z"}"#)
             #expect(past.status == .unprocessableContent)
-            #expect(past.errorPaths == ["/expires_at"])
+            #expect(try past.errorPaths == ["/expires_at"])
             let badScope = try await api.call(.post, "/v1/api-keys", as: admin, json: #"{"name":"x","scopes":["root"]}"#)
-            #expect(badScope.errorPaths == ["/scopes/0"])
+            #expect(try badScope.errorPaths == ["/scopes/0"])
             let noScope = try await api.call(.post, "/v1/api-keys", as: admin, json: #"{"name":"x","scopes":[]}"#)
-            #expect(noScope.errorPaths == ["/scopes"])
+            #expect(try noScope.errorPaths == ["/scopes"])
             // An intents-scoped key cannot manage the tenant.
             #expect(try await api.call(.post, "/v1/teams", as: .key(setup.key), json: #"{"name":"x"}"#).status == .forbidden)
             #expect(try await api.call(.get, "/v1/members", as: .key(setup.key)).status == .forbidden)
             // An admin-scoped key can, and is not subject to CSRF.
             let adminKey = try await api.call(.post, "/v1/api-keys", as: admin, json: #"{"name":"automation","scopes":["admin"]}"#)
-            let automation = Credential.key(adminKey["key"] as? String ?? "")
+            let automation = Credential.key(try adminKey.decoded(CreatedKeyBody.self).key)
             #expect(try await api.call(.post, "/v1/teams", as: automation, json: #"{"name":"from automation"}"#).status == .created)
         }
     }
@@ -73,7 +73,7 @@ struct AgentsAndKeysTests {
             let created = try await api.call(
                 .post, "/v1/api-keys", as: admin,
                 json: #"{"name":"brief","scopes":["admin"],"expires_at":"\#(Timestamp.format(expiry))"}"#)
-            let key = Credential.key(created["key"] as? String ?? "")
+            let key = Credential.key(try created.decoded(CreatedKeyBody.self).key)
             let before = try await api.call(.get, "/v1/me", as: key).status
             // On a loaded machine the calls above may already have taken the key's whole life.
             if Date() < expiry { #expect(before == .ok) }
@@ -87,16 +87,16 @@ struct AgentsAndKeysTests {
         try await TestApp.withLiveServer { client in
             let api = APIClient(client: client)
             let admin = try await api.signup().credential
-            let team = try await api.call(.post, "/v1/teams", as: admin, json: #"{"name":"fleet"}"#)["id"] as? String ?? ""
+            let team = try await api.call(.post, "/v1/teams", as: admin, json: #"{"name":"fleet"}"#).decoded(TeamBody.self).id
             var ids: [String] = []
             for index in 0..<5 {
                 let agent = try await api.call(.post, "/v1/agents", as: admin, json: #"{"name":"a\#(index)","team_id":"\#(team)"}"#)
                 #expect(agent.status == .created)
-                ids.append(agent["id"] as? String ?? "")
+                ids.append(try agent.decoded(AgentBody.self).id)
             }
             let sixth = try await api.call(.post, "/v1/agents", as: admin, json: #"{"name":"a6","team_id":"\#(team)"}"#)
             #expect(sixth.status.code == 402)
-            #expect((sixth["type"] as? String)?.contains("active_agents") == true)
+            #expect(try sixth.decoded(ProblemBody.self).type.contains("active_agents"))
             #expect(try await api.call(.patch, "/v1/agents/\(ids[0])", as: admin, json: #"{"disabled":true}"#).status == .ok)
             #expect(try await api.call(.post, "/v1/agents", as: admin, json: #"{"name":"a6","team_id":"\#(team)"}"#).status == .created)
             #expect(try await api.call(.patch, "/v1/agents/\(ids[0])", as: admin, json: #"{"disabled":false}"#).status.code == 402)
@@ -107,7 +107,7 @@ struct AgentsAndKeysTests {
     func agentQuotaUnderConcurrency() async throws {
         try await TestApp.withServer { api, _ in
             let admin = try await api.signup().credential
-            let team = try await api.call(.post, "/v1/teams", as: admin, json: #"{"name":"burst"}"#)["id"] as? String ?? ""
+            let team = try await api.call(.post, "/v1/teams", as: admin, json: #"{"name":"burst"}"#).decoded(TeamBody.self).id
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<20 {
                     group.addTask {
@@ -158,19 +158,21 @@ struct AgentsAndKeysTests {
             let api = APIClient(client: client)
             let admin = try await api.signup().credential
             let team = try await api.call(.post, "/v1/teams", as: admin, json: #"{"name":"Payments"}"#)
-            let id = team["id"] as? String ?? ""
+            let id = try team.decoded(TeamBody.self).id
             #expect(try await api.call(.post, "/v1/teams", as: admin, json: #"{"name":"payments"}"#).status == .conflict)
-            #expect(try await api.call(.patch, "/v1/teams/\(id)", as: admin, json: #"{"name":"Billing"}"#)["name"] as? String == "Billing")
+            #expect(
+                try await api.call(.patch, "/v1/teams/\(id)", as: admin, json: #"{"name":"Billing"}"#).decoded(TeamBody.self).name
+                    == "Billing")
             let agent = try await api.call(
                 .post, "/v1/agents", as: admin, json: #"{"name":"biller","team_id":"\#(id)","labels":{"env":"prod"}}"#)
-            #expect((agent["labels"] as? [String: String]) == ["env": "prod"])
+            #expect(try agent.decoded(AgentBody.self).labels == ["env": "prod"])
             #expect(try await api.call(.delete, "/v1/teams/\(id)", as: admin).status == .conflict)
             let unknownTeam = try await api.call(.post, "/v1/agents", as: admin, json: #"{"name":"x","team_id":"\#(UUID().uuidString)"}"#)
             #expect(unknownTeam.status == .unprocessableContent)
             let badLabels = try await api.call(.post, "/v1/agents", as: admin, json: #"{"name":"x","team_id":"\#(id)","labels":{"a":1}}"#)
-            #expect(badLabels.errorPaths == ["/labels/a"])
+            #expect(try badLabels.errorPaths == ["/labels/a"])
             let empty = try await api.call(.post, "/v1/teams", as: admin, json: #"{"name":"   "}"#)
-            #expect(empty.errorPaths == ["/name"])
+            #expect(try empty.errorPaths == ["/name"])
             let page = try await api.call(.get, "/v1/teams?limit=0", as: admin)
             #expect(page.status == .unprocessableContent)
             let cursor = try await api.call(.get, "/v1/teams?cursor=%%%", as: admin)

@@ -20,15 +20,15 @@ struct ApprovalFlowTests {
     {
         let email = "p-\(UUID().uuidString.prefix(8))@example.com"
         let (invited, accepted, _) = try await api.inviteAndAccept(as: admin, email: email, roles: roles, teams: teams)
-        let session = Credential.session(from: accepted)
+        let session = try Credential.session(from: accepted)
         var secret: TOTP?
         if totp {
             let enrol = try await api.call(.post, "/v1/me/totp", as: session)
-            secret = TOTP(secret: Base32.decode(enrol["secret"] as? String ?? "") ?? [])
+            secret = TOTP(secret: Base32.decode(try enrol.decoded(TOTPEnrolmentBody.self).secret) ?? [])
             _ = try await api.call(
                 .post, "/v1/me/totp/confirm", as: session, json: #"{"code":"\#(secret!.code(forStep: TOTP.step(at: Date())))"}"#)
         }
-        return Person(credential: session, id: invited["id"] as? String ?? "", totp: secret)
+        return Person(credential: session, id: try invited.decoded(MemberBody.self).id, totp: secret)
     }
 
     @Test("T1: one operator of the agent's team approves; others may not; a decided intent takes no more decisions")
@@ -42,28 +42,29 @@ struct ApprovalFlowTests {
             let auditor = try await Self.person(api, admin: signup.credential, roles: #"["auditor"]"#, teams: [setup.team])
             let intent = try await api.call(
                 .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.contact.update","resource":"c/1"}"#)
-            let id = intent["id"] as? String ?? ""
+            let id = try intent.decoded(IntentBody.self).id
             let approve = #"{"decision":"approve","comment":"looks fine"}"#
             #expect(try await api.call(.post, "/v1/intents/\(id)/decisions", as: outsider.credential, json: approve).status == .forbidden)
             #expect(try await api.call(.post, "/v1/intents/\(id)/decisions", as: auditor.credential, json: approve).status == .forbidden)
             #expect(try await api.call(.post, "/v1/intents/\(id)/decisions", as: .key(setup.key), json: approve).status == .forbidden)
             let approved = try await api.call(.post, "/v1/intents/\(id)/decisions", as: teamOperator.credential, json: approve)
-            #expect(approved["status"] as? String == "approved")
+            let decided = try approved.decoded(IntentBody.self)
+            #expect(decided.status == "approved")
             // The approver sees what the warrant says, never the warrant itself; the agent gets it.
-            #expect(approved["warrant"] == nil)
-            #expect((approved["warrant_claims"] as? [String: Any])?["tier"] as? String == "T1")
+            #expect(decided.warrant == nil)
+            #expect(decided.warrantClaims?.tier == "T1")
             let forAgent = try await api.call(.get, "/v1/intents/\(id)", as: .key(setup.key))
-            let token = try #require(forAgent["warrant"] as? String)
+            let token = try #require(try forAgent.decoded(IntentBody.self).warrant)
             // Another key of the same agent (an admin may mint one at any time) never gets it.
             let minted = try await api.call(
                 .post, "/v1/api-keys", as: signup.credential,
-                json: #"{"name":"minted","agent_id":"\#(setup.agent)","scopes":["intents","warrants"]}"#)
-            let mintedKey = Credential.key(minted["key"] as? String ?? "")
-            #expect(try await api.call(.get, "/v1/intents/\(id)", as: mintedKey)["warrant"] == nil)
+                json: #"{"name":"minted","agent_id":"\#(setup.agent)","scopes":["intents","warrants"],"audiences":["crm"]}"#)
+            let mintedKey = Credential.key(try minted.decoded(CreatedKeyBody.self).key)
+            #expect(try await api.call(.get, "/v1/intents/\(id)", as: mintedKey).decoded(IntentBody.self).warrant == nil)
             #expect(
                 try await api.call(.get, "/api/v1/intents/\(id)", as: mintedKey).body.contains(
                     token.split(separator: ".").last.map(String.init) ?? "x") == false)
-            #expect(try await api.call(.get, "/v1/intents/\(id)", as: auditor.credential)["warrant"] == nil)
+            #expect(try await api.call(.get, "/v1/intents/\(id)", as: auditor.credential).decoded(IntentBody.self).warrant == nil)
             let parts = try #require(JWS.Parts(compact: token))
             let claims = try #require(WarrantClaims(json: try JSONParser.parse(parts.payload)))
             #expect(claims.approvals.map(\.by) == [teamOperator.id])
@@ -71,13 +72,13 @@ struct ApprovalFlowTests {
             let executor = try await api.call(
                 .post, "/v1/api-keys", as: signup.credential,
                 json: #"{"name":"exec","scopes":["warrants"],"audiences":["k8s","crm","payments","db","s3"]}"#)
-            let executorKey = Credential.key(executor["key"] as? String ?? "")
+            let executorKey = Credential.key(try executor.decoded(CreatedKeyBody.self).key)
             #expect(try await api.call(.post, "/v1/warrants/\(claims.jti)/redeem", as: executorKey).status == .ok)
             #expect(try await api.call(.post, "/v1/warrants/\(claims.jti)/redeem", as: executorKey).status == .conflict)
             #expect(try await api.call(.post, "/v1/intents/\(id)/decisions", as: signup.credential, json: approve).status == .conflict)
             let done = try await api.call(
                 .post, "/v1/intents/\(id)/result", as: .key(setup.key), json: #"{"status":"executed","summary":"ok"}"#)
-            #expect(done["status"] as? String == "executed")
+            #expect(try done.decoded(IntentBody.self).status == "executed")
             #expect(try await api.call(.post, "/v1/intents/\(id)/cancel", as: .key(setup.key)).status == .conflict)
         }
     }
@@ -87,23 +88,24 @@ struct ApprovalFlowTests {
         try await TestApp.withLiveServer { client in
             let api = APIClient(client: client)
             let signup = try await api.signup()
-            let team = try await api.call(.post, "/v1/teams", as: signup.credential, json: #"{"name":"owned"}"#)["id"] as? String ?? ""
+            let team = try await api.call(.post, "/v1/teams", as: signup.credential, json: #"{"name":"owned"}"#).decoded(TeamBody.self).id
             let agent = try await api.call(
                 .post, "/v1/agents", as: signup.credential, json: #"{"name":"mine","team_id":"\#(team)","owner_id":"\#(signup.user)"}"#)
             let key = try await api.call(
                 .post, "/v1/api-keys", as: signup.credential,
-                json: #"{"name":"k","agent_id":"\#(agent["id"] as? String ?? "")","scopes":["intents"]}"#)
+                json: #"{"name":"k","agent_id":"\#(try agent.decoded(AgentBody.self).id)","scopes":["intents"]}"#)
             let intent = try await api.call(
-                .post, "/v1/intents", as: .key(key["key"] as? String ?? ""), json: #"{"action":"crm.update","resource":"c/2"}"#)
-            let id = intent["id"] as? String ?? ""
+                .post, "/v1/intents", as: .key(try key.decoded(CreatedKeyBody.self).key), json: #"{"action":"crm.update","resource":"c/2"}"#
+            )
+            let id = try intent.decoded(IntentBody.self).id
             let owner = try await api.call(.post, "/v1/intents/\(id)/decisions", as: signup.credential, json: #"{"decision":"approve"}"#)
             #expect(owner.status == .forbidden)
-            #expect((owner["detail"] as? String)?.contains("owner") == true)
+            #expect(try owner.decoded(ProblemBody.self).detail.contains("owner"))
             let other = try await Self.person(api, admin: signup.credential, roles: #"["admin"]"#)
             let rejected = try await api.call(
                 .post, "/v1/intents/\(id)/decisions", as: other.credential, json: #"{"decision":"reject","comment":"no"}"#)
-            #expect(rejected["status"] as? String == "rejected")
-            #expect(rejected["warrant"] == nil)
+            #expect(try rejected.decoded(IntentBody.self).status == "rejected")
+            #expect(try rejected.decoded(IntentBody.self).warrant == nil)
         }
     }
 
@@ -118,11 +120,11 @@ struct ApprovalFlowTests {
             let noTOTP = try await Self.person(api, admin: signup.credential, roles: #"["approver"]"#)
             let intent = try await api.call(
                 .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.delete","resource":"b/9"}"#)
-            #expect(intent["tier"] as? String == "T2")
-            let id = intent["id"] as? String ?? ""
+            #expect(try intent.decoded(IntentBody.self).tier == "T2")
+            let id = try intent.decoded(IntentBody.self).id
             let refused = try await api.call(.post, "/v1/intents/\(id)/decisions", as: noTOTP.credential, json: #"{"decision":"approve"}"#)
             #expect(refused.status == .forbidden)
-            #expect((refused["detail"] as? String)?.contains("TOTP") == true)
+            #expect(try refused.decoded(ProblemBody.self).detail.contains("TOTP"))
             let wrong = try await api.call(
                 .post, "/v1/intents/\(id)/decisions", as: approvers[0].credential, json: #"{"decision":"approve","totp":"000000"}"#)
             #expect(wrong.status == .unauthorized || approvers[0].totp!.matchingStep(for: "000000", at: Date()) != nil)
@@ -132,7 +134,9 @@ struct ApprovalFlowTests {
                         let response = try await api.call(
                             .post, "/v1/intents/\(id)/decisions", as: person.credential,
                             json: #"{"decision":"approve","totp":"\#(person.nextCode)"}"#)
-                        return (response.status.code, (response["warrant_claims"] as? [String: Any])?["jti"] as? String)
+                        // Only an approval answers an intent; a refused one answers a problem, with no claims.
+                        let jti = response.status == .ok ? try response.decoded(IntentBody.self).warrantClaims?.jti : nil
+                        return (response.status.code, jti)
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
@@ -142,8 +146,9 @@ struct ApprovalFlowTests {
             let warrants = Set(results.compactMap(\.1))
             #expect(warrants.count == 1)
             let state = try await api.call(.get, "/v1/intents/\(id)", as: .key(setup.key))
-            let token = try #require(state["warrant"] as? String)
-            #expect((state["warrant_claims"] as? [String: Any])?["jti"] as? String == warrants.first)
+            let stateBody = try state.decoded(IntentBody.self)
+            let token = try #require(stateBody.warrant)
+            #expect(stateBody.warrantClaims?.jti == warrants.first)
             let parts = try #require(JWS.Parts(compact: token))
             let claims = try #require(WarrantClaims(json: try JSONParser.parse(parts.payload)))
             #expect(claims.approvals.count == 2)
@@ -161,13 +166,13 @@ struct ApprovalFlowTests {
             let setup = try await api.agentWithKey(as: signup.credential)
             let approver = try await Self.person(api, admin: signup.credential, roles: #"["admin"]"#)
             let intent = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.update","resource":"c/3"}"#)
-            let id = intent["id"] as? String ?? ""
+            let id = try intent.decoded(IntentBody.self).id
             let start = ContinuousClock.now
             async let waited = other.call(.get, "/v1/intents/\(id)?wait=15", as: .key(setup.key))
             #expect(try await other.longPolls(1))
             _ = try await api.call(.post, "/v1/intents/\(id)/decisions", as: approver.credential, json: #"{"decision":"approve"}"#)
             let result = try await waited
-            let status = result["status"] as? String
+            let status = try result.decoded(IntentBody.self).status
             #expect(status == "approved")
             // Well before the 15 s the wait would last without the notice (the whole suite on two
             // cores can make the decision itself take seconds).
@@ -176,9 +181,9 @@ struct ApprovalFlowTests {
 
             _ = try await api.call(.put, "/v1/policy", as: signup.credential, json: #"{"defaults":{"tier":"T1","approval_timeout":"1s"}}"#)
             let brief = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.update","resource":"c/4"}"#)
-            let briefID = brief["id"] as? String ?? ""
+            let briefID = try brief.decoded(IntentBody.self).id
             let expired = try await other.call(.get, "/v1/intents/\(briefID)?wait=10", as: .key(setup.key))
-            #expect(expired["status"] as? String == "expired")
+            #expect(try expired.decoded(IntentBody.self).status == "expired")
             let late = try await api.call(
                 .post, "/v1/intents/\(briefID)/decisions", as: approver.credential, json: #"{"decision":"approve"}"#)
             #expect(late.status == .conflict)
@@ -186,8 +191,8 @@ struct ApprovalFlowTests {
             _ = try await api.call(.put, "/v1/policy", as: signup.credential, json: #"{"defaults":{"tier":"T1","approval_timeout":"1h"}}"#)
             let cancelled = try await api.call(
                 .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.update","resource":"c/5"}"#)
-            let cancel = try await api.call(.post, "/v1/intents/\(cancelled["id"] as? String ?? "")/cancel", as: .key(setup.key))
-            #expect(cancel["status"] as? String == "cancelled")
+            let cancel = try await api.call(.post, "/v1/intents/\(try cancelled.decoded(IntentBody.self).id)/cancel", as: .key(setup.key))
+            #expect(try cancel.decoded(IntentBody.self).status == "cancelled")
         }
     }
 }

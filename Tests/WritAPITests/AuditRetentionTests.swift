@@ -101,18 +101,19 @@ struct AuditRetentionTests {
             await #expect(throws: AuditReader.OvertakenByPurge.self) { try await reader.walk(tenant: tenant, afterSeq: 0, limit: 10) }
             #expect(try await reader.walk(tenant: tenant, afterSeq: old, limit: 10).first?.seq == boundary)
 
-            let browsed = try await api.call(.get, "/v1/audit?limit=1000", as: admin).json["items"] as? [[String: Any]] ?? []
-            #expect(browsed.first?["seq"] as? Int == Int(boundary))
-            let purgeEvents = browsed.filter { $0["type"] as? String == AuditEventType.auditPurged.rawValue }
+            let browsed = try await api.call(.get, "/v1/audit?limit=1000", as: admin).decoded(PageBody<AuditEventBody>.self).items
+            #expect(browsed.first?.seq == Int(boundary))
+            let purgeEvents = browsed.filter { $0.type == AuditEventType.auditPurged.rawValue }
             #expect(purgeEvents.count == purges.count)
-            let lastPurge = purgeEvents.last?["data"] as? [String: Any]
-            #expect(lastPurge?["before_seq"] as? Int == Int(boundary) && lastPurge?["retention_days"] as? Int == 90, "\(purgeEvents)")
+            let lastPurge = purgeEvents.last?.data
+            #expect(
+                lastPurge?["before_seq"]?.intValue == Int(boundary) && lastPurge?["retention_days"]?.intValue == 90, "\(purgeEvents)")
 
             let export = try await api.call(.get, "/v1/audit/export", as: admin)
             #expect(export.headers[.init("Writ-Audit-From-Seq")!] == String(boundary))
             #expect(export.headers[.init("Writ-Audit-Purged-Before")!] == String(boundary))
             let previousHash = try #require(export.headers[.init("Writ-Audit-Previous-Hash")!])
-            #expect(lastPurge?["boundary_hash"] as? String == previousHash)
+            #expect(lastPurge?["boundary_hash"]?.stringValue == previousHash)
             let jwks = try await api.call(.get, "/v1/tenants/\(signup.tenant)/jwks.json").body
             var verifier = AuditVerifier(
                 keys: try JWKSet.ed25519Keys(from: Array(jwks.utf8)), fromSeq: boundary, previousHash: previousHash)
@@ -122,8 +123,8 @@ struct AuditRetentionTests {
             let fromOne = try await api.call(.get, "/v1/audit/export?from_seq=1", as: admin)
             #expect(fromOne.body.hasPrefix(export.body) && fromOne.headers[.init("Writ-Audit-From-Seq")!] == String(boundary))
 
-            let verified = try await api.call(.get, "/v1/audit/verify", as: admin).json
-            #expect(verified["valid"] as? Bool == true && verified["purged_before"] as? Int == Int(boundary), "\(verified)")
+            let verified = try await api.call(.get, "/v1/audit/verify", as: admin).decoded(AuditVerificationBody.self)
+            #expect(verified.valid == true && verified.purgedBefore == Int(boundary), "\(verified)")
 
             // The purged rows keep their seq and hash; nothing is left of what they said.
             let purgedRows = try await database.withTenant(tenant) { tx in
@@ -161,8 +162,8 @@ struct AuditRetentionTests {
                 try await connection.executeScript("ALTER TABLE writ.audit_events ENABLE TRIGGER USER; RESET ROLE")
             }
             await owner.close()
-            let broken = try await api.call(.get, "/v1/audit/verify", as: admin).json
-            #expect(broken["valid"] as? Bool == false && broken["first_bad_seq"] as? Int == Int(boundary + 1), "\(broken)")
+            let broken = try await api.call(.get, "/v1/audit/verify", as: admin).decoded(AuditVerificationBody.self)
+            #expect(broken.valid == false && broken.firstBadSeq == Int(boundary + 1), "\(broken)")
         }
     }
 

@@ -32,32 +32,32 @@ struct AuditRoutesTests {
             for index in 0..<5 { _ = try await api.call(.post, "/v1/teams", as: admin, json: #"{"name":"team \#(index)"}"#) }
 
             let page = try await api.call(.get, "/v1/audit?limit=3", as: admin)
-            #expect((page["items"] as? [Any])?.count == 3)
-            let cursor = try #require(page["next_cursor"] as? String)
+            #expect(try page.decoded(PageBody<AuditEventBody>.self).items.count == 3)
+            let cursor = try #require(try page.decoded(PageBody<AuditEventBody>.self).nextCursor)
             let second = try await api.call(.get, "/v1/audit?limit=3&cursor=\(cursor)", as: admin)
-            let firstSeq = ((second["items"] as? [[String: Any]])?.first?["seq"] as? Int) ?? 0
+            let firstSeq = try second.decoded(PageBody<AuditEventBody>.self).items.first?.seq ?? 0
             #expect(firstSeq == 4)
             let teams = try await api.call(.get, "/v1/audit?type=team.created", as: admin)
-            #expect((teams["items"] as? [[String: Any]])?.count == 5)
+            #expect(try teams.decoded(PageBody<AuditEventBody>.self).items.count == 5)
             #expect(try await api.call(.get, "/v1/audit?since=yesterday", as: admin).status == .unprocessableContent)
 
             // The periodic job signs a checkpoint of the new chain within its first passes.
-            var checkpoints: [[String: Any]] = []
+            var checkpoints: [CheckpointBody] = []
             _ = try await eventually(timeout: .seconds(15), every: .milliseconds(250)) {
-                checkpoints = try await api.call(.get, "/v1/audit/checkpoints", as: admin)["items"] as? [[String: Any]] ?? []
+                checkpoints = try await api.call(.get, "/v1/audit/checkpoints", as: admin).decoded(PageBody<CheckpointBody>.self).items
                 return !checkpoints.isEmpty
             }
             #expect(checkpoints.count == 1)
             _ = try await api.call(.post, "/v1/teams", as: admin, json: #"{"name":"after the checkpoint"}"#)
 
-            let verified = try await api.call(.get, "/v1/audit/verify", as: admin)
-            #expect(verified["valid"] as? Bool == true)
-            #expect(verified["checkpoints"] as? Int == 1)
+            let verified = try await api.call(.get, "/v1/audit/verify", as: admin).decoded(AuditVerificationBody.self)
+            #expect(verified.valid == true)
+            #expect(verified.checkpoints == 1)
 
             let export = try await api.call(.get, "/v1/audit/export", as: admin)
             #expect(export.headers[.contentType] == "application/x-ndjson")
             let lines = export.body.split(separator: "\n")
-            #expect(lines.count == verified["checked"] as? Int)
+            #expect(lines.count == verified.checked)
             let tail = try await api.call(.get, "/v1/audit/export?from_seq=3", as: admin)
             #expect(tail.body.split(separator: "\n").count == lines.count - 2)
             let jwks = try await api.call(.get, "/v1/tenants/\(signup.tenant)/jwks.json")
@@ -100,7 +100,7 @@ struct AuditRoutesTests {
             let admin = try await api.signup().credential
             for (role, expected) in [("operator", 403), ("auditor", 200)] {
                 let email = "\(role)-\(UUID().uuidString.prefix(6))@example.com"
-                let member = Credential.session(
+                let member = try Credential.session(
                     from: try await api.inviteAndAccept(as: admin, email: email, roles: #"["\#(role)"]"#).accepted)
                 for path in ["/v1/audit", "/v1/audit/export", "/v1/audit/checkpoints", "/v1/audit/verify"] {
                     #expect(try await api.call(.get, path, as: member).status.code == expected, "\(role) \(path)")

@@ -32,15 +32,15 @@ struct AuditTrailTests {
                 #expect(try await seq() > before, "\(method) \(path) changed state without an audit event")
                 return response
             }
-            let team = try await write(.post, "/v1/teams", #"{"name":"ops"}"#)["id"] as? String ?? ""
+            let team = try await write(.post, "/v1/teams", #"{"name":"ops"}"#).decoded(TeamBody.self).id
             _ = try await write(.patch, "/v1/teams/\(team)", #"{"name":"operations"}"#)
-            let agent = try await write(.post, "/v1/agents", #"{"name":"bot","team_id":"\#(team)"}"#)["id"] as? String ?? ""
+            let agent = try await write(.post, "/v1/agents", #"{"name":"bot","team_id":"\#(team)"}"#).decoded(AgentBody.self).id
             _ = try await write(.patch, "/v1/agents/\(agent)", #"{"disabled":true}"#)
-            let key = try await write(.post, "/v1/api-keys", #"{"name":"k","scopes":["intents"]}"#)["id"] as? String ?? ""
+            let key = try await write(.post, "/v1/api-keys", #"{"name":"k","scopes":["intents"]}"#).decoded(CreatedKeyBody.self).id
             _ = try await write(.delete, "/v1/api-keys/\(key)")
             let invited = try await write(
                 .post, "/v1/members", #"{"email":"new-\#(UUID().uuidString.prefix(6))@example.com","roles":["operator"]}"#)
-            let member = invited["id"] as? String ?? ""
+            let member = try invited.decoded(MemberBody.self).id
             _ = try await write(.patch, "/v1/members/\(member)", #"{"roles":["auditor"],"teams":["\#(team)"]}"#)
             _ = try await write(.delete, "/v1/members/\(member)")
             _ = try await write(.post, "/v1/me/totp")
@@ -48,9 +48,10 @@ struct AuditTrailTests {
             _ = try await write(.put, "/v1/teams/\(team)/policy", #"{"rules":[]}"#)
             let changed = try await write(
                 .post, "/v1/me/password", #"{"current_password":"correct horse battery","new_password":"another fine passphrase"}"#)
-            admin = Credential.session(from: changed)
+            admin = try Credential.session(from: changed)
             _ = try await write(
-                .delete, "/v1/teams/\(try await api.call(.post, "/v1/teams", as: admin, json: #"{"name":"tmp"}"#)["id"] as? String ?? "")")
+                .delete,
+                "/v1/teams/\(try await api.call(.post, "/v1/teams", as: admin, json: #"{"name":"tmp"}"#).decoded(TeamBody.self).id)")
             _ = try await write(.delete, "/v1/sessions/current")
 
             // Every link: hash is SHA-256 of the stored bytes, prev is the previous hash, seq has no gap.

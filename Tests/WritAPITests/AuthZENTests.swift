@@ -26,50 +26,51 @@ struct AuthZENTests {
         try await TestApp.withServer { api, _ in
             let signup = try await api.signup()
             let setup = try await api.agentWithKey(as: signup.credential)
-            let metadata = try await api.call(.get, "/.well-known/authzen-configuration")
-            let base = try #require(metadata["policy_decision_point"] as? String)
-            #expect(metadata["access_evaluation_endpoint"] as? String == base + "/access/v1/evaluation")
-            #expect(metadata["access_evaluations_endpoint"] as? String == base + "/access/v1/evaluations")
+            let metadata = try await api.call(.get, "/.well-known/authzen-configuration").decoded(AuthZENMetadataBody.self)
+            let base = metadata.policyDecisionPoint
+            #expect(metadata.accessEvaluationEndpoint == base + "/access/v1/evaluation")
+            #expect(metadata.accessEvaluationsEndpoint == base + "/access/v1/evaluations")
 
             let read = try await api.call(
                 .post, "/access/v1/evaluation", as: .key(setup.key),
                 json: Self.evaluation(subject: setup.agent, action: "s3.objects.read", resource: ("bucket", "report.csv")),
                 headers: [.init("X-Request-ID")!: "req-1"])
             #expect(read.status == .ok && read.headers[.init("X-Request-ID")!] == "req-1")
-            #expect(read["decision"] as? Bool == true, "\(read.body)")
-            let readContext = try #require(read["context"] as? [String: Any])
-            let token = try #require(readContext["warrant"] as? String)
+            let readDecision = try read.decoded(AuthZENDecisionBody.self)
+            #expect(readDecision.decision == true, "\(read.body)")
+            let token = try #require(readDecision.context.warrant)
             let verified = try await api.call(
-                .post, "/v1/warrants/verify", json: #"{"warrant":"\#(token)","tenant_id":"\#(signup.tenant)"}"#)
-            #expect(verified["valid"] as? Bool == true)
-            let claims = try #require(verified["claims"] as? [String: Any])
-            #expect(claims["resource"] as? String == "bucket/report.csv" && claims["action"] as? String == "s3.objects.read")
+                .post, "/v1/warrants/verify", json: #"{"warrant":"\#(token)","tenant_id":"\#(signup.tenant)"}"#
+            ).decoded(WarrantVerificationBody.self)
+            #expect(verified.valid == true)
+            let claims = try #require(verified.claims)
+            #expect(claims.resource == "bucket/report.csv" && claims.action == "s3.objects.read")
             // The digest covers the params the evaluation filed: properties and context, merged.
             let params: JSONValue = ["method": "POST"]
-            #expect(
-                claims["action_digest"] as? String
-                    == Warrant.actionDigest(action: "s3.objects.read", resource: "bucket/report.csv", params: params))
+            #expect(claims.actionDigest == Warrant.actionDigest(action: "s3.objects.read", resource: "bucket/report.csv", params: params))
 
             let update = Self.evaluation(
                 subject: "deployer", action: "crm.contacts.update", resource: ("contact", "7"),
                 properties: #"{"email":"new@example.com"}"#, context: #"{"idempotency_key":"pep-42"}"#)
             let pending = try await api.call(.post, "/access/v1/evaluation", as: .key(setup.key), json: update)
-            #expect(pending["decision"] as? Bool == false, "\(pending.body)")
-            let waiting = try #require(pending["context"] as? [String: Any])
-            let intentID = try #require(waiting["intent_id"] as? String)
-            #expect(waiting["tier"] as? String == "T1" && waiting["status"] as? String == "pending_approval" && waiting["warrant"] == nil)
-            #expect((waiting["approval_url"] as? String)?.hasSuffix("/#/intents/\(intentID)") == true)
+            let pendingDecision = try pending.decoded(AuthZENDecisionBody.self)
+            #expect(pendingDecision.decision == false, "\(pending.body)")
+            let waiting = pendingDecision.context
+            let intentID = try #require(waiting.intentID)
+            #expect(waiting.tier == "T1" && waiting.status == "pending_approval" && waiting.warrant == nil)
+            #expect(waiting.approvalURL?.hasSuffix("/#/intents/\(intentID)") == true)
             let again = try await api.call(.post, "/access/v1/evaluation", as: .key(setup.key), json: update)
-            #expect((again["context"] as? [String: Any])?["intent_id"] as? String == intentID)
-            let listed = try await api.call(.get, "/v1/intents?status=pending_approval", as: signup.credential)["items"] as? [[String: Any]]
-            #expect(listed?.count == 1, "asking again filed a second intent")
+            #expect(try again.decoded(AuthZENDecisionBody.self).context.intentID == intentID)
+            let listed = try await api.call(.get, "/v1/intents?status=pending_approval", as: signup.credential)
+                .decoded(PageBody<IntentBody>.self).items
+            #expect(listed.count == 1, "asking again filed a second intent")
             let teamOperator = try await ApprovalFlowTests.person(
                 api, admin: signup.credential, roles: #"["operator"]"#, teams: [setup.team])
             _ = try await api.call(
                 .post, "/v1/intents/\(intentID)/decisions", as: teamOperator.credential, json: #"{"decision":"approve"}"#)
             let approved = try await api.call(.post, "/access/v1/evaluation", as: .key(setup.key), json: update)
-            #expect(
-                approved["decision"] as? Bool == true && (approved["context"] as? [String: Any])?["warrant"] is String, "\(approved.body)")
+            let approvedDecision = try approved.decoded(AuthZENDecisionBody.self)
+            #expect(approvedDecision.decision == true && approvedDecision.context.warrant != nil, "\(approved.body)")
 
             _ = try await api.call(
                 .put, "/v1/policy", as: signup.credential,
@@ -80,11 +81,10 @@ struct AuthZENTests {
             let denied = try await api.call(
                 .post, "/access/v1/evaluation", as: .key(setup.key),
                 json: Self.evaluation(subject: setup.agent, action: "db.drop", resource: ("db", "orders")))
-            let deniedContext = try #require(denied["context"] as? [String: Any])
-            #expect(denied["decision"] as? Bool == false && deniedContext["status"] as? String == "denied")
-            #expect(
-                deniedContext["rules"] as? [String] == ["no-drops"] && (deniedContext["reason"] as? String)?.hasPrefix("no-drops: ") == true
-            )
+            let deniedDecision = try denied.decoded(AuthZENDecisionBody.self)
+            let deniedContext = deniedDecision.context
+            #expect(deniedDecision.decision == false && deniedContext.status == "denied")
+            #expect(deniedContext.rules == ["no-drops"] && deniedContext.reason?.hasPrefix("no-drops: ") == true)
         }
     }
 
@@ -96,18 +96,18 @@ struct AuthZENTests {
             let missing = try await api.call(
                 .post, "/access/v1/evaluation", as: .key(setup.key),
                 json: #"{"subject":{"type":"agent"},"action":{"name":7},"resource":{"type":"doc","id":"1"}}"#)
-            #expect(missing.status == .badRequest && Set(missing.errorPaths) == ["/subject/id", "/action/name"], "\(missing.body)")
+            #expect(try missing.status == .badRequest && Set(missing.errorPaths) == ["/subject/id", "/action/name"], "\(missing.body)")
             let conflict = try await api.call(
                 .post, "/access/v1/evaluation", as: .key(setup.key),
                 json: Self.evaluation(
                     subject: setup.agent, action: "s3.objects.read", resource: ("b", "1"), properties: #"{"method":"GET"}"#))
-            #expect(conflict.status == .badRequest && conflict.errorPaths == ["/action/properties/method"], "\(conflict.body)")
+            #expect(try conflict.status == .badRequest && conflict.errorPaths == ["/action/properties/method"], "\(conflict.body)")
             let other = Self.evaluation(subject: "someone-else", action: "s3.objects.read", resource: ("b", "1"))
             #expect(try await api.call(.post, "/access/v1/evaluation", as: .key(setup.key), json: other).status == .forbidden)
             #expect(try await api.call(.post, "/access/v1/evaluation", as: signup.credential, json: other).status == .forbidden)
             #expect(try await api.call(.post, "/access/v1/evaluation", json: other).status == .unauthorized)
-            let intents = try await api.call(.get, "/v1/intents", as: signup.credential)["items"] as? [[String: Any]]
-            #expect(intents?.isEmpty == true, "a refused evaluation filed an intent")
+            let intents = try await api.call(.get, "/v1/intents", as: signup.credential).decoded(PageBody<IntentBody>.self).items
+            #expect(intents.isEmpty, "a refused evaluation filed an intent")
         }
     }
 
@@ -116,7 +116,7 @@ struct AuthZENTests {
         try await TestApp.withServer { api, _ in
             let signup = try await api.signup()
             let setup = try await api.agentWithKey(as: signup.credential)
-            func batch(_ semantic: String?, _ actions: [String], subject: String? = nil) async throws -> [[String: Any]] {
+            func batch(_ semantic: String?, _ actions: [String], subject: String? = nil) async throws -> [AuthZENDecisionBody] {
                 let items = actions.map { #"{"action":{"name":"\#($0)"}}"# }.joined(separator: ",")
                 let options = semantic.map { #","options":{"evaluations_semantic":"\#($0)"}"# } ?? ""
                 let answer = try await api.call(
@@ -126,23 +126,23 @@ struct AuthZENTests {
                          "evaluations":[\(items)]\(options)}
                         """)
                 #expect(answer.status == .ok, "\(answer.body)")
-                return answer["evaluations"] as? [[String: Any]] ?? []
+                return try answer.decoded(AuthZENBatchBody.self).evaluations
             }
             let actions = ["s3.objects.read", "crm.contacts.update", "s3.objects.list"]
-            #expect(try await batch(nil, actions).map { $0["decision"] as? Bool } == [true, false, true])
+            #expect(try await batch(nil, actions).map(\.decision) == [true, false, true])
             #expect(try await batch("execute_all", actions).count == 3)
-            #expect(try await batch("deny_on_first_deny", actions).map { $0["decision"] as? Bool } == [true, false])
-            #expect(try await batch("permit_on_first_permit", actions).map { $0["decision"] as? Bool } == [true])
+            #expect(try await batch("deny_on_first_deny", actions).map(\.decision) == [true, false])
+            #expect(try await batch("permit_on_first_permit", actions).map(\.decision) == [true])
             let refused = try await batch(nil, ["s3.objects.read"], subject: "someone-else")
-            #expect(((refused.first?["context"] as? [String: Any])?["error"] as? [String: Any])?["status"] as? Int == 403)
+            #expect(refused.first?.context.error?.status == 403)
             let empty = try await api.call(
                 .post, "/access/v1/evaluations", as: .key(setup.key),
                 json: Self.evaluation(subject: setup.agent, action: "s3.objects.read", resource: ("b", "1")))
-            #expect(empty["decision"] as? Bool == true, "a request without evaluations is a single evaluation")
+            #expect(try empty.decoded(AuthZENDecisionBody.self).decision == true, "a request without evaluations is a single evaluation")
             let badSemantic = try await api.call(
                 .post, "/access/v1/evaluations", as: .key(setup.key),
                 json: #"{"evaluations":[{}],"options":{"evaluations_semantic":"maybe"}}"#)
-            #expect(badSemantic.status == .badRequest && badSemantic.errorPaths.contains("/options/evaluations_semantic"))
+            #expect(try badSemantic.status == .badRequest && badSemantic.errorPaths.contains("/options/evaluations_semantic"))
         }
     }
 
@@ -152,11 +152,9 @@ struct AuthZENTests {
             .appendingPathComponent("Fixtures/authzen/todo-decisions-1_0-02.json")
         let data = try Data(contentsOf: fixture)
         try await TestApp.withServer { api, _ in
-            let scenario = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-            let single = try #require(scenario["evaluation"] as? [[String: Any]])
-            let batched = try #require(scenario["evaluations"] as? [[String: Any]])
+            let scenario = try JSONDecoder().decode(AuthZENScenario.self, from: data)
             let admin = try await api.signup().credential
-            let team = try await api.call(.post, "/v1/teams", as: admin, json: #"{"name":"todo"}"#)["id"] as? String ?? ""
+            let team = try await api.call(.post, "/v1/teams", as: admin, json: #"{"name":"todo"}"#).decoded(TeamBody.self).id
             // The scenario's people, by subject id: Rick admin, Morty and Summer editors, Beth and Jerry viewers.
             let people: [(id: String, role: String, email: String)] = [
                 ("CiRmZDA2MTRkMy1jMzlhLTQ3ODEtYjdiZC04Yjk2ZjVhNTEwMGQSBWxvY2Fs", "admin", "rick@the-citadel.com"),
@@ -173,11 +171,13 @@ struct AuthZENTests {
                         .post, "/v1/agents", as: admin,
                         json: """
                             {"name":"\(person.id)","team_id":"\(team)","labels":{"role":"\(person.role)"}}
-                            """)["id"] as? String ?? ""
+                            """
+                    ).decoded(AgentBody.self).id
                 keys[person.id] =
                     try await api.call(
                         .post, "/v1/api-keys", as: admin,
-                        json: #"{"name":"pep","agent_id":"\#(agent)","scopes":["intents"]}"#)["key"] as? String
+                        json: #"{"name":"pep","agent_id":"\#(agent)","scopes":["intents"]}"#
+                    ).decoded(CreatedKeyBody.self).key
                 if person.role == "editor" {
                     ownRules.append(
                         """
@@ -196,21 +196,20 @@ struct AuthZENTests {
                       \(ownRules.joined(separator: ","))]}
                     """)
             #expect(saved.status == .ok, "\(saved.body)")
-            for case (let index, let item) in single.enumerated() {
-                let request = try #require(item["request"] as? [String: Any])
-                let subject = try #require((request["subject"] as? [String: Any])?["id"] as? String)
-                let body = String(decoding: try JSONSerialization.data(withJSONObject: request), as: UTF8.self)
+            for case (let index, let item) in scenario.evaluation.enumerated() {
+                let subject = try #require(item.request["subject"]?["id"]?.stringValue)
+                let body = CanonicalJSON.string(item.request)
                 let answer = try await api.call(.post, "/access/v1/evaluation", as: .key(try #require(keys[subject])), json: body)
-                #expect(answer["decision"] as? Bool == item["expected"] as? Bool, "evaluation \(index): \(body) → \(answer.body)")
-            }
-            for case (let index, let item) in batched.enumerated() {
-                let request = try #require(item["request"] as? [String: Any])
-                let subject = try #require((request["subject"] as? [String: Any])?["id"] as? String)
-                let body = String(decoding: try JSONSerialization.data(withJSONObject: request), as: UTF8.self)
-                let answer = try await api.call(.post, "/access/v1/evaluations", as: .key(try #require(keys[subject])), json: body)
-                let expected = (item["expected"] as? [[String: Any]] ?? []).map { $0["decision"] as? Bool }
                 #expect(
-                    (answer["evaluations"] as? [[String: Any]] ?? []).map { $0["decision"] as? Bool } == expected,
+                    try answer.decoded(AuthZENDecisionBody.self).decision == item.expected, "evaluation \(index): \(body) → \(answer.body)")
+            }
+            for case (let index, let item) in scenario.evaluations.enumerated() {
+                let subject = try #require(item.request["subject"]?["id"]?.stringValue)
+                let body = CanonicalJSON.string(item.request)
+                let answer = try await api.call(.post, "/access/v1/evaluations", as: .key(try #require(keys[subject])), json: body)
+                let expected = item.expected.map(\.decision)
+                #expect(
+                    try answer.decoded(AuthZENBatchBody.self).evaluations.map(\.decision) == expected,
                     "evaluations \(index): \(answer.body)")
             }
         }

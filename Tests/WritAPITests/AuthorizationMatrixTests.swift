@@ -54,7 +54,7 @@ struct AuthorizationMatrixTests {
             $0.metricsToken = "matrix-metrics-token-0123456789"
             $0.eventHeartbeat = .milliseconds(500)
         }) { api, _ in
-            let document = try await api.call(.get, "/openapi.json").json["paths"] as? [String: [String: Any]] ?? [:]
+            let document = try await api.call(.get, "/openapi.json").decoded(OpenAPIDocumentBody.self).paths
             let methods: Set<String> = ["get", "put", "post", "patch", "delete"]
             let documented = Set(
                 document.flatMap { path, operations in
@@ -73,30 +73,33 @@ struct AuthorizationMatrixTests {
                 let (invited, accepted, _) = try await api.inviteAndAccept(
                     as: signup.credential, email: email, roles: #"["\#(role)"]"#,
                     teams: role == "operator" ? [setup.team] : [])
-                credentials[role] = Credential.session(from: accepted)
-                ids[role] = invited["id"] as? String
+                credentials[role] = try Credential.session(from: accepted)
+                ids[role] = try invited.decoded(MemberBody.self).id
             }
             credentials["admin key"] = .key(
                 try await api.call(
                     .post, "/v1/api-keys", as: signup.credential,
-                    json: #"{"name":"auto","scopes":["admin"]}"#)["key"] as? String ?? "")
+                    json: #"{"name":"auto","scopes":["admin"]}"#
+                ).decoded(CreatedKeyBody.self).key)
             credentials["executor key"] = .key(
                 try await api.call(
                     .post, "/v1/api-keys", as: signup.credential,
-                    json: #"{"name":"exec","scopes":["warrants"],"audiences":["s3"]}"#)["key"] as? String ?? "")
+                    json: #"{"name":"exec","scopes":["warrants"],"audiences":["s3"]}"#
+                ).decoded(CreatedKeyBody.self).key)
             credentials["other tenant"] = try await api.signup().credential
             let pending = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.update","resource":"c/1"}"#)
+                .decoded(IntentBody.self).id
             let t0 = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
+                .decoded(IntentBody.self)
             let webhook = try await api.call(
                 .post, "/v1/webhooks", as: signup.credential,
-                json: #"{"url":"https://receiver.example/hook","events":["intent.submitted"]}"#)
+                json: #"{"url":"https://receiver.example/hook","events":["intent.submitted"]}"#
+            ).decoded(WebhookEndpointBody.self).id
             let real: [String: String] = [
                 "/v1/members/{id}": ids["auditor"] ?? "", "/v1/teams/{id}": setup.team, "/v1/agents/{id}": setup.agent,
-                "/v1/api-keys/{id}": setup.keyID, "/v1/intents/{id}": pending["id"] as? String ?? "",
-                "/v1/webhooks/{id}": webhook["id"] as? String ?? "",
-                "/api/v1/intents/{id}": pending["id"] as? String ?? "", "/api/v1/proposals/{id}": pending["id"] as? String ?? "",
-                "/api/v1/agents/{id}": setup.agent,
-                "{jti}": (t0["warrant_claims"] as? [String: Any])?["jti"] as? String ?? "", "{tenant_id}": signup.tenant, "{version}": "1",
+                "/v1/api-keys/{id}": setup.keyID, "/v1/intents/{id}": pending, "/v1/webhooks/{id}": webhook,
+                "/api/v1/intents/{id}": pending, "/api/v1/proposals/{id}": pending, "/api/v1/agents/{id}": setup.agent,
+                "{jti}": try #require(t0.warrantClaims?.jti), "{tenant_id}": signup.tenant, "{version}": "1",
             ]
 
             /// The concrete path: real ids for reads and for the other tenant, unknown ones for own-tenant writes.

@@ -29,8 +29,8 @@ struct BoardApprovalTests {
             let intent = try await api.call(
                 .post, "/v1/intents", as: .key(setup.key),
                 json: #"{"action":"k8s.deployment.scale","resource":"prod/web","params":{"replicas":80},"justification":"launch day"}"#)
-            #expect(intent["tier"] as? String == "T3")
-            let id = intent["id"] as? String ?? ""
+            #expect(try intent.decoded(IntentBody.self).tier == "T3")
+            let id = try intent.decoded(IntentBody.self).id
             let tokens = Array(try await Self.links(in: mail, count: 3).values)
             #expect(tokens.count == 3)
 
@@ -41,19 +41,19 @@ struct BoardApprovalTests {
             for _ in 0..<3 {
                 let view = try await api.call(.post, "/v1/approval-links/view", json: #"{"token":"\#(tokens[0])"}"#)
                 #expect(view.status == .ok)
-                #expect((view["intent"] as? [String: Any])?["justification"] as? String == "launch day")
-                #expect((view["intent"] as? [String: Any])?["quorum"] as? Int == 2)
+                #expect(try view.decoded(ApprovalLinkBody.self).intent.justification == "launch day")
+                #expect(try view.decoded(ApprovalLinkBody.self).intent.quorum == 2)
             }
             let first = try await api.call(.post, "/v1/approval-links/decide", json: #"{"token":"\#(tokens[0])","decision":"approve"}"#)
-            #expect(first["status"] as? String == "pending_approval")
+            #expect(try first.decoded(ApprovalLinkDecisionBody.self).status == "pending_approval")
             let reused = try await api.call(.post, "/v1/approval-links/decide", json: #"{"token":"\#(tokens[0])","decision":"approve"}"#)
             #expect(reused.status == .notFound)
-            #expect((reused["type"] as? String)?.hasSuffix("approval-link-used") == true)
+            #expect(try reused.decoded(ProblemBody.self).type.hasSuffix("approval-link-used"))
             let second = try await api.call(
                 .post, "/v1/approval-links/decide", json: #"{"token":"\#(tokens[1])","decision":"approve","comment":"ok"}"#)
-            #expect(second["status"] as? String == "approved")
+            #expect(try second.decoded(ApprovalLinkDecisionBody.self).status == "approved")
             let state = try await api.call(.get, "/v1/intents/\(id)", as: .key(setup.key))
-            let token = try #require(state["warrant"] as? String)
+            let token = try #require(try state.decoded(IntentBody.self).warrant)
             let parts = try #require(JWS.Parts(compact: token))
             let claims = try #require(WarrantClaims(json: try JSONParser.parse(parts.payload)))
             #expect(claims.tier == .t3)
@@ -62,13 +62,14 @@ struct BoardApprovalTests {
                 .post, "/v1/api-keys", as: signup.credential,
                 json: #"{"name":"exec","scopes":["warrants"],"audiences":["k8s","crm","payments","db","s3"]}"#)
             #expect(
-                try await api.call(.post, "/v1/warrants/\(claims.jti)/redeem", as: .key(executor["key"] as? String ?? "")).status == .ok)
+                try await api.call(.post, "/v1/warrants/\(claims.jti)/redeem", as: .key(executor.decoded(CreatedKeyBody.self).key)).status
+                    == .ok)
             #expect(
                 try await api.call(.post, "/v1/approval-links/decide", json: #"{"token":"\#(tokens[2])","decision":"approve"}"#).status
                     == .conflict)
             let forged = try await api.call(.post, "/v1/approval-links/view", json: #"{"token":"wsb_forged"}"#)
             #expect(forged.status == .notFound)
-            #expect((forged["type"] as? String)?.hasSuffix("approval-link-invalid") == true)
+            #expect(try forged.decoded(ProblemBody.self).type.hasSuffix("approval-link-invalid"))
 
             try FileManager.default.removeItem(at: mail)
             let vetoed = try await api.call(
@@ -76,9 +77,10 @@ struct BoardApprovalTests {
             let vetoTokens = Array(try await Self.links(in: mail, count: 3).values)
             let veto = try await api.call(
                 .post, "/v1/approval-links/decide", json: #"{"token":"\#(vetoTokens[0])","decision":"reject","comment":"no"}"#)
-            #expect(veto["status"] as? String == "rejected")
+            #expect(try veto.decoded(ApprovalLinkDecisionBody.self).status == "rejected")
             #expect(
-                try await api.call(.get, "/v1/intents/\(vetoed["id"] as? String ?? "")", as: .key(setup.key))["status"] as? String
+                try await api.call(.get, "/v1/intents/\(vetoed.decoded(IntentBody.self).id)", as: .key(setup.key)).decoded(IntentBody.self)
+                    .status
                     == "rejected")
         }
         try? FileManager.default.removeItem(at: mail)

@@ -17,13 +17,13 @@ struct ConsoleRoutesTests {
             var ids: [String] = []
             for (key, action) in [(first.key, "crm.contact.read"), (first.key, "crm.contact.update"), (second.key, "crm.contact.delete")] {
                 ids.append(
-                    try await api.call(.post, "/v1/intents", as: .key(key), json: #"{"action":"\#(action)","resource":"c/1"}"#)["id"]
-                        as? String ?? "")
+                    try await api.call(.post, "/v1/intents", as: .key(key), json: #"{"action":"\#(action)","resource":"c/1"}"#)
+                        .decoded(IntentBody.self).id)
             }
             func listed(_ query: String, as credential: Credential? = nil) async throws -> [String] {
                 let page = try await api.call(.get, "/v1/intents\(query)", as: credential ?? admin.credential)
                 #expect(page.status == .ok, "\(query): \(page.body)")
-                return (page["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+                return try page.decoded(PageBody<IntentBody>.self).items.map(\.id)
             }
             #expect(try await listed("") == ids.reversed())
             #expect(try await listed("?tier=T0") == [ids[0]])
@@ -36,12 +36,12 @@ struct ConsoleRoutesTests {
             #expect(try await listed("?agent_id=\(second.agent)", as: .key(first.key)).isEmpty)
 
             let page = try await api.call(.get, "/v1/intents?limit=2", as: admin.credential)
-            let cursor = try #require(page["next_cursor"] as? String)
+            let cursor = try #require(try page.decoded(PageBody<IntentBody>.self).nextCursor)
             #expect(try await listed("?limit=2&cursor=\(cursor)") == [ids[0]])
 
             let bad = try await api.call(.get, "/v1/intents?status=done&tier=T9&since=yesterday&team_id=x", as: admin.credential)
             #expect(bad.status == .unprocessableContent)
-            #expect(Set(bad.errorPaths) == ["status", "tier", "since", "team_id"])
+            #expect(Set(try bad.errorPaths) == ["status", "tier", "since", "team_id"])
 
             let other = try await api.signup()
             #expect(try await listed("", as: other.credential).isEmpty)
@@ -59,7 +59,7 @@ struct ConsoleRoutesTests {
                 _ = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"\#(action)","resource":"c/1"}"#)
             }
             let pending = try await api.call(.get, "/v1/intents?status=pending_approval", as: admin.credential)
-            let id = try #require((pending["items"] as? [[String: Any]])?.first?["id"] as? String)
+            let id = try #require(try pending.decoded(PageBody<IntentBody>.self).items.first?.id)
             // The admin created the agent's key, so separation of duties leaves the decision to an operator.
             let teamOperator = try await ApprovalFlowTests.person(
                 api, admin: admin.credential, roles: #"["operator"]"#, teams: [setup.team])
@@ -69,21 +69,18 @@ struct ConsoleRoutesTests {
 
             let overview = try await api.call(.get, "/v1/overview", as: admin.credential)
             #expect(overview.status == .ok, "\(overview.body)")
-            let counts = overview["counts"] as? [[String: Any]] ?? []
+            let summary = try overview.decoded(OverviewBody.self)
             let today = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
             func count(_ tier: String, _ status: String) -> Int {
-                counts.filter { $0["tier"] as? String == tier && $0["status"] as? String == status && $0["day"] as? String == today }
-                    .reduce(0) { $0 + ($1["count"] as? Int ?? 0) }
+                summary.counts.filter { $0.tier == tier && $0.status == status && $0.day == today }.reduce(0) { $0 + $1.count }
             }
             #expect(count("T0", "approved") == 2)
             #expect(count("T1", "approved") == 1)
-            let medians = overview["median_seconds_to_decision"] as? [String: Any] ?? [:]
-            #expect(medians["T1"] as? Double != nil)
-            #expect(medians["T2"] == nil)
-            let plan = overview["plan"] as? [String: Any] ?? [:]
-            #expect(plan["active_agents"] as? Int == 1)
-            #expect(plan["intents_this_month"] as? Int == 3)
-            #expect(plan["max_active_agents"] as? Int == 5)
+            #expect(summary.medianSecondsToDecision["T1"] != nil)
+            #expect(summary.medianSecondsToDecision["T2"] == nil)
+            #expect(summary.plan.activeAgents == 1)
+            #expect(summary.plan.intentsThisMonth == 3)
+            #expect(summary.plan.maxActiveAgents == 5)
 
             #expect(try await api.call(.get, "/v1/overview?days=0", as: admin.credential).errorPaths == ["days"])
             #expect(try await api.call(.get, "/v1/overview", as: .key(setup.key)).status == .forbidden)
@@ -101,25 +98,26 @@ struct ConsoleRoutesTests {
             let intent = try await api.call(
                 .post, "/v1/intents", as: .key(setup.key),
                 json: #"{"action":"crm.contact.delete","resource":"c/9","params":{"why":"gdpr"},"justification":"erasure request"}"#)
-            let id = intent["id"] as? String ?? ""
-            #expect((intent["params"] as? [String: Any])?["why"] as? String == "gdpr")
-            #expect(intent["justification"] as? String == "erasure request")
+            let filed = try intent.decoded(IntentBody.self)
+            let id = filed.id
+            #expect(filed.params["why"]?.stringValue == "gdpr")
+            #expect(filed.justification == "erasure request")
             let decided = try await api.call(
                 .post, "/v1/intents/\(id)/decisions", as: first.credential,
                 json: #"{"decision":"approve","comment":"ok by me","totp":"\#(first.nextCode)"}"#)
             #expect(decided.status == .ok, "\(decided.body)")
 
             let queue = try await api.call(.get, "/v1/approvals", as: second.credential)
-            let queued = try #require((queue["items"] as? [[String: Any]])?.first { $0["id"] as? String == id })
-            let decisions = queued["decisions"] as? [[String: Any]] ?? []
+            let queued = try #require(try queue.decoded(ApprovalQueueBody.self).items.first { $0.id == id })
+            let decisions = try #require(queued.decisions)
             #expect(decisions.count == 1)
-            #expect(decisions.first?["user_id"] as? String == first.id)
-            #expect(decisions.first?["decision"] as? String == "approve")
-            #expect(decisions.first?["comment"] as? String == "ok by me")
-            #expect(decisions.first?["mfa"] as? Bool == true)
+            #expect(decisions.first?.userID == first.id)
+            #expect(decisions.first?.decision == "approve")
+            #expect(decisions.first?.comment == "ok by me")
+            #expect(decisions.first?.mfa == true)
 
             let shown = try await api.call(.get, "/v1/intents/\(id)", as: admin.credential)
-            #expect((shown["decisions"] as? [[String: Any]])?.count == 1)
+            #expect(try shown.decoded(IntentBody.self).decisions?.count == 1)
         }
     }
 
@@ -130,12 +128,12 @@ struct ConsoleRoutesTests {
             let setup = try await api.agentWithKey(as: admin.credential)
             let approver = try await ApprovalFlowTests.person(api, admin: admin.credential, roles: #"["operator"]"#, teams: [setup.team])
             let empty = try await api.call(.get, "/v1/approvals", as: approver.credential)
-            let version = try #require(empty["version"] as? String)
+            let version = try empty.decoded(ApprovalQueueBody.self).version
             // The same version and nothing happening: the answer comes after the wait, unchanged.
             let started = Date()
             let unchanged = try await api.call(.get, "/v1/approvals?wait=1&version=\(version)", as: approver.credential)
             #expect(Date().timeIntervalSince(started) >= 0.9)
-            #expect(unchanged["version"] as? String == version)
+            #expect(try unchanged.decoded(ApprovalQueueBody.self).version == version)
             // A stale version answers at once.
             let stale = Date()
             _ = try await api.call(.get, "/v1/approvals?wait=30&version=old", as: approver.credential)
@@ -148,7 +146,7 @@ struct ConsoleRoutesTests {
                 .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.contact.update","resource":"c/3"}"#)
             let answer = try await waited
             #expect(Date().timeIntervalSince(submittedAt) < 10)
-            #expect((answer["items"] as? [[String: Any]])?.map { $0["id"] as? String } == [intent["id"] as? String])
+            #expect(try answer.decoded(ApprovalQueueBody.self).items.map(\.id) == [intent.decoded(IntentBody.self).id])
             #expect(try await api.call(.get, "/v1/approvals?wait=61", as: approver.credential).errorPaths == ["wait"])
         }
     }

@@ -20,14 +20,14 @@ struct EventStreamTests {
                 let b = APIClient(client: clientB)
                 let signup = try await a.signup()
                 let watcher = try await a.call(.post, "/v1/api-keys", as: signup.credential, json: #"{"name":"watch","scopes":["admin"]}"#)
-                let watchKey = try #require(watcher["key"] as? String)
+                let watchKey = try watcher.decoded(CreatedKeyBody.self).key
                 let setup = try await b.agentWithKey(as: signup.credential)
                 let stream = try await EventStreamClient(port: try #require(clientA.port), bearer: watchKey)
                 #expect(stream.status == 200)
 
                 let submitted = try await b.call(
                     .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
-                let intent = try #require(submitted["id"] as? String)
+                let intent = try submitted.decoded(IntentBody.self).id
                 // The checkpoint job may sign the new chain at any moment: its event is not the test's.
                 let checkpoint: Set<String> = ["audit.checkpoint"]
                 let live = await stream.next(2, timeout: .seconds(2), skipping: checkpoint)
@@ -41,7 +41,7 @@ struct EventStreamTests {
                 for index in 0..<3 {
                     let more = try await b.call(
                         .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/\#(index)"}"#)
-                    missed.append(try #require(more["id"] as? String))
+                    missed.append(try more.decoded(IntentBody.self).id)
                 }
                 for port in [try #require(clientB.port), try #require(clientA.port)] {
                     let resumed = try await EventStreamClient(port: port, bearer: watchKey, lastEventID: last)
@@ -70,7 +70,7 @@ struct EventStreamTests {
             let operatorSession = try await api.inviteAndAccept(
                 as: signup.credential, email: "op-\(UUID().uuidString.prefix(6))@example.com",
                 roles: #"["operator"]"#)
-            let operatorCookie = try #require(Credential.session(from: operatorSession.accepted).sessionCookie)
+            let operatorCookie = try #require(try Credential.session(from: operatorSession.accepted).sessionCookie)
             let agentStream = try await EventStreamClient(port: port, bearer: mine.key)
             let operatorStream = try await EventStreamClient(port: port, cookie: "writ_session=\(operatorCookie)")
             #expect(agentStream.status == 200 && operatorStream.status == 200)
@@ -79,8 +79,8 @@ struct EventStreamTests {
                 .post, "/v1/intents", as: .key(theirs.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
             _ = try await api.call(.post, "/v1/members", as: signup.credential, json: #"{"email":"later@example.com","roles":["auditor"]}"#)
             let own = try await api.call(.post, "/v1/intents", as: .key(mine.key), json: #"{"action":"s3.objects.read","resource":"b/2"}"#)
-            let ownID = try #require(own["id"] as? String)
-            let otherID = try #require(other["id"] as? String)
+            let ownID = try own.decoded(IntentBody.self).id
+            let otherID = try other.decoded(IntentBody.self).id
 
             let agentEvents = await agentStream.next(1)
             #expect(agentEvents.map(\.type) == ["intent.submitted"])
@@ -98,7 +98,7 @@ struct EventStreamTests {
             let executor = try await api.call(
                 .post, "/v1/api-keys", as: signup.credential,
                 json: #"{"name":"exec","scopes":["warrants"],"audiences":["s3"]}"#)
-            let refused = try await EventStreamClient(port: port, bearer: try #require(executor["key"] as? String))
+            let refused = try await EventStreamClient(port: port, bearer: try executor.decoded(CreatedKeyBody.self).key)
             #expect(refused.status == 403)
             #expect(try await EventStreamClient(port: port).status == 401)
             let malformed = try await EventStreamClient(port: port, bearer: theirs.key, query: "?after=-1")

@@ -28,28 +28,30 @@ struct EvidencePackTests {
         let agent = Credential.key(setup.key)
         _ = try await api.call(.put, "/v1/policy", as: admin, json: Self.policyV1)
         let operatorPerson = try await ApprovalFlowTests.person(api, admin: admin, roles: #"["operator"]"#, teams: [setup.team])
-        var reads: [[String: Any]] = []
+        var reads: [IntentBody] = []
         for index in 0..<3 {
-            reads.append(try await api.call(.post, "/v1/intents", as: agent, json: #"{"action":"s3.read","resource":"b/\#(index)"}"#).json)
+            reads.append(
+                try await api.call(.post, "/v1/intents", as: agent, json: #"{"action":"s3.read","resource":"b/\#(index)"}"#)
+                    .decoded(IntentBody.self))
         }
         let approved = try await api.call(
             .post, "/v1/intents", as: agent, json: #"{"action":"crm.update","resource":"c/1","params":{"n":1}}"#)
-        let approvedID = approved["id"] as? String ?? ""
+        let approvedID = try approved.decoded(IntentBody.self).id
         _ = try await api.call(
             .post, "/v1/intents/\(approvedID)/decisions", as: operatorPerson.credential, json: #"{"decision":"approve"}"#)
         _ = try await api.call(.post, "/v1/intents/\(approvedID)/result", as: agent, json: #"{"status":"executed","summary":"done"}"#)
         let rejected = try await api.call(.post, "/v1/intents", as: agent, json: #"{"action":"crm.update","resource":"c/2"}"#)
         _ = try await api.call(
-            .post, "/v1/intents/\(rejected["id"] as? String ?? "")/decisions", as: operatorPerson.credential,
+            .post, "/v1/intents/\(try rejected.decoded(IntentBody.self).id)/decisions", as: operatorPerson.credential,
             json: #"{"decision":"reject","comment":"not now"}"#)
         let cancelled = try await api.call(.post, "/v1/intents", as: agent, json: #"{"action":"crm.update","resource":"c/3"}"#)
-        _ = try await api.call(.post, "/v1/intents/\(cancelled["id"] as? String ?? "")/cancel", as: agent)
+        _ = try await api.call(.post, "/v1/intents/\(try cancelled.decoded(IntentBody.self).id)/cancel", as: agent)
         _ = try await api.call(.post, "/v1/intents", as: agent, json: #"{"action":"db.drop","resource":"prod/x"}"#)
-        let jti = (reads[0]["warrant_claims"] as? [String: Any])?["jti"] as? String ?? ""
+        let jti = try #require(reads[0].warrantClaims?.jti)
         _ = try await api.call(.post, "/v1/warrants/\(jti)/revoke", as: admin)
         _ = try await api.call(.put, "/v1/policy?comment=reports%20need%20no%20approval", as: admin, json: Self.policyV2)
         let report = try await api.call(.post, "/v1/intents", as: agent, json: #"{"action":"report.generate","resource":"q3"}"#)
-        #expect(report["tier"] as? String == "T0")
+        #expect(try report.decoded(IntentBody.self).tier == "T0")
         // A checkpoint inside the period, as the server's checkpointer signs one every minute.
         let pool = ConnectionPool(configuration: database.appConfiguration(maxConnections: 1))
         let signingKeys = SigningKeys(keys: KeyRing(masterKey: masterKey))

@@ -17,15 +17,16 @@ struct IntentWarrantTests {
             let executor = try await api.call(
                 .post, "/v1/api-keys", as: signup.credential,
                 json: #"{"name":"executor","scopes":["warrants"],"audiences":["k8s","crm","payments","db","s3"]}"#)
-            let executorKey = Credential.key(executor["key"] as? String ?? "")
+            let executorKey = Credential.key(try executor.decoded(CreatedKeyBody.self).key)
             let params = #"{"bucket":"logs","prefix":"2026/11/","limit":10.5,"note":"é\u2028"}"#
             let submitted = try await api.call(
                 .post, "/v1/intents", as: .key(setup.key),
                 json: #"{"action":"s3.objects.read","resource":"bucket/logs","params":\#(params),"justification":"daily report"}"#)
             #expect(submitted.status == .created)
-            #expect(submitted["status"] as? String == "approved")
-            #expect(submitted["tier"] as? String == "T0")
-            let token = try #require(submitted["warrant"] as? String)
+            let filed = try submitted.decoded(IntentBody.self)
+            #expect(filed.status == "approved")
+            #expect(filed.tier == "T0")
+            let token = try #require(filed.warrant)
             let parts = try #require(JWS.Parts(compact: token))
             let claims = try #require(WarrantClaims(json: try JSONParser.parse(parts.payload)))
             #expect(claims.aud == "s3")
@@ -37,14 +38,15 @@ struct IntentWarrantTests {
                         action: "s3.objects.read", resource: "bucket/logs", params: try JSONParser.parse(params)))
 
             let verify = #"{"warrant":"\#(token)","tenant_id":"\#(signup.tenant)"}"#
-            #expect(try await api.call(.post, "/v1/warrants/verify", json: verify)["valid"] as? Bool == true)
+            #expect(try await api.call(.post, "/v1/warrants/verify", json: verify).decoded(WarrantVerificationBody.self).valid == true)
             let otherTenant = #"{"warrant":"\#(token)","tenant_id":"\#(UUID().uuidString)"}"#
-            #expect(try await api.call(.post, "/v1/warrants/verify", json: otherTenant)["valid"] as? Bool == false)
+            #expect(
+                try await api.call(.post, "/v1/warrants/verify", json: otherTenant).decoded(WarrantVerificationBody.self).valid == false)
             var forged = token
             forged.replaceSubrange(forged.index(forged.endIndex, offsetBy: -5)..., with: "AAAAA")
             let forgedCheck = try await api.call(
                 .post, "/v1/warrants/verify", json: #"{"warrant":"\#(forged)","tenant_id":"\#(signup.tenant)"}"#)
-            #expect(forgedCheck["reason"] as? String == "bad_signature")
+            #expect(try forgedCheck.decoded(WarrantVerificationBody.self).reason == "bad_signature")
 
             // Independent check by scripts/test: PyJWT with nothing but the JWK Set, and an RFC 8785 digest.
             if let directory = ProcessInfo.processInfo.environment["WRIT_TEST_ARTIFACTS"] {
@@ -65,7 +67,8 @@ struct IntentWarrantTests {
             }
             #expect(statuses.filter { $0 == 200 }.count == 1)
             #expect(statuses.filter { $0 == 409 }.count == 19)
-            #expect(try await api.call(.post, "/v1/warrants/verify", json: verify)["reason"] as? String == "redeemed")
+            #expect(
+                try await api.call(.post, "/v1/warrants/verify", json: verify).decoded(WarrantVerificationBody.self).reason == "redeemed")
             #expect(try await api.call(.post, "/v1/warrants/\(claims.jti)/redeem", as: .key(setup.key)).status == .forbidden)
             #expect(try await api.call(.post, "/v1/warrants/nope/redeem", as: executorKey).status == .notFound)
         }
@@ -82,14 +85,15 @@ struct IntentWarrantTests {
                 json: #"{"name":"executor","scopes":["warrants"],"audiences":["k8s","crm","payments","db","s3"]}"#)
             let submitted = try await api.call(
                 .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"k8s.pods.list","resource":"prod/web"}"#)
-            let token = try #require(submitted["warrant"] as? String)
+            let token = try #require(try submitted.decoded(IntentBody.self).warrant)
             let parts = try #require(JWS.Parts(compact: token))
             let jti = try #require(WarrantClaims(json: try JSONParser.parse(parts.payload))?.jti)
             #expect(try await api.call(.post, "/v1/warrants/\(jti)/revoke", as: signup.credential).status == .noContent)
             let verified = try await api.call(
                 .post, "/v1/warrants/verify", json: #"{"warrant":"\#(token)","tenant_id":"\#(signup.tenant)"}"#)
-            #expect(verified["reason"] as? String == "revoked")
-            #expect(try await api.call(.post, "/v1/warrants/\(jti)/redeem", as: .key(executor["key"] as? String ?? "")).status == .conflict)
+            #expect(try verified.decoded(WarrantVerificationBody.self).reason == "revoked")
+            let executorKey = Credential.key(try executor.decoded(CreatedKeyBody.self).key)
+            #expect(try await api.call(.post, "/v1/warrants/\(jti)/redeem", as: executorKey).status == .conflict)
         }
     }
 
@@ -101,27 +105,28 @@ struct IntentWarrantTests {
             let setup = try await api.agentWithKey(as: signup.credential)
             let agent = Credential.key(setup.key)
             let pending = try await api.call(.post, "/v1/intents", as: agent, json: #"{"action":"crm.contact.update","resource":"c/1"}"#)
-            #expect(pending["status"] as? String == "pending_approval")
-            #expect(pending["tier"] as? String == "T1")
-            #expect(pending["warrant"] == nil)
-            #expect(pending["expires_at"] is String)
-            let id = pending["id"] as? String ?? ""
-            #expect(try await api.call(.get, "/v1/intents/\(id)", as: agent)["status"] as? String == "pending_approval")
+                .decoded(IntentBody.self)
+            #expect(pending.status == "pending_approval")
+            #expect(pending.tier == "T1")
+            #expect(pending.warrant == nil)
+            #expect(pending.expiresAt != nil)
+            let id = pending.id
+            #expect(try await api.call(.get, "/v1/intents/\(id)", as: agent).decoded(IntentBody.self).status == "pending_approval")
             #expect(try await api.call(.get, "/v1/intents/\(id)", as: signup.credential).status == .ok)
 
             _ = try await api.call(
                 .put, "/v1/policy", as: signup.credential,
                 json: #"{"rules":[{"id":"no-drops","match":{"action":"db.drop"},"effect":"deny"}]}"#)
             let denied = try await api.call(.post, "/v1/intents", as: agent, json: #"{"action":"db.drop","resource":"prod/users"}"#)
-            #expect(denied["status"] as? String == "denied")
-            #expect(denied["tier"] is NSNull)
-            #expect(((denied["decision"] as? [String: Any])?["rules"] as? [[String: Any]])?.first?["id"] as? String == "no-drops")
+            #expect(try denied.decoded(IntentBody.self).status == "denied")
+            #expect(try denied.decoded(JSONValue.self)["tier"] == .null)
+            #expect(try denied.decoded(IntentBody.self).decision.rules.first?.id == "no-drops")
 
             let body = #"{"action":"s3.objects.read","resource":"b/1"}"#
             let first = try await api.call(.post, "/v1/intents", as: agent, json: body, headers: [.init("Idempotency-Key")!: "retry-1"])
             let again = try await api.call(.post, "/v1/intents", as: agent, json: body, headers: [.init("Idempotency-Key")!: "retry-1"])
-            #expect(first["id"] as? String == again["id"] as? String)
-            #expect(first["warrant"] as? String == again["warrant"] as? String)
+            #expect(try first.decoded(IntentBody.self).id == again.decoded(IntentBody.self).id)
+            #expect(try first.decoded(IntentBody.self).warrant == again.decoded(IntentBody.self).warrant)
             #expect(again.headers[.init("Idempotent-Replayed")!] == "true")
             let different = try await api.call(
                 .post, "/v1/intents", as: agent, json: #"{"action":"s3.objects.read","resource":"b/2"}"#,
@@ -130,11 +135,11 @@ struct IntentWarrantTests {
 
             let invalid = try await api.call(
                 .post, "/v1/intents", as: agent, json: #"{"action":"rm -rf","resource":"","params":[1],"extra":true}"#)
-            #expect(Set(invalid.errorPaths) == ["/action", "/resource", "/params", "/extra"])
+            #expect(Set(try invalid.errorPaths) == ["/action", "/resource", "/params", "/extra"])
             let huge = try await api.call(
                 .post, "/v1/intents", as: agent,
                 json: #"{"action":"a.b","resource":"r","params":{"blob":""# + String(repeating: "x", count: 70_000) + #""}}"#)
-            #expect(huge.errorPaths == ["/params"])
+            #expect(try huge.errorPaths == ["/params"])
             let deep = String(repeating: #"{"a":"#, count: 40) + "1" + String(repeating: "}", count: 40)
             #expect(
                 try await api.call(.post, "/v1/intents", as: agent, json: #"{"action":"a.b","resource":"r","params":\#(deep)}"#).status
@@ -157,16 +162,17 @@ struct KeyRotationAndQueueTests {
             let rotated = try await api.call(.post, "/v1/signing-keys/rotate", as: signup.credential)
             #expect(rotated.status == .created)
             let jwks = try await api.call(.get, "/v1/tenants/\(signup.tenant)/jwks.json")
-            #expect((jwks["keys"] as? [[String: Any]])?.count == 2)
+            #expect(try jwks.decoded(JWKSetBody.self).keys.count == 2)
             let after = try await api.call(
                 .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/2"}"#)
-            for token in [before["warrant"] as? String ?? "", after["warrant"] as? String ?? ""] {
+            let afterToken = try #require(try after.decoded(IntentBody.self).warrant)
+            for token in [try #require(try before.decoded(IntentBody.self).warrant), afterToken] {
                 let verified = try await api.call(
                     .post, "/v1/warrants/verify", json: #"{"warrant":"\#(token)","tenant_id":"\#(signup.tenant)"}"#)
-                #expect(verified["valid"] as? Bool == true)
+                #expect(try verified.decoded(WarrantVerificationBody.self).valid == true)
             }
-            let header = try JSONParser.parse(try #require(JWS.Parts(compact: after["warrant"] as? String ?? "")).header)
-            #expect(header["kid"]?.stringValue == rotated["kid"] as? String)
+            let header = try JSONParser.parse(try #require(JWS.Parts(compact: afterToken)).header)
+            #expect(try header["kid"]?.stringValue == rotated.decoded(SigningKeyBody.self).kid)
             #expect(try await api.call(.post, "/v1/signing-keys/rotate", as: .key(setup.key)).status == .forbidden)
         }
     }
@@ -181,13 +187,16 @@ struct KeyRotationAndQueueTests {
                 api, admin: signup.credential, roles: #"["operator"]"#, teams: [setup.team])
             let outsider = try await ApprovalFlowTests.person(api, admin: signup.credential, roles: #"["operator"]"#)
             let intent = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.update","resource":"c/1"}"#)
-            let id = intent["id"] as? String ?? ""
+            let id = try intent.decoded(IntentBody.self).id
             let mine = try await api.call(.get, "/v1/approvals?status=pending", as: teamOperator.credential)
-            #expect(((mine["items"] as? [[String: Any]])?.map { $0["id"] as? String }) == [id])
-            #expect((try await api.call(.get, "/v1/approvals?status=pending", as: outsider.credential)["items"] as? [Any])?.isEmpty == true)
+            #expect(try mine.decoded(ApprovalQueueBody.self).items.map(\.id) == [id])
+            #expect(
+                try await api.call(.get, "/v1/approvals?status=pending", as: outsider.credential).decoded(ApprovalQueueBody.self).items
+                    .isEmpty)
             _ = try await api.call(.post, "/v1/intents/\(id)/decisions", as: teamOperator.credential, json: #"{"decision":"approve"}"#)
             #expect(
-                (try await api.call(.get, "/v1/approvals?status=pending", as: teamOperator.credential)["items"] as? [Any])?.isEmpty == true)
+                try await api.call(.get, "/v1/approvals?status=pending", as: teamOperator.credential).decoded(ApprovalQueueBody.self).items
+                    .isEmpty)
             let texts = try await TestApp.mailFiles(in: mail, count: 1, kind: "approval.requested")
             #expect(texts.contains { $0.contains("X-Writ-Kind: approval.requested") && $0.contains("crm.update on c/1") })
             #expect(!texts.contains { $0.contains("To: \(outsider.id)") })
@@ -213,7 +222,7 @@ struct IntentQuotaTests {
             let over = try await api.call(
                 .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/3"}"#)
             #expect(over.status.code == 402)
-            #expect((over["type"] as? String)?.hasSuffix("intents_per_month") == true)
+            #expect(try over.decoded(ProblemBody.self).type.hasSuffix("intents_per_month"))
         }
     }
 }

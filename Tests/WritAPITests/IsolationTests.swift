@@ -28,8 +28,9 @@ struct IsolationTests {
                 .post, "/v1/webhooks", as: b.credential,
                 json: #"{"url":"https://b.example/hook","events":["intent.submitted"]}"#)
             var bIDs: [String: String] = [
-                "/v1/members/{id}": bInvite["id"] as? String ?? "", "/v1/teams/{id}": bSetup.team,
-                "/v1/agents/{id}": bSetup.agent, "/v1/api-keys/{id}": bSetup.keyID, "/v1/webhooks/{id}": bWebhook["id"] as? String ?? "",
+                "/v1/members/{id}": try bInvite.decoded(MemberBody.self).id, "/v1/teams/{id}": bSetup.team,
+                "/v1/agents/{id}": bSetup.agent, "/v1/api-keys/{id}": bSetup.keyID,
+                "/v1/webhooks/{id}": try bWebhook.decoded(WebhookEndpointBody.self).id,
             ]
             let bodies: [String: String] = [
                 "/v1/members/{id}": #"{"roles":["admin"]}"#, "/v1/teams/{id}": #"{"name":"stolen"}"#,
@@ -38,12 +39,13 @@ struct IsolationTests {
             // A warrant of B's, for the routes that take a jti.
             let bIntent = try await api.call(
                 .post, "/v1/intents", as: .key(bSetup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
-            let bWarrant = bIntent["warrant"] as? String ?? ""
+            let bWarrant = try #require(try bIntent.decoded(IntentBody.self).warrant)
             let bJTI = (try? JSONParser.parse(JWS.Parts(compact: bWarrant)?.payload ?? []))?["jti"]?.stringValue ?? ""
             let aExecutor =
                 try await api.call(
                     .post, "/v1/api-keys", as: a,
-                    json: #"{"name":"exec","scopes":["warrants"],"audiences":["k8s","crm","payments","db","s3"]}"#)["key"] as? String ?? ""
+                    json: #"{"name":"exec","scopes":["warrants"],"audiences":["k8s","crm","payments","db","s3"]}"#
+                ).decoded(CreatedKeyBody.self).key
             for (path, method) in routes where path.contains("{jti}") {
                 let caller = path.hasSuffix("redeem") ? Credential.key(aExecutor) : a
                 let response = try await api.call(
@@ -52,8 +54,8 @@ struct IsolationTests {
             }
             let verified = try await api.call(
                 .post, "/v1/warrants/verify", json: #"{"warrant":"\#(bWarrant)","tenant_id":"\#(bSetup.team)"}"#)
-            #expect(verified["valid"] as? Bool == false)
-            bIDs["/v1/intents/{id}"] = bIntent["id"] as? String ?? ""
+            #expect(try verified.decoded(WarrantVerificationBody.self).valid == false)
+            bIDs["/v1/intents/{id}"] = try bIntent.decoded(IntentBody.self).id
             bIDs["/api/v1/intents/{id}"] = bIDs["/v1/intents/{id}"]
             bIDs["/api/v1/proposals/{id}"] = bIDs["/v1/intents/{id}"]
             bIDs["/api/v1/agents/{id}"] = bSetup.agent
@@ -79,7 +81,7 @@ struct IsolationTests {
                 #expect(!response.body.contains(id), "\(method) \(path) echoed another tenant's id")
             }
             // References to another tenant's rows are refused as unknown.
-            let aTeam = try await api.call(.post, "/v1/teams", as: a, json: #"{"name":"mine"}"#)["id"] as? String ?? ""
+            let aTeam = try await api.call(.post, "/v1/teams", as: a, json: #"{"name":"mine"}"#).decoded(TeamBody.self).id
             #expect(
                 try await api.call(.post, "/v1/agents", as: a, json: #"{"name":"x","team_id":"\#(bSetup.team)"}"#).status
                     == .unprocessableContent)
@@ -95,9 +97,9 @@ struct IsolationTests {
                 for id in bIDs.values { #expect(!listed.body.contains(id), "\(path) leaked another tenant's row") }
             }
             #expect(try await api.call(.get, "/v1/me", as: .key(bSetup.key)).status == .ok)
-            #expect(try await api.call(.get, "/v1/teams/\(bSetup.team)", as: b.credential)["name"] as? String != "stolen")
+            #expect(try await api.call(.get, "/v1/teams/\(bSetup.team)", as: b.credential).decoded(TeamBody.self).name != "stolen")
             let bHook = try await api.call(.get, "/v1/webhooks/\(bIDs["/v1/webhooks/{id}"]!)", as: b.credential)
-            #expect(bHook.status == .ok && bHook["disabled_at"] is NSNull)
+            #expect(try bHook.status == .ok && bHook.decoded(JSONValue.self)["disabled_at"] == .null)
         }
     }
 

@@ -29,8 +29,8 @@ struct ListenerReconnectTests {
             let approver = try await ApprovalFlowTests.person(nodeA, admin: signup.credential, roles: #"["operator"]"#, teams: [setup.team])
             let intent = try await nodeA.call(
                 .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.contact.update","resource":"c/1"}"#)
-            let id = try #require(intent["id"] as? String)
-            #expect(intent["status"] as? String == "pending_approval")
+            let id = try intent.decoded(IntentBody.self).id
+            #expect(try intent.decoded(IntentBody.self).status == "pending_approval")
 
             let started = ContinuousClock.now
             let longPoll = Task { try await nodeA.call(.get, "/v1/intents/\(id)?wait=50", as: .key(setup.key)) }
@@ -47,12 +47,12 @@ struct ListenerReconnectTests {
             #expect(cut.count == 2, "both nodes' notice sessions")
             let decided = try await nodeB.call(
                 .post, "/v1/intents/\(id)/decisions", as: approver.credential, json: #"{"decision":"approve"}"#)
-            #expect(decided["status"] as? String == "approved", "\(decided.body)")
+            #expect(try decided.decoded(IntentBody.self).status == "approved", "\(decided.body)")
             try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: socket)
             await admin.close()
 
             let answer = try await longPoll.value
-            #expect(answer["status"] as? String == "approved")
+            #expect(try answer.decoded(IntentBody.self).status == "approved")
             // Woken when the session came back (within seconds), not by the 60 s wait running out.
             #expect(ContinuousClock.now - started < .seconds(40))
         }

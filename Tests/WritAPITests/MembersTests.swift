@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Testing
+import WritCore
 import WritCrypto
 import WritTestSupport
 
@@ -10,11 +11,11 @@ struct MembersTests {
     private func join(_ api: APIClient, admin: Credential, email: String, roles: String) async throws -> (Credential, String) {
         let (invited, accepted, token) = try await api.inviteAndAccept(as: admin, email: email, roles: roles)
         #expect(invited.status == .created)
-        #expect(invited["invite_url"] == nil)
+        #expect(try invited.decoded(JSONValue.self)["invite_url"] == nil)
         #expect(accepted.status == .created)
         let again = try await api.call(.post, "/v1/invitations/accept", json: #"{"token":"\#(token)","password":"member password 123"}"#)
         #expect(again.status == .notFound)
-        return (Credential.session(from: accepted), invited["id"] as? String ?? "")
+        return (try Credential.session(from: accepted), try invited.decoded(MemberBody.self).id)
     }
 
     @Test("an invited member joins through a single-use link with the roles they were given")
@@ -25,14 +26,14 @@ struct MembersTests {
             let (member, id) = try await join(
                 api, admin: admin, email: "op-\(UUID().uuidString.prefix(6))@example.com", roles: #"["operator"]"#)
             let me = try await api.call(.get, "/v1/me", as: member)
-            #expect((me["user"] as? [String: Any])?["roles"] as? [String] == ["operator"])
-            #expect((me["user"] as? [String: Any])?["status"] as? String == "active")
+            #expect(try me.decoded(MeBody.self).user?.roles == ["operator"])
+            #expect(try me.decoded(MeBody.self).user?.status == "active")
             // Operators read but do not manage.
             #expect(try await api.call(.get, "/v1/members", as: member).status == .ok)
             #expect(try await api.call(.post, "/v1/teams", as: member, json: #"{"name":"mine"}"#).status == .forbidden)
             // The admin changes roles, then removes the member, whose session ends.
             let promoted = try await api.call(.patch, "/v1/members/\(id)", as: admin, json: #"{"roles":["approver","operator"]}"#)
-            #expect(promoted["roles"] as? [String] == ["operator", "approver"])
+            #expect(try promoted.decoded(MemberBody.self).roles == ["operator", "approver"])
             #expect(try await api.call(.delete, "/v1/members/\(id)", as: admin).status == .noContent)
             #expect(try await api.call(.get, "/v1/me", as: member).status == .unauthorized)
             #expect(try await api.call(.get, "/v1/members/\(id)", as: admin).status == .notFound)
@@ -83,12 +84,12 @@ struct MembersTests {
             let dup = try await api.call(.post, "/v1/members", as: admin, json: #"{"email":"TAKEN@example.com","roles":["operator"]}"#)
             #expect(dup.status == .conflict)
             let badRole = try await api.call(.post, "/v1/members", as: admin, json: #"{"email":"x@example.com","roles":["king"]}"#)
-            #expect(badRole.errorPaths == ["/roles/0"])
+            #expect(try badRole.errorPaths == ["/roles/0"])
             let badTeam = try await api.call(
                 .post, "/v1/members", as: admin, json: #"{"email":"y@example.com","roles":["operator"],"teams":["\#(UUID().uuidString)"]}"#)
             #expect(badTeam.status == .unprocessableContent)
             let badEmail = try await api.call(.post, "/v1/members", as: admin, json: #"{"email":"not-an-email","roles":["operator"]}"#)
-            #expect(badEmail.errorPaths == ["/email"])
+            #expect(try badEmail.errorPaths == ["/email"])
             let forgedToken = try await api.call(
                 .post, "/v1/invitations/accept", json: #"{"token":"wsi_forged","password":"member password 123"}"#)
             #expect(forgedToken.status == .notFound)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WritAPI
+import WritCore
 import WritTestSupport
 
 /// One rule for `null` in request bodies (README, "Requests and errors"): a member whose value is
@@ -15,31 +16,32 @@ struct NullMembersTests {
             let admin = try await api.signup()
             let missing = try await api.call(.post, "/v1/teams", as: admin.credential, json: #"{"name":null}"#)
             #expect(missing.status == .unprocessableContent)
-            #expect(missing.errorPaths == ["/name"])
+            #expect(try missing.errorPaths == ["/name"])
             let setup = try await api.agentWithKey(as: admin.credential)
             let intent = try await api.call(
                 .post, "/v1/intents", as: .key(setup.key),
                 json: #"{"action":"s3.objects.read","resource":"b/1","params":null,"target":null,"justification":null}"#)
             #expect(intent.status == .created, "\(intent.body)")
-            #expect((intent["params"] as? [String: Any])?.isEmpty == true)
-            #expect(intent["target"] is NSNull && intent["justification"] is NSNull)
+            #expect(try intent.decoded(IntentBody.self).params.isEmpty)
+            let members = try intent.decoded(JSONValue.self)
+            #expect(members["target"] == .null && members["justification"] == .null)
             let agent = try await api.call(
                 .post, "/v1/agents", as: admin.credential,
                 json: #"{"name":"owned","team_id":"\#(setup.team)","owner_id":"\#(admin.user)","labels":null}"#)
-            #expect(agent["owner_id"] as? String == admin.user)
+            #expect(try agent.decoded(AgentBody.self).ownerID == admin.user)
             let cleared = try await api.call(
-                .patch, "/v1/agents/\(agent["id"] as? String ?? "")", as: admin.credential, json: #"{"owner_id":null}"#)
+                .patch, "/v1/agents/\(try agent.decoded(AgentBody.self).id)", as: admin.credential, json: #"{"owner_id":null}"#)
             #expect(cleared.status == .ok)
-            #expect(cleared["owner_id"] is NSNull)
+            #expect(try cleared.decoded(JSONValue.self)["owner_id"] == .null)
             // An optional member left out of a PATCH (here: as null) changes nothing.
             let unchanged = try await api.call(
-                .patch, "/v1/agents/\(agent["id"] as? String ?? "")", as: admin.credential, json: #"{"name":null}"#)
-            #expect(unchanged["name"] as? String == "owned")
+                .patch, "/v1/agents/\(try agent.decoded(AgentBody.self).id)", as: admin.credential, json: #"{"name":null}"#)
+            #expect(try unchanged.decoded(AgentBody.self).name == "owned")
             // A required `since` sent as null once passed the presence check and trapped the server.
             let backtest = try await api.call(
                 .post, "/v1/policies/backtest", as: admin.credential,
                 json: #"{"team_id":"\#(setup.team)","policy":{"rules":[]},"since":null}"#)
-            #expect(backtest.status == .unprocessableContent && backtest.errorPaths == ["/since"], "\(backtest.body)")
+            #expect(try backtest.status == .unprocessableContent && backtest.errorPaths == ["/since"], "\(backtest.body)")
         }
     }
 }

@@ -15,11 +15,13 @@ struct OperationsTests {
         try await TestApp.withLiveServer { client in
             try await client.execute(uri: "/healthz", method: .get) { response in
                 #expect(response.status == .ok)
-                #expect(response.json["status"] as? String == "ok")
+                let health = try response.decoded(HealthBody.self)
+                #expect(health.status == "ok")
             }
             try await client.execute(uri: "/readyz", method: .get) { response in
                 #expect(response.status == .ok)
-                #expect(response.json["status"] as? String == "ready")
+                let readiness = try response.decoded(HealthBody.self)
+                #expect(readiness.status == "ready")
             }
         }
     }
@@ -38,7 +40,7 @@ struct OperationsTests {
                 #expect(response.status == .serviceUnavailable)
                 #expect(response.headers[.contentType] == "application/problem+json")
                 #expect(response.headers[.retryAfter] == "5")
-                let detail = response.json["detail"] as? String ?? ""
+                let detail = try response.decoded(ProblemBody.self).detail
                 #expect(detail.contains(all[1].fileName))
             }
         }
@@ -73,9 +75,10 @@ struct OperationsTests {
             try await client.execute(uri: "/v1/nothing-here", method: .get) { response in
                 #expect(response.status == .notFound)
                 #expect(response.headers[.contentType] == "application/problem+json")
-                #expect(response.json["status"] as? Int == 404)
-                #expect(response.json["title"] as? String == "Not Found")
-                #expect(response.json["type"] as? String == "about:blank")
+                let problem = try response.decoded(ProblemBody.self)
+                #expect(problem.status == 404)
+                #expect(problem.title == "Not Found")
+                #expect(problem.type == "about:blank")
             }
             try await client.execute(uri: "/healthz", method: .delete) { response in
                 #expect([.notFound, .methodNotAllowed].contains(response.status))
@@ -124,16 +127,16 @@ struct OperationsTests {
         try await app.test(.live) { client in
             try await client.execute(uri: "/openapi.json", method: .get) { response in
                 #expect(response.status == .ok)
-                let document = response.json
-                #expect(document["openapi"] as? String == "3.1.0")
-                let paths = document["paths"] as? [String: [String: Any]] ?? [:]
+                let document = try response.decoded(OpenAPIDocumentBody.self)
+                #expect(document.openapi == "3.1.0")
+                let paths = document.paths
                 #expect(!routes.isEmpty)
                 for (path, method) in routes {
                     #expect(paths[path]?[method] != nil, "\(method) \(path) is not in openapi.json")
                 }
                 // Every {name} of a template is a declared path parameter.
                 for (path, item) in paths {
-                    let declared = Set((item["parameters"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String })
+                    let declared = Set((item["parameters"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue })
                     for segment in path.split(separator: "/") where segment.hasPrefix("{") {
                         #expect(declared.contains(String(segment.dropFirst().dropLast())), "\(path) does not declare \(segment)")
                     }
@@ -142,24 +145,24 @@ struct OperationsTests {
                 // and quotas, and each problem answer names problem+json.
                 for (path, item) in paths {
                     for (method, operation) in item where method != "parameters" {
-                        let responses = (operation as? [String: Any])?["responses"] as? [String: Any] ?? [:]
+                        let responses = operation["responses"]?.objectValue ?? [:]
                         var expected = ["400", "401", "403", "404", "422", "429", "503"]
                         if method != "get" { expected += ["402", "409"] }
                         for status in expected {
                             #expect(responses[status] != nil, "\(method) \(path) does not document \(status)")
                         }
-                        let problem = (responses["429"] as? [String: Any])?["content"] as? [String: Any]
+                        let problem = responses["429"]?["content"]
                         #expect(problem?["application/problem+json"] != nil, "\(method) \(path): 429 is not problem+json")
                         // Each problem answer names its status's problem types; each success has a schema.
                         for (status, answer) in responses {
-                            let content = (answer as? [String: Any])?["content"] as? [String: Any] ?? [:]
-                            if let problem = content["application/problem+json"] as? [String: Any] {
-                                let parts = (problem["schema"] as? [String: Any])?["allOf"] as? [[String: Any]] ?? []
-                                let type = (parts.last?["properties"] as? [String: Any])?["type"] as? [String: Any]
+                            let content = answer["content"]?.objectValue ?? [:]
+                            if let problem = content["application/problem+json"], problem.objectValue != nil {
+                                let parts = problem["schema"]?["allOf"]?.arrayValue ?? []
+                                let type = parts.last?["properties"]?["type"]
                                 #expect(
                                     type?["enum"] != nil || type?["pattern"] != nil, "\(method) \(path): \(status) names no problem types")
                             } else if status.hasPrefix("2"), let (_, body) = content.first {
-                                #expect((body as? [String: Any])?["schema"] != nil, "\(method) \(path): \(status) has no schema")
+                                #expect(body["schema"] != nil, "\(method) \(path): \(status) has no schema")
                             }
                         }
                     }

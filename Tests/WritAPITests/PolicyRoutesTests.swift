@@ -2,6 +2,7 @@ import Foundation
 import Postgres
 import Testing
 import WritAPI
+import WritCore
 import WritStore
 import WritTestSupport
 
@@ -14,13 +15,13 @@ struct PolicyRoutesTests {
             let admin = try await api.signup().credential
             let starter = try await api.call(.get, "/v1/policy", as: admin)
             #expect(starter.status == .ok)
-            #expect(starter["version"] as? Int == 1)
-            #expect(starter["comment"] as? String == "starter policy")
+            #expect(try starter.decoded(PolicyVersionBody.self).version == 1)
+            #expect(try starter.decoded(PolicyVersionBody.self).comment == "starter policy")
             let saved = try await api.call(
                 .put, "/v1/policy?comment=stricter", as: admin,
                 json: #"{"defaults":{"tier":"T2"},"rules":[{"id":"reads","match":{"action":"**.read"},"tier":"T0"}]}"#)
             #expect(saved.status == .ok)
-            #expect(saved["version"] as? Int == 2)
+            #expect(try saved.decoded(PolicyVersionBody.self).version == 2)
             let invalid = try await api.call(
                 .put, "/v1/policy", as: admin,
                 json: """
@@ -28,18 +29,21 @@ struct PolicyRoutesTests {
                      "when":[{"path":"params.n","op":"~","value":1}]}]}
                     """)
             #expect(invalid.status == .unprocessableContent)
-            #expect(Set(invalid.errorPaths) == ["/defaults/tier", "/rules/0/match/action", "/rules/1/id", "/rules/1/when/0/op"])
-            #expect(try await api.call(.get, "/v1/policy", as: admin)["version"] as? Int == 2)
-            let listed = try await api.call(.get, "/v1/policy/versions?limit=1", as: admin)
-            #expect(((listed["items"] as? [[String: Any]])?.first?["version"] as? Int) == 2)
-            let older = try await api.call(.get, "/v1/policy/versions?limit=1&cursor=\(listed["next_cursor"] as? String ?? "")", as: admin)
-            #expect(((older["items"] as? [[String: Any]])?.first?["version"] as? Int) == 1)
+            #expect(Set(try invalid.errorPaths) == ["/defaults/tier", "/rules/0/match/action", "/rules/1/id", "/rules/1/when/0/op"])
+            #expect(try await api.call(.get, "/v1/policy", as: admin).decoded(PolicyVersionBody.self).version == 2)
+            let listed = try await api.call(.get, "/v1/policy/versions?limit=1", as: admin).decoded(PageBody<PolicyVersionBody>.self)
+            #expect(listed.items.first?.version == 2)
+            let older = try await api.call(.get, "/v1/policy/versions?limit=1&cursor=\(try #require(listed.nextCursor))", as: admin)
+            #expect(try older.decoded(PageBody<PolicyVersionBody>.self).items.first?.version == 1)
             let first = try await api.call(.get, "/v1/policy/versions/1", as: admin)
-            #expect((first["document"] as? [String: Any])?["rules"] != nil)
+            #expect(try first.decoded(PolicyVersionBody.self).document?["rules"] != nil)
             #expect(try await api.call(.get, "/v1/policy/versions/9", as: admin).status == .notFound)
-            let team = try await api.call(.post, "/v1/teams", as: admin, json: #"{"name":"payments"}"#)["id"] as? String ?? ""
+            let team = try await api.call(.post, "/v1/teams", as: admin, json: #"{"name":"payments"}"#).decoded(TeamBody.self).id
             #expect(try await api.call(.get, "/v1/teams/\(team)/policy", as: admin).status == .notFound)
-            #expect(try await api.call(.put, "/v1/teams/\(team)/policy", as: admin, json: #"{"rules":[]}"#)["version"] as? Int == 1)
+            #expect(
+                try await api.call(.put, "/v1/teams/\(team)/policy", as: admin, json: #"{"rules":[]}"#).decoded(PolicyVersionBody.self)
+                    .version
+                    == 1)
             #expect(
                 try await api.call(.put, "/v1/teams/\(UUID().uuidString)/policy", as: admin, json: #"{"rules":[]}"#).status == .notFound)
             #expect(try await api.call(.put, "/v1/policy", as: admin, json: "[1]").status == .unprocessableContent)
@@ -57,27 +61,28 @@ struct PolicyRoutesTests {
             let saved = try await api.call(
                 .post, "/v1/policies/simulate", as: admin, json: #"{"team_id":"\#(setup.team)","intent":\#(intent)}"#)
             #expect(saved.status == .ok)
-            #expect(saved["tier"] as? String == "T2")
-            #expect((saved["rules"] as? [[String: Any]])?.first?["id"] as? String == "large-payments")
-            #expect(((saved["rules"] as? [[String: Any]])?.first?["reason"] as? String)?.contains("params.amount (25000) >= 10000") == true)
-            #expect((saved["approvals"] as? [String: Any])?["mfa"] as? Bool == true)
+            let classified = try saved.decoded(PolicyDecisionBody.self)
+            #expect(classified.tier == "T2")
+            #expect(classified.rules.first?.id == "large-payments")
+            #expect(classified.rules.first?.reason.contains("params.amount (25000) >= 10000") == true)
+            #expect(classified.approvals?.mfa == true)
             let draft = try await api.call(
                 .post, "/v1/policies/simulate", as: admin,
                 json: """
                     {"team_id":"\(setup.team)","intent":\(intent),
                      "policy":{"rules":[{"id":"no-payments","match":{"action":"payments.**"},"effect":"deny"}]}}
                     """)
-            #expect(draft["outcome"] as? String == "deny")
-            #expect(draft["tier"] == nil)
-            #expect((draft["policy"] as? [String: Any])?["draft"] as? Bool == true)
+            #expect(try draft.decoded(PolicyDecisionBody.self).outcome == "deny")
+            #expect(try draft.decoded(JSONValue.self)["tier"] == nil)
+            #expect(try draft.decoded(PolicyDecisionBody.self).policy?.draft == true)
             let badDraft = try await api.call(
                 .post, "/v1/policies/simulate", as: admin, json: #"{"team_id":"\#(setup.team)","intent":\#(intent),"policy":{"rules":5}}"#)
-            #expect(badDraft.errorPaths == ["/policy/rules"])
+            #expect(try badDraft.errorPaths == ["/policy/rules"])
             let badIntent = try await api.call(
                 .post, "/v1/policies/simulate", as: admin,
                 json: #"{"team_id":"\#(setup.team)","intent":{"action":"rm -rf /","resource":"x","colour":1}}"#)
-            #expect(Set(badIntent.errorPaths) == ["/intent/action", "/intent/colour"])
-            #expect(try await api.call(.get, "/v1/policy", as: admin)["version"] as? Int == 1)
+            #expect(Set(try badIntent.errorPaths) == ["/intent/action", "/intent/colour"])
+            #expect(try await api.call(.get, "/v1/policy", as: admin).decoded(PolicyVersionBody.self).version == 1)
         }
     }
 
@@ -115,15 +120,14 @@ struct PolicyRoutesTests {
                      "policy":{"rules":[{"id":"reads-need-approval","match":{"action":"**.read"},"tier":"T1"}]}}
                     """)
             #expect(response.status == .ok)
-            let body = response.json
-            #expect(body["replayed"] as? Int == 1200)
-            #expect(body["changed"] as? Int == 400)
-            let totals = body["totals"] as? [String: Int] ?? [:]
-            #expect(totals["T0->T1"] == 400)
-            #expect(totals["T3->T3"] == 400)
-            #expect((body["changes"] as? [[String: Any]])?.count == 400)
+            let body = try response.decoded(BacktestBody.self)
+            #expect(body.replayed == 1200)
+            #expect(body.changed == 400)
+            #expect(body.totals["T0->T1"] == 400)
+            #expect(body.totals["T3->T3"] == 400)
+            #expect(body.changes.count == 400)
             let missing = try await api.call(.post, "/v1/policies/backtest", as: signup.credential, json: #"{"team_id":"\#(setup.team)"}"#)
-            #expect(Set(missing.errorPaths) == ["/policy", "/since"])
+            #expect(Set(try missing.errorPaths) == ["/policy", "/since"])
         }
     }
 }
@@ -138,7 +142,9 @@ struct PolicyRateAndCacheTests {
             let draft = #"{"rules":[{"id":"burst","match":{"action":"**"},"rate":{"max":3,"per":"1h","scope":"agent"},"tier":"T2"}]}"#
             let body =
                 #"{"team_id":"\#(setup.team)","policy":\#(draft),"intent":{"action":"crm.update","resource":"c/1","agent_id":"\#(setup.agent)"}}"#
-            #expect(try await api.call(.post, "/v1/policies/simulate", as: signup.credential, json: body)["tier"] as? String == "T1")
+            #expect(
+                try await api.call(.post, "/v1/policies/simulate", as: signup.credential, json: body).decoded(PolicyDecisionBody.self).tier
+                    == "T1")
             let store = Database(pool: ConnectionPool(configuration: database.appConfiguration(maxConnections: 1)))
             let tenant = UUID(uuidString: signup.tenant)!
             try await store.withTenant(tenant) { tx in
@@ -153,8 +159,9 @@ struct PolicyRateAndCacheTests {
             }
             await store.pool.close()
             let limited = try await api.call(.post, "/v1/policies/simulate", as: signup.credential, json: body)
-            #expect(limited["tier"] as? String == "T2")
-            #expect(((limited["rules"] as? [[String: Any]])?.first?["reason"] as? String)?.contains("3 intents of this agent") == true)
+            let limitedDecision = try limited.decoded(PolicyDecisionBody.self)
+            #expect(limitedDecision.tier == "T2")
+            #expect(limitedDecision.rules.first?.reason.contains("3 intents of this agent") == true)
         }
     }
 
@@ -163,15 +170,18 @@ struct PolicyRateAndCacheTests {
         // Nodes share the database and the master key (which the key hashes are peppered with).
         try await TestApp.withTwoNodes { a, b in
             let signup = try await a.signup()
-            let team = try await a.call(.post, "/v1/teams", as: signup.credential, json: #"{"name":"ops"}"#)["id"] as? String ?? ""
+            let team = try await a.call(.post, "/v1/teams", as: signup.credential, json: #"{"name":"ops"}"#).decoded(TeamBody.self).id
             let body = #"{"team_id":"\#(team)","intent":{"action":"s3.objects.read","resource":"b/1"}}"#
-            #expect(try await b.call(.post, "/v1/policies/simulate", as: signup.credential, json: body)["tier"] as? String == "T0")
+            #expect(
+                try await b.call(.post, "/v1/policies/simulate", as: signup.credential, json: body).decoded(PolicyDecisionBody.self).tier
+                    == "T0")
             _ = try await a.call(
                 .put, "/v1/teams/\(team)/policy", as: signup.credential,
                 json: #"{"rules":[{"id":"reads","match":{"action":"**.read"},"tier":"T2"}]}"#)
             let savedAt = ContinuousClock.now
             let classified = try await eventually(timeout: .seconds(1), every: .milliseconds(20)) {
-                try await b.call(.post, "/v1/policies/simulate", as: signup.credential, json: body)["tier"] as? String == "T2"
+                try await b.call(.post, "/v1/policies/simulate", as: signup.credential, json: body).decoded(PolicyDecisionBody.self).tier
+                    == "T2"
             }
             #expect(classified, "T2 on the other node \(ContinuousClock.now - savedAt) after the save")
         }

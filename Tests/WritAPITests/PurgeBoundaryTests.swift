@@ -46,10 +46,11 @@ struct PurgeBoundaryTests {
             }
             await owner.close()
 
-            let verified = try await api.call(.get, "/v1/audit/verify", as: admin).json
-            #expect(verified["valid"] as? Bool == false && verified["first_bad_seq"] as? Int == Int(head - 2), "\(verified)")
-            #expect((verified["reason"] as? String)?.contains("purge boundary") == true, "\(verified)")
-            #expect(verified["purged_before"] == nil, "\(verified)")
+            let verification = try await api.call(.get, "/v1/audit/verify", as: admin)
+            let verified = try verification.decoded(AuditVerificationBody.self)
+            #expect(verified.valid == false && verified.firstBadSeq == Int(head - 2), "\(verified)")
+            #expect(verified.reason?.contains("purge boundary") == true, "\(verified)")
+            #expect(try verification.decoded(JSONValue.self)["purged_before"] == nil, "\(verified)")
 
             let export = try await api.call(.get, "/v1/audit/export", as: admin)
             #expect(export.headers[.init("Writ-Audit-From-Seq")!] == "1")
@@ -96,8 +97,8 @@ struct PurgeBoundaryTests {
             #expect(
                 try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.read","resource":"h/4"}"#).status
                     == .created)
-            let verified = try await api.call(.get, "/v1/audit/verify", as: signup.credential).json
-            #expect(verified["valid"] as? Bool == true && (verified["checked"] as? Int ?? 0) > Int(head), "\(verified)")
+            let verified = try await api.call(.get, "/v1/audit/verify", as: signup.credential).decoded(AuditVerificationBody.self)
+            #expect(verified.valid == true && verified.checked > Int(head), "\(verified)")
         }
     }
 }

@@ -20,8 +20,8 @@ struct RequestHygieneTests {
                 let answer = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: body, headers: headers)
                 #expect(answer.status == .unsupportedMediaType, "\(type ?? "none"): \(answer.status)")
             }
-            let listed = try await api.call(.get, "/v1/intents", as: signup.credential)["items"] as? [[String: Any]]
-            #expect(listed?.isEmpty == true)
+            let listed = try await api.call(.get, "/v1/intents", as: signup.credential).decoded(PageBody<IntentBody>.self).items
+            #expect(listed.isEmpty)
             let charset = try await api.call(
                 .post, "/v1/intents", as: .key(setup.key), json: body,
                 headers: [.contentType: "application/json; charset=utf-8"])
@@ -42,13 +42,13 @@ struct RequestHygieneTests {
             let intent = try await api.call(
                 .post, "/v1/intents", as: .key(setup.key),
                 json: #"{"action":"crm.update","resource":"c/1","justification":"\#(escaped)"}"#)
-            #expect(intent.status == .unprocessableContent && intent.errorPaths == ["/justification"], "\(intent.body)")
+            #expect(try intent.status == .unprocessableContent && intent.errorPaths == ["/justification"], "\(intent.body)")
             let pending = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.update","resource":"c/2"}"#)
-            let id = try #require(pending["id"] as? String)
+            let id = try pending.decoded(IntentBody.self).id
             let decision = try await api.call(
                 .post, "/v1/intents/\(id)/decisions", as: signup.credential,
                 json: #"{"decision":"reject","comment":"\#(escaped)"}"#)
-            #expect(decision.status == .unprocessableContent && decision.errorPaths == ["/comment"], "\(decision.body)")
+            #expect(try decision.status == .unprocessableContent && decision.errorPaths == ["/comment"], "\(decision.body)")
         }
     }
 }

@@ -23,7 +23,8 @@ struct RequestSigningTests {
         let created = try await api.call(
             .post, "/v1/api-keys", as: signup.credential,
             json: #"{"name":"signed","agent_id":"\#(setup.agent)","scopes":["intents"]}"#)
-        return (signup, setup, Credential.key(created["key"] as? String ?? ""), try #require(created["signing_secret"] as? String))
+        let key = try created.decoded(CreatedKeyBody.self)
+        return (signup, setup, Credential.key(key.key), key.signingSecret)
     }
 
     @Test("a signature over a timestamp and the body is accepted once, within five minutes; a replay, a stale or an unsigned time is 401")
@@ -43,7 +44,9 @@ struct RequestSigningTests {
             #expect(first.status == .created, "\(first.body)")
             // The identical request again (captured and replayed): refused, though the bytes verify.
             let replay = try await send(body, timestamp: String(now), signedAs: String(now))
-            #expect(replay.status == .unauthorized && (replay["detail"] as? String)?.contains("already received") == true, "\(replay.body)")
+            #expect(
+                try replay.status == .unauthorized && replay.decoded(ProblemBody.self).detail.contains("already received"), "\(replay.body)"
+            )
             for (name, timestamp, signedAs) in [
                 ("stale", String(now - 330), String(now - 330)), ("early", String(now + 330), String(now + 330)),
                 ("the body alone signed", String(now + 1), nil), ("another time signed", String(now + 2), String(now + 3)),
@@ -86,26 +89,28 @@ struct RequestSigningTests {
                     .post, "/api/v1/intents", as: credential, json: body,
                     headers: [HTTPField.Name("X-Vienna-Signature")!: signature])
                 #expect(response.status == .unauthorized, "\(name): \(response.status)")
-                #expect(response["code"] as? String == "INVALID_SIGNATURE" && response["error"] as? String == response["detail"] as? String)
+                let problem = try response.decoded(ProblemBody.self)
+                #expect(problem.code == "INVALID_SIGNATURE" && problem.error == problem.detail)
             }
-            let filed = try await api.call(.get, "/v1/intents", as: signup.credential)["items"] as? [[String: Any]]
-            #expect(filed?.isEmpty == true, "a refused signature filed an intent")
+            let filed = try await api.call(.get, "/v1/intents", as: signup.credential).decoded(PageBody<IntentBody>.self).items
+            #expect(filed.isEmpty, "a refused signature filed an intent")
 
             let signed = try await api.call(
                 .post, "/api/v1/intents", as: key, json: body,
                 headers: [HTTPField.Name("X-Vienna-Signature")!: Self.signature(body, secret: secret)])
-            #expect(signed.status == .created && signed["status"] as? String == "approved")
+            #expect(try signed.status == .created && signed.decoded(ViennaIntentBody.self).status == "approved")
             // The same bytes again (a retry) are the same intent.
             let again = try await api.call(
                 .post, "/api/v1/intents", as: key, json: body,
                 headers: [HTTPField.Name("X-Vienna-Signature")!: Self.signature(body, secret: secret)])
-            #expect(again.status == .ok && again["intent_id"] as? String == signed["intent_id"] as? String)
+            #expect(
+                try again.status == .ok && again.decoded(ViennaIntentBody.self).intentID == signed.decoded(ViennaIntentBody.self).intentID)
             // The first key was made with a secret too, but signing with it under this key fails.
             let other = try await api.call(
                 .post, "/api/v1/intents", as: .key(setup.key), json: body,
                 headers: [HTTPField.Name("X-Vienna-Signature")!: Self.signature(body, secret: secret)])
             #expect(other.status == .unauthorized)
-            let items = try await api.call(.get, "/v1/intents", as: signup.credential)["items"] as? [[String: Any]] ?? []
+            let items = try await api.call(.get, "/v1/intents", as: signup.credential).decoded(PageBody<IntentBody>.self).items
             #expect(items.count == 1)
             try await Self.checkProblems(api, signup: signup.credential, setup: setup)
         }
@@ -117,10 +122,10 @@ struct RequestSigningTests {
     {
         let invalid = try await api.call(
             .post, "/api/v1/intents", as: .key(setup.key), json: #"{"agent_id":"\#(setup.agent)","action":"a b"}"#)
-        #expect(invalid.status == .unprocessableContent && invalid["code"] as? String == "INVALID_REQUEST")
+        #expect(try invalid.status == .unprocessableContent && invalid.decoded(ProblemBody.self).code == "INVALID_REQUEST")
         let other = try await api.call(
             .post, "/api/v1/agent/intent", as: .key(setup.key), json: #"{"agent_id":"python-sdk","action":"s3.read"}"#)
-        #expect(other.status == .forbidden && other["code"] as? String == "FORBIDDEN")
+        #expect(try other.status == .forbidden && other.decoded(ProblemBody.self).code == "FORBIDDEN")
         let header = try await api.call(
             .get, "/api/v1/policies", as: .key(setup.key), headers: [HTTPField.Name("X-Vienna-Agent")!: "intruder"])
         #expect(header.status == .forbidden)
@@ -128,9 +133,11 @@ struct RequestSigningTests {
             .get, "/api/v1/policies", as: .key(setup.key), headers: [HTTPField.Name("X-Vienna-Agent")!: "deployer"])
         #expect(byName.status == .ok)
         let unknown = try await api.call(.get, "/api/v1/no-such-route", as: .key(setup.key))
-        #expect(unknown.status == .notFound && unknown["code"] as? String == "NOT_FOUND")
+        #expect(try unknown.status == .notFound && unknown.decoded(ProblemBody.self).code == "NOT_FOUND")
         let writ = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"a b","resource":"r"}"#)
-        #expect(writ.status == .unprocessableContent && writ["code"] == nil && writ["error"] == nil)
+        #expect(
+            try writ.status == .unprocessableContent && writ.decoded(ProblemBody.self).code == nil
+                && writ.decoded(ProblemBody.self).error == nil)
         // A session token as bearer is a person on /api/v1 only.
         let session = try #require(signup.sessionCookie)
         #expect(try await api.call(.get, "/api/v1/agents", headers: [.authorization: "Bearer \(session)"]).status == .ok)

@@ -70,7 +70,7 @@ struct SMTPDeliveryTests {
                 json: #"""
                     {"action":"k8s.deployment.scale","resource":"prod/web","params":{"replicas":80}}
                     """#)
-            #expect(intent["tier"] as? String == "T3", "\(intent.status) \(intent["detail"] ?? "")")
+            #expect(try intent.decoded(IntentBody.self).tier == "T3", "\(intent.status) \(intent.body)")
             let mails = try await server.messages(kind: .boardApprovalLink, count: 2)
             #expect(mails.count == 2)
             var recipients: [String] = []

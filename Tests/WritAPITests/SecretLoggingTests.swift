@@ -36,23 +36,25 @@ struct SecretLoggingTests {
         let jar = FileManager.default.temporaryDirectory.appendingPathComponent("writ-jar-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: jar) }
         let signupPassword = "login-pass-\(UUID().uuidString)"
-        let signup = ServedProcess.json(
-            try ServedProcess.curl([
+        let signup = try ServedProcess.decoded(
+            SessionBody.self,
+            from: try ServedProcess.curl([
                 "-c", jar, "-H", "Content-Type: application/json", "-d",
                 #"{"organization":"Trace","email":"trace-\#(UUID().uuidString.prefix(6))@example.com","password":"\#(signupPassword)"}"#,
                 "\(base)/v1/signup",
             ]))
-        let csrf = try #require(signup["csrf_token"] as? String)
+        let csrf = signup.csrfToken
         let session =
             try String(contentsOfFile: jar, encoding: .utf8).split(separator: "\n").last { $0.contains("writ_session") }?
             .split(separator: "\t").last.map(String.init) ?? ""
         #expect(session.hasPrefix("wss_"))
-        let key =
-            ServedProcess.json(
-                try ServedProcess.curl([
-                    "-b", jar, "-H", "Content-Type: application/json", "-H", "X-CSRF-Token: \(csrf)", "-d",
-                    #"{"name":"traced","scopes":["admin"]}"#, "\(base)/v1/api-keys",
-                ]))["key"] as? String ?? ""
+        let key = try ServedProcess.decoded(
+            CreatedKeyBody.self,
+            from: try ServedProcess.curl([
+                "-b", jar, "-H", "Content-Type: application/json", "-H", "X-CSRF-Token: \(csrf)", "-d",
+                #"{"name":"traced","scopes":["admin"]}"#, "\(base)/v1/api-keys",
+            ])
+        ).key
         #expect(key.hasPrefix("writ_"))
         _ = try ServedProcess.curl(["-H", "Authorization: Bearer \(key)", "\(base)/v1/me"])
         _ = try ServedProcess.curl(["-H", "Authorization: Bearer \(metricsToken)", "\(base)/metrics"])

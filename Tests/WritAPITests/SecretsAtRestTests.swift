@@ -50,13 +50,14 @@ struct SecretsAtRestTests {
                 let email = "b-\(UUID().uuidString.prefix(6))@example.com"
                 let (invited, accepted, token) = try await api.inviteAndAccept(as: signup.credential, email: email, roles: #"["board"]"#)
                 secrets.append(("invitation link", token))
-                board.append(.init(credential: Credential.session(from: accepted), id: invited["id"] as? String ?? "", totp: nil))
+                board.append(
+                    .init(credential: try Credential.session(from: accepted), id: try invited.decoded(MemberBody.self).id, totp: nil))
             }
             let waiting = "never-\(UUID().uuidString.prefix(6))@example.com"
             _ = try await api.call(.post, "/v1/members", as: signup.credential, json: #"{"email":"\#(waiting)","roles":["auditor"]}"#)
             secrets.append(("unaccepted invitation link", try await api.invitationToken(for: waiting)))
             let t0 = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
-            secrets.append(("T0 warrant", t0["warrant"] as? String ?? ""))
+            secrets.append(("T0 warrant", try #require(try t0.decoded(IntentBody.self).warrant)))
             let t3 = try await api.call(
                 .post, "/v1/intents", as: .key(setup.key),
                 json: #"{"action":"k8s.deployment.scale","resource":"prod/web","params":{"replicas":90}}"#)
@@ -68,11 +69,12 @@ struct SecretsAtRestTests {
             #expect(
                 try await api.call(.post, "/v1/approval-links/decide", json: #"{"token":"\#(firstLink)","decision":"approve"}"#).status
                     == .ok)
-            let t3State = try await api.call(.get, "/v1/intents/\(t3["id"] as? String ?? "")", as: .key(setup.key))
-            if let warrant = t3State["warrant"] as? String { secrets.append(("T3 warrant", warrant)) }
+            let t3State = try await api.call(.get, "/v1/intents/\(try t3.decoded(IntentBody.self).id)", as: .key(setup.key))
+            if let warrant = try t3State.decoded(IntentBody.self).warrant { secrets.append(("T3 warrant", warrant)) }
             let admin = try await api.call(.post, "/v1/api-keys", as: signup.credential, json: #"{"name":"auto","scopes":["admin"]}"#)
-            secrets.append(("admin key", admin["key"] as? String ?? ""))
-            secrets.append(("request-signing secret", admin["signing_secret"] as? String ?? ""))
+                .decoded(CreatedKeyBody.self)
+            secrets.append(("admin key", admin.key))
+            secrets.append(("request-signing secret", admin.signingSecret))
 
             let text = try Self.dump(database)
             #expect(text.contains("CREATE TABLE"), "the dump is empty")

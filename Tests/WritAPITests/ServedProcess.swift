@@ -65,9 +65,9 @@ struct ServedProcess {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// A JSON object from curl's output.
-    static func json(_ text: String) -> [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+    /// curl's output decoded as `type`; throws (failing the test) when it is not one.
+    static func decoded<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
     }
 
     /// Sends SIGTERM and waits up to `seconds` for the process to exit; whether it did.

@@ -13,20 +13,25 @@ struct ShutdownTests {
         let base = server.base
         let jar = FileManager.default.temporaryDirectory.appendingPathComponent("writ-jar-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: jar) }
-        func post(_ path: String, _ body: String, csrf: String? = nil, key: String? = nil) throws -> [String: Any] {
+        func post<Body: Decodable>(_ path: String, _ body: String, csrf: String? = nil, key: String? = nil, as type: Body.Type) throws
+            -> Body
+        {
             var arguments = ["-b", jar, "-c", jar, "-H", "Content-Type: application/json", "-d", body]
             if let csrf { arguments += ["-H", "X-CSRF-Token: \(csrf)"] }
             if let key { arguments += ["-H", "Authorization: Bearer \(key)"] }
-            return ServedProcess.json(try ServedProcess.curl(arguments + ["\(base)\(path)"]))
+            return try ServedProcess.decoded(type, from: try ServedProcess.curl(arguments + ["\(base)\(path)"]))
         }
-        let signup = try post("/v1/signup", #"{"organization":"Drain","email":"drain@example.com","password":"correct horse battery"}"#)
-        let csrf = try #require(signup["csrf_token"] as? String)
-        let team = try post("/v1/teams", #"{"name":"ops"}"#, csrf: csrf)["id"] as? String ?? ""
-        let agent = try post("/v1/agents", #"{"name":"bot","team_id":"\#(team)"}"#, csrf: csrf)["id"] as? String ?? ""
-        let key = try post("/v1/api-keys", #"{"name":"k","agent_id":"\#(agent)","scopes":["intents"]}"#, csrf: csrf)["key"] as? String ?? ""
-        let intent = try post("/v1/intents", #"{"action":"crm.update","resource":"c/1"}"#, key: key)
-        let id = try #require(intent["id"] as? String)
-        #expect(intent["status"] as? String == "pending_approval")
+        let signup = try post(
+            "/v1/signup", #"{"organization":"Drain","email":"drain@example.com","password":"correct horse battery"}"#, as: SessionBody.self)
+        let csrf = signup.csrfToken
+        let team = try post("/v1/teams", #"{"name":"ops"}"#, csrf: csrf, as: TeamBody.self).id
+        let agent = try post("/v1/agents", #"{"name":"bot","team_id":"\#(team)"}"#, csrf: csrf, as: AgentBody.self).id
+        let key = try post(
+            "/v1/api-keys", #"{"name":"k","agent_id":"\#(agent)","scopes":["intents"]}"#, csrf: csrf, as: CreatedKeyBody.self
+        ).key
+        let intent = try post("/v1/intents", #"{"action":"crm.update","resource":"c/1"}"#, key: key, as: IntentBody.self)
+        let id = intent.id
+        #expect(intent.status == "pending_approval")
 
         let poll = Process()
         poll.executableURL = URL(fileURLWithPath: "/usr/bin/curl")

@@ -10,9 +10,9 @@ struct SignupAndSessionTests {
             let api = APIClient(client: client)
             let result = try await api.signup(email: "Ada@Example.com")
             #expect(result.response.status == .created)
-            let tenant = result.response["tenant"] as? [String: Any]
-            #expect(tenant?["plan"] as? String == "free")
-            #expect((result.response["user"] as? [String: Any])?["roles"] as? [String] == ["admin"])
+            let session = try result.response.decoded(SessionBody.self)
+            #expect(session.tenant.plan == "free")
+            #expect(session.user.roles == ["admin"])
             let cookie = result.response.headers[.setCookie] ?? ""
             #expect(cookie.hasPrefix("writ_session=wss_"))
             #expect(cookie.contains("HttpOnly"))
@@ -21,8 +21,8 @@ struct SignupAndSessionTests {
             #expect(result.credential.csrf?.isEmpty == false)
             let me = try await api.call(.get, "/v1/me", as: result.credential)
             #expect(me.status == .ok)
-            #expect(me["kind"] as? String == "user")
-            #expect((me["tenant"] as? [String: Any])?["id"] as? String == result.tenant)
+            #expect(try me.decoded(MeBody.self).kind == "user")
+            #expect(try me.decoded(MeBody.self).tenant.id == result.tenant)
             // The address has a login: another organisation needs that login's password, and is
             // then added to the same login.
             let again = try await api.call(
@@ -37,15 +37,15 @@ struct SignupAndSessionTests {
             let api = APIClient(client: client)
             let short = try await api.call(.post, "/v1/signup", json: #"{"organization":"A","email":"a@example.com","password":"short"}"#)
             #expect(short.status == .unprocessableContent)
-            #expect(short.errorPaths == ["/password"])
+            #expect(try short.errorPaths == ["/password"])
             let unknown = try await api.call(
                 .post, "/v1/signup",
                 json: #"{"organization":"A","email":"a@example.com","password":"long enough password","plan":"enterprise"}"#)
             #expect(unknown.status == .unprocessableContent)
-            #expect(unknown.errorPaths == ["/plan"])
+            #expect(try unknown.errorPaths == ["/plan"])
             let types = try await api.call(.post, "/v1/signup", json: #"{"organization":42,"email":["x"],"password":null}"#)
             #expect(types.status == .unprocessableContent)
-            #expect(Set(types.errorPaths) == ["/organization", "/email", "/password"])
+            #expect(Set(try types.errorPaths) == ["/organization", "/email", "/password"])
             let malformed = try await api.call(.post, "/v1/signup", json: #"{"organization":"A","#)
             #expect(malformed.status == .badRequest)
             #expect(malformed.headers[.contentType] == "application/problem+json")
@@ -74,7 +74,7 @@ struct SignupAndSessionTests {
             #expect(wrong.body == unknown.body)
             let ok = try await api.call(.post, "/v1/sessions", json: #"{"email":"GRACE@example.com","password":"correct horse battery"}"#)
             #expect(ok.status == .created)
-            #expect(ok["csrf_token"] is String)
+            #expect(throws: Never.self) { try ok.decoded(CSRFTokenBody.self) }
             // Failures earn waits of 2 s, 4 s, 8 s …; keep failing until a wait of 4 s or more holds, so
             // the right password meets it even on a machine where one request takes seconds.
             var wait = 0
@@ -104,7 +104,7 @@ struct SignupAndSessionTests {
             forged.csrf = "not-the-token"
             #expect(try await api.call(.post, "/v1/teams", as: forged, json: #"{"name":"ops"}"#).status == .forbidden)
             #expect(try await api.call(.post, "/v1/teams", as: admin, json: #"{"name":"ops"}"#).status == .created)
-            let second = Credential.session(
+            let second = try Credential.session(
                 from: try await api.call(
                     .post, "/v1/sessions", json: #"{"email":"linus@example.com","password":"correct horse battery"}"#))
             let changed = try await api.call(
@@ -113,7 +113,7 @@ struct SignupAndSessionTests {
             #expect(changed.status == .ok)
             #expect(try await api.call(.get, "/v1/me", as: admin).status == .unauthorized)
             #expect(try await api.call(.get, "/v1/me", as: second).status == .unauthorized)
-            let fresh = Credential.session(from: changed)
+            let fresh = try Credential.session(from: changed)
             #expect(try await api.call(.get, "/v1/me", as: fresh).status == .ok)
             #expect(try await api.call(.delete, "/v1/sessions/current", as: fresh).status == .noContent)
             #expect(try await api.call(.get, "/v1/me", as: fresh).status == .unauthorized)

@@ -17,12 +17,12 @@ struct SmallerFindingsTests {
             let resource = String(repeating: "r", count: 256)
             let intent = try await api.call(
                 .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"\#(action)","resource":"\#(resource)"}"#)
-            let token = try #require(intent["warrant"] as? String)
+            let token = try #require(try intent.decoded(IntentBody.self).warrant)
             #expect(token.utf8.count > 1024)
             let verified = try await api.call(
                 .post, "/v1/warrants/verify", json: #"{"warrant":"\#(token)","tenant_id":"\#(signup.tenant)"}"#)
             #expect(verified.status == .ok)
-            #expect(verified["valid"] as? Bool == true)
+            #expect(try verified.decoded(WarrantVerificationBody.self).valid == true)
         }
     }
 
@@ -55,19 +55,19 @@ struct SmallerFindingsTests {
             let t1 = try await api.call(.post, "/v1/intents", as: .key(setup.key), json: #"{"action":"crm.update","resource":"c/1"}"#)
             let t2 = try await api.call(
                 .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.delete","resource":"b/1"}"#)
-            #expect(t2["tier"] as? String == "T2")
+            #expect(try t2.decoded(IntentBody.self).tier == "T2")
             let code = person.nextCode
             let refused = try await api.call(
-                .post, "/v1/intents/\(t1["id"] as? String ?? "")/decisions", as: person.credential,
+                .post, "/v1/intents/\(try t1.decoded(IntentBody.self).id)/decisions", as: person.credential,
                 json: #"{"decision":"approve","totp":"\#(code)"}"#)
             #expect(refused.status == .forbidden)
             let accepted = try await api.call(
-                .post, "/v1/intents/\(t2["id"] as? String ?? "")/decisions", as: person.credential,
+                .post, "/v1/intents/\(try t2.decoded(IntentBody.self).id)/decisions", as: person.credential,
                 json: #"{"decision":"approve","totp":"\#(code)"}"#)
             #expect(accepted.status == .ok)
             // And used once it counted.
             let replay = try await api.call(
-                .post, "/v1/intents/\(t2["id"] as? String ?? "")/decisions", as: person.credential,
+                .post, "/v1/intents/\(try t2.decoded(IntentBody.self).id)/decisions", as: person.credential,
                 json: #"{"decision":"approve","totp":"\#(code)"}"#)
             #expect(replay.status != .ok)
         }
@@ -82,7 +82,7 @@ struct SmallerFindingsTests {
                 let body = String(decoding: try JSONSerialization.data(withJSONObject: ["name": name]), as: UTF8.self)
                 let team = try await api.call(.post, "/v1/teams", as: signup.credential, json: body)
                 #expect(team.status == .unprocessableContent, "team name \(name.unicodeScalars.map { String($0.value, radix: 16) })")
-                #expect(team.errorPaths == ["/name"])
+                #expect(try team.errorPaths == ["/name"])
             }
             for email in ["ad\u{200B}a@example.com", "ada@exam\u{202E}ple.com"] {
                 let body = String(
@@ -116,20 +116,21 @@ struct SmallerFindingsTests {
             let setup = try await api.agentWithKey(as: signup.credential)
             let intent = try await api.call(
                 .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"k8s.pods.list","resource":"prod/web"}"#)
-            let claims = try #require(intent["warrant_claims"] as? [String: Any])
-            #expect(claims["aud"] as? String == "k8s")
-            let jti = claims["jti"] as? String ?? ""
+            let claims = try #require(try intent.decoded(IntentBody.self).warrantClaims)
+            #expect(claims.aud == "k8s")
+            let jti = claims.jti
             let noAudience = try await api.call(
                 .post, "/v1/api-keys", as: signup.credential, json: #"{"name":"exec","scopes":["warrants"]}"#)
             #expect(noAudience.status == .unprocessableContent)
-            #expect(noAudience.errorPaths == ["/audiences"])
+            #expect(try noAudience.errorPaths == ["/audiences"])
             let payments = try await api.call(
                 .post, "/v1/api-keys", as: signup.credential, json: #"{"name":"pay","scopes":["warrants"],"audiences":["payments"]}"#)
             let k8s = try await api.call(
                 .post, "/v1/api-keys", as: signup.credential, json: #"{"name":"kube","scopes":["warrants"],"audiences":["k8s"]}"#)
             #expect(
-                try await api.call(.post, "/v1/warrants/\(jti)/redeem", as: .key(payments["key"] as? String ?? "")).status == .forbidden)
-            #expect(try await api.call(.post, "/v1/warrants/\(jti)/redeem", as: .key(k8s["key"] as? String ?? "")).status == .ok)
+                try await api.call(.post, "/v1/warrants/\(jti)/redeem", as: .key(payments.decoded(CreatedKeyBody.self).key)).status
+                    == .forbidden)
+            #expect(try await api.call(.post, "/v1/warrants/\(jti)/redeem", as: .key(k8s.decoded(CreatedKeyBody.self).key)).status == .ok)
         }
     }
 
@@ -159,7 +160,7 @@ struct SmallerFindingsTests {
         try await TestApp.withLiveServer { client in
             let api = APIClient(client: client)
             let signup = try await api.signup()
-            let team = try await api.call(.post, "/v1/teams", as: signup.credential, json: #"{"name":"sim"}"#)["id"] as? String ?? ""
+            let team = try await api.call(.post, "/v1/teams", as: signup.credential, json: #"{"name":"sim"}"#).decoded(TeamBody.self).id
             let action = String(repeating: "a", count: 200)
             let body = """
                 {"team_id":"\(team)","intent":{"action":"\(action)","resource":"r"},
@@ -167,7 +168,7 @@ struct SmallerFindingsTests {
                 """
             let refused = try await api.call(.post, "/v1/policies/simulate", as: signup.credential, json: body)
             #expect(refused.status == .unprocessableContent)
-            #expect(refused.errorPaths.contains("/policy/rules/0/match/action"))
+            #expect(try refused.errorPaths.contains("/policy/rules/0/match/action"))
             let allowed = body.replacingOccurrences(of: "**a**a**a**a**b", with: "**a**a**a**ab")
             let answers = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<3 {
@@ -188,7 +189,7 @@ struct InputStrictnessTests {
         try await TestApp.withLiveServer { client in
             let api = APIClient(client: client)
             let signup = try await api.signup()
-            let team = try await api.call(.post, "/v1/teams", as: signup.credential, json: #"{"name":"strict"}"#)["id"] as? String ?? ""
+            let team = try await api.call(.post, "/v1/teams", as: signup.credential, json: #"{"name":"strict"}"#).decoded(TeamBody.self).id
             let policy = #"{"rules":[{"id":"all","match":{"action":"**"},"tier":"T2"}]}"#
             let plain = try await api.call(
                 .put, "/v1/teams/\(team)/policy", as: signup.credential, json: policy,
@@ -197,7 +198,7 @@ struct InputStrictnessTests {
             #expect(try await api.call(.get, "/v1/teams/\(team)/policy", as: signup.credential).status == .notFound)
             let empty = try await api.call(.post, "/v1/warrants/verify", json: #"{"warrant":"","tenant_id":"\#(signup.tenant)"}"#)
             #expect(empty.status == .unprocessableContent)
-            #expect(empty.errorPaths == ["/warrant"])
+            #expect(try empty.errorPaths == ["/warrant"])
             #expect(try await api.call(.post, "/v1/approval-links/view", json: #"{"token":""}"#).status == .unprocessableContent)
         }
     }
@@ -214,7 +215,7 @@ struct PublicRoutesTests {
                 #expect(try await api.call(.get, "/openapi.json", as: credential).status == .ok)
                 let me = try await api.call(.get, "/v1/me", as: credential)
                 #expect(me.status == .unauthorized)
-                #expect((me["type"] as? String)?.hasSuffix("invalid-credentials") == true)
+                #expect(try me.decoded(ProblemBody.self).type.hasSuffix("invalid-credentials"))
             }
         }
     }

@@ -104,7 +104,7 @@ struct StartupTests {
             let intent = try await api.call(
                 .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
             #expect(intent.status == .created)
-            #expect(intent["status"] as? String == "approved")
+            #expect(try intent.decoded(IntentBody.self).status == "approved")
         }
 
         // A time zone an operator set is kept by migrations, and refused at start-up, naming the fix.

@@ -13,22 +13,23 @@ struct TOTPFlowTests {
             let admin = try await api.signup(email: email).credential
             let enrol = try await api.call(.post, "/v1/me/totp", as: admin)
             #expect(enrol.status == .created)
-            #expect((enrol["qr_svg"] as? String)?.hasPrefix("<svg") == true)
-            #expect((enrol["otpauth_uri"] as? String)?.hasPrefix("otpauth://totp/Writ:") == true)
-            let totp = TOTP(secret: try #require(Base32.decode(enrol["secret"] as? String ?? "")))
+            let enrolment = try enrol.decoded(TOTPEnrolmentBody.self)
+            #expect(enrolment.qrSVG.hasPrefix("<svg"))
+            #expect(enrolment.otpauthURI.hasPrefix("otpauth://totp/Writ:"))
+            let totp = TOTP(secret: try #require(Base32.decode(enrolment.secret)))
             let wrong = try await api.call(.post, "/v1/me/totp/confirm", as: admin, json: #"{"code":"000000"}"#)
             #expect(wrong.status == .unprocessableContent || totp.code(forStep: TOTP.step(at: Date())) == "000000")
             let step = TOTP.step(at: Date())
             let confirm = try await api.call(.post, "/v1/me/totp/confirm", as: admin, json: #"{"code":"\#(totp.code(forStep: step))"}"#)
             #expect(confirm.status == .ok)
-            let codes = confirm["recovery_codes"] as? [String] ?? []
+            let codes = try confirm.decoded(RecoveryCodesBody.self).recoveryCodes
             #expect(codes.count == 10)
             #expect(Set(codes).count == 10)
 
             let password = #""email":"\#(email)","password":"correct horse battery""#
             let missing = try await api.call(.post, "/v1/sessions", json: "{\(password)}")
             #expect(missing.status == .unauthorized)
-            #expect((missing["type"] as? String)?.hasSuffix("totp-required") == true)
+            #expect(try missing.decoded(ProblemBody.self).type.hasSuffix("totp-required"))
             let replay = try await api.call(.post, "/v1/sessions", json: #"{\#(password),"totp":"\#(totp.code(forStep: step))"}"#)
             #expect(replay.status == .unauthorized)
             let next = try await api.call(.post, "/v1/sessions", json: #"{\#(password),"totp":"\#(totp.code(forStep: step + 1))"}"#)
@@ -38,7 +39,7 @@ struct TOTPFlowTests {
             let reused = try await api.call(.post, "/v1/sessions", json: #"{\#(password),"totp":"\#(codes[0])"}"#)
             #expect(reused.status == .unauthorized)
 
-            let session = Credential.session(from: next)
+            let session = try Credential.session(from: next)
             #expect(try await api.call(.post, "/v1/me/totp", as: session).status == .conflict)
             #expect(try await api.call(.delete, "/v1/me/totp", as: session, json: #"{"code":"\#(codes[1])"}"#).status == .noContent)
             #expect(try await api.call(.post, "/v1/sessions", json: "{\(password)}").status == .created)

@@ -102,8 +102,8 @@ extension TestResponse {
     /// The body as text.
     var text: String { String(buffer: body) }
 
-    /// The body parsed as a JSON object.
-    var json: [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] ?? [:]
+    /// The body decoded as `type`; throws (failing the test) when it is not one.
+    func decoded<T: Decodable>(_ type: T.Type = T.self) throws -> T {
+        try JSONDecoder().decode(type, from: Data(buffer: body))
     }
 }

@@ -23,8 +23,10 @@ struct WebhookTests {
                     .post, "/v1/webhooks", as: signup.credential,
                     json: #"{"url":"\#(url)","events":["intent.submitted","approval.requested"]}"#)
                 #expect(created.status == .created)
-                let secret = try #require(WebhookSecret(text: created["secret"] as? String ?? ""))
-                let endpoint = try #require(created["id"] as? String)
+                let made = try created.decoded(WebhookEndpointBody.self)
+                let secretText = try #require(made.secret)
+                let secret = try #require(WebhookSecret(text: secretText))
+                let endpoint = made.id
                 let setup = try await api.agentWithKey(as: signup.credential)
                 let intent = try await api.call(
                     .post, "/v1/intents", as: .key(setup.key), json: #"{"action":"s3.objects.read","resource":"b/1"}"#)
@@ -41,27 +43,27 @@ struct WebhookTests {
                                 id: id, timestamp: timestamp, payload: Array(request.body.utf8), secret: secret))
                     let payload = try JSONParser.parse(request.body)
                     #expect(payload["type"] == "intent.submitted")
-                    #expect(payload["data"]?["intent"]?["id"]?.stringValue == intent["id"] as? String)
+                    #expect(try payload["data"]?["intent"]?["id"]?.stringValue == intent.decoded(IntentBody.self).id)
                 }
-                var items: [[String: Any]] = []
+                var items: [WebhookDeliveryBody] = []
                 _ = try await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
                     let delivery = try await api.call(.get, "/v1/webhooks/\(endpoint)/deliveries", as: signup.credential)
-                    items = delivery["items"] as? [[String: Any]] ?? []
-                    return items.first?["status"] as? String == "delivered"
+                    items = try delivery.decoded(PageBody<WebhookDeliveryBody>.self).items
+                    return items.first?.status == "delivered"
                 }
                 #expect(items.count == 1)
-                #expect(items.first?["status"] as? String == "delivered")
-                #expect(items.first?["attempts"] as? Int == 4)
-                let detail = try await api.call(
-                    .get, "/v1/webhooks/\(endpoint)/deliveries/\(items.first?["id"] as? String ?? "")", as: signup.credential)
-                let log = try #require(detail["attempt_log"] as? [[String: Any]])
-                #expect(log.map { $0["status_code"] as? Int } == [503, 503, 503, 204])
+                #expect(items.first?.status == "delivered")
+                #expect(items.first?.attempts == 4)
+                let deliveryID = try #require(items.first?.id)
+                let detail = try await api.call(.get, "/v1/webhooks/\(endpoint)/deliveries/\(deliveryID)", as: signup.credential)
+                let log = try #require(try detail.decoded(WebhookDeliveryBody.self).attemptLog)
+                #expect(log.map(\.statusCode) == [503, 503, 503, 204])
                 try await Task.sleep(for: .milliseconds(600))
                 #expect(await receiver.received.count == 4)
 
                 // Redelivery sends the same message again, under the same webhook-id.
                 let again = try await api.call(
-                    .post, "/v1/webhooks/\(endpoint)/deliveries/\(items.first?["id"] as? String ?? "")/redeliver", as: signup.credential)
+                    .post, "/v1/webhooks/\(endpoint)/deliveries/\(deliveryID)/redeliver", as: signup.credential)
                 #expect(again.status == .accepted)
                 let after = try await receiver.waitFor(5)
                 #expect(after.last?.headers["webhook-id"] == requests.first?.headers["webhook-id"])
@@ -78,13 +80,19 @@ struct WebhookTests {
                 let created = try await api.call(
                     .post, "/v1/webhooks", as: signup.credential,
                     json: #"{"url":"\#(url)","events":["policy.changed","member.changed"]}"#)
-                let first = try #require(WebhookSecret(text: created["secret"] as? String ?? ""))
-                let endpoint = try #require(created["id"] as? String)
+                let made = try created.decoded(WebhookEndpointBody.self)
+                let firstText = try #require(made.secret)
+                let first = try #require(WebhookSecret(text: firstText))
+                let endpoint = made.id
                 let rotated = try await api.call(.post, "/v1/webhooks/\(endpoint)/rotate-secret", as: signup.credential)
                 #expect(rotated.status == .created)
-                let second = try #require(WebhookSecret(text: rotated["secret"] as? String ?? ""))
-                #expect(rotated["previous_secret_until"] is String)
-                #expect(try await api.call(.get, "/v1/webhooks/\(endpoint)", as: signup.credential)["secret"] == nil)
+                let rotation = try rotated.decoded(WebhookEndpointBody.self)
+                let secondText = try #require(rotation.secret)
+                let second = try #require(WebhookSecret(text: secondText))
+                #expect(rotation.previousSecretUntil != nil)
+                #expect(
+                    try await api.call(.get, "/v1/webhooks/\(endpoint)", as: signup.credential).decoded(WebhookEndpointBody.self).secret
+                        == nil)
                 _ = try await api.call(
                     .post, "/v1/members", as: signup.credential, json: #"{"email":"new@example.com","roles":["auditor"]}"#)
                 let request = try #require(try await receiver.waitFor(1).first)
@@ -102,8 +110,8 @@ struct WebhookTests {
                     json: """
                         {"url":"https://hooks.slack.example/services/T0/B0/slack-credential-\(UUID().uuidString)","events":["intent.approved"],"kind":"slack"}
                         """)
-                #expect(slack["url"] as? String == "https://hooks.slack.example/…")
-                #expect(slack["secret"] == nil)
+                #expect(try slack.decoded(WebhookEndpointBody.self).url == "https://hooks.slack.example/…")
+                #expect(try slack.decoded(WebhookEndpointBody.self).secret == nil)
                 let dump = try SecretsAtRestTests.dump(database)
                 #expect(!dump.contains("slack-credential-"))
                 for secret in [first, second] {
@@ -132,10 +140,10 @@ struct WebhookTests {
             #expect(created.count == 5, "\(answers.map(\.status.code))")
             let refused = answers.filter { $0.status.code == 402 }
             #expect(
-                refused.count == 15
-                    && refused.allSatisfy { ($0["type"] as? String)?.hasSuffix("quota-exceeded:webhook_endpoints") == true },
+                try refused.count == 15
+                    && refused.allSatisfy { try $0.decoded(ProblemBody.self).type.hasSuffix("quota-exceeded:webhook_endpoints") },
                 "\(refused.map(\.body))")
-            let id = try #require(created.first?["id"] as? String)
+            let id = try #require(try created.first?.decoded(WebhookEndpointBody.self).id)
             #expect(try await api.call(.delete, "/v1/webhooks/\(id)", as: admin).status == .noContent)
             #expect(
                 try await api.call(
@@ -169,14 +177,14 @@ struct WebhookTests {
                 .post, "/v1/webhooks", as: signup.credential,
                 json: #"{"url":"http://localhost:9/hook","events":["member.changed"]}"#)
             #expect(named.status == .created)
-            let endpoint = try #require(named["id"] as? String)
+            let endpoint = try named.decoded(WebhookEndpointBody.self).id
             _ = try await api.call(.post, "/v1/members", as: signup.credential, json: #"{"email":"ssrf@example.com","roles":["auditor"]}"#)
             var error = ""
             _ = try await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
                 let list = try await api.call(.get, "/v1/webhooks/\(endpoint)/deliveries", as: signup.credential)
-                if let id = (list["items"] as? [[String: Any]])?.first?["id"] as? String {
+                if let id = try list.decoded(PageBody<WebhookDeliveryBody>.self).items.first?.id {
                     let detail = try await api.call(.get, "/v1/webhooks/\(endpoint)/deliveries/\(id)", as: signup.credential)
-                    error = ((detail["attempt_log"] as? [[String: Any]])?.first?["error"] as? String) ?? ""
+                    error = try detail.decoded(WebhookDeliveryBody.self).attemptLog?.first?.error ?? ""
                 }
                 return !error.isEmpty
             }
@@ -201,16 +209,16 @@ struct WebhookTests {
                 let created = try await api.call(
                     .post, "/v1/webhooks", as: signup.credential,
                     json: #"{"url":"\#(url)","events":["member.changed"],"ordered":true}"#)
-                let endpoint = try #require(created["id"] as? String)
+                let endpoint = try created.decoded(WebhookEndpointBody.self).id
                 _ = try await api.call(
                     .post, "/v1/members", as: signup.credential, json: #"{"email":"one@example.com","roles":["auditor"]}"#)
-                var state: APIResponse?
+                var state: WebhookEndpointBody?
                 _ = try await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
-                    state = try await api.call(.get, "/v1/webhooks/\(endpoint)", as: signup.credential)
-                    return state?["disabled_at"] is String
+                    state = try await api.call(.get, "/v1/webhooks/\(endpoint)", as: signup.credential).decoded(WebhookEndpointBody.self)
+                    return state?.disabledAt != nil
                 }
                 let disabled = try #require(state)
-                #expect(disabled["disabled_at"] is String)
+                #expect(disabled.disabledAt != nil)
                 let mails = try await TestApp.mailFiles(in: mail, count: 1, kind: "webhook-disabled")
                 #expect(mails.count == 1)
                 #expect(mails.first?.contains(url) == true)
@@ -218,14 +226,14 @@ struct WebhookTests {
                 let before = await receiver.received.count
                 await receiver.succeedFromNow()
                 let enabled = try await api.call(.patch, "/v1/webhooks/\(endpoint)", as: signup.credential, json: #"{"disabled":false}"#)
-                #expect(enabled["disabled_at"] is NSNull)
+                #expect(try enabled.decoded(JSONValue.self)["disabled_at"] == .null)
                 // The waiting delivery goes out by itself (no redelivery: that would race the attempt
                 // enabling starts, and rightly be refused while it is in flight).
                 let after = try await receiver.waitFor(before + 1)
                 #expect(after.count > before)
                 let delivered = try await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
                     let list = try await api.call(.get, "/v1/webhooks/\(endpoint)/deliveries", as: signup.credential)
-                    return (list["items"] as? [[String: Any]])?.first?["status"] as? String == "delivered"
+                    return try list.decoded(PageBody<WebhookDeliveryBody>.self).items.first?.status == "delivered"
                 }
                 #expect(delivered)
             }
