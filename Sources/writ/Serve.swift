@@ -2,8 +2,6 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
-import NIOCore
-import NIOPosix
 import WritAPI
 
 /// `writ serve`: migrate (unless told not to) and serve the HTTP API and console.
@@ -16,10 +14,6 @@ struct Serve: AsyncParsableCommand {
     var noMigrate = false
 
     func run() async throws {
-        // Swift tasks then run on the HTTP event loops themselves: a request's handler, its
-        // database waits and its response stay on one thread instead of hopping between NIO's
-        // threads and the concurrency pool's (docs/benchmarks.md, "Performance II").
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         var flags = settings.flags
         if noMigrate { flags[.migrateOnStart] = "false" }
         let configuration: WritConfiguration

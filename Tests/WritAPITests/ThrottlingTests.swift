@@ -58,13 +58,17 @@ struct ThrottlingTests {
     func boardLinkGuesses() async throws {
         try await TestApp.withServer(configure: { $0.trustProxy = true }) { api, _ in
             var statuses: [Int] = []
-            for index in 0..<12 {
+            // Ten misses are free; past them each miss locks the address out for 2 s, doubling. A
+            // call slower than the lock-out (a loaded machine) finds it over and counts one more
+            // miss, so the fourth at the latest meets a lock-out longer than any call here.
+            for index in 0..<14 {
                 let token = "guess-\(index)-\(UUID().uuidString)"
                 let path = index.isMultiple(of: 2) ? "/v1/approval-links/view" : "/v1/approval-links/decide"
                 let body = index.isMultiple(of: 2) ? #"{"token":"\#(token)"}"# : #"{"token":"\#(token)","decision":"approve"}"#
                 statuses.append(Int(try await api.call(.post, path, json: body, headers: Self.from("198.51.100.77")).status.code))
             }
-            #expect(statuses.prefix(10).allSatisfy { $0 == 404 } && statuses.suffix(2).allSatisfy { $0 == 429 }, "\(statuses)")
+            #expect(statuses.prefix(10).allSatisfy { $0 == 404 } && statuses.suffix(4).contains(429), "\(statuses)")
+            #expect(statuses.suffix(4).allSatisfy { $0 == 404 || $0 == 429 }, "\(statuses)")
             let elsewhere = try await api.call(
                 .post, "/v1/approval-links/view", json: #"{"token":"another-guess"}"#, headers: Self.from("198.51.100.78"))
             #expect(elsewhere.status == .notFound)
