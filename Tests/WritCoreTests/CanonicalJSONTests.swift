@@ -18,6 +18,32 @@ struct CanonicalJSONTests {
         #expect(CanonicalJSON.string(try JSONParser.parse(input)) == expected)
     }
 
+    @Test("member order matches UTF-16 code-unit order for names mixing every plane")
+    func orderAgreesWithUTF16() throws {
+        // Pairs of names from characters on both sides of the UTF-8/UTF-16 disagreement.
+        let alphabet: [Character] = [
+            "a", "Z", "~", "\u{7f}", "\u{80}", "é", "\u{7ff}", "\u{800}", "€", "\u{d7ff}", "\u{e000}", "\u{fb33}", "\u{ffff}", "\u{10000}",
+            "😀", "\u{10ffff}",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        var members: [String: JSONValue] = [:]
+        for _ in 0..<400 {
+            let name = String((0..<Int.random(in: 0...3, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            members[name] = .null
+        }
+        let output = CanonicalJSON.bytes(.object(members))
+        let expected = members.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
+        let parsed = try JSONParser.parse(String(decoding: output, as: UTF8.self))
+        #expect(CanonicalJSON.bytes(parsed) == output)
+        var rebuilt: [UInt8] = [UInt8(ascii: "{")]
+        for (position, name) in expected.enumerated() {
+            if position > 0 { rebuilt.append(UInt8(ascii: ",")) }
+            rebuilt += CanonicalJSON.bytes(.string(name)) + Array(":null".utf8)
+        }
+        rebuilt.append(UInt8(ascii: "}"))
+        #expect(output == rebuilt)
+    }
+
     @Test("members are sorted by UTF-16 code units (§3.2.3)")
     func utf16Ordering() throws {
         let input = #"""

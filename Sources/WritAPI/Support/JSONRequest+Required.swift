@@ -38,9 +38,10 @@ extension JSONRequest {
     /// `value` as a member the body must have: when it is `nil` and no problem was recorded at or
     /// under the member's pointer, the member is missing (absent, or `null`) and reported as required.
     mutating func require<Value>(_ key: String, _ value: Value?) -> Required<Value> {
-        let pointer = pointer(key)
-        if value == nil, !errors.contains(where: { $0.path == pointer || $0.path.hasPrefix(pointer + "/") }) {
-            fail(key, "is required")
+        guard let value else {
+            let pointer = pointer(key)
+            if !errors.contains(where: { $0.path == pointer || $0.path.hasPrefix(pointer + "/") }) { fail(key, "is required") }
+            return Required(nil)
         }
         return Required(value)
     }

@@ -13,7 +13,7 @@ public enum CanonicalJSON {
     public static func object(canonicalMembers members: [String: [UInt8]]) -> [UInt8] {
         var output: [UInt8] = [UInt8(ascii: "{")]
         output.reserveCapacity(members.values.reduce(16) { $0 + $1.count + 16 })
-        for (position, member) in members.sorted(by: { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) }).enumerated() {
+        for (position, member) in members.sorted(by: { precedes($0.key, $1.key) }).enumerated() {
             if position > 0 { output.append(UInt8(ascii: ",")) }
             writeString(member.key, into: &output)
             output.append(UInt8(ascii: ":"))
@@ -44,7 +44,7 @@ public enum CanonicalJSON {
         case .object(let members):
             output.append(UInt8(ascii: "{"))
             // Members are ordered by their names' UTF-16 code units, as RFC 8785 §3.2.3 requires.
-            let ordered = members.sorted { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) }
+            let ordered = members.sorted { precedes($0.key, $1.key) }
             for (position, member) in ordered.enumerated() {
                 if position > 0 { output.append(UInt8(ascii: ",")) }
                 writeString(member.key, into: &output)
@@ -53,6 +53,18 @@ public enum CanonicalJSON {
             }
             output.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// Whether member name `a` sorts before `b` by UTF-16 code units (RFC 8785 §3.2.3). UTF-8 bytes
+    /// sort as code points do, which differs from UTF-16 only between U+E000–U+FFFF and the
+    /// supplementary planes; names without such characters (no byte of 0xEE or more) are compared
+    /// as UTF-8 bytes, without decoding them.
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        let (first, second) = (a.utf8, b.utf8)
+        guard !first.contains(where: { $0 >= 0xEE }), !second.contains(where: { $0 >= 0xEE }) else {
+            return a.utf16.lexicographicallyPrecedes(b.utf16)
+        }
+        return first.lexicographicallyPrecedes(second)
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
