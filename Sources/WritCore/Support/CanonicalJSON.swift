@@ -60,11 +60,13 @@ public enum CanonicalJSON {
     /// supplementary planes; names without such characters (no byte of 0xEE or more) are compared
     /// as UTF-8 bytes, without decoding them.
     static func precedes(_ a: String, _ b: String) -> Bool {
-        let (first, second) = (a.utf8, b.utf8)
-        guard !first.contains(where: { $0 >= 0xEE }), !second.contains(where: { $0 >= 0xEE }) else {
-            return a.utf16.lexicographicallyPrecedes(b.utf16)
+        let decided = a.utf8.withContiguousStorageIfAvailable { first in
+            b.utf8.withContiguousStorageIfAvailable { second -> Bool? in
+                guard first.allSatisfy({ $0 < 0xEE }), second.allSatisfy({ $0 < 0xEE }) else { return nil }
+                return first.lexicographicallyPrecedes(second)
+            } ?? nil
         }
-        return first.lexicographicallyPrecedes(second)
+        return (decided ?? nil) ?? a.utf16.lexicographicallyPrecedes(b.utf16)
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
