@@ -10,6 +10,14 @@ enum TestDatabase {
         return url
     }
 
+    /// The same cluster over TLS on a loopback address (`scripts/test` gives it a self-signed certificate).
+    static var tlsURL: String {
+        guard let url = ProcessInfo.processInfo.environment["WRIT_TEST_TLS_DATABASE_URL"] else {
+            fatalError("WRIT_TEST_TLS_DATABASE_URL is not set: run the suite through scripts/test")
+        }
+        return url
+    }
+
     static func pool(size: Int = 4, acquireTimeout: Duration = .seconds(10), statementTimeout: Duration? = .seconds(30)) -> ConnectionPool {
         ConnectionPool(
             configuration: PostgresConfiguration(

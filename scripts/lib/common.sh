@@ -71,6 +71,15 @@ CONF
     if [ "$kind" = throwaway ]; then
       # Every test of the suite runs its own server (a pool, a listener) at once.
       printf 'fsync = off\nmax_connections = 1000\n' | as_pg_owner tee -a "$dir/data/postgresql.conf" >/dev/null
+      # TLS on a loopback address of its own (no other cluster's port 5432 is in the way), with a
+      # self-signed certificate: the tests of libpq's TLS reads (WRIT_TEST_TLS_DATABASE_URL).
+      local address="127.$((RANDOM % 200 + 20)).$((RANDOM % 250 + 1)).$((RANDOM % 250 + 1))"
+      as_pg_owner openssl req -new -x509 -days 3 -nodes -subj /CN=writ-test -keyout "$dir/data/server.key" \
+        -out "$dir/data/server.crt" >/dev/null 2>&1 || die "openssl could not make a test certificate"
+      as_pg_owner chmod 600 "$dir/data/server.key"
+      printf "ssl = on\nlisten_addresses = '%s'\n" "$address" | as_pg_owner tee -a "$dir/data/postgresql.conf" >/dev/null
+      echo "hostssl all all 127.0.0.0/8 trust" | as_pg_owner tee -a "$dir/data/pg_hba.conf" >/dev/null
+      echo "$address" | as_pg_owner tee "$dir/tls_address" >/dev/null
     fi
   fi
   if ! as_pg_owner "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
